@@ -1,0 +1,48 @@
+/*  mot_keys — the Redis key space, in one place.
+ *
+ *  Owns: every key name the services share. Keys of one item/obligation use
+ *  a hash tag so that a script touching one of them stays in one slot.
+ *
+ *    mot:clock                       string  test clock (unix seconds)
+ *    mot:seq:event / mot:seq:item    string  id counters
+ *    mot:dedup:<source>:<extid>      string  event id of the first submission
+ *    mot:event:<event_id>            hash    source, type, body (packed, sanitised
+ *                                            Envelope), received_at, item_id
+ *    mot:pending:classify            zset    event ids dispatched to the classifier
+ *                                            and not yet committed (score: last send)
+ *    mot:pending:watch               zset    same, for the deadline-watcher
+ *    mot:item:{<item_id>}            hash    the item (see services/classifier)
+ *    mot:item:{<item_id>}:audit      list    JSON audit entries, oldest first
+ *    mot:itemidx:<kind>:<terr>:<topic> string open item for that key
+ *    mot:items:<kind>                zset    item ids by creation order
+ *                                            (kind: problematica | riesgo)
+ *    mot:obl:{<obligation_id>}       hash    an obligation instance
+ *    mot:obls                        zset    obligation ids by deadline
+ *    mot:timers                      zset    "<obligation_id>|<kind>" by fire time
+ *    mot:outbox                      zset    notice ids written, not yet published
+ *    mot:notice:<notice_id>          hash    notice (packed Notice) + seq when published
+ *    mot:seq:notice                  string  notice sequence
+ *    mot:notices                     list    published notices (packed), newest first, bounded
+ */
+#ifndef MOT_KEYS_H_INCLUDED
+#define MOT_KEYS_H_INCLUDED
+
+#define MOT_KEY_CLOCK "mot:clock"
+#define MOT_KEY_SEQ_EVENT "mot:seq:event"
+#define MOT_KEY_SEQ_ITEM "mot:seq:item"
+#define MOT_KEY_DEDUP_PREFIX "mot:dedup:"
+#define MOT_KEY_EVENT_PREFIX "mot:event:"
+#define MOT_KEY_PENDING_CLASSIFY "mot:pending:classify"
+#define MOT_KEY_PENDING_WATCH "mot:pending:watch"
+#define MOT_KEY_ITEM_PREFIX "mot:item:"
+#define MOT_KEY_ITEMIDX_PREFIX "mot:itemidx:"
+#define MOT_KEY_ITEMS_PREFIX "mot:items:"
+#define MOT_KEY_OBL_PREFIX "mot:obl:"
+#define MOT_KEY_OBLS "mot:obls"
+#define MOT_KEY_TIMERS "mot:timers"
+#define MOT_KEY_OUTBOX "mot:outbox"
+#define MOT_KEY_NOTICE_PREFIX "mot:notice:"
+#define MOT_KEY_SEQ_NOTICE "mot:seq:notice"
+#define MOT_KEY_NOTICES "mot:notices"
+
+#endif

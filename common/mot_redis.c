@@ -1,0 +1,281 @@
+/*  mot_redis — connecting, reconnecting, commands and scripts.
+ *
+ *  One synchronous hiredis context per mot_redis_t. A context that failed is
+ *  never reused (hiredis rule): we free it and connect anew. Scripts are run
+ *  by SHA; NOSCRIPT (Redis restarted or flushed its script cache) reloads the
+ *  source and retries once.
+ */
+#include "mot_redis.h"
+#include "mot_log.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MOT_REDIS_TIMEOUT_MS 5000
+
+struct _mot_redis_t {
+    char *address;
+    redisContext *context;
+};
+
+struct _mot_script_t {
+    const char *source;
+    char *sha;
+};
+
+mot_redis_t *
+mot_redis_new (const char *address)
+{
+    mot_redis_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->address = strdup (address);
+    if (!self->address) {
+        free (self);
+        return NULL;
+    }
+    return self;
+}
+
+static void
+drop_context (mot_redis_t *self)
+{
+    if (self->context) {
+        redisFree (self->context);
+        self->context = NULL;
+    }
+}
+
+void
+mot_redis_destroy (mot_redis_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    mot_redis_t *self = *self_p;
+    drop_context (self);
+    free (self->address);
+    free (self);
+    *self_p = NULL;
+}
+
+const char *
+mot_redis_address (mot_redis_t *self)
+{
+    return self->address;
+}
+
+/* "unix:/path" or "host:port" (the last colon separates the port). */
+static redisContext *
+open_context (const char *address)
+{
+    struct timeval timeout = {MOT_REDIS_TIMEOUT_MS / 1000, (MOT_REDIS_TIMEOUT_MS % 1000) * 1000};
+    if (strncmp (address, "unix:", 5) == 0)
+        return redisConnectUnixWithTimeout (address + 5, timeout);
+    const char *colon = strrchr (address, ':');
+    if (!colon || colon == address)
+        return NULL;
+    char *host = strndup (address, (size_t) (colon - address));
+    if (!host)
+        return NULL;
+    int port = atoi (colon + 1);
+    redisContext *context = port > 0 && port < 65536 ? redisConnectWithTimeout (host, port, timeout) : NULL;
+    free (host);
+    return context;
+}
+
+static bool
+try_connect (mot_redis_t *self)
+{
+    drop_context (self);
+    redisContext *context = open_context (self->address);
+    if (!context) {
+        mot_log_error ("redis_unreachable", "address=%s reason=\"bad address or out of memory\"",
+                       self->address);
+        return false;
+    }
+    if (context->err) {
+        mot_log_error ("redis_unreachable", "address=%s reason=\"%s\"", self->address, context->errstr);
+        redisFree (context);
+        return false;
+    }
+    struct timeval timeout = {MOT_REDIS_TIMEOUT_MS / 1000, (MOT_REDIS_TIMEOUT_MS % 1000) * 1000};
+    if (redisSetTimeout (context, timeout) != REDIS_OK) {
+        redisFree (context);
+        return false;
+    }
+    self->context = context;
+    return true;
+}
+
+bool
+mot_redis_connect (mot_redis_t *self, int attempts, int delay_ms)
+{
+    for (int attempt = 1; attempts <= 0 || attempt <= attempts; attempt++) {
+        if (try_connect (self)) {
+            if (attempt > 1)
+                mot_log_info ("redis_connected", "address=%s attempt=%d", self->address, attempt);
+            return true;
+        }
+        if (attempts > 0 && attempt == attempts)
+            break;
+        struct timespec pause = {delay_ms / 1000, (long) (delay_ms % 1000) * 1000000L};
+        nanosleep (&pause, NULL);
+    }
+    return false;
+}
+
+static bool
+ensure_connected (mot_redis_t *self)
+{
+    return (self->context && !self->context->err) || try_connect (self);
+}
+
+static redisReply *
+log_if_error (redisReply *reply)
+{
+    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) != 0)
+        mot_log_warn ("redis_error", "reason=\"%s\"", reply->str);
+    return reply;
+}
+
+redisReply *
+mot_redis_commandv (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!ensure_connected (self))
+            return NULL;
+        redisReply *reply = redisCommandArgv (self->context, argc, argv, argvlen);
+        if (reply)
+            return log_if_error (reply);
+        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        drop_context (self);
+    }
+    return NULL;
+}
+
+redisReply *
+mot_redis_command (mot_redis_t *self, const char *format, ...)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!ensure_connected (self))
+            return NULL;
+        va_list args;
+        va_start (args, format);
+        redisReply *reply = redisvCommand (self->context, format, args);
+        va_end (args);
+        if (reply)
+            return log_if_error (reply);
+        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        drop_context (self);
+    }
+    return NULL;
+}
+
+bool
+mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen)
+{
+    if (!ensure_connected (self))
+        return false;
+    return redisAppendCommandArgv (self->context, argc, argv, argvlen) == REDIS_OK;
+}
+
+redisReply *
+mot_redis_read (mot_redis_t *self)
+{
+    if (!self->context)
+        return NULL;
+    void *reply = NULL;
+    if (redisGetReply (self->context, &reply) != REDIS_OK) {
+        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        drop_context (self);
+        return NULL;
+    }
+    return log_if_error (reply);
+}
+
+bool
+mot_reply_ok (const redisReply *reply)
+{
+    return reply && reply->type != REDIS_REPLY_ERROR;
+}
+
+mot_script_t *
+mot_script_new (const char *source)
+{
+    mot_script_t *self = calloc (1, sizeof *self);
+    if (self)
+        self->source = source;
+    return self;
+}
+
+void
+mot_script_destroy (mot_script_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free ((*self_p)->sha);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+static bool
+load_script (mot_redis_t *self, mot_script_t *script)
+{
+    redisReply *reply = mot_redis_command (self, "SCRIPT LOAD %s", script->source);
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_STRING;
+    if (ok) {
+        free (script->sha);
+        script->sha = strdup (reply->str);
+        ok = script->sha != NULL;
+    }
+    else if (reply)
+        mot_log_error ("script_load_failed", "reason=\"%s\"", reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+    if (reply)
+        freeReplyObject (reply);
+    return ok;
+}
+
+static redisReply *
+evalsha (mot_redis_t *self, mot_script_t *script, int numkeys, int argc, const char **argv,
+         const size_t *argvlen)
+{
+    int total = argc + 3;
+    const char **args = calloc ((size_t) total, sizeof *args);
+    size_t *lengths = calloc ((size_t) total, sizeof *lengths);
+    char numkeys_text[16];
+    redisReply *reply = NULL;
+    if (args && lengths) {
+        snprintf (numkeys_text, sizeof numkeys_text, "%d", numkeys);
+        args[0] = "EVALSHA";
+        args[1] = script->sha;
+        args[2] = numkeys_text;
+        for (int i = 0; i < 3; i++)
+            lengths[i] = strlen (args[i]);
+        for (int i = 0; i < argc; i++) {
+            args[i + 3] = argv[i];
+            lengths[i + 3] = argvlen ? argvlen[i] : strlen (argv[i]);
+        }
+        reply = mot_redis_commandv (self, total, args, lengths);
+    }
+    free (args);
+    free (lengths);
+    return reply;
+}
+
+redisReply *
+mot_redis_eval (mot_redis_t *self, mot_script_t *script, int numkeys, int argc, const char **argv,
+                const size_t *argvlen)
+{
+    if (!script->sha && !load_script (self, script))
+        return NULL;
+    redisReply *reply = evalsha (self, script, numkeys, argc, argv, argvlen);
+    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) == 0) {
+        freeReplyObject (reply);
+        if (!load_script (self, script))
+            return NULL;
+        reply = evalsha (self, script, numkeys, argc, argv, argvlen);
+    }
+    return reply;
+}

@@ -1,0 +1,47 @@
+/*  mot_redis — the one way every module talks to Redis.
+ *
+ *  Owns: connecting (host:port or unix:/path) with retries and clear errors,
+ *  reconnecting after a failure, and running Lua scripts by SHA with a
+ *  reload on NOSCRIPT (Redis forgets scripts on restart). A NULL reply means
+ *  the outcome is unknown: callers retry idempotently.
+ */
+#ifndef MOT_REDIS_H_INCLUDED
+#define MOT_REDIS_H_INCLUDED
+
+#include <hiredis/hiredis.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct _mot_redis_t mot_redis_t;
+
+/* Does not connect yet. */
+mot_redis_t *mot_redis_new (const char *address);
+void mot_redis_destroy (mot_redis_t **self_p);
+/* Connects, trying `attempts` times `delay_ms` apart (attempts <= 0: forever),
+ * logging each failure with the address. */
+bool mot_redis_connect (mot_redis_t *self, int attempts, int delay_ms);
+const char *mot_redis_address (mot_redis_t *self);
+
+/* Runs a command (hiredis format). On a connection error reconnects once and
+ * retries. Returns NULL when Redis is unavailable; a Redis error comes back as
+ * a REDIS_REPLY_ERROR reply (also logged). Caller frees with freeReplyObject. */
+redisReply *mot_redis_command (mot_redis_t *self, const char *format, ...);
+redisReply *mot_redis_commandv (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen);
+
+/* A Lua script, loaded lazily. `source` must outlive the script object. */
+typedef struct _mot_script_t mot_script_t;
+mot_script_t *mot_script_new (const char *source);
+void mot_script_destroy (mot_script_t **self_p);
+/* EVALSHA with numkeys keys followed by args (argc entries in total,
+ * lengths may be NULL for C strings); loads the script on NOSCRIPT. */
+redisReply *mot_redis_eval (mot_redis_t *self, mot_script_t *script, int numkeys,
+                            int argc, const char **argv, const size_t *argvlen);
+
+/* Pipelining, for batches: append then read replies in order. */
+bool mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen);
+redisReply *mot_redis_read (mot_redis_t *self);
+
+/* Helpers on replies: true when the reply is not NULL and not an error. */
+bool mot_reply_ok (const redisReply *reply);
+
+#endif

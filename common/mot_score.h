@@ -1,0 +1,26 @@
+/*  mot_score — the norm's scales and quadrants (MOT-SPEC §4).
+ *
+ *  Owns: labels of the 1..10 impact and frequency/probability scales and the
+ *  quadrant of a pair. "High" means > 5 on an axis; 5 is low.
+ *    I   impact > 5, vertical > 5   rojo
+ *    II  impact <= 5, vertical > 5  naranja
+ *    III impact <= 5, vertical <= 5 verde
+ *    IV  impact > 5, vertical <= 5  amarillo
+ */
+#ifndef MOT_SCORE_H_INCLUDED
+#define MOT_SCORE_H_INCLUDED
+
+#include <stdbool.h>
+
+bool mot_score_is_valid (long score);               /* 1..10 */
+/* 1..4 for quadrants I..IV; 0 when a score is out of range. */
+int mot_score_quadrant (long impact, long vertical);
+const char *mot_score_quadrant_roman (int quadrant);  /* "I".."IV", "" */
+const char *mot_score_quadrant_colour (int quadrant); /* "rojo", "naranja", "verde", "amarillo" */
+/* The norm's reading of the quadrant for problemáticas or riesgos,
+ * e.g. "vigilancia permanente" / "atención inmediata". */
+const char *mot_score_quadrant_meaning (int quadrant, bool riesgo);
+const char *mot_score_impact_label (long impact);      /* "Catastrófico" … "Menor" */
+const char *mot_score_vertical_label (long vertical);  /* "Recurrente" … "Remota" */
+
+#endif

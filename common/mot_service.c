@@ -1,0 +1,87 @@
+/*  mot_service — what every service does before its loop starts.
+ */
+#include "mot_service.h"
+
+#include <czmq.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+test_clock_allowed (mot_config_t *config, const char *name)
+{
+    if (!mot_config_get_bool (config, "test-clock"))
+        return true;
+    if (strcmp (mot_config_get (config, "env"), "production") == 0) {
+        fprintf (stderr, "mot-%s: the test clock is refused in production (--env production); "
+                         "use --env test\n", name);
+        return false;
+    }
+    return true;
+}
+
+mot_service_t *
+mot_service_new (const char *name, const char *summary, const mot_option_t *options, int argc,
+                 char **argv, int *exit_code)
+{
+    char program[64];
+    snprintf (program, sizeof program, "mot-%s", name);
+    mot_config_t *config = mot_config_new (program, summary, options, argc, argv, exit_code);
+    if (!config)
+        return NULL;
+    *exit_code = 2;
+    if (!test_clock_allowed (config, name) || mot_config_positional_count (config) > 0) {
+        if (mot_config_positional_count (config) > 0)
+            fprintf (stderr, "%s: unexpected argument '%s' (try --help)\n", program,
+                     mot_config_positional (config, 0));
+        mot_config_destroy (&config);
+        return NULL;
+    }
+    mot_service_t *self = calloc (1, sizeof *self);
+    if (!self) {
+        mot_config_destroy (&config);
+        return NULL;
+    }
+    self->name = name;
+    self->config = config;
+    mot_log_init (name, mot_config_get (config, "log-level"));
+    zsys_init ();
+    /* A write to a Redis or peer socket that closed must come back as an
+     * error to handle, not kill the process. */
+    signal (SIGPIPE, SIG_IGN);
+    self->redis = mot_redis_new (mot_config_get (config, "redis"));
+    *exit_code = 1;
+    /* Redis down at start-up: a clear error per try, every second, until it
+     * comes or we are told to stop. */
+    while (self->redis && !mot_redis_connect (self->redis, 1, 0)) {
+        if (zsys_interrupted) {
+            mot_service_destroy (&self);
+            return NULL;
+        }
+        mot_log_warn ("redis_retry", "address=%s in_ms=1000", mot_redis_address (self->redis));
+        zclock_sleep (1000);
+    }
+    self->clock = self->redis ? mot_clock_new (self->redis, mot_config_get_bool (config, "test-clock")) : NULL;
+    if (!self->redis || !self->clock) {
+        mot_service_destroy (&self);
+        return NULL;
+    }
+    mot_log_info ("started", "redis=%s env=%s test_clock=%d", mot_redis_address (self->redis),
+                  mot_config_get (config, "env"), mot_clock_is_test (self->clock));
+    *exit_code = 0;
+    return self;
+}
+
+void
+mot_service_destroy (mot_service_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    mot_service_t *self = *self_p;
+    mot_clock_destroy (&self->clock);
+    mot_redis_destroy (&self->redis);
+    mot_config_destroy (&self->config);
+    free (self);
+    *self_p = NULL;
+}

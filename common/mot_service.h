@@ -1,0 +1,29 @@
+/*  mot_service — what every service does before its loop starts.
+ *
+ *  Owns: parsing the configuration (the service's options plus the common
+ *  ones of mot_config), starting the log, refusing a test clock in
+ *  production, connecting to Redis with retries (a clear error per failed
+ *  try, never a crash), and the clock. SIGINT/SIGTERM end zloop/zpoller
+ *  loops through CZMQ's interrupt handling (zsys_interrupted).
+ */
+#ifndef MOT_SERVICE_H_INCLUDED
+#define MOT_SERVICE_H_INCLUDED
+
+#include "mot_clock.h"
+#include "mot_config.h"
+#include "mot_log.h"
+#include "mot_redis.h"
+
+typedef struct {
+    const char *name;
+    mot_config_t *config;
+    mot_redis_t *redis;
+    mot_clock_t *clock;
+} mot_service_t;
+
+/* NULL when the service must exit with *exit_code. */
+mot_service_t *mot_service_new (const char *name, const char *summary, const mot_option_t *options,
+                                int argc, char **argv, int *exit_code);
+void mot_service_destroy (mot_service_t **self_p);
+
+#endif

@@ -1,0 +1,20 @@
+/*  mot_text — strings that come from outside.
+ *
+ *  Owns: UTF-8 validation and the normalisation of topics (complaint reasons,
+ *  media themes) used to group events into items: lower case, Spanish accents
+ *  and diaeresis removed (ñ kept as n), runs of white space and punctuation
+ *  folded into one space, trimmed.
+ */
+#ifndef MOT_TEXT_H_INCLUDED
+#define MOT_TEXT_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+
+bool mot_text_is_utf8 (const char *text, size_t length);
+/* Number of code points; text must be valid UTF-8. */
+size_t mot_text_length (const char *text);
+/* A new normalised copy (caller frees). */
+char *mot_text_normalise (const char *text);
+
+#endif

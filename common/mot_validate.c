@@ -1,0 +1,210 @@
+/*  mot_validate — field-level validation of what enters through intake.
+ *
+ *  Each check fills the result with a typed code, the field's name and a
+ *  reason, and returns false; the first failing check wins.
+ */
+#include "mot_validate.h"
+#include "mot_score.h"
+#include "mot_text.h"
+#include "mot_wire.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+static bool
+fail (mot_validation_t *result, Mot__V1__ErrorCode code, const char *field, const char *reason)
+{
+    result->code = code;
+    result->field = field;
+    snprintf (result->reason, sizeof result->reason, "%s: %s", field, reason);
+    return false;
+}
+
+/* A string field: present when required, valid UTF-8 and not longer than
+ * `max` code points. */
+static bool
+check_text (const char *value, bool required, size_t max, const char *field, mot_validation_t *result)
+{
+    if (!value || !*value)
+        return required ? fail (result, MOT__V1__ERROR_CODE__MISSING_FIELD, field, "required") : true;
+    size_t bytes = strlen (value);
+    if (!mot_text_is_utf8 (value, bytes))
+        return fail (result, MOT__V1__ERROR_CODE__INVALID_UTF8, field, "not valid UTF-8");
+    if (mot_text_length (value) > max) {
+        char reason[64];
+        snprintf (reason, sizeof reason, "longer than %zu characters", max);
+        return fail (result, MOT__V1__ERROR_CODE__TOO_LONG, field, reason);
+    }
+    for (const unsigned char *s = (const unsigned char *) value; *s; s++)
+        if (*s < 0x20 && *s != '\n' && *s != '\t' && *s != '\r')
+            return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, field, "control character");
+    return true;
+}
+
+/* Identifiers and codes: also no white space at all. */
+static bool
+check_id (const char *value, bool required, const char *field, mot_validation_t *result)
+{
+    if (!check_text (value, required, MOT_MAX_ID_LENGTH, field, result))
+        return false;
+    for (const char *s = value; s && *s; s++)
+        if (isspace ((unsigned char) *s))
+            return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, field, "white space in an identifier");
+    return true;
+}
+
+static bool
+check_date (const char *value, mot_day_t today, const char *field, mot_validation_t *result)
+{
+    if (!check_text (value, true, 10, field, result))
+        return false;
+    mot_day_t day;
+    if (!mot_day_parse (value, &day))
+        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, field, "not a date YYYY-MM-DD");
+    if (day < mot_day_from_ymd (2000, 1, 1))
+        return fail (result, MOT__V1__ERROR_CODE__OUT_OF_RANGE, field, "before 2000-01-01");
+    if (day > today + 1)
+        return fail (result, MOT__V1__ERROR_CODE__OUT_OF_RANGE, field, "in the future");
+    return true;
+}
+
+static bool
+check_score (protobuf_c_boolean present, uint32_t value, const char *field, mot_validation_t *result)
+{
+    if (present && !mot_score_is_valid ((long) value))
+        return fail (result, MOT__V1__ERROR_CODE__OUT_OF_RANGE, field, "score must be 1..10");
+    return true;
+}
+
+static bool
+check_territory (const char *value, mot_catalog_t *territories, const char *field, mot_validation_t *result)
+{
+    if (!check_id (value, true, field, result))
+        return false;
+    if (territories && !mot_catalog_has (territories, value))
+        return fail (result, MOT__V1__ERROR_CODE__UNKNOWN_TERRITORY, field, "not in the territory catalogue");
+    return true;
+}
+
+static bool
+check_person (const Mot__V1__PersonalData *person, mot_validation_t *result)
+{
+    if (!person)
+        return true;
+    if (!check_id (person->nss, false, "queja.person.nss", result)
+        || !check_id (person->curp, false, "queja.person.curp", result)
+        || !check_text (person->full_name, false, MOT_MAX_TOPIC_LENGTH, "queja.person.full_name", result))
+        return false;
+    if (person->nss && *person->nss
+        && (strlen (person->nss) != 11 || strspn (person->nss, "0123456789") != 11))
+        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "queja.person.nss", "an NSS has 11 digits");
+    if (person->curp && *person->curp && strlen (person->curp) != 18)
+        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "queja.person.curp", "a CURP has 18 characters");
+    return true;
+}
+
+static bool
+check_queja (const Mot__V1__Queja *q, mot_catalog_t *territories, mot_day_t today, mot_validation_t *r)
+{
+    return check_territory (q->territory, territories, "queja.territory", r)
+           && check_text (q->reason, true, MOT_MAX_TOPIC_LENGTH, "queja.reason", r)
+           && check_date (q->received_on, today, "queja.received_on", r)
+           && check_text (q->description, false, MOT_MAX_TEXT_LENGTH, "queja.description", r)
+           && check_text (q->operating_unit, false, MOT_MAX_TOPIC_LENGTH, "queja.operating_unit", r)
+           && check_person (q->person, r);
+}
+
+static bool
+check_media (const Mot__V1__MediaEvent *m, mot_catalog_t *territories, mot_day_t today, mot_validation_t *r)
+{
+    return check_territory (m->territory, territories, "media.territory", r)
+           && check_text (m->theme, true, MOT_MAX_TOPIC_LENGTH, "media.theme", r)
+           && check_date (m->published_on, today, "media.published_on", r)
+           && check_text (m->headline, false, MOT_MAX_TEXT_LENGTH, "media.headline", r)
+           && check_text (m->outlet, false, MOT_MAX_TOPIC_LENGTH, "media.outlet", r);
+}
+
+static bool
+check_finding (const Mot__V1__DoeFinding *f, mot_catalog_t *territories, mot_day_t today, mot_validation_t *r)
+{
+    return check_territory (f->territory, territories, "finding.territory", r)
+           && check_text (f->topic, true, MOT_MAX_TOPIC_LENGTH, "finding.topic", r)
+           && check_date (f->found_on, today, "finding.found_on", r)
+           && check_text (f->description, false, MOT_MAX_TEXT_LENGTH, "finding.description", r)
+           && check_score (f->has_impact, f->impact, "finding.impact", r)
+           && check_score (f->has_frequency, f->frequency, "finding.frequency", r);
+}
+
+static bool
+check_risk (const Mot__V1__RiskFinding *k, mot_catalog_t *territories, mot_day_t today, mot_validation_t *r)
+{
+    return check_territory (k->territory, territories, "risk.territory", r)
+           && check_text (k->topic, true, MOT_MAX_TOPIC_LENGTH, "risk.topic", r)
+           && check_date (k->found_on, today, "risk.found_on", r)
+           && check_text (k->description, false, MOT_MAX_TEXT_LENGTH, "risk.description", r)
+           && check_score (k->has_impact, k->impact, "risk.impact", r)
+           && check_score (k->has_probability, k->probability, "risk.probability", r)
+           && check_text (k->meeting, false, MOT_MAX_TOPIC_LENGTH, "risk.meeting", r);
+}
+
+static bool
+check_delivery (const Mot__V1__ReportDelivery *d, mot_day_t today, mot_validation_t *r)
+{
+    return check_id (d->report, true, "delivery.report", r) && check_id (d->period, true, "delivery.period", r)
+           && check_date (d->delivered_on, today, "delivery.delivered_on", r)
+           && check_text (d->reference, false, MOT_MAX_TOPIC_LENGTH, "delivery.reference", r);
+}
+
+static bool
+check_trigger (const Mot__V1__TriggerEvent *t, mot_day_t today, mot_validation_t *r)
+{
+    return check_id (t->trigger, true, "trigger.trigger", r) && check_id (t->ref, true, "trigger.ref", r)
+           && check_date (t->occurred_on, today, "trigger.occurred_on", r);
+}
+
+/* Which unit may publish which body (MOT-SPEC §2). */
+static bool
+source_fits_body (Mot__V1__Source source, Mot__V1__Envelope__BodyCase body)
+{
+    switch (body) {
+    case MOT__V1__ENVELOPE__BODY_QUEJA: return source == MOT__V1__SOURCE__UAD;
+    case MOT__V1__ENVELOPE__BODY_MEDIA: return source == MOT__V1__SOURCE__UCS;
+    case MOT__V1__ENVELOPE__BODY_FINDING:
+        return source == MOT__V1__SOURCE__UEOD || source == MOT__V1__SOURCE__CV;
+    case MOT__V1__ENVELOPE__BODY_RISK: return source == MOT__V1__SOURCE__CAPSOI;
+    default: return true;
+    }
+}
+
+static bool
+check_body (const Mot__V1__Envelope *e, mot_catalog_t *territories, mot_day_t today, mot_validation_t *r)
+{
+    switch (e->body_case) {
+    case MOT__V1__ENVELOPE__BODY_QUEJA: return check_queja (e->queja, territories, today, r);
+    case MOT__V1__ENVELOPE__BODY_MEDIA: return check_media (e->media, territories, today, r);
+    case MOT__V1__ENVELOPE__BODY_FINDING: return check_finding (e->finding, territories, today, r);
+    case MOT__V1__ENVELOPE__BODY_RISK: return check_risk (e->risk, territories, today, r);
+    case MOT__V1__ENVELOPE__BODY_DELIVERY: return check_delivery (e->delivery, today, r);
+    case MOT__V1__ENVELOPE__BODY_TRIGGER: return check_trigger (e->trigger, today, r);
+    default: return fail (r, MOT__V1__ERROR_CODE__UNKNOWN_TYPE, "body", "no body of a known type");
+    }
+}
+
+bool
+mot_validate_envelope (const Mot__V1__Envelope *envelope, mot_catalog_t *territories, mot_day_t today,
+                       mot_validation_t *result)
+{
+    memset (result, 0, sizeof *result);
+    if (!check_id (envelope->external_id, true, "external_id", result))
+        return false;
+    if (!envelope->has_source)
+        return fail (result, MOT__V1__ERROR_CODE__MISSING_FIELD, "source", "required");
+    if (!*mot_source_name (envelope->source))
+        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "source", "unknown unit");
+    if (!check_body (envelope, territories, today, result))
+        return false;
+    if (!source_fits_body (envelope->source, envelope->body_case))
+        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "source", "this unit does not publish this type");
+    return true;
+}

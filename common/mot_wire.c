@@ -1,0 +1,148 @@
+/*  mot_wire — protobuf-c messages over ZeroMQ, and the contract's names.
+ */
+#include "mot_wire.h"
+
+#include <string.h>
+
+zframe_t *
+mot_wire_frame (const ProtobufCMessage *message)
+{
+    size_t size = protobuf_c_message_get_packed_size (message);
+    zframe_t *frame = zframe_new (NULL, size);
+    if (!frame)
+        return NULL;
+    size_t packed = protobuf_c_message_pack (message, zframe_data (frame));
+    if (packed != size) {
+        zframe_destroy (&frame);
+        return NULL;
+    }
+    return frame;
+}
+
+bool
+mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, bool dontwait)
+{
+    zframe_t *frame = mot_wire_frame (message);
+    if (!frame)
+        return false;
+    zmsg_t *msg = prefix ? zmsg_dup (prefix) : zmsg_new ();
+    if (!msg) {
+        zframe_destroy (&frame);
+        return false;
+    }
+    zmsg_append (msg, &frame);
+    void *handle = zsock_resolve (socket);
+    size_t count = zmsg_size (msg);
+    bool ok = true;
+    for (size_t i = 0; ok && i < count; i++) {
+        zframe_t *part = zmsg_pop (msg);
+        int flags = (i + 1 < count ? ZMQ_SNDMORE : 0) | (dontwait ? ZMQ_DONTWAIT : 0);
+        ok = zmq_send (handle, zframe_data (part), zframe_size (part), flags) >= 0;
+        zframe_destroy (&part);
+    }
+    zmsg_destroy (&msg);
+    return ok;
+}
+
+ProtobufCMessage *
+mot_wire_unpack_bytes (const uint8_t *data, size_t size, const ProtobufCMessageDescriptor *descriptor,
+                       size_t limit, Mot__V1__ErrorCode *code)
+{
+    if (limit && size > limit) {
+        *code = MOT__V1__ERROR_CODE__TOO_LARGE;
+        return NULL;
+    }
+    ProtobufCMessage *message = protobuf_c_message_unpack (descriptor, NULL, size, data);
+    if (!message) {
+        *code = MOT__V1__ERROR_CODE__MALFORMED;
+        return NULL;
+    }
+    *code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+    return message;
+}
+
+ProtobufCMessage *
+mot_wire_unpack (zframe_t *frame, const ProtobufCMessageDescriptor *descriptor, size_t limit,
+                 Mot__V1__ErrorCode *code)
+{
+    if (!frame) {
+        *code = MOT__V1__ERROR_CODE__BAD_FRAMING;
+        return NULL;
+    }
+    return mot_wire_unpack_bytes (zframe_data (frame), zframe_size (frame), descriptor, limit, code);
+}
+
+/* Enum value names from the generated descriptors, so the contract is the
+ * one source of truth. */
+static const char *
+enum_name (const ProtobufCEnumDescriptor *descriptor, int value)
+{
+    const ProtobufCEnumValue *found = protobuf_c_enum_descriptor_get_value (descriptor, value);
+    return found ? found->name : "";
+}
+
+static bool
+enum_parse (const ProtobufCEnumDescriptor *descriptor, const char *name, int *value)
+{
+    const ProtobufCEnumValue *found = protobuf_c_enum_descriptor_get_value_by_name (descriptor, name);
+    if (!found || found->value == 0)
+        return false;
+    *value = found->value;
+    return true;
+}
+
+const char *
+mot_source_name (int source)
+{
+    return source == 0 ? "" : enum_name (&mot__v1__source__descriptor, source);
+}
+
+bool
+mot_source_parse (const char *name, Mot__V1__Source *source)
+{
+    int value;
+    if (!name || !enum_parse (&mot__v1__source__descriptor, name, &value))
+        return false;
+    *source = (Mot__V1__Source) value;
+    return true;
+}
+
+const char *
+mot_error_code_name (int code)
+{
+    return enum_name (&mot__v1__error_code__descriptor, code);
+}
+
+static const char *const notice_kind_names[] = {"", "reminder", "overdue", "escalation", "delivered_late"};
+#define NOTICE_KIND_COUNT (sizeof notice_kind_names / sizeof notice_kind_names[0])
+
+const char *
+mot_notice_kind_name (int kind)
+{
+    return kind > 0 && (size_t) kind < NOTICE_KIND_COUNT ? notice_kind_names[kind] : "";
+}
+
+bool
+mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind)
+{
+    for (size_t i = 1; name && i < NOTICE_KIND_COUNT; i++)
+        if (strcmp (name, notice_kind_names[i]) == 0) {
+            *kind = (Mot__V1__NoticeKind) i;
+            return true;
+        }
+    return false;
+}
+
+const char *
+mot_body_name (Mot__V1__Envelope__BodyCase body)
+{
+    switch (body) {
+    case MOT__V1__ENVELOPE__BODY_QUEJA: return "queja";
+    case MOT__V1__ENVELOPE__BODY_MEDIA: return "media";
+    case MOT__V1__ENVELOPE__BODY_FINDING: return "finding";
+    case MOT__V1__ENVELOPE__BODY_RISK: return "risk";
+    case MOT__V1__ENVELOPE__BODY_DELIVERY: return "delivery";
+    case MOT__V1__ENVELOPE__BODY_TRIGGER: return "trigger";
+    default: return "";
+    }
+}

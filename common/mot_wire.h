@@ -1,0 +1,45 @@
+/*  mot_wire — protobuf-c messages over ZeroMQ, and the contract's names.
+ *
+ *  Owns: packing a message into one frame, unpacking a frame with a size
+ *  limit into a typed error instead of a crash, and the text names of the
+ *  contract's enums (sources, error codes, notice kinds) used in logs, JSON
+ *  and topics.
+ */
+#ifndef MOT_WIRE_H_INCLUDED
+#define MOT_WIRE_H_INCLUDED
+
+#include "mot.pb-c.h"
+#include <czmq.h>
+#include <stdbool.h>
+
+/* Default limit of one message on the ingress socket, in bytes. */
+#define MOT_WIRE_DEFAULT_LIMIT (64 * 1024)
+
+/* A new frame holding the packed message (NULL on allocation failure). */
+zframe_t *mot_wire_frame (const ProtobufCMessage *message);
+/* Sends the packed message as one frame, after any frames already in `msg`
+ * (msg may be NULL). Non-blocking when dontwait: returns false when the
+ * message could not be queued (no peer, high-water mark). */
+bool mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, bool dontwait);
+
+/* Unpacks `frame` as `descriptor`. Returns NULL and sets *code to TOO_LARGE
+ * (frame above limit) or MALFORMED (not a valid message). Free the result
+ * with protobuf_c_message_free_unpacked (m, NULL). */
+ProtobufCMessage *mot_wire_unpack (zframe_t *frame, const ProtobufCMessageDescriptor *descriptor,
+                                   size_t limit, Mot__V1__ErrorCode *code);
+ProtobufCMessage *mot_wire_unpack_bytes (const uint8_t *data, size_t size,
+                                         const ProtobufCMessageDescriptor *descriptor,
+                                         size_t limit, Mot__V1__ErrorCode *code);
+
+/* "UEOD", "UAD", "UCS", "CV", "CAPSOI"; "" for unknown values. */
+const char *mot_source_name (int source);
+bool mot_source_parse (const char *name, Mot__V1__Source *source);
+/* "MALFORMED", "MISSING_FIELD", … */
+const char *mot_error_code_name (int code);
+/* "reminder", "overdue", "escalation", "delivered_late" (topic words). */
+const char *mot_notice_kind_name (int kind);
+bool mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind);
+/* "queja", "media", "finding", "risk", "delivery", "trigger", "" */
+const char *mot_body_name (Mot__V1__Envelope__BodyCase body);
+
+#endif

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package the MOT pipeline needs to build, run and
+# test (idempotent; apt-get does nothing for what is already there).
+# Runs as root, or through sudo when that exists.
+set -euo pipefail
+
+packages=(
+  gcc make cmake pkg-config libc6-dev             # toolchain
+  protobuf-c-compiler libprotobuf-c-dev           # the contract (proto/)
+  libzmq3-dev libczmq-dev                         # messaging
+  libhiredis-dev redis-server redis-tools         # state and timers
+  libjansson-dev                                  # JSON (motctl, reporter)
+  libsodium-dev                                   # keyed hashing of personal data
+  libcmocka-dev                                   # unit tests
+)
+
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root (or install sudo)" >&2; exit 1; }
+  as_root=(sudo)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "install-deps: all ${#packages[@]} packages present"

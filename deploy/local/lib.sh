@@ -1,0 +1,83 @@
+# lib.sh — starting and stopping the MOT processes, shared by
+# deploy/local/up.sh, deploy/local/down.sh and the end-to-end tests.
+# Source it; it defines functions and MOT_SOURCE, and changes nothing else.
+#
+# A run folder holds everything one running system owns:
+#   RUN/redis.sock  RUN/redis/ (AOF)  RUN/log/<name>.log  RUN/pids/<name>.pid  RUN/pii.key
+
+MOT_SOURCE=${MOT_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+MOT_SERVICES=(intake classifier deadline-watcher notifier reporter)
+
+mot_pid_alive() {   # mot_pid_alive PIDFILE
+  [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# mot_start_redis RUN: a private redis-server on a unix socket, data in RUN/redis.
+# Exports MOT_REDIS. Idempotent: an already running one is reused.
+mot_start_redis() {
+  local run=$1
+  mkdir -p "$run/redis" "$run/log" "$run/pids"
+  export MOT_REDIS="unix:$run/redis.sock"
+  if ! mot_pid_alive "$run/pids/redis.pid"; then
+    redis-server "$MOT_SOURCE/deploy/redis/redis.conf" --unixsocket "$run/redis.sock" \
+      --dir "$run/redis" --pidfile "$run/pids/redis.pid" --logfile "$run/log/redis.log" \
+      --daemonize yes >/dev/null
+  fi
+  local i
+  for i in $(seq 100); do
+    [ "$(redis-cli -s "$run/redis.sock" PING 2>/dev/null)" = PONG ] && return 0
+    sleep 0.1
+  done
+  echo "redis-server did not start; see $run/log/redis.log" >&2
+  return 1
+}
+
+# mot_start_service RUN BIN_DIR NAME [ARGS...]: starts mot-NAME in the
+# background with its log in RUN/log/NAME.log. Idempotent.
+mot_start_service() {
+  local run=$1 bin=$2 name=$3
+  shift 3
+  mkdir -p "$run/log" "$run/pids"
+  mot_pid_alive "$run/pids/$name.pid" && return 0
+  setsid "$bin/mot-$name" "$@" </dev/null >>"$run/log/$name.log" 2>&1 &
+  echo $! >"$run/pids/$name.pid"
+}
+
+# mot_kill_service RUN NAME [SIGNAL]: stops one process (SIGTERM by default,
+# SIGKILL after 10 s) and waits for it.
+mot_kill_service() {
+  local run=$1 name=$2 signal=${3:-TERM} pid i
+  [ -f "$run/pids/$name.pid" ] || return 0
+  pid=$(cat "$run/pids/$name.pid")
+  kill "-$signal" "$pid" 2>/dev/null || true
+  for i in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$run/pids/$name.pid"
+}
+
+# mot_stop_all RUN: the services, then Redis (which writes its AOF on the way out).
+mot_stop_all() {
+  local run=$1 name
+  for name in "${MOT_SERVICES[@]}" subscriber; do
+    mot_kill_service "$run" "$name"
+  done
+  if mot_pid_alive "$run/pids/redis.pid"; then
+    redis-cli -s "$run/redis.sock" SHUTDOWN >/dev/null 2>&1 || true
+    mot_kill_service "$run" redis
+  fi
+  rm -f "$run/pids/redis.pid"
+}
+
+# mot_wait SECONDS CMD...: runs CMD every 0.2 s until it succeeds.
+mot_wait() {
+  local seconds=$1 i
+  shift
+  for i in $(seq $((seconds * 5))); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  return 1
+}

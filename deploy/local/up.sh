@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# up.sh — the first README command: installs what is missing, builds, starts
+# the whole MOT pipeline on its embedded default (a private redis-server on a
+# unix socket under run/, unless MOT_REDIS names one), feeds the demo events
+# and shows the MUPOI, the MURO and a notice. Idempotent: running it again
+# reuses what is running and the demo's retries are recognised as duplicates.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+cd "$MOT_SOURCE"
+
+RUN=${MOT_RUN_DIR:-$MOT_SOURCE/run}
+BUILD=${MOT_BUILD_DIR:-$MOT_SOURCE/build}
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "Installing Debian packages (deploy/install-deps.sh)"
+bash deploy/install-deps.sh
+
+step "Building into $BUILD"
+cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" >/dev/null
+echo "built: $(cd "$BUILD" && ls mot-* motctl | tr '\n' ' ')"
+
+step "Starting Redis and the five services (run folder: $RUN)"
+mkdir -p "$RUN"
+if [ -z "${MOT_REDIS:-}" ]; then
+  mot_start_redis "$RUN"
+  echo "private redis-server: $MOT_REDIS (AOF in $RUN/redis)"
+else
+  echo "using the configured Redis: $MOT_REDIS"
+fi
+[ -s "$RUN/pii.key" ] || head -c 32 /dev/urandom >"$RUN/pii.key"
+export MOT_PII_KEY_FILE=${MOT_PII_KEY_FILE:-$RUN/pii.key}
+# The demo's deliveries are for August and September 2026: watch from there.
+export MOT_WATCH_FROM=${MOT_WATCH_FROM:-2026-08}
+export MOT_ENV=${MOT_ENV:-development}
+for name in "${MOT_SERVICES[@]}"; do
+  mot_start_service "$RUN" "$BUILD" "$name"
+done
+motctl="$BUILD/motctl"
+if ! mot_wait 30 "$motctl" obligations --timeout 1; then
+  echo "the services did not come up; see $RUN/log/" >&2
+  exit 1
+fi
+echo "running: ${MOT_SERVICES[*]} (logs in $RUN/log/)"
+
+step "Feeding the demo events (deploy/demo/*.jsonl) through intake"
+"$motctl" submit <deploy/demo/events.jsonl >"$RUN/demo-acks.jsonl" || true
+"$motctl" submit <deploy/demo/deliveries.jsonl >>"$RUN/demo-acks.jsonl" || true
+accepted=$(grep -c '"status":"accepted"' "$RUN/demo-acks.jsonl" || true)
+duplicates=$(grep -c '"duplicate":true' "$RUN/demo-acks.jsonl" || true)
+echo "$accepted acknowledged ($duplicates of them retries recognised as duplicates); acks in $RUN/demo-acks.jsonl"
+mot_wait 30 bash -c "[ \"\$('$motctl' items --csv | wc -l)\" -gt 60 ]" || true
+
+show_register() {   # the most urgent rows: quadrant I first, then by events
+  "$motctl" "$1" --csv >"$RUN/$1.csv"
+  echo "$(($(wc -l <"$RUN/$1.csv") - 1)) items; full register in $RUN/$1.csv (JSON: motctl $1)"
+  head -1 "$RUN/$1.csv" | cut -d, -f1-4,7,9,11,12,15
+  tail -n +2 "$RUN/$1.csv" | sort -t, -k11,11 -k15,15nr | head -8 | cut -d, -f1-4,7,9,11,12,15
+}
+step "MUPOI — Matriz Unificada de Problemas Operativos Institucionales"
+show_register mupoi
+step "MURO — Matriz Unificada de Riesgos Operativos"
+show_register muro
+
+step "Notices (reminders and overdue reports), from the notifier's log"
+if "$motctl" subscribe --since 0 --count 3 --timeout 20 >"$RUN/notices.jsonl"; then
+  cat "$RUN/notices.jsonl"
+else
+  echo "no notice yet; see $RUN/log/deadline-watcher.log"
+fi
+
+cat <<MSG
+
+== The MOT pipeline is running.
+  motctl (at $motctl):
+    motctl mupoi | muro | items | obligations [--csv]   the registers and the report obligations
+    motctl subscribe [--topic overdue/UAD]               follow notices live (one JSON line each)
+    motctl submit < events.jsonl                         publish events; motctl deliver UNIT REPORT PERIOD [DATE]
+    motctl due 2026-03-31 10 ; motctl holidays 2026      the business-day calendar
+  logs: $RUN/log/   Redis: $MOT_REDIS
+  stop everything: bash deploy/local/down.sh
+MSG

@@ -1,0 +1,134 @@
+/*  monthly — creating monthly obligation instances period by period, with the
+ *  progress kept in Redis (see monthly.h).
+ */
+#include "monthly.h"
+#include "mot_log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PERIODS_PER_CALL 24
+
+/* KEYS: the progress key. ARGV: a period. Moves the progress forward only. */
+static const char *advance_lua =
+    "local current = redis.call('GET', KEYS[1])\n"
+    "if not current or current < ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) return 1 end\n"
+    "return 0\n";
+
+struct _monthly_t {
+    mot_redis_t *redis;
+    mot_obligations_t *catalogue;
+    mot_calendar_t *calendar;
+    obligation_store_t *store;
+    int from_year, from_month;          /* 0 when not configured */
+    mot_script_t *advance;
+};
+
+typedef struct {
+    int year, month;
+} period_t;
+
+static int
+period_index (period_t period)
+{
+    return period.year * 12 + period.month - 1;
+}
+
+static period_t
+period_at (int index)
+{
+    return (period_t) {index / 12, index % 12 + 1};
+}
+
+monthly_t *
+monthly_new (mot_redis_t *redis, mot_obligations_t *catalogue, mot_calendar_t *calendar,
+             obligation_store_t *store, const char *watch_from)
+{
+    monthly_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->redis = redis;
+    self->catalogue = catalogue;
+    self->calendar = calendar;
+    self->store = store;
+    if (watch_from && *watch_from && !mot_period_parse (watch_from, &self->from_year, &self->from_month)) {
+        mot_log_error ("bad_option", "option=watch-from expected=YYYY-MM");
+        free (self);
+        return NULL;
+    }
+    self->advance = mot_script_new (advance_lua);
+    if (!self->advance)
+        monthly_destroy (&self);
+    return self;
+}
+
+void
+monthly_destroy (monthly_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    mot_script_destroy (&(*self_p)->advance);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+/* The first period still to generate; false when Redis could not be read. */
+static bool
+first_pending_period (monthly_t *self, int last_due, int *first)
+{
+    redisReply *reply = mot_redis_command (self->redis, "GET %s", MONTHLY_KEY_GENERATED);
+    if (!mot_reply_ok (reply)) {
+        if (reply)
+            freeReplyObject (reply);
+        return false;
+    }
+    period_t done;
+    if (reply->type == REDIS_REPLY_STRING && mot_period_parse (reply->str, &done.year, &done.month))
+        *first = period_index (done) + 1;
+    else
+        *first = self->from_year ? period_index ((period_t) {self->from_year, self->from_month}) : last_due;
+    if (self->from_year && period_index ((period_t) {self->from_year, self->from_month}) > *first)
+        *first = period_index ((period_t) {self->from_year, self->from_month});
+    freeReplyObject (reply);
+    return true;
+}
+
+static bool
+generate_period (monthly_t *self, period_t period, int64_t now)
+{
+    char text[16];
+    snprintf (text, sizeof text, "%04d-%02d", period.year, period.month);
+    for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++) {
+        const mot_obligation_def_t *def = mot_obligations_at (self->catalogue, i);
+        if (def->rule != MOT_RULE_MONTH_CLOSE)
+            continue;
+        mot_day_t deadline = mot_obligation_deadline_for_month (def, self->calendar, period.year, period.month);
+        if (obligation_store_create (self->store, def, text, deadline, now) == OBLIGATION_FAILED)
+            return false;
+    }
+    const char *argv[] = {MONTHLY_KEY_GENERATED, text};
+    redisReply *reply = mot_redis_eval (self->redis, self->advance, 1, 2, argv, NULL);
+    bool ok = mot_reply_ok (reply);
+    if (reply)
+        freeReplyObject (reply);
+    if (ok)
+        mot_log_info ("period_generated", "period=%s", text);
+    return ok;
+}
+
+bool
+monthly_generate (monthly_t *self, int64_t now)
+{
+    period_t today;
+    int dom;
+    mot_day_to_ymd (mot_day_local_of (now), &today.year, &today.month, &dom);
+    int last_due = period_index (today) - 1;
+    int first;
+    if (!first_pending_period (self, last_due, &first))
+        return false;
+    for (int index = first; index <= last_due && index < first + PERIODS_PER_CALL; index++)
+        if (!generate_period (self, period_at (index), now))
+            return false;
+    return true;
+}

@@ -1,0 +1,37 @@
+/*  outbox — notices from the deadline-watcher to the notifier.
+ *
+ *  Owns: how a notice leaves the watcher. A notice is first written to Redis
+ *  (hash mot:notice:<notice_id>, field "notice" = packed Notice without seq
+ *  or text, and zset mot:outbox scored by the send time) by the Lua script of
+ *  the state change that caused it, and only then pushed to the notifier,
+ *  without blocking. Entries the notifier has not taken out of mot:outbox
+ *  after a timeout are re-sent (the notifier is idempotent on notice_id).
+ *  Notice ids are "<obligation_id>|<kind>" with kind the topic word
+ *  ("reminder", "overdue", "delivered_late").
+ */
+#ifndef OUTBOX_H_INCLUDED
+#define OUTBOX_H_INCLUDED
+
+#include "mot_redis.h"
+#include "mot_wire.h"
+#include <stdint.h>
+
+typedef struct _outbox_t outbox_t;
+
+/* `notifier` is the PUSH socket towards the notifier (not owned). */
+outbox_t *outbox_new (mot_redis_t *redis, zsock_t *notifier);
+void outbox_destroy (outbox_t **self_p);
+
+/* "<obligation_id>|<kind word>" (malloc'd; NULL on allocation failure). */
+char *outbox_notice_id (const char *obligation_id, Mot__V1__NoticeKind kind);
+/* The packed notice (malloc'd, *size set; NULL on allocation failure). */
+uint8_t *outbox_pack (const Mot__V1__Notice *notice, size_t *size);
+
+/* Pushes a packed notice already recorded in Redis. False when it could not
+ * be queued now (re-drive will try again). */
+bool outbox_push (outbox_t *self, const uint8_t *packed, size_t size);
+/* Re-sends up to a batch of outbox entries last sent at or before
+ * now - older_than seconds, and marks them sent at `now`. */
+void outbox_redrive (outbox_t *self, int64_t now, int64_t older_than);
+
+#endif

@@ -1,0 +1,176 @@
+/*  mot-notifier — turns timer firings into published notices.
+ *
+ *  Owns: the process: options, the PULL socket where deadline-watchers push
+ *  notices (bound: watchers come and go) and the PUB socket alert subscribers
+ *  connect to (bound), and one zloop. Each notice is decoded (garbage is
+ *  logged and dropped), given its Spanish text, and published once per
+ *  notice_id with a sequence number (publisher.h).
+ *
+ *  Slow subscribers: PUB never blocks; when a subscriber's queue reaches the
+ *  send high-water mark (--sndhwm) ZeroMQ drops further notices FOR THAT
+ *  SUBSCRIBER only. That is the policy: live delivery is best effort, and the
+ *  persisted, bounded log mot:notices (newest first, each notice with its
+ *  seq) is the catch-up path — a subscriber that sees a gap in seq, or was
+ *  away, reads the log from the last seq it has.
+ */
+#include "mot_service.h"
+#include "mot_wire.h"
+#include "notice_text.h"
+#include "publisher.h"
+
+#include <czmq.h>
+#include <stdlib.h>
+
+/* A packed Notice is small; anything larger is not one of ours. */
+#define NOTICE_LIMIT (16 * 1024)
+
+static const mot_option_t options[] = {
+    {"collect", "MOT_NOTIFIER_COLLECT", "tcp://127.0.0.1:5553", "where watchers push notices (PULL, bind)"},
+    {"publish", "MOT_NOTIFIER_PUBLISH", "tcp://127.0.0.1:5554", "where subscribers connect (PUB, bind)"},
+    {"log-size", "MOT_NOTIFIER_LOG_SIZE", "10000", "notices kept in the replay log mot:notices"},
+    {"sndhwm", "MOT_NOTIFIER_SNDHWM", "10000", "notices queued per subscriber before PUB drops for it"},
+    {NULL, NULL, NULL, NULL}};
+
+typedef struct {
+    mot_service_t *service;
+    zsock_t *collect;
+    zsock_t *publish;
+    publisher_t *publisher;
+} notifier_t;
+
+static void
+notifier_destroy (notifier_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    notifier_t *self = *self_p;
+    publisher_destroy (&self->publisher);
+    zsock_destroy (&self->collect);
+    zsock_destroy (&self->publish);
+    mot_service_destroy (&self->service);
+    free (self);
+    *self_p = NULL;
+}
+
+/* A socket bound to `endpoint`, or NULL (logged). */
+static zsock_t *
+bind_socket (int type, const char *endpoint, const char *option)
+{
+    zsock_t *socket = zsock_new (type);
+    if (socket && zsock_bind (socket, "%s", endpoint) >= 0)
+        return socket;
+    mot_log_error ("bind_failed", "option=%s endpoint=%s", option, endpoint);
+    zsock_destroy (&socket);
+    return NULL;
+}
+
+static bool
+open_sockets (notifier_t *self, long sndhwm)
+{
+    mot_config_t *config = self->service->config;
+    self->collect = bind_socket (ZMQ_PULL, mot_config_get (config, "collect"), "collect");
+    self->publish = zsock_new (ZMQ_PUB);
+    if (!self->collect || !self->publish)
+        return false;
+    zsock_set_maxmsgsize (self->collect, NOTICE_LIMIT);
+    zsock_set_sndhwm (self->publish, (int) sndhwm);
+    if (zsock_bind (self->publish, "%s", mot_config_get (config, "publish")) < 0) {
+        mot_log_error ("bind_failed", "option=publish endpoint=%s", mot_config_get (config, "publish"));
+        return false;
+    }
+    return true;
+}
+
+static notifier_t *
+notifier_new (int argc, char **argv, int *exit_code)
+{
+    notifier_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->service = mot_service_new ("notifier", "Publishes reminders, overdue and late-delivery notices "
+                                     "once each, with a sequence number and a replay log.",
+                                     options, argc, argv, exit_code);
+    if (!self->service) {
+        free (self);
+        return NULL;
+    }
+    *exit_code = 1;
+    long log_size, sndhwm;
+    mot_config_t *config = self->service->config;
+    if (mot_config_get_long (config, "log-size", 1, 10000000, &log_size)
+        && mot_config_get_long (config, "sndhwm", 1, 10000000, &sndhwm) && open_sockets (self, sndhwm))
+        self->publisher = publisher_new (self->service->redis, self->publish, log_size);
+    if (!self->publisher)
+        notifier_destroy (&self);
+    return self;
+}
+
+static void
+publish_notice (notifier_t *self, Mot__V1__Notice *notice)
+{
+    char *text = notice_text_render (notice);
+    char *topic = notice_text_topic (notice);
+    uint64_t seq = 0;
+    publish_result_t result = PUBLISH_FAILED;
+    if (text && topic) {
+        notice->text = text;
+        result = publisher_publish (self->publisher, notice, topic, &seq);
+        notice->text = NULL;
+    }
+    if (result == PUBLISH_SENT)
+        mot_log_info ("notice_published", "notice_id=%s seq=%llu topic=%s", notice->notice_id,
+                      (unsigned long long) seq, topic);
+    else
+    if (result == PUBLISH_DUPLICATE)
+        mot_log_info ("notice_duplicate", "notice_id=%s seq=%llu", notice->notice_id, (unsigned long long) seq);
+    else
+        mot_log_error ("notice_not_published", "notice_id=%s redrive=1", notice->notice_id);
+    free (text);
+    free (topic);
+}
+
+static int
+on_collect (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    notifier_t *self = (notifier_t *) arg;
+    zmsg_t *msg = zmsg_recv (reader);
+    Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__BAD_FRAMING;
+    Mot__V1__Notice *notice = NULL;
+    const char *reason = NULL;
+    if (msg && zmsg_size (msg) == 1)
+        notice = (Mot__V1__Notice *) mot_wire_unpack (zmsg_first (msg), &mot__v1__notice__descriptor, NOTICE_LIMIT,
+                                                      &code);
+    if (!notice)
+        mot_log_warn ("notice_dropped", "reason=%s", mot_error_code_name (code));
+    else
+    if (!notice_text_is_publishable (notice, &reason))
+        mot_log_warn ("notice_dropped", "reason=%s", reason);
+    else
+        publish_notice (self, notice);
+    if (notice)
+        protobuf_c_message_free_unpacked (&notice->base, NULL);
+    zmsg_destroy (&msg);
+    return 0;
+}
+
+int
+main (int argc, char **argv)
+{
+    int exit_code = 1;
+    notifier_t *notifier = notifier_new (argc, argv, &exit_code);
+    if (!notifier)
+        return exit_code;
+    zloop_t *loop = zloop_new ();
+    if (loop && zloop_reader (loop, notifier->collect, on_collect, notifier) == 0) {
+        zloop_reader_set_tolerant (loop, notifier->collect);
+        mot_log_info ("ready", "collect=%s publish=%s", mot_config_get (notifier->service->config, "collect"),
+                      mot_config_get (notifier->service->config, "publish"));
+        zloop_start (loop);
+        mot_log_info ("stopping", "reason=signal");
+        exit_code = 0;
+    }
+    zloop_destroy (&loop);
+    notifier_destroy (&notifier);
+    return exit_code;
+}

@@ -1,0 +1,335 @@
+/*  register_query — the registers, read from Redis (see register_query.h).
+ */
+#include "register_query.h"
+
+#include "mot_keys.h"
+#include "mot_score.h"
+
+#include <czmq.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* HGETALLs sent to Redis before their replies are read. */
+#define BATCH_SIZE 256
+
+typedef struct {
+    Mot__V1__QueryKind kind;
+    const char *name;           /* the register, in the JSON */
+    const char *rows_key;
+    const char *vertical;       /* column of the vertical score (items) */
+    const char *vertical_label;
+} register_spec_t;
+
+static const register_spec_t specs[] = {
+    {MOT__V1__QUERY_KIND__ITEMS, "ITEMS", "items", "vertical", "vertical_etiqueta"},
+    {MOT__V1__QUERY_KIND__MUPOI, "MUPOI", "items", "frecuencia", "frecuencia_etiqueta"},
+    {MOT__V1__QUERY_KIND__MURO, "MURO", "items", "probabilidad", "probabilidad_etiqueta"},
+    {MOT__V1__QUERY_KIND__OBLIGATIONS, "OBLIGATIONS", "obligations", NULL, NULL},
+};
+
+typedef struct {
+    const register_spec_t *spec;
+    register_table_t *table;
+    mot_catalog_t *territories;
+} query_t;
+
+typedef bool (row_fn) (query_t *query, redisReply *hash);
+
+static const register_spec_t *
+spec_of (Mot__V1__QueryKind kind)
+{
+    for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
+        if (specs[i].kind == kind)
+            return &specs[i];
+    return NULL;
+}
+
+static bool
+is_items_spec (const register_spec_t *spec)
+{
+    return spec->kind == MOT__V1__QUERY_KIND__ITEMS;
+}
+
+/* ---- columns ---------------------------------------------------------- */
+
+static bool
+add_columns (register_table_t *table, const char *const *names, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (names[i] && !register_table_add_column (table, names[i]))
+            return false;
+    return true;
+}
+
+static bool
+add_item_columns (query_t *query)
+{
+    const register_spec_t *spec = query->spec;
+    const char *const names[] = {
+        "id", is_items_spec (spec) ? "tipo" : NULL, "territorio", "nombre_territorio", "tema",
+        "categoria", "on", "impacto", "impacto_etiqueta", spec->vertical, spec->vertical_label,
+        "cuadrante", "color", "lectura", "etapa", "eventos", "primera", "ultima"};
+    return add_columns (query->table, names, sizeof names / sizeof names[0]);
+}
+
+static bool
+add_obligation_columns (query_t *query)
+{
+    const char *const names[] = {"id", "unidad", "informe", "nombre_informe", "periodo",
+                                 "fecha_limite", "estado", "entregado_el", "dias_habiles_atraso"};
+    return add_columns (query->table, names, sizeof names / sizeof names[0]);
+}
+
+/* ---- fields of a stored hash ------------------------------------------- */
+
+/* The value of `name` in an HGETALL reply; NULL when absent or empty. */
+static const char *
+hash_field (redisReply *hash, const char *name)
+{
+    for (size_t i = 0; i + 1 < hash->elements; i += 2) {
+        redisReply *key = hash->element[i];
+        redisReply *value = hash->element[i + 1];
+        if (key->type == REDIS_REPLY_STRING && value->type == REDIS_REPLY_STRING
+            && strcmp (key->str, name) == 0)
+            return value->len > 0 ? value->str : NULL;
+    }
+    return NULL;
+}
+
+/* The field as a decimal integer; false when absent or not a number. */
+static bool
+hash_long (redisReply *hash, const char *name, long *value)
+{
+    const char *text = hash_field (hash, name);
+    if (!text)
+        return false;
+    char *end;
+    errno = 0;
+    *value = strtol (text, &end, 10);
+    return errno == 0 && end != text && *end == '\0';
+}
+
+static bool
+copy_text (query_t *query, const char *column, redisReply *hash, const char *field)
+{
+    return register_table_set_text (query->table, column, hash_field (hash, field));
+}
+
+static bool
+copy_number (query_t *query, const char *column, redisReply *hash, const char *field)
+{
+    long value;
+    return !hash_long (hash, field, &value) || register_table_set_number (query->table, column, value);
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+/* A score cell and its label; both stay empty when the score is not 1..10. */
+static bool
+set_score (query_t *query, const char *column, const char *label_column, long score,
+           const char *label)
+{
+    if (!mot_score_is_valid (score))
+        return true;
+    return register_table_set_number (query->table, column, score)
+           && register_table_set_text (query->table, label_column, label);
+}
+
+/* The stored quadrant when it is 1..4, else the one of the scores (0: none). */
+static int
+quadrant_of (redisReply *hash, long impact, long vertical)
+{
+    long stored;
+    if (hash_long (hash, "quadrant", &stored) && stored >= 1 && stored <= 4)
+        return (int) stored;
+    return mot_score_quadrant (impact, vertical);
+}
+
+static bool
+set_quadrant (query_t *query, int quadrant, bool riesgo)
+{
+    if (quadrant == 0)
+        return true;
+    return register_table_set_text (query->table, "cuadrante", mot_score_quadrant_roman (quadrant))
+           && register_table_set_text (query->table, "color", mot_score_quadrant_colour (quadrant))
+           && register_table_set_text (query->table, "lectura",
+                                       mot_score_quadrant_meaning (quadrant, riesgo));
+}
+
+static bool
+set_territory (query_t *query, redisReply *hash)
+{
+    const char *code = hash_field (hash, "territory");
+    const char *name = code && query->territories ? mot_catalog_name (query->territories, code) : NULL;
+    return register_table_set_text (query->table, "territorio", code)
+           && register_table_set_text (query->table, "nombre_territorio", name);
+}
+
+static bool
+add_item_row (query_t *query, redisReply *hash)
+{
+    const register_spec_t *spec = query->spec;
+    const char *kind = hash_field (hash, "kind");
+    bool riesgo = kind && strcmp (kind, "riesgo") == 0;
+    long impact = 0, vertical = 0;
+    hash_long (hash, "impact", &impact);
+    hash_long (hash, "vertical", &vertical);
+    return register_table_add_row (query->table)
+           && copy_text (query, "id", hash, "id")
+           && (!is_items_spec (spec) || copy_text (query, "tipo", hash, "kind"))
+           && set_territory (query, hash)
+           && copy_text (query, "tema", hash, "topic")
+           && copy_text (query, "categoria", hash, "category")
+           && copy_text (query, "on", hash, "on")
+           && set_score (query, "impacto", "impacto_etiqueta", impact, mot_score_impact_label (impact))
+           && set_score (query, spec->vertical, spec->vertical_label, vertical,
+                         mot_score_vertical_label (vertical))
+           && set_quadrant (query, quadrant_of (hash, impact, vertical), riesgo)
+           && copy_text (query, "etapa", hash, "stage")
+           && copy_number (query, "eventos", hash, "events")
+           && copy_text (query, "primera", hash, "first_seen")
+           && copy_text (query, "ultima", hash, "last_seen");
+}
+
+static bool
+add_obligation_row (query_t *query, redisReply *hash)
+{
+    return register_table_add_row (query->table)
+           && copy_text (query, "id", hash, "id")
+           && copy_text (query, "unidad", hash, "unit")
+           && copy_text (query, "informe", hash, "report")
+           && copy_text (query, "nombre_informe", hash, "report_name")
+           && copy_text (query, "periodo", hash, "period")
+           && copy_text (query, "fecha_limite", hash, "deadline")
+           && copy_text (query, "estado", hash, "status")
+           && copy_text (query, "entregado_el", hash, "delivered_on")
+           && copy_number (query, "dias_habiles_atraso", hash, "business_days_late");
+}
+
+/* ---- Redis -------------------------------------------------------------- */
+
+static Mot__V1__ErrorCode
+failure_of (redisReply *reply)
+{
+    return reply ? MOT__V1__ERROR_CODE__INTERNAL : MOT__V1__ERROR_CODE__UNAVAILABLE;
+}
+
+/* The ids of the register, in order (an array reply), or NULL with *code. */
+static redisReply *
+read_ids (mot_redis_t *redis, const register_spec_t *spec, Mot__V1__ErrorCode *code)
+{
+    const char *problematicas = MOT_KEY_ITEMS_PREFIX "problematica";
+    const char *riesgos = MOT_KEY_ITEMS_PREFIX "riesgo";
+    redisReply *reply;
+    if (spec->kind == MOT__V1__QUERY_KIND__ITEMS)
+        reply = mot_redis_command (redis, "ZUNION 2 %s %s", problematicas, riesgos);
+    else
+        reply = mot_redis_command (redis, "ZRANGE %s 0 -1",
+                                   spec->kind == MOT__V1__QUERY_KIND__MUPOI ? problematicas
+                                   : spec->kind == MOT__V1__QUERY_KIND__MURO ? riesgos
+                                                                             : MOT_KEY_OBLS);
+    if (mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY)
+        return reply;
+    *code = failure_of (reply);
+    if (reply)
+        freeReplyObject (reply);
+    return NULL;
+}
+
+/* Sends HGETALL <prefix>{<id>} for ids [from, to); returns how many were sent. */
+static size_t
+append_batch (mot_redis_t *redis, redisReply *ids, size_t from, size_t to, const char *prefix)
+{
+    size_t sent = 0;
+    for (size_t i = from; i < to; i++) {
+        redisReply *id = ids->element[i];
+        if (id->type != REDIS_REPLY_STRING)
+            break;
+        char *key = zsys_sprintf ("%s{%s}", prefix, id->str);
+        const char *argv[] = {"HGETALL", key};
+        bool ok = key && mot_redis_append (redis, 2, argv, NULL);
+        zstr_free (&key);
+        if (!ok)
+            break;
+        sent++;
+    }
+    return sent;
+}
+
+/* Reads `count` replies (always all of them, so the connection stays in
+ * step) and turns each found hash into a row. */
+static bool
+read_batch (mot_redis_t *redis, size_t count, query_t *query, row_fn *add_row, Mot__V1__ErrorCode *code)
+{
+    bool ok = true;
+    for (size_t i = 0; i < count; i++) {
+        redisReply *hash = mot_redis_read (redis);
+        if (ok && !(mot_reply_ok (hash) && hash->type == REDIS_REPLY_ARRAY)) {
+            *code = failure_of (hash);
+            ok = false;
+        }
+        if (ok && hash->elements > 0 && !add_row (query, hash)) {
+            *code = MOT__V1__ERROR_CODE__INTERNAL;
+            ok = false;
+        }
+        if (hash)
+            freeReplyObject (hash);
+    }
+    return ok;
+}
+
+static bool
+read_rows (mot_redis_t *redis, redisReply *ids, const char *prefix, query_t *query, row_fn *add_row,
+           Mot__V1__ErrorCode *code)
+{
+    for (size_t from = 0; from < ids->elements; from += BATCH_SIZE) {
+        size_t to = from + BATCH_SIZE < ids->elements ? from + BATCH_SIZE : ids->elements;
+        size_t sent = append_batch (redis, ids, from, to, prefix);
+        if (!read_batch (redis, sent, query, add_row, code))
+            return false;
+        if (sent < to - from) {
+            *code = MOT__V1__ERROR_CODE__UNAVAILABLE;
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- the query ---------------------------------------------------------- */
+
+static bool
+fill_table (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
+{
+    bool obligations = query->spec->kind == MOT__V1__QUERY_KIND__OBLIGATIONS;
+    if (!(obligations ? add_obligation_columns (query) : add_item_columns (query))) {
+        *code = MOT__V1__ERROR_CODE__INTERNAL;
+        return false;
+    }
+    redisReply *ids = read_ids (redis, query->spec, code);
+    if (!ids)
+        return false;
+    bool ok = obligations ? read_rows (redis, ids, MOT_KEY_OBL_PREFIX, query, add_obligation_row, code)
+                          : read_rows (redis, ids, MOT_KEY_ITEM_PREFIX, query, add_item_row, code);
+    freeReplyObject (ids);
+    return ok;
+}
+
+register_table_t *
+register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
+                    Mot__V1__ErrorCode *code)
+{
+    query_t query = {spec_of (kind), NULL, territories};
+    if (!query.spec) {
+        *code = MOT__V1__ERROR_CODE__UNKNOWN_TYPE;
+        return NULL;
+    }
+    query.table = register_table_new (query.spec->name, query.spec->rows_key);
+    if (!query.table) {
+        *code = MOT__V1__ERROR_CODE__INTERNAL;
+        return NULL;
+    }
+    if (!fill_table (redis, &query, code))
+        register_table_destroy (&query.table);
+    return query.table;
+}

@@ -1,0 +1,92 @@
+# lib.sh — the end-to-end tests' harness: a private redis-server on a unix
+# socket and the five real services on loopback TCP ports of their own, in a
+# temporary run folder that is removed on exit (kept on failure for the logs,
+# whose path is printed). Needs MOT_BIN (the build folder) and MOT_SOURCE.
+set -euo pipefail
+: "${MOT_BIN:?MOT_BIN must name the build folder}"
+: "${MOT_SOURCE:?MOT_SOURCE must name the source folder}"
+source "$MOT_SOURCE/deploy/local/lib.sh"
+
+RUN=$(mktemp -d /tmp/mot-e2e.XXXXXX)
+MOTCTL="$MOT_BIN/motctl"
+E2E_FAILED=0
+E2E_CHECKS=0
+
+# Ports of this run: a block of ten derived from the pid, so a running demo
+# (5550-5555) or another test run does not collide.
+base=$((20000 + ($$ % 4000) * 10))
+export MOT_INTAKE_INGRESS=tcp://127.0.0.1:$base
+export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:$((base + 1)) MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:$((base + 1))
+export MOT_INTAKE_WATCH=tcp://127.0.0.1:$((base + 2)) MOT_WATCHER_INTAKE=tcp://127.0.0.1:$((base + 2))
+export MOT_NOTIFIER_COLLECT=tcp://127.0.0.1:$((base + 3)) MOT_WATCHER_NOTIFIER=tcp://127.0.0.1:$((base + 3))
+export MOT_NOTIFIER_PUBLISH=tcp://127.0.0.1:$((base + 4))
+export MOT_REPORTER_QUERY=tcp://127.0.0.1:$((base + 5))
+export MOT_ENV=test MOT_TEST_CLOCK=1
+export MOT_PII_KEY_FILE=$RUN/pii.key
+head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
+
+e2e_cleanup() {
+  local status=$?
+  [ "$status" -eq 0 ] || E2E_FAILED=1
+  [ "$E2E_FAILED" -eq 0 ] || echo "FAILED (exit status $status)" >&2
+  mot_stop_all "$RUN"
+  if [ "$E2E_FAILED" -eq 0 ]; then
+    rm -rf "$RUN"
+  else
+    echo "logs kept in $RUN/log" >&2
+    tail -n 20 "$RUN"/log/*.log >&2 || true
+  fi
+}
+trap e2e_cleanup EXIT
+
+e2e_start_all() {   # redis + the five services
+  mot_start_redis "$RUN"
+  local name
+  for name in "${MOT_SERVICES[@]}"; do
+    mot_start_service "$RUN" "$MOT_BIN" "$name"
+  done
+  mot_wait 30 "$MOTCTL" obligations --timeout 1 || fail "services did not come up"
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  E2E_FAILED=1
+  exit 1
+}
+
+check() {   # check DESCRIPTION CMD...: the command must succeed
+  local what=$1
+  shift
+  E2E_CHECKS=$((E2E_CHECKS + 1))
+  if "$@"; then echo "ok - $what"; else fail "$what"; fi
+}
+
+equals() {   # equals DESCRIPTION EXPECTED ACTUAL
+  E2E_CHECKS=$((E2E_CHECKS + 1))
+  if [ "$2" = "$3" ]; then echo "ok - $1"; else fail "$1: expected '$2', got '$3'"; fi
+}
+
+# csv_field FILE KEY_COLUMN KEY COLUMN: the value of COLUMN (by header name)
+# in the first row whose KEY_COLUMN equals KEY. Understands RFC 4180 quoting
+# (fields with commas or quotes), not fields spanning lines.
+csv_field() {
+  awk -v keycol="$2" -v key="$3" -v col="$4" '
+    function split_csv(line, out,   n, i, c, field, quoted) {
+      n = 0; field = ""; quoted = 0
+      for (i = 1; i <= length(line); i++) {
+        c = substr(line, i, 1)
+        if (quoted) {
+          if (c == "\"" && substr(line, i + 1, 1) == "\"") { field = field c; i++ }
+          else if (c == "\"") quoted = 0
+          else field = field c
+        } else if (c == "\"") quoted = 1
+        else if (c == ",") { out[++n] = field; field = "" }
+        else field = field c
+      }
+      out[++n] = field
+      return n
+    }
+    { sub(/\r$/, ""); n = split_csv($0, f) }
+    NR == 1 { for (i = 1; i <= n; i++) idx[f[i]] = i; next }
+    f[idx[keycol]] == key { print f[idx[col]]; exit }' "$1"
+}

@@ -1,0 +1,354 @@
+/*  test_obligations — unit tests for mot_obligations: the catalogue parser,
+ *  the shipped deploy/obligations.tsv, and deadlines of obligations.
+ *
+ *  Every expected date below was counted by hand on a printed calendar
+ *  (weekdays checked with `date -d`), not computed by the code under test.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mot_obligations.h"
+
+/* --------------------------------------------------------------------------
+ * Helpers
+ */
+
+static mot_day_t
+day_of (const char *text)
+{
+    mot_day_t day;
+    if (!mot_day_parse (text, &day))
+        fail_msg ("bad date in test: %s", text);
+    return day;
+}
+
+static void
+assert_day_is (mot_day_t day, const char *expected)
+{
+    char text[MOT_DAY_TEXT_SIZE];
+    mot_day_format (day, text);
+    assert_string_equal (text, expected);
+}
+
+/* Writes `content` to a fresh temporary file; returns its malloc'd path. */
+static char *
+temp_file_with (const char *content)
+{
+    char *path = strdup ("/tmp/test_obligations_XXXXXX");
+    assert_non_null (path);
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    size_t length = strlen (content);
+    assert_int_equal (write (fd, content, length), (ssize_t) length);
+    assert_int_equal (close (fd), 0);
+    return path;
+}
+
+static mot_obligations_t *
+catalogue_from_text (const char *content)
+{
+    char *path = temp_file_with (content);
+    char *error = NULL;
+    mot_obligations_t *catalogue = mot_obligations_new (path, &error);
+    if (!catalogue)
+        fail_msg ("catalogue did not load: %s", error ? error : "(no error)");
+    unlink (path);
+    free (path);
+    return catalogue;
+}
+
+/* Loads `content`, expects failure, and checks the error ends with
+ * ":<line>: " followed by text containing `reason_part`. */
+static void
+assert_rejected (const char *content, int line, const char *reason_part)
+{
+    char *path = temp_file_with (content);
+    char *error = NULL;
+    mot_obligations_t *catalogue = mot_obligations_new (path, &error);
+    if (catalogue) {
+        mot_obligations_destroy (&catalogue);
+        unlink (path);
+        free (path);
+        fail_msg ("accepted a catalogue that should fail with '%s':\n%s", reason_part, content);
+    }
+    assert_non_null (error);
+    char where[32];
+    snprintf (where, sizeof where, ":%d: ", line);
+    if (!strstr (error, where) || !strstr (error, reason_part))
+        fail_msg ("error '%s' does not name line %d and '%s'", error, line, reason_part);
+    assert_true (strncmp (error, path, strlen (path)) == 0);
+    free (error);
+    unlink (path);
+    free (path);
+}
+
+/* A calendar with only the statutory days of LFT art. 74. */
+static mot_calendar_t *
+statutory_calendar (void)
+{
+    char *error = NULL;
+    mot_calendar_t *calendar = mot_calendar_new (NULL, &error);
+    assert_non_null (calendar);
+    free (error);
+    return calendar;
+}
+
+static const char *good_file =
+    "# a comment\n"
+    "\n"
+    "UAD\tquejas-gestiones\tidentificacion\tmonth_close\t10\tInforme de quejas y gestiones (OOAD, UMAE)\n"
+    "   # an indented comment\n"
+    "CAPSOI\tminuta-rtm\tidentificacion\tevent:rtm_held\t5\tMinuta de la RTM\r\n"
+    "UCS\ttemas-mediaticos\tseguimiento\tmonth_close\t5\tReporte de temas coyunturales de impacto mediático\n";
+
+/* --------------------------------------------------------------------------
+ * Parser
+ */
+
+static void
+test_good_file_parses_in_order (void **state)
+{
+    (void) state;
+    mot_obligations_t *catalogue = catalogue_from_text (good_file);
+    assert_int_equal (mot_obligations_size (catalogue), 3);
+
+    const mot_obligation_def_t *uad = mot_obligations_at (catalogue, 0);
+    assert_int_equal (uad->unit, MOT__V1__SOURCE__UAD);
+    assert_string_equal (uad->unit_name, "UAD");
+    assert_string_equal (uad->code, "quejas-gestiones");
+    assert_string_equal (uad->stage, "identificacion");
+    assert_int_equal (uad->rule, MOT_RULE_MONTH_CLOSE);
+    assert_null (uad->trigger);
+    assert_int_equal (uad->n, 10);
+    assert_string_equal (uad->name, "Informe de quejas y gestiones (OOAD, UMAE)");
+    assert_int_equal (uad->line, 3);
+
+    const mot_obligation_def_t *rtm = mot_obligations_at (catalogue, 1);
+    assert_int_equal (rtm->unit, MOT__V1__SOURCE__CAPSOI);
+    assert_int_equal (rtm->rule, MOT_RULE_EVENT);
+    assert_string_equal (rtm->trigger, "rtm_held");
+    assert_string_equal (rtm->name, "Minuta de la RTM");      /* CR stripped */
+    assert_int_equal (rtm->line, 5);
+
+    const mot_obligation_def_t *ucs = mot_obligations_at (catalogue, 2);
+    assert_string_equal (ucs->name, "Reporte de temas coyunturales de impacto mediático");
+    assert_null (mot_obligations_at (catalogue, 3));
+    mot_obligations_destroy (&catalogue);
+    assert_null (catalogue);
+}
+
+static void
+test_find_by_unit_and_code (void **state)
+{
+    (void) state;
+    mot_obligations_t *catalogue = catalogue_from_text (good_file);
+    const mot_obligation_def_t *def = mot_obligations_find (catalogue, MOT__V1__SOURCE__CAPSOI, "minuta-rtm");
+    assert_non_null (def);
+    assert_string_equal (def->code, "minuta-rtm");
+    assert_null (mot_obligations_find (catalogue, MOT__V1__SOURCE__UAD, "minuta-rtm"));
+    assert_null (mot_obligations_find (catalogue, MOT__V1__SOURCE__UAD, "nope"));
+    assert_null (mot_obligations_find (catalogue, MOT__V1__SOURCE__UAD, NULL));
+    mot_obligations_destroy (&catalogue);
+}
+
+static void
+test_bad_lines_name_their_line (void **state)
+{
+    (void) state;
+    const char *ok = "UAD\tquejas-gestiones\tidentificacion\tmonth_close\t10\tInforme\n";
+    char content[512];
+    struct {
+        const char *line;
+        const char *reason;
+    } cases[] = {
+        {"XYZ\tcode\tidentificacion\tmonth_close\t5\tName\n", "unknown unit"},
+        {"UAD\tCode\tidentificacion\tmonth_close\t5\tName\n", "code"},
+        {"UAD\tcode\tmejora\tmonth_close\t5\tName\n", "stage"},
+        {"UAD\tcode\tplan\tmonth_start\t5\tName\n", "rule"},
+        {"UAD\tcode\tplan\tevent:\t5\tName\n", "trigger"},
+        {"UAD\tcode\tplan\tevent:Bad-Name\t5\tName\n", "trigger"},
+        {"UAD\tcode\tplan\tmonth_close\t0\tName\n", "business days"},
+        {"UAD\tcode\tplan\tmonth_close\t61\tName\n", "business days"},
+        {"UAD\tcode\tplan\tmonth_close\t5x\tName\n", "business days"},
+        {"UAD\tcode\tplan\tmonth_close\t5\t\n", "name"},
+        {"UAD\tcode\tplan\tmonth_close\t5\tBad \xff name\n", "UTF-8"},
+        {"UAD\tcode\tplan\tmonth_close\t5\n", "6 tab-separated columns"},
+        {"UAD code plan month_close 5 Name\n", "6 tab-separated columns"},
+        {"UAD\tcode\tplan\tmonth_close\t5\tName\textra\n", "6 tab-separated columns"},
+        {"UAD\tquejas-gestiones\tplan\tmonth_close\t5\tAgain\n", "duplicate"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf (content, sizeof content, "# header\n%s\n%s", ok, cases[i].line);
+        assert_rejected (content, 4, cases[i].reason);
+    }
+}
+
+static void
+test_empty_or_missing_file_is_an_error (void **state)
+{
+    (void) state;
+    assert_rejected ("# only comments\n\n", 2, "no obligations");
+    char *error = NULL;
+    assert_null (mot_obligations_new ("/nonexistent/obligations.tsv", &error));
+    assert_non_null (error);
+    assert_non_null (strstr (error, "/nonexistent/obligations.tsv:0: cannot open"));
+    free (error);
+}
+
+static void
+test_shipped_catalogue_parses (void **state)
+{
+    (void) state;
+    char *error = NULL;
+    mot_obligations_t *catalogue = mot_obligations_new (MOT_OBLIGATIONS_DEFAULT_FILE, &error);
+    if (!catalogue)
+        fail_msg ("shipped catalogue: %s", error);
+
+    const mot_obligation_def_t *uad = mot_obligations_find (catalogue, MOT__V1__SOURCE__UAD, "quejas-gestiones");
+    assert_non_null (uad);
+    assert_int_equal (uad->rule, MOT_RULE_MONTH_CLOSE);
+    assert_int_equal (uad->n, 10);
+    assert_string_equal (uad->name, "Informe de quejas y gestiones (OOAD, UMAE)");
+
+    const mot_obligation_def_t *ucs = mot_obligations_find (catalogue, MOT__V1__SOURCE__UCS, "temas-mediaticos");
+    assert_non_null (ucs);
+    assert_int_equal (ucs->rule, MOT_RULE_MONTH_CLOSE);
+    assert_int_equal (ucs->n, 5);
+    assert_string_equal (ucs->name, "Reporte de temas coyunturales de impacto mediático");
+
+    const mot_obligation_def_t *rtm = mot_obligations_find (catalogue, MOT__V1__SOURCE__CAPSOI, "minuta-rtm");
+    assert_non_null (rtm);
+    assert_int_equal (rtm->rule, MOT_RULE_EVENT);
+    assert_string_equal (rtm->trigger, "rtm_held");
+    assert_int_equal (rtm->n, 5);
+    assert_string_equal (rtm->name, "Minuta de la RTM");
+
+    const mot_obligation_def_t *especifica
+        = mot_obligations_find (catalogue, MOT__V1__SOURCE__UEOD, "evaluacion-especifica");
+    assert_non_null (especifica);
+    assert_string_equal (especifica->trigger, "evaluation_concluded");
+    mot_obligations_destroy (&catalogue);
+}
+
+/* --------------------------------------------------------------------------
+ * Deadlines (statutory calendar unless said otherwise)
+ */
+
+static void
+test_month_close_deadlines (void **state)
+{
+    (void) state;
+    mot_calendar_t *calendar = statutory_calendar ();
+    mot_obligation_def_t ten = {.rule = MOT_RULE_MONTH_CLOSE, .n = 10};
+    mot_obligation_def_t five = {.rule = MOT_RULE_MONTH_CLOSE, .n = 5};
+    /* Oct 2026 closes on Sat 31; Nov 2 (Mon, not statutory) .. Nov 13 (Fri) is the 10th. */
+    assert_day_is (mot_obligation_deadline_for_month (&ten, calendar, 2026, 10), "2026-11-13");
+    /* Mar 2026 closes Tue 31: Apr 1,2,3,6,7 (Holy week is not statutory). */
+    assert_day_is (mot_obligation_deadline_for_month (&five, calendar, 2026, 3), "2026-04-07");
+    /* Dec 2026: Jan 1 2027 (Fri) is a rest day; Jan 4..8. */
+    assert_day_is (mot_obligation_deadline_for_month (&five, calendar, 2026, 12), "2027-01-08");
+    /* Jan 2026 closes Sat 31; Mon Feb 2 is the first Monday of February: Feb 3,4,5,6,9. */
+    assert_day_is (mot_obligation_deadline_for_month (&five, calendar, 2026, 1), "2026-02-09");
+    mot_calendar_destroy (&calendar);
+}
+
+static void
+test_month_close_with_published_days (void **state)
+{
+    (void) state;
+    char *path = temp_file_with ("2026-04-02\tJueves Santo\n2026-04-03\tViernes Santo\n");
+    char *error = NULL;
+    mot_calendar_t *calendar = mot_calendar_new (path, &error);
+    assert_non_null (calendar);
+    mot_obligation_def_t five = {.rule = MOT_RULE_MONTH_CLOSE, .n = 5};
+    /* Apr 1, 6, 7, 8, 9 once Holy Thursday and Good Friday are non-working. */
+    assert_day_is (mot_obligation_deadline_for_month (&five, calendar, 2026, 3), "2026-04-09");
+    mot_calendar_destroy (&calendar);
+    unlink (path);
+    free (path);
+}
+
+static void
+test_event_deadlines (void **state)
+{
+    (void) state;
+    mot_calendar_t *calendar = statutory_calendar ();
+    mot_obligation_def_t five = {.rule = MOT_RULE_EVENT, .trigger = "rtm_held", .n = 5};
+    /* RTM on Fri 2026-09-11: Sep 14, 15, (16 is a rest day) 17, 18, 21. */
+    assert_day_is (mot_obligation_deadline_after_event (&five, calendar, day_of ("2026-09-11")), "2026-09-21");
+    /* Mon 2030-09-30 + 1: Oct 1 2030 is the change of the federal executive. */
+    mot_obligation_def_t one = {.rule = MOT_RULE_EVENT, .trigger = "x", .n = 1};
+    assert_day_is (mot_obligation_deadline_after_event (&one, calendar, day_of ("2030-09-30")), "2030-10-02");
+    /* An event on a Saturday: the count starts on Monday. 2026-10-31 + 5 = Nov 6. */
+    assert_day_is (mot_obligation_deadline_after_event (&five, calendar, day_of ("2026-10-31")), "2026-11-06");
+    mot_calendar_destroy (&calendar);
+}
+
+static void
+test_reminder_days (void **state)
+{
+    (void) state;
+    mot_calendar_t *calendar = statutory_calendar ();
+    /* Fri Nov 13 2026: Thu 12 is 1 before, Wed 11 is 2 before. */
+    assert_day_is (mot_obligation_reminder_day (calendar, day_of ("2026-11-13"), 2), "2026-11-11");
+    /* Mon Feb 9 2026: Fri 6, Thu 5. */
+    assert_day_is (mot_obligation_reminder_day (calendar, day_of ("2026-02-09"), 2), "2026-02-05");
+    /* Thu Sep 17 2026: Tue 15 (Wed 16 is a rest day), Mon 14. */
+    assert_day_is (mot_obligation_reminder_day (calendar, day_of ("2026-09-17"), 2), "2026-09-14");
+    assert_day_is (mot_obligation_reminder_day (calendar, day_of ("2026-09-17"), 0), "2026-09-17");
+    mot_calendar_destroy (&calendar);
+}
+
+/* --------------------------------------------------------------------------
+ * Ids
+ */
+
+static void
+test_ids_and_refs (void **state)
+{
+    (void) state;
+    mot_obligation_def_t def = {.unit_name = "UAD", .code = "quejas-gestiones"};
+    char *id = mot_obligation_id (&def, "2026-10");
+    assert_string_equal (id, "UAD:quejas-gestiones:2026-10");
+    free (id);
+    assert_true (mot_obligation_ref_is_safe ("RTM-2026-10-15"));
+    assert_true (mot_obligation_ref_is_safe ("2026-10"));
+    assert_false (mot_obligation_ref_is_safe (""));
+    assert_false (mot_obligation_ref_is_safe (NULL));
+    assert_false (mot_obligation_ref_is_safe ("a|b"));
+    assert_false (mot_obligation_ref_is_safe ("a{b}"));
+    assert_false (mot_obligation_ref_is_safe ("a b"));
+    assert_false (mot_obligation_ref_is_safe ("reunión"));
+    char long_ref[MOT_OBLIGATION_MAX_REF + 2];
+    memset (long_ref, 'a', sizeof long_ref - 1);
+    long_ref[sizeof long_ref - 1] = 0;
+    assert_false (mot_obligation_ref_is_safe (long_ref));
+    long_ref[MOT_OBLIGATION_MAX_REF] = 0;
+    assert_true (mot_obligation_ref_is_safe (long_ref));
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_good_file_parses_in_order),
+        cmocka_unit_test (test_find_by_unit_and_code),
+        cmocka_unit_test (test_bad_lines_name_their_line),
+        cmocka_unit_test (test_empty_or_missing_file_is_an_error),
+        cmocka_unit_test (test_shipped_catalogue_parses),
+        cmocka_unit_test (test_month_close_deadlines),
+        cmocka_unit_test (test_month_close_with_published_days),
+        cmocka_unit_test (test_event_deadlines),
+        cmocka_unit_test (test_reminder_days),
+        cmocka_unit_test (test_ids_and_refs),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}

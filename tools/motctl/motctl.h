@@ -1,0 +1,31 @@
+/*  motctl — the command line for people and scripts.
+ *
+ *  Owns: the verb table. Each verb is `int motctl_<verb> (int argc, char **argv)`
+ *  with argv[0] the verb's name, returning the process exit code (0 ok,
+ *  1 failure, 2 usage). Endpoints come from the same environment variables
+ *  the services read (MOT_INTAKE_INGRESS, MOT_REPORTER_QUERY,
+ *  MOT_NOTIFIER_PUBLISH, MOT_REDIS), or the defaults below.
+ */
+#ifndef MOTCTL_H_INCLUDED
+#define MOTCTL_H_INCLUDED
+
+#define MOTCTL_DEFAULT_INGRESS "tcp://127.0.0.1:5550"
+#define MOTCTL_DEFAULT_QUERY "tcp://127.0.0.1:5555"
+#define MOTCTL_DEFAULT_PUBLISH "tcp://127.0.0.1:5554"
+#define MOTCTL_DEFAULT_REDIS "127.0.0.1:6379"
+
+/* The value of environment variable `name`, or `fallback`. */
+const char *motctl_env (const char *name, const char *fallback);
+
+int motctl_submit (int argc, char **argv);      /* motctl_submit.c */
+int motctl_deliver (int argc, char **argv);
+int motctl_clock (int argc, char **argv);
+int motctl_due (int argc, char **argv);         /* motctl_calendar.c */
+int motctl_holidays (int argc, char **argv);
+int motctl_items (int argc, char **argv);       /* motctl_query.c */
+int motctl_mupoi (int argc, char **argv);
+int motctl_muro (int argc, char **argv);
+int motctl_obligations (int argc, char **argv);
+int motctl_subscribe (int argc, char **argv);
+
+#endif

@@ -1,0 +1,431 @@
+/*  motctl_query — the verbs that read: items, mupoi, muro, obligations
+ *  (a Query to mot-reporter) and subscribe (notices from mot-notifier).
+ *
+ *  Owns: printing a register as the reporter renders it, and the subscriber:
+ *  one compact JSON line per notice, optionally starting with the notices
+ *  the notifier logged after a given seq (--since) so that nothing between
+ *  the log and the live stream is lost or printed twice.
+ */
+#include "motctl.h"
+#include "motctl_net.h"
+
+#include "mot_keys.h"
+#include "mot_redis.h"
+#include "mot_wire.h"
+
+#include <czmq.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- registers ---------------------------------------------------------- */
+
+static int
+print_query_reply (const Mot__V1__QueryReply *reply)
+{
+    if (reply->result_case == MOT__V1__QUERY_REPLY__RESULT_ERROR) {
+        motctl_print_error (reply->error);
+        return 1;
+    }
+    if (reply->result_case != MOT__V1__QUERY_REPLY__RESULT_BODY) {
+        fprintf (stderr, "motctl: the reporter answered with neither a body nor an error\n");
+        return 1;
+    }
+    if (fwrite (reply->body.data, 1, reply->body.len, stdout) != reply->body.len || fflush (stdout) != 0) {
+        fprintf (stderr, "motctl: cannot write to stdout\n");
+        return 1;
+    }
+    return 0;
+}
+
+static int
+ask_reporter (Mot__V1__QueryKind kind, bool csv, int timeout_ms)
+{
+    Mot__V1__Query query = MOT__V1__QUERY__INIT;
+    query.has_kind = true;
+    query.kind = kind;
+    query.has_format = true;
+    query.format = csv ? MOT__V1__FORMAT__CSV : MOT__V1__FORMAT__JSON;
+    char *error = NULL;
+    zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOTCTL_DEFAULT_QUERY), &query.base,
+                                    timeout_ms, &error);
+    ProtobufCMessage *answer = reply ? motctl_unpack (reply, &mot__v1__query_reply__descriptor, &error) : NULL;
+    zmsg_destroy (&reply);
+    if (!answer) {
+        fprintf (stderr, "motctl: %s\n", error ? error : "out of memory");
+        free (error);
+        return 1;
+    }
+    int rc = print_query_reply ((Mot__V1__QueryReply *) answer);
+    protobuf_c_message_free_unpacked (answer, NULL);
+    return rc;
+}
+
+static int
+run_query (int argc, char **argv, Mot__V1__QueryKind kind)
+{
+    bool csv = false;
+    int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
+    for (int i = 1; i < argc; i++) {
+        const char *value;
+        if (strcmp (argv[i], "--csv") == 0)
+            csv = true;
+        else if (motctl_take_option (argc, argv, &i, "timeout", &value)) {
+            if (!motctl_parse_timeout (value, &timeout_ms))
+                return 2;
+        }
+        else {
+            fprintf (stderr, "usage: motctl %s [--csv] [--timeout SEC]\n", argv[0]);
+            return 2;
+        }
+    }
+    return ask_reporter (kind, csv, timeout_ms);
+}
+
+int
+motctl_items (int argc, char **argv)
+{
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__ITEMS);
+}
+
+int
+motctl_mupoi (int argc, char **argv)
+{
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__MUPOI);
+}
+
+int
+motctl_muro (int argc, char **argv)
+{
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__MURO);
+}
+
+int
+motctl_obligations (int argc, char **argv)
+{
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__OBLIGATIONS);
+}
+
+/* ---- subscribe ---------------------------------------------------------- */
+
+#define SUBSCRIBE_USAGE "usage: motctl subscribe [--topic PREFIX]... [--count N] [--timeout SEC] [--since SEQ]\n"
+
+typedef struct {
+    const char **topics;        /* prefixes; none: every notice */
+    size_t topic_count;
+    long count;                 /* exit 0 after this many (0: no limit) */
+    int timeout_ms;             /* -1: until interrupted */
+    bool since_set;
+    uint64_t since;
+    long printed;
+    uint64_t last_seq;          /* highest seq printed (--since mode) */
+    bool joined;                /* first live notice checked for a gap */
+} subscriber_t;
+
+static bool
+parse_subscribe_option (subscriber_t *self, int argc, char **argv, int *i)
+{
+    const char *value;
+    long number;
+    if (motctl_take_option (argc, argv, i, "topic", &value)) {
+        if (!value)
+            return false;
+        self->topics[self->topic_count++] = value;
+        return true;
+    }
+    if (motctl_take_option (argc, argv, i, "count", &value))
+        return motctl_parse_long ("--count", value, 1, 1000000000L, &self->count);
+    if (motctl_take_option (argc, argv, i, "timeout", &value))
+        return motctl_parse_timeout (value, &self->timeout_ms);
+    if (motctl_take_option (argc, argv, i, "since", &value)) {
+        if (!motctl_parse_long ("--since", value, 0, LONG_MAX, &number))
+            return false;
+        self->since_set = true;
+        self->since = self->last_seq = (uint64_t) number;
+        return true;
+    }
+    return false;
+}
+
+static bool
+parse_subscribe_args (subscriber_t *self, int argc, char **argv)
+{
+    self->topics = calloc ((size_t) argc, sizeof *self->topics);
+    if (!self->topics)
+        return false;
+    self->timeout_ms = -1;
+    for (int i = 1; i < argc; i++)
+        if (!parse_subscribe_option (self, argc, argv, &i)) {
+            fprintf (stderr, SUBSCRIBE_USAGE);
+            return false;
+        }
+    return true;
+}
+
+static bool
+topic_wanted (subscriber_t *self, const char *topic)
+{
+    for (size_t i = 0; i < self->topic_count; i++)
+        if (strncmp (topic, self->topics[i], strlen (self->topics[i])) == 0)
+            return true;
+    return self->topic_count == 0;
+}
+
+static bool
+enough (subscriber_t *self)
+{
+    return self->count > 0 && self->printed >= self->count;
+}
+
+/* ---- one notice as a JSON line ---- */
+
+static json_t *
+text_or_null (const char *text)
+{
+    json_t *value = text ? json_string (text) : NULL;
+    return value ? value : json_null ();
+}
+
+static json_t *
+integer_if (bool present, json_int_t value)
+{
+    return present ? json_integer (value) : json_null ();
+}
+
+static json_t *
+notice_json (const Mot__V1__Notice *notice, const char *topic)
+{
+    json_t *line = json_object ();
+    if (!line)
+        return NULL;
+    bool ok = json_object_set_new (line, "seq", integer_if (notice->has_seq, (json_int_t) notice->seq)) == 0
+              && json_object_set_new (line, "notice_id", text_or_null (notice->notice_id)) == 0
+              && json_object_set_new (line, "kind", text_or_null (mot_notice_kind_name (notice->kind))) == 0
+              && json_object_set_new (line, "unit", text_or_null (mot_source_name (notice->unit))) == 0
+              && json_object_set_new (line, "report", text_or_null (notice->report)) == 0
+              && json_object_set_new (line, "report_name", text_or_null (notice->report_name)) == 0
+              && json_object_set_new (line, "period", text_or_null (notice->period)) == 0
+              && json_object_set_new (line, "deadline", text_or_null (notice->deadline)) == 0
+              && json_object_set_new (line, "business_days_late",
+                                      integer_if (notice->has_business_days_late, notice->business_days_late)) == 0
+              && json_object_set_new (line, "escalation_level",
+                                      integer_if (notice->has_escalation_level, notice->escalation_level)) == 0
+              && json_object_set_new (line, "fired_at", integer_if (notice->has_fired_at, notice->fired_at)) == 0
+              && json_object_set_new (line, "text", text_or_null (notice->text)) == 0
+              && json_object_set_new (line, "topic", text_or_null (topic)) == 0;
+    if (!ok)
+        json_decref (line);
+    return ok ? line : NULL;
+}
+
+static bool
+print_notice (subscriber_t *self, const Mot__V1__Notice *notice, const char *topic)
+{
+    json_t *line = notice_json (notice, topic);
+    char *text = line ? json_dumps (line, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref (line);
+    bool ok = text && printf ("%s\n", text) >= 0 && fflush (stdout) == 0;
+    free (text);
+    if (!ok)
+        fprintf (stderr, "motctl: cannot print notice %s\n", notice->notice_id);
+    self->printed++;
+    if (notice->has_seq && notice->seq > self->last_seq)
+        self->last_seq = notice->seq;
+    return ok;
+}
+
+/* ---- the persisted log (--since) ---- */
+
+static char *
+topic_of (const Mot__V1__Notice *notice)
+{
+    return zsys_sprintf ("%s/%s/%s", mot_notice_kind_name (notice->kind), mot_source_name (notice->unit),
+                         notice->report);
+}
+
+static int
+compare_seq (const void *a, const void *b)
+{
+    const Mot__V1__Notice *left = *(Mot__V1__Notice *const *) a;
+    const Mot__V1__Notice *right = *(Mot__V1__Notice *const *) b;
+    return (left->seq > right->seq) - (left->seq < right->seq);
+}
+
+/* The logged notices with seq > last_seq (and < before, when before > 0),
+ * oldest first, in a new array (caller frees the notices and the array). */
+static Mot__V1__Notice **
+logged_notices (subscriber_t *self, redisReply *log, uint64_t before, size_t *count)
+{
+    Mot__V1__Notice **notices = calloc (log->elements + 1, sizeof *notices);
+    *count = 0;
+    for (size_t i = 0; notices && i < log->elements; i++) {
+        redisReply *entry = log->element[i];
+        Mot__V1__ErrorCode code;
+        Mot__V1__Notice *notice = entry->type != REDIS_REPLY_STRING ? NULL
+            : (Mot__V1__Notice *) mot_wire_unpack_bytes ((const uint8_t *) entry->str, entry->len,
+                                                         &mot__v1__notice__descriptor, 0, &code);
+        if (notice && notice->has_seq && notice->seq > self->last_seq && (before == 0 || notice->seq < before))
+            notices[(*count)++] = notice;
+        else if (notice)
+            protobuf_c_message_free_unpacked (&notice->base, NULL);
+    }
+    if (notices)
+        qsort (notices, *count, sizeof *notices, compare_seq);
+    return notices;
+}
+
+static void
+warn_if_trimmed (subscriber_t *self, Mot__V1__Notice **notices, size_t count)
+{
+    if (count > 0 && notices[0]->seq > self->since + 1)
+        fprintf (stderr, "motctl: the notice log now starts at seq %llu; notices %llu..%llu are no longer kept\n",
+                 (unsigned long long) notices[0]->seq, (unsigned long long) self->since + 1,
+                 (unsigned long long) notices[0]->seq - 1);
+}
+
+static void
+print_logged (subscriber_t *self, Mot__V1__Notice **notices, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        char *topic = topic_of (notices[i]);
+        if (topic && topic_wanted (self, topic) && !enough (self))
+            print_notice (self, notices[i], topic);
+        zstr_free (&topic);
+        protobuf_c_message_free_unpacked (&notices[i]->base, NULL);
+    }
+}
+
+/* Prints the logged notices after last_seq (before `before`, when > 0). */
+static bool
+replay_log (subscriber_t *self, uint64_t before)
+{
+    const char *address = motctl_env ("MOT_REDIS", MOTCTL_DEFAULT_REDIS);
+    mot_redis_t *redis = mot_redis_new (address);
+    redisReply *log = redis && mot_redis_connect (redis, 1, 0)
+                          ? mot_redis_command (redis, "LRANGE %s 0 -1", MOT_KEY_NOTICES)
+                          : NULL;
+    bool ok = mot_reply_ok (log) && log->type == REDIS_REPLY_ARRAY;
+    size_t count = 0;
+    Mot__V1__Notice **notices = ok ? logged_notices (self, log, before, &count) : NULL;
+    if (notices && before == 0)
+        warn_if_trimmed (self, notices, count);
+    if (notices)
+        print_logged (self, notices, count);
+    else
+        fprintf (stderr, "motctl: cannot read the notice log (%s) from Redis at %s\n", MOT_KEY_NOTICES, address);
+    free (notices);
+    if (log)
+        freeReplyObject (log);
+    mot_redis_destroy (&redis);
+    return notices != NULL;
+}
+
+/* ---- live notices ---- */
+
+static zsock_t *
+open_subscription (subscriber_t *self, const char *endpoint)
+{
+    zsock_t *socket = zsock_new (ZMQ_SUB);
+    if (!socket)
+        return NULL;
+    zsock_set_linger (socket, 0);
+    for (size_t i = 0; i < self->topic_count; i++)
+        zsock_set_subscribe (socket, self->topics[i]);
+    if (self->topic_count == 0)
+        zsock_set_subscribe (socket, "");
+    if (zsock_connect (socket, "%s", endpoint) < 0) {
+        fprintf (stderr, "motctl: cannot connect to %s: %s\n", endpoint, zmq_strerror (zmq_errno ()));
+        zsock_destroy (&socket);
+    }
+    return socket;
+}
+
+/* The subscription may have started after the log was read: the first live
+ * notice shows whether notices in between must still come from the log. */
+static void
+fill_gap_before (subscriber_t *self, const Mot__V1__Notice *notice)
+{
+    if (!self->since_set || self->joined)
+        return;
+    self->joined = true;
+    if (notice->has_seq && notice->seq > self->last_seq + 1)
+        replay_log (self, notice->seq);
+}
+
+static void
+handle_live (subscriber_t *self, zmsg_t *msg)
+{
+    char *topic = zmsg_size (msg) == 2 ? zframe_strdup (zmsg_first (msg)) : NULL;
+    Mot__V1__ErrorCode code;
+    Mot__V1__Notice *notice = topic ? (Mot__V1__Notice *) mot_wire_unpack (zmsg_next (msg), &mot__v1__notice__descriptor, 0, &code)
+                                    : NULL;
+    if (!notice)
+        fprintf (stderr, "motctl: skipped a message that is not [topic][Notice]\n");
+    else {
+        fill_gap_before (self, notice);
+        bool seen = self->since_set && notice->has_seq && notice->seq <= self->last_seq;
+        if (!seen && !enough (self))
+            print_notice (self, notice, topic);
+        protobuf_c_message_free_unpacked (&notice->base, NULL);
+    }
+    zstr_free (&topic);
+}
+
+static int
+remaining_ms (int64_t deadline)
+{
+    if (deadline < 0)
+        return -1;
+    int64_t left = deadline - zclock_mono ();
+    return left > 0 ? (int) left : 0;
+}
+
+/* Runs until enough notices, the timeout or a signal; returns the exit code. */
+static int
+listen_live (subscriber_t *self, zsock_t *socket)
+{
+    zpoller_t *poller = zpoller_new (socket, NULL);
+    if (!poller)
+        return 1;
+    int64_t deadline = self->timeout_ms < 0 ? -1 : zclock_mono () + self->timeout_ms;
+    while (!enough (self) && !zsys_interrupted) {
+        int wait = remaining_ms (deadline);
+        if (wait == 0 || !zpoller_wait (poller, wait)) {
+            if (zpoller_terminated (poller) || remaining_ms (deadline) == 0)
+                break;
+            continue;
+        }
+        zmsg_t *msg = zmsg_recv (socket);
+        if (msg)
+            handle_live (self, msg);
+        zmsg_destroy (&msg);
+    }
+    zpoller_destroy (&poller);
+    if (enough (self) || self->count == 0)
+        return 0;
+    fprintf (stderr, "motctl: %s after %ld of %ld notices\n", zsys_interrupted ? "interrupted" : "timeout",
+             self->printed, self->count);
+    return 1;
+}
+
+int
+motctl_subscribe (int argc, char **argv)
+{
+    subscriber_t self = {0};
+    if (!parse_subscribe_args (&self, argc, argv)) {
+        free (self.topics);
+        return 2;
+    }
+    const char *endpoint = motctl_env ("MOT_NOTIFIER_PUBLISH", MOTCTL_DEFAULT_PUBLISH);
+    /* Subscribe first, then read the log: a notice published in between is
+     * in one of them (fill_gap_before covers the subscription's start-up). */
+    zsock_t *socket = open_subscription (&self, endpoint);
+    int rc = 1;
+    if (socket && (!self.since_set || replay_log (&self, 0)))
+        rc = enough (&self) ? 0 : listen_live (&self, socket);
+    zsock_destroy (&socket);
+    free (self.topics);
+    return rc;
+}
