@@ -196,6 +196,19 @@ mot_redis_read (mot_redis_t *self)
 }
 
 bool
+mot_redis_server_time (mot_redis_t *self, int64_t *seconds)
+{
+    redisReply *reply = mot_redis_command (self, "TIME");
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2
+              && reply->element[0]->type == REDIS_REPLY_STRING;
+    if (ok)
+        *seconds = strtoll (reply->element[0]->str, NULL, 10);
+    if (reply)
+        freeReplyObject (reply);
+    return ok;
+}
+
+bool
 mot_reply_ok (const redisReply *reply)
 {
     return reply && reply->type != REDIS_REPLY_ERROR;

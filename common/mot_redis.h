@@ -11,6 +11,7 @@
 #include <hiredis/hiredis.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct _mot_redis_t mot_redis_t;
 
@@ -40,6 +41,10 @@ redisReply *mot_redis_eval (mot_redis_t *self, mot_script_t *script, int numkeys
 /* Pipelining, for batches: append then read replies in order. */
 bool mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen);
 redisReply *mot_redis_read (mot_redis_t *self);
+
+/* Redis's own wall-clock time in unix seconds (false when unavailable). For
+ * transport bookkeeping shared by several processes, never business time. */
+bool mot_redis_server_time (mot_redis_t *self, int64_t *seconds);
 
 /* Helpers on replies: true when the reply is not NULL and not an error. */
 bool mot_reply_ok (const redisReply *reply);

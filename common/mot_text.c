@@ -73,6 +73,16 @@ fold_latin1 (unsigned char second)
     return map[second - 0x80];
 }
 
+/* U+0080..U+00BF (C2 80..C2 BF, all punctuation, symbols and spaces but
+ * the ordinal indicators ª º) or U+2000..U+206F (E2 80..81 xx). */
+static bool
+is_separator_sequence (const unsigned char *s, size_t available)
+{
+    if (available >= 2 && s[0] == 0xC2 && s[1] >= 0x80 && s[1] <= 0xBF)
+        return s[1] != 0xAA && s[1] != 0xBA;
+    return available >= 3 && s[0] == 0xE2 && (s[1] == 0x80 || s[1] == 0x81) && s[2] >= 0x80 && s[2] <= 0xBF;
+}
+
 char *
 mot_text_normalise (const char *text)
 {
@@ -91,6 +101,13 @@ mot_text_normalise (const char *text)
         }
         else if (s[i] < 0x80 && isalnum (s[i]))
             letter = (char) tolower (s[i]);
+        else if (is_separator_sequence (s + i, length - i)) {
+            /* Latin-1 punctuation and spaces (¡ ¿ « » NBSP …) and the General
+             * Punctuation block (dashes, curly quotes, odd spaces). */
+            i += s[i] == 0xC2 ? 1 : 2;
+            pending_space = true;
+            continue;
+        }
         else if (s[i] >= 0x80) {
             /* Other non-ASCII: keep the bytes of the sequence as they are. */
             if (pending_space && n > 0)

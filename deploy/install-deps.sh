@@ -11,7 +11,7 @@ packages=(
   libhiredis-dev redis-server redis-tools         # state and timers
   libjansson-dev                                  # JSON (motctl, reporter)
   libsodium-dev                                   # keyed hashing of personal data
-  libcmocka-dev                                   # unit tests
+  libcmocka-dev valgrind                          # tests
 )
 
 as_root=()

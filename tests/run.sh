@@ -13,5 +13,11 @@ cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Debug -DMOT_SANITIZE=ON >/dev/null
 cmake --build "$BUILD" -j"$(nproc)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-cd "$BUILD"
-ctest --output-on-failure --timeout 600
+(cd "$BUILD" && ctest --output-on-failure --timeout 600)
+
+# The same unit tests once more under valgrind, in a build without sanitizers
+# (the two do not mix).
+VG_BUILD=${MOT_VALGRIND_BUILD_DIR:-$top/build-valgrind}
+cmake -S . -B "$VG_BUILD" -DCMAKE_BUILD_TYPE=Debug -DMOT_SANITIZE=OFF -DMOT_VALGRIND=ON >/dev/null
+cmake --build "$VG_BUILD" -j"$(nproc)" >/dev/null
+(cd "$VG_BUILD" && ctest --output-on-failure --timeout 600 -L valgrind)

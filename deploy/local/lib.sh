@@ -33,13 +33,14 @@ mot_start_redis() {
 }
 
 # mot_start_service RUN BIN_DIR NAME [ARGS...]: starts mot-NAME in the
-# background with its log in RUN/log/NAME.log. Idempotent.
+# background with its log in RUN/log/NAME.log. Idempotent. MOT_WRAP, when
+# set, is a command put in front (the tests use it to run under valgrind).
 mot_start_service() {
   local run=$1 bin=$2 name=$3
   shift 3
   mkdir -p "$run/log" "$run/pids"
   mot_pid_alive "$run/pids/$name.pid" && return 0
-  setsid "$bin/mot-$name" "$@" </dev/null >>"$run/log/$name.log" 2>&1 &
+  setsid ${MOT_WRAP:-} "$bin/mot-$name" "$@" </dev/null >>"$run/log/$name.log" 2>&1 &
   echo $! >"$run/pids/$name.pid"
 }
 

@@ -53,16 +53,18 @@ duplicates=$(grep -c '"duplicate":true' "$RUN/demo-acks.jsonl" || true)
 echo "$accepted acknowledged ($duplicates of them retries recognised as duplicates); acks in $RUN/demo-acks.jsonl"
 mot_wait 30 bash -c "[ \"\$('$motctl' items --csv | wc -l)\" -gt 60 ]" || true
 
-show_register() {   # the most urgent rows: quadrant I first, then by events
+show_register() {   # the most urgent rows: quadrants I, II, IV, III, then by events
   "$motctl" "$1" --csv >"$RUN/$1.csv"
   echo "$(($(wc -l <"$RUN/$1.csv") - 1)) items; full register in $RUN/$1.csv (JSON: motctl $1)"
-  head -1 "$RUN/$1.csv" | cut -d, -f1-4,7,9,11,12,15
-  tail -n +2 "$RUN/$1.csv" | sort -t, -k11,11 -k15,15nr | head -8 | cut -d, -f1-4,7,9,11,12,15
+  awk -v cols="cuadrante,color,eventos,id,territorio,$2,impacto,$3,tema,categoria" -f deploy/local/csv.awk \
+    "$RUN/$1.csv" | awk -F'\t' '{ r = NR == 1 ? 0 : $1 == "I" ? 1 : $1 == "II" ? 2 : $1 == "IV" ? 3 : 4; print r "\t" $0 }' \
+    | sort -t$'\t' -k1,1n -k4,4nr | cut -f2- | head -11 \
+    | awk -F'\t' '{ printf "%-4s %-9s %4s %-6s %-8s %-26.26s %4s %4s  %-38.38s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
 }
 step "MUPOI — Matriz Unificada de Problemas Operativos Institucionales"
-show_register mupoi
+show_register mupoi nombre_territorio frecuencia
 step "MURO — Matriz Unificada de Riesgos Operativos"
-show_register muro
+show_register muro nombre_territorio probabilidad
 
 step "Notices (reminders and overdue reports), from the notifier's log"
 if "$motctl" subscribe --since 0 --count 3 --timeout 20 >"$RUN/notices.jsonl"; then

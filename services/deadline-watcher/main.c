@@ -176,7 +176,7 @@ on_redrive (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     watcher_t *self = (watcher_t *) arg;
-    outbox_redrive (self->outbox, mot_clock_now (self->service->clock), (self->redrive_ms + 999) / 1000);
+    outbox_redrive (self->outbox, (self->redrive_ms + 999) / 1000);
     return 0;
 }
 

@@ -48,7 +48,7 @@ static const char *deliver_lua =
     "  'business_days_late', ARGV[13], 'delivery_event', ARGV[1])\n"
     "redis.call('ZREM', KEYS[3], ARGV[2] .. '|reminder', ARGV[2] .. '|overdue')\n"
     "if ARGV[15] ~= '' and redis.call('HSETNX', KEYS[6], 'notice', ARGV[15]) == 1 then\n"
-    "  redis.call('ZADD', KEYS[5], ARGV[10], ARGV[14])\n"
+    "  redis.call('ZADD', KEYS[5], redis.call('TIME')[1], ARGV[14])\n"
     "end\n"
     "redis.call('ZREM', KEYS[4], ARGV[1])\n"
     "return 1\n";

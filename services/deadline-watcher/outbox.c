@@ -91,8 +91,11 @@ redrive_one (outbox_t *self, const char *notice_id, int64_t now)
 }
 
 void
-outbox_redrive (outbox_t *self, int64_t now, int64_t older_than)
+outbox_redrive (outbox_t *self, int64_t older_than)
 {
+    int64_t now;
+    if (!mot_redis_server_time (self->redis, &now))
+        return;
     redisReply *due = mot_redis_command (self->redis, "ZRANGEBYSCORE %s -inf %lld LIMIT 0 %d", MOT_KEY_OUTBOX,
                                          (long long) (now - older_than), REDRIVE_BATCH);
     if (mot_reply_ok (due) && due->type == REDIS_REPLY_ARRAY)

@@ -2,7 +2,7 @@
  *
  *  Owns: how a notice leaves the watcher. A notice is first written to Redis
  *  (hash mot:notice:<notice_id>, field "notice" = packed Notice without seq
- *  or text, and zset mot:outbox scored by the send time) by the Lua script of
+ *  or text, and zset mot:outbox scored by the send time, Redis TIME) by the Lua script of
  *  the state change that caused it, and only then pushed to the notifier,
  *  without blocking. Entries the notifier has not taken out of mot:outbox
  *  after a timeout are re-sent (the notifier is idempotent on notice_id).
@@ -30,8 +30,9 @@ uint8_t *outbox_pack (const Mot__V1__Notice *notice, size_t *size);
 /* Pushes a packed notice already recorded in Redis. False when it could not
  * be queued now (re-drive will try again). */
 bool outbox_push (outbox_t *self, const uint8_t *packed, size_t size);
-/* Re-sends up to a batch of outbox entries last sent at or before
- * now - older_than seconds, and marks them sent at `now`. */
-void outbox_redrive (outbox_t *self, int64_t now, int64_t older_than);
+/* Re-sends up to a batch of outbox entries last sent older_than seconds ago
+ * or more and marks them sent now; "now" is Redis's real time (TIME), the
+ * same clock the scripts score mot:outbox with. */
+void outbox_redrive (outbox_t *self, int64_t older_than);
 
 #endif

@@ -13,6 +13,8 @@
 
 /* KEYS: mot:timers, obligation hash, mot:notice:<notice_id>, mot:outbox.
  * ARGV: timer member, kind ("overdue" | "reminder"), now, notice_id, packed notice.
+ * The outbox is scored by Redis's own real time (TIME), not the service clock:
+ * re-sending is transport bookkeeping and must go on while a test clock stands still.
  * Returns 1: fired, send the notice; 0: another watcher fired it; -1: the
  * obligation is no longer pending; -2: a reminder after the deadline ended;
  * 2: the notice was already recorded. */
@@ -27,7 +29,7 @@ static const char *fire_lua =
     "  if due and tonumber(ARGV[3]) > due then return -2 end\n"
     "end\n"
     "if redis.call('HSETNX', KEYS[3], 'notice', ARGV[5]) == 0 then return 2 end\n"
-    "redis.call('ZADD', KEYS[4], ARGV[3], ARGV[4])\n"
+    "redis.call('ZADD', KEYS[4], redis.call('TIME')[1], ARGV[4])\n"
     "return 1\n";
 
 struct _timers_t {

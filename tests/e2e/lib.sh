@@ -30,6 +30,10 @@ e2e_cleanup() {
   [ "$status" -eq 0 ] || E2E_FAILED=1
   [ "$E2E_FAILED" -eq 0 ] || echo "FAILED (exit status $status)" >&2
   mot_stop_all "$RUN"
+  if [ -n "${MOT_WRAP:-}" ] && grep -l '^==[0-9]*== ' "$RUN"/log/*.log >&2; then
+    echo "FAIL: valgrind reported errors in the logs above" >&2
+    E2E_FAILED=1
+  fi
   if [ "$E2E_FAILED" -eq 0 ]; then
     rm -rf "$RUN"
   else
@@ -37,7 +41,8 @@ e2e_cleanup() {
     tail -n 20 "$RUN"/log/*.log >&2 || true
   fi
 }
-trap e2e_cleanup EXIT
+# The exit status of the whole test is decided after the services stopped.
+trap 'e2e_cleanup; trap - EXIT; exit $((E2E_FAILED ? 1 : 0))' EXIT
 
 e2e_start_all() {   # redis + the five services
   mot_start_redis "$RUN"
@@ -45,7 +50,11 @@ e2e_start_all() {   # redis + the five services
   for name in "${MOT_SERVICES[@]}"; do
     mot_start_service "$RUN" "$MOT_BIN" "$name"
   done
-  mot_wait 30 "$MOTCTL" obligations --timeout 1 || fail "services did not come up"
+  # Ready when intake answers on its ingress and the reporter on its query
+  # socket (the others connect to them and are re-driven if late).
+  intake_ready() { [ "$("$MOT_BIN/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
+  mot_wait 60 intake_ready || fail "intake did not come up"
+  mot_wait 60 "$MOTCTL" obligations --timeout 1 || fail "the reporter did not come up"
 }
 
 fail() {
@@ -67,26 +76,7 @@ equals() {   # equals DESCRIPTION EXPECTED ACTUAL
 }
 
 # csv_field FILE KEY_COLUMN KEY COLUMN: the value of COLUMN (by header name)
-# in the first row whose KEY_COLUMN equals KEY. Understands RFC 4180 quoting
-# (fields with commas or quotes), not fields spanning lines.
+# in the first row whose KEY_COLUMN equals KEY.
 csv_field() {
-  awk -v keycol="$2" -v key="$3" -v col="$4" '
-    function split_csv(line, out,   n, i, c, field, quoted) {
-      n = 0; field = ""; quoted = 0
-      for (i = 1; i <= length(line); i++) {
-        c = substr(line, i, 1)
-        if (quoted) {
-          if (c == "\"" && substr(line, i + 1, 1) == "\"") { field = field c; i++ }
-          else if (c == "\"") quoted = 0
-          else field = field c
-        } else if (c == "\"") quoted = 1
-        else if (c == ",") { out[++n] = field; field = "" }
-        else field = field c
-      }
-      out[++n] = field
-      return n
-    }
-    { sub(/\r$/, ""); n = split_csv($0, f) }
-    NR == 1 { for (i = 1; i <= n; i++) idx[f[i]] = i; next }
-    f[idx[keycol]] == key { print f[idx[col]]; exit }' "$1"
+  awk -v cols="$4" -v keycol="$2" -v key="$3" -f "$MOT_SOURCE/deploy/local/csv.awk" "$1"
 }

@@ -121,4 +121,17 @@ equals "late by 1 business day" 1 \
 check "the obligation list shows the on-time delivery" grep -q 'UCS:temas-mediaticos:2026-10,.*,delivered,' "$RUN/obligations.csv"
 equals "each notice reached the subscriber once" "" "$(grep -o '"notice_id":"[^"]*"' "$RUN/notices.jsonl" | sort | uniq -d)"
 
+# --- Redis goes away and comes back: typed error meanwhile, nothing lost -----
+redis-cli -s "$RUN/redis.sock" SHUTDOWN >/dev/null 2>&1 || true
+mot_wait 10 bash -c "! [ -S '$RUN/redis.sock' ]" || fail "redis did not stop"
+echo '{"type":"queja","source":"UAD","external_id":"T-Q6","territory":"OOAD-02","reason":"Trato","received_on":"2026-10-08"}' >"$RUN/q6.jsonl"
+"$MOTCTL" submit <"$RUN/q6.jsonl" >"$RUN/acks4.jsonl" || true
+check "Redis down: intake answers UNAVAILABLE" grep -q '"code":"UNAVAILABLE"' "$RUN/acks4.jsonl"
+mot_start_redis "$RUN"
+"$MOTCTL" submit <"$RUN/q6.jsonl" >"$RUN/acks5.jsonl" || true
+check "Redis back: the retry is accepted" grep -q '"status":"accepted","event_id":"ev-[0-9]*","duplicate":false' "$RUN/acks5.jsonl"
+trato_three() { "$MOTCTL" mupoi --csv >"$RUN/mupoi2.csv" && [ "$(csv_field "$RUN/mupoi2.csv" territorio OOAD-02 eventos)" = 3 ]; }
+check "Redis back: everything accepted before is still there and the new event is classified" mot_wait 30 trato_three
+equals "Redis back: still 8 problemáticas" 8 "$(($(wc -l <"$RUN/mupoi2.csv") - 1))"
+
 echo "$E2E_CHECKS passed, 0 failed"
