@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <czmq.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,24 +26,6 @@ struct _mot_obligations_t {
 };
 
 static const char *stages[] = {"identificacion", "seguimiento", "monitoreo", "plan", NULL};
-
-static char *
-format_text (const char *format, ...)
-{
-    va_list args;
-    va_start (args, format);
-    int length = vsnprintf (NULL, 0, format, args);
-    va_end (args);
-    if (length < 0)
-        return NULL;
-    char *text = malloc ((size_t) length + 1);
-    if (!text)
-        return NULL;
-    va_start (args, format);
-    vsnprintf (text, (size_t) length + 1, format, args);
-    va_end (args);
-    return text;
-}
 
 static bool
 is_blank_or_comment (const char *line)
@@ -207,7 +190,7 @@ load_file (mot_obligations_t *self, FILE *file, const char *path, char **error)
     if (!reason && self->size == 0)
         reason = "no obligations";
     if (reason)
-        *error = format_text ("%s:%d: %s", path, number, reason);
+        *error = zsys_sprintf ("%s:%d: %s", path, number, reason);
     return reason == NULL;
 }
 
@@ -217,13 +200,13 @@ mot_obligations_new (const char *path, char **error)
     *error = NULL;
     FILE *file = fopen (path, "r");
     if (!file) {
-        *error = format_text ("%s:0: cannot open", path);
+        *error = zsys_sprintf ("%s:0: cannot open", path);
         return NULL;
     }
     mot_obligations_t *self = calloc (1, sizeof *self);
     if (!self) {
         fclose (file);
-        *error = format_text ("%s:0: out of memory", path);
+        *error = zsys_sprintf ("%s:0: out of memory", path);
         return NULL;
     }
     bool ok = load_file (self, file, path, error);
@@ -313,5 +296,5 @@ mot_obligation_ref_is_safe (const char *ref)
 char *
 mot_obligation_id (const mot_obligation_def_t *def, const char *period)
 {
-    return format_text ("%s:%s:%s", def->unit_name, def->code, period);
+    return zsys_sprintf ("%s:%s:%s", def->unit_name, def->code, period);
 }

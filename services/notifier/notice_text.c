@@ -7,26 +7,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <czmq.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *
-format_text (const char *format, ...)
-{
-    va_list args;
-    va_start (args, format);
-    int length = vsnprintf (NULL, 0, format, args);
-    va_end (args);
-    if (length < 0)
-        return NULL;
-    char *text = malloc ((size_t) length + 1);
-    if (!text)
-        return NULL;
-    va_start (args, format);
-    vsnprintf (text, (size_t) length + 1, format, args);
-    va_end (args);
-    return text;
-}
 
 static bool
 is_text (const char *text, size_t max)
@@ -75,16 +58,16 @@ notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason)
 static char *
 business_days (uint32_t count)
 {
-    return count == 1 ? format_text ("1 día hábil") : format_text ("%u días hábiles", count);
+    return count == 1 ? zsys_sprintf ("1 día hábil") : zsys_sprintf ("%u días hábiles", count);
 }
 
 static char *
 render_overdue (const Mot__V1__Notice *notice, const char *unit, const char *late)
 {
     if (notice->has_business_days_late && notice->business_days_late > 0)
-        return format_text ("Vencido: «%s» de %s, periodo %s, venció el %s; %s de atraso.", notice->report_name,
+        return zsys_sprintf ("Vencido: «%s» de %s, periodo %s, venció el %s; %s de atraso.", notice->report_name,
                             unit, notice->period, notice->deadline, late);
-    return format_text ("Vencido: «%s» de %s, periodo %s, venció el %s.", notice->report_name, unit,
+    return zsys_sprintf ("Vencido: «%s» de %s, periodo %s, venció el %s.", notice->report_name, unit,
                         notice->period, notice->deadline);
 }
 
@@ -98,19 +81,19 @@ notice_text_render (const Mot__V1__Notice *notice)
     char *text = NULL;
     switch (notice->kind) {
         case MOT__V1__NOTICE_KIND__REMINDER:
-            text = format_text ("Recordatorio: «%s» de %s, periodo %s, vence el %s.", notice->report_name, unit,
+            text = zsys_sprintf ("Recordatorio: «%s» de %s, periodo %s, vence el %s.", notice->report_name, unit,
                                 notice->period, notice->deadline);
             break;
         case MOT__V1__NOTICE_KIND__OVERDUE:
             text = render_overdue (notice, unit, late);
             break;
         case MOT__V1__NOTICE_KIND__ESCALATION:
-            text = format_text ("Escalamiento (nivel %u): «%s» de %s, periodo %s, venció el %s; %s de atraso.",
+            text = zsys_sprintf ("Escalamiento (nivel %u): «%s» de %s, periodo %s, venció el %s; %s de atraso.",
                                 notice->has_escalation_level ? notice->escalation_level : 1, notice->report_name,
                                 unit, notice->period, notice->deadline, late);
             break;
         case MOT__V1__NOTICE_KIND__DELIVERED_LATE:
-            text = format_text ("Entregado con atraso de %s: «%s» de %s, periodo %s, venció el %s.", late,
+            text = zsys_sprintf ("Entregado con atraso de %s: «%s» de %s, periodo %s, venció el %s.", late,
                                 notice->report_name, unit, notice->period, notice->deadline);
             break;
         default:
@@ -123,6 +106,6 @@ notice_text_render (const Mot__V1__Notice *notice)
 char *
 notice_text_topic (const Mot__V1__Notice *notice)
 {
-    return format_text ("%s/%s/%s", mot_notice_kind_name (notice->kind), mot_source_name (notice->unit),
+    return zsys_sprintf ("%s/%s/%s", mot_notice_kind_name (notice->kind), mot_source_name (notice->unit),
                         notice->report);
 }
