@@ -163,6 +163,53 @@ check_trigger (const Mot__V1__TriggerEvent *t, mot_day_t today, mot_validation_t
            && check_date (t->occurred_on, today, "trigger.occurred_on", r);
 }
 
+static bool
+is_one_of (const char *value, const char *const *allowed)
+{
+    for (int i = 0; allowed[i]; i++)
+        if (strcmp (value, allowed[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool
+check_override (const Mot__V1__Override *o, mot_validation_t *r)
+{
+    static const char *const categories[] = {"Estratégico", "Legal", "Financiero", "Administrativo", NULL};
+    if (!check_id (o->item_id, true, "override.item_id", r) || !check_score (o->has_impact, o->impact, "override.impact", r)
+        || !check_score (o->has_vertical, o->vertical, "override.vertical", r)
+        || !check_text (o->category, false, MOT_MAX_TOPIC_LENGTH, "override.category", r)
+        || !check_id (o->on, false, "override.on", r) || !check_id (o->analyst, true, "override.analyst", r)
+        || !check_text (o->reason, true, MOT_MAX_TEXT_LENGTH, "override.reason", r))
+        return false;
+    if (o->category && *o->category && !is_one_of (o->category, categories))
+        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, "override.category",
+                     "must be Estratégico, Legal, Financiero or Administrativo");
+    if (!o->has_impact && !o->has_vertical && !(o->category && *o->category) && !(o->on && *o->on))
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, "override", "overrides nothing");
+    return true;
+}
+
+static bool
+check_action (const Mot__V1__ActionDue *a, mot_day_t today, mot_validation_t *r)
+{
+    static const char *const kinds[] = {"accion-correctiva", "acuerdo", "recomendacion", NULL};
+    mot_day_t due;
+    if (!check_id (a->action_id, true, "action.action_id", r) || !check_id (a->kind, true, "action.kind", r)
+        || !check_text (a->due_on, true, 10, "action.due_on", r) || !check_id (a->item_id, false, "action.item_id", r)
+        || !check_id (a->responsible, false, "action.responsible", r)
+        || !check_text (a->description, false, MOT_MAX_TEXT_LENGTH, "action.description", r))
+        return false;
+    if (!is_one_of (a->kind, kinds))
+        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, "action.kind",
+                     "must be accion-correctiva, acuerdo or recomendacion");
+    if (!mot_day_parse (a->due_on, &due))
+        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, "action.due_on", "not a date YYYY-MM-DD");
+    if (due < mot_day_from_ymd (2000, 1, 1) || due > today + 3660)
+        return fail (r, MOT__V1__ERROR_CODE__OUT_OF_RANGE, "action.due_on", "before 2000 or more than ten years ahead");
+    return true;
+}
+
 /* Which unit may publish which body (MOT-SPEC §2). */
 static bool
 source_fits_body (Mot__V1__Source source, Mot__V1__Envelope__BodyCase body)
@@ -187,6 +234,8 @@ check_body (const Mot__V1__Envelope *e, mot_catalog_t *territories, mot_day_t to
     case MOT__V1__ENVELOPE__BODY_RISK: return check_risk (e->risk, territories, today, r);
     case MOT__V1__ENVELOPE__BODY_DELIVERY: return check_delivery (e->delivery, today, r);
     case MOT__V1__ENVELOPE__BODY_TRIGGER: return check_trigger (e->trigger, today, r);
+    case MOT__V1__ENVELOPE__BODY_OVERRIDE: return check_override (e->override, r);
+    case MOT__V1__ENVELOPE__BODY_ACTION: return check_action (e->action, today, r);
     default: return fail (r, MOT__V1__ERROR_CODE__UNKNOWN_TYPE, "body", "no body of a known type");
     }
 }

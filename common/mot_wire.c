@@ -143,6 +143,8 @@ mot_body_name (Mot__V1__Envelope__BodyCase body)
     case MOT__V1__ENVELOPE__BODY_RISK: return "risk";
     case MOT__V1__ENVELOPE__BODY_DELIVERY: return "delivery";
     case MOT__V1__ENVELOPE__BODY_TRIGGER: return "trigger";
+    case MOT__V1__ENVELOPE__BODY_OVERRIDE: return "override";
+    case MOT__V1__ENVELOPE__BODY_ACTION: return "action";
     default: return "";
     }
 }

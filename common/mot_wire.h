@@ -39,7 +39,7 @@ const char *mot_error_code_name (int code);
 /* "reminder", "overdue", "escalation", "delivered_late" (topic words). */
 const char *mot_notice_kind_name (int kind);
 bool mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind);
-/* "queja", "media", "finding", "risk", "delivery", "trigger", "" */
+/* "queja", "media", "finding", "risk", "delivery", "trigger", "override", "action", "" */
 const char *mot_body_name (Mot__V1__Envelope__BodyCase body);
 
 #endif

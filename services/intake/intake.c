@@ -45,7 +45,8 @@ typedef struct {
 static bool
 goes_to_watcher (Mot__V1__Envelope__BodyCase body)
 {
-    return body == MOT__V1__ENVELOPE__BODY_DELIVERY || body == MOT__V1__ENVELOPE__BODY_TRIGGER;
+    return body == MOT__V1__ENVELOPE__BODY_DELIVERY || body == MOT__V1__ENVELOPE__BODY_TRIGGER
+           || body == MOT__V1__ENVELOPE__BODY_ACTION;
 }
 
 static void
