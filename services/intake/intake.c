@@ -1,16 +1,22 @@
 /*  mot-intake — the only door for writes from outside.
  *
- *  Owns the ingress socket (ROUTER, bound): each request is one Envelope,
- *  each answer one Ack. An envelope is decoded once with a size limit,
- *  validated field by field, its personal data replaced by a keyed hash,
- *  stored in Redis with its pending hand-off (deduplicated on (source,
- *  external id)), and only then acknowledged and dispatched (PUSH, bound) to
- *  the classifier or, for deliveries and triggers, to the deadline-watcher.
- *  A timer re-drives hand-offs the next stage has not committed.
+ *  Owns the ingress socket (ROUTER): each request is one Envelope, each
+ *  answer one Ack. Requests are taken in batches (all that are waiting, up to
+ *  --batch): each envelope is decoded once with a size limit, validated field
+ *  by field and its personal data replaced by a keyed hash; the valid ones
+ *  are stored in Redis in one atomic step with their pending hand-offs
+ *  (deduplicated on (source, external id)), and only then acknowledged and
+ *  dispatched (PUSH) to the classifier or, for deliveries, triggers and
+ *  actions, to the deadline-watcher. A timer re-drives hand-offs the next
+ *  stage has not committed.
+ *
+ *  Endpoints follow mot_socket: by default intake binds all three; with
+ *  ">" endpoints several intakes connect to a device (tools/proxy) instead.
  */
 #include "mot_catalog.h"
 #include "mot_keys.h"
 #include "mot_service.h"
+#include "mot_socket.h"
 #include "mot_validate.h"
 #include "mot_wire.h"
 #include "pii.h"
@@ -20,13 +26,13 @@
 #include <string.h>
 
 static const mot_option_t options[] = {
-    {"ingress", "MOT_INTAKE_INGRESS", "tcp://127.0.0.1:5550", "ingress endpoint (ROUTER, bind) for upstreams and motctl"},
-    {"classify", "MOT_INTAKE_CLASSIFY", "tcp://127.0.0.1:5551", "dispatch endpoint (PUSH, bind) read by classifiers"},
-    {"watch", "MOT_INTAKE_WATCH", "tcp://127.0.0.1:5552", "dispatch endpoint (PUSH, bind) read by deadline-watchers"},
+    {"ingress", "MOT_INTAKE_INGRESS", "tcp://127.0.0.1:5550", "ingress endpoint (ROUTER; bind, or '>' to connect to a proxy)"},
+    {"classify", "MOT_INTAKE_CLASSIFY", "tcp://127.0.0.1:5551", "dispatch endpoint (PUSH; bind, or '>' to connect) read by classifiers"},
+    {"watch", "MOT_INTAKE_WATCH", "tcp://127.0.0.1:5552", "dispatch endpoint (PUSH; bind, or '>' to connect) read by deadline-watchers"},
     {"territories", "MOT_TERRITORIES", MOT_CATALOG_DEFAULT_FILE, "territory catalogue (TSV)"},
     {"pii-key-file", "MOT_PII_KEY_FILE", "", "file whose content keys the hash of personal data (required)"},
     {"max-message", "MOT_INTAKE_MAX_MESSAGE", "65536", "largest accepted envelope in bytes (larger: TOO_LARGE)"},
-    {"dedup-days", "MOT_INTAKE_DEDUP_DAYS", "400", "how long (source, external id) is remembered"},
+    {"batch", "MOT_INTAKE_BATCH", "256", "most requests stored in one Redis step"},
     {"redrive-ms", "MOT_INTAKE_REDRIVE_MS", "5000", "re-send a hand-off not committed after this long"},
     {NULL, NULL, NULL, NULL}};
 
@@ -39,8 +45,16 @@ typedef struct {
     zsock_t *classify;
     zsock_t *watch;
     long max_message;
+    long batch;
     long redrive_ms;
 } intake_t;
+
+/* A request that passed validation, waiting for the batch's Redis step. */
+typedef struct {
+    zmsg_t *route;              /* routing frames to answer through */
+    Mot__V1__Envelope *envelope;
+    zframe_t *packed;           /* the sanitised envelope, as stored */
+} pending_t;
 
 static bool
 goes_to_watcher (Mot__V1__Envelope__BodyCase body)
@@ -97,88 +111,157 @@ reply_accepted (intake_t *self, zmsg_t *route, const char *external_id, const ch
     reply (self, route, &ack);
 }
 
-/* Validated and sanitised: store, acknowledge, dispatch. */
-static void
-accept_envelope (intake_t *self, zmsg_t *route, Mot__V1__Envelope *envelope)
-{
-    zframe_t *packed = mot_wire_frame (&envelope->base);
-    if (!packed) {
-        reply_error (self, route, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
-        return;
-    }
-    bool to_watcher = goes_to_watcher (envelope->body_case);
-    const char *source = mot_source_name (envelope->source);
-    char *event_id = NULL;
-    store_result_t result = store_accept (
-        self->store, source, envelope->external_id, mot_body_name (envelope->body_case), zframe_data (packed),
-        zframe_size (packed), to_watcher ? MOT_KEY_PENDING_WATCH : MOT_KEY_PENDING_CLASSIFY,
-        mot_clock_now (self->service->clock), zclock_time (), &event_id);
-    zframe_destroy (&packed);
-    if (result == STORE_UNAVAILABLE)
-        reply_error (self, route, envelope->external_id, MOT__V1__ERROR_CODE__UNAVAILABLE, NULL,
-                     "storage unavailable, nothing was stored; retry");
-    else {
-        bool duplicate = result == STORE_DUPLICATE;
-        reply_accepted (self, route, envelope->external_id, event_id, duplicate);
-        mot_log_info (duplicate ? "duplicate" : "accepted", "event_id=%s source=%s type=%s", event_id, source,
-                      mot_body_name (envelope->body_case));
-        if (!duplicate)
-            send_dispatch (to_watcher ? self->watch : self->classify, event_id, envelope);
-    }
-    free (event_id);
-}
-
-static void
-handle_envelope (intake_t *self, zmsg_t *route, zframe_t *payload)
+/* Decodes and validates one request. Returns the envelope, sanitised, or
+ * NULL after answering the error. */
+static Mot__V1__Envelope *
+admit_envelope (intake_t *self, zmsg_t *route, zframe_t *payload, mot_day_t today)
 {
     Mot__V1__ErrorCode code;
     Mot__V1__Envelope *envelope = (Mot__V1__Envelope *) mot_wire_unpack (
         payload, &mot__v1__envelope__descriptor, (size_t) self->max_message, &code);
     if (!envelope) {
         reply_error (self, route, "", code, NULL,
-                     code == MOT__V1__ERROR_CODE__TOO_LARGE ? "message above the size limit"
-                                                            : "not a mot.v1.Envelope");
-        return;
+                     code == MOT__V1__ERROR_CODE__TOO_LARGE ? "message above the size limit" : "not a mot.v1.Envelope");
+        return NULL;
     }
     mot_validation_t validation;
-    mot_day_t today = mot_day_local_of (mot_clock_now (self->service->clock));
-    if (!mot_validate_envelope (envelope, self->territories, today, &validation))
+    bool ok = mot_validate_envelope (envelope, self->territories, today, &validation);
+    if (!ok)
         reply_error (self, route, envelope->external_id, validation.code, validation.field, validation.reason);
-    else if (envelope->body_case == MOT__V1__ENVELOPE__BODY_QUEJA && !pii_pseudonymise (self->pii, envelope->queja))
+    else if (envelope->body_case == MOT__V1__ENVELOPE__BODY_QUEJA && !pii_pseudonymise (self->pii, envelope->queja)) {
         reply_error (self, route, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
-    else
-        accept_envelope (self, route, envelope);
-    protobuf_c_message_free_unpacked (&envelope->base, NULL);
+        ok = false;
+    }
+    if (!ok)
+        protobuf_c_message_free_unpacked (&envelope->base, NULL);
+    return ok ? envelope : NULL;
 }
 
-/* Request frames: [identity]["" if REQ][envelope]. Anything else gets a
- * BAD_FRAMING error when there is an identity to answer. */
+/* Splits a request into its routing frames and its one payload frame:
+ * the routing part runs up to and including the first empty frame (REQ
+ * clients, and requests that came through a proxy), or is the first frame
+ * alone (DEALER clients). NULL payload: the framing is wrong. */
+static zframe_t *
+split_request (zmsg_t *msg, zmsg_t *route)
+{
+    size_t delimiter = 0, index = 0;
+    for (zframe_t *frame = zmsg_first (msg); frame; frame = zmsg_next (msg), index++)
+        if (index > 0 && zframe_size (frame) == 0) {
+            delimiter = index;
+            break;
+        }
+    size_t route_frames = delimiter ? delimiter + 1 : 1;
+    for (size_t i = 0; i < route_frames && zmsg_size (msg) > 0; i++) {
+        zframe_t *frame = zmsg_pop (msg);
+        zmsg_append (route, &frame);
+    }
+    return zmsg_size (msg) == 1 ? zmsg_first (msg) : NULL;
+}
+
+/* Reads one waiting request; a valid one is added to the batch. */
+static void
+take_request (intake_t *self, pending_t *batch, size_t *count, mot_day_t today)
+{
+    zmsg_t *msg = zmsg_recv (self->ingress);
+    zmsg_t *route = zmsg_new ();
+    if (!msg || !route) {
+        zmsg_destroy (&msg);
+        zmsg_destroy (&route);
+        return;
+    }
+    zframe_t *payload = split_request (msg, route);
+    Mot__V1__Envelope *envelope = NULL;
+    if (!payload)
+        reply_error (self, route, "", MOT__V1__ERROR_CODE__BAD_FRAMING, NULL, "expected one frame holding an Envelope");
+    else
+        envelope = admit_envelope (self, route, payload, today);
+    zframe_t *packed = envelope ? mot_wire_frame (&envelope->base) : NULL;
+    if (envelope && !packed)
+        reply_error (self, route, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
+    if (packed) {
+        batch[*count] = (pending_t){route, envelope, packed};
+        (*count)++;
+        route = NULL;
+        envelope = NULL;
+    }
+    if (envelope)
+        protobuf_c_message_free_unpacked (&envelope->base, NULL);
+    zmsg_destroy (&route);
+    zmsg_destroy (&msg);
+}
+
+static void
+answer_stored (intake_t *self, pending_t *entry, const store_request_t *request)
+{
+    Mot__V1__Envelope *envelope = entry->envelope;
+    if (request->result == STORE_UNAVAILABLE) {
+        reply_error (self, entry->route, envelope->external_id, MOT__V1__ERROR_CODE__UNAVAILABLE, NULL,
+                     "storage unavailable, nothing was stored; retry");
+        return;
+    }
+    bool duplicate = request->result == STORE_DUPLICATE;
+    reply_accepted (self, entry->route, envelope->external_id, request->event_id, duplicate);
+    mot_log_info (duplicate ? "duplicate" : "accepted", "event_id=%s source=%s type=%s", request->event_id,
+                  request->source, request->type);
+    if (!duplicate)
+        send_dispatch (goes_to_watcher (envelope->body_case) ? self->watch : self->classify, request->event_id,
+                       envelope);
+}
+
+/* The batch's one Redis step, then the answers and the dispatches. */
+static void
+store_batch (intake_t *self, pending_t *batch, size_t count, int64_t now)
+{
+    store_request_t *requests = calloc (count, sizeof *requests);
+    if (!requests) {
+        for (size_t i = 0; i < count; i++)
+            reply_error (self, batch[i].route, batch[i].envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL,
+                         "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < count; i++) {
+        Mot__V1__Envelope *envelope = batch[i].envelope;
+        requests[i] = (store_request_t){
+            .source = mot_source_name (envelope->source), .external_id = envelope->external_id,
+            .type = mot_body_name (envelope->body_case), .envelope = zframe_data (batch[i].packed),
+            .size = zframe_size (batch[i].packed),
+            .pending_key = goes_to_watcher (envelope->body_case) ? MOT_KEY_PENDING_WATCH : MOT_KEY_PENDING_CLASSIFY};
+    }
+    store_accept_batch (self->store, requests, count, now, zclock_time ());
+    for (size_t i = 0; i < count; i++) {
+        answer_stored (self, &batch[i], &requests[i]);
+        free (requests[i].event_id);
+    }
+    free (requests);
+}
+
+static void
+release_batch (pending_t *batch, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        zmsg_destroy (&batch[i].route);
+        zframe_destroy (&batch[i].packed);
+        protobuf_c_message_free_unpacked (&batch[i].envelope->base, NULL);
+    }
+}
+
 static int
 on_ingress (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
+    (void) reader;
     intake_t *self = (intake_t *) arg;
-    zmsg_t *msg = zmsg_recv (reader);
-    if (!msg)
+    pending_t *batch = calloc ((size_t) self->batch, sizeof *batch);
+    if (!batch)
         return 0;
-    zmsg_t *route = zmsg_new ();
-    zframe_t *identity = zmsg_pop (msg);
-    if (route && identity) {
-        zmsg_append (route, &identity);
-        zframe_t *next = zmsg_first (msg);
-        if (next && zframe_size (next) == 0 && zmsg_size (msg) > 1) {
-            zframe_t *delimiter = zmsg_pop (msg);
-            zmsg_append (route, &delimiter);
-        }
-        if (zmsg_size (msg) == 1)
-            handle_envelope (self, route, zmsg_first (msg));
-        else
-            reply_error (self, route, "", MOT__V1__ERROR_CODE__BAD_FRAMING, NULL,
-                         "expected one frame holding an Envelope");
-    }
-    zframe_destroy (&identity);
-    zmsg_destroy (&route);
-    zmsg_destroy (&msg);
+    int64_t now = mot_clock_now (self->service->clock);
+    mot_day_t today = mot_day_local_of (now);
+    size_t count = 0;
+    for (long taken = 0; taken < self->batch && (zsock_events (self->ingress) & ZMQ_POLLIN); taken++)
+        take_request (self, batch, &count, today);
+    store_batch (self, batch, count, now);
+    release_batch (batch, count);
+    free (batch);
     return 0;
 }
 
@@ -212,31 +295,14 @@ on_redrive (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
-/* max_size > 0 limits incoming messages; libzmq applies socket options to
- * connections accepted after they are set, so they go before the bind. */
-static zsock_t *
-bind_socket (int type, const char *endpoint, const char *what, long max_size)
-{
-    zsock_t *socket = zsock_new (type);
-    if (socket && max_size > 0)
-        zsock_set_maxmsgsize (socket, (int) max_size);
-    if (socket && zsock_bind (socket, "%s", endpoint) < 0) {
-        mot_log_error ("bind_failed", "socket=%s endpoint=%s reason=\"%s\"", what, endpoint, zmq_strerror (zmq_errno ()));
-        zsock_destroy (&socket);
-    }
-    return socket;
-}
-
 static bool
 intake_open (intake_t *self)
 {
     mot_config_t *config = self->service->config;
     char *error = NULL;
     if (!mot_config_get_long (config, "max-message", 64, 64 * 1024 * 1024, &self->max_message)
+        || !mot_config_get_long (config, "batch", 1, 10000, &self->batch)
         || !mot_config_get_long (config, "redrive-ms", 100, 3600000, &self->redrive_ms))
-        return false;
-    long dedup_days;
-    if (!mot_config_get_long (config, "dedup-days", 90, 3650, &dedup_days))
         return false;
     self->territories = mot_catalog_new (mot_config_get (config, "territories"), &error);
     if (!self->territories) {
@@ -245,15 +311,14 @@ intake_open (intake_t *self)
         return false;
     }
     self->pii = pii_new (mot_config_get (config, "pii-key-file"));
-    self->store = store_new (self->service->redis, dedup_days);
-    /* Far above the accepted size so an oversized envelope still gets a
-     * TOO_LARGE answer; beyond this libzmq drops the peer's connection. */
-    self->ingress = bind_socket (ZMQ_ROUTER, mot_config_get (config, "ingress"), "ingress", self->max_message * 16);
-    self->classify = bind_socket (ZMQ_PUSH, mot_config_get (config, "classify"), "classify", 0);
-    self->watch = bind_socket (ZMQ_PUSH, mot_config_get (config, "watch"), "watch", 0);
-    if (!self->pii || !self->store || !self->ingress || !self->classify || !self->watch)
-        return false;
-    return true;
+    self->store = store_new (self->service->redis);
+    /* The ingress limit is far above the accepted size so that an oversized
+     * envelope still gets a TOO_LARGE answer; beyond it libzmq drops the
+     * peer's connection instead of buffering without bound. */
+    self->ingress = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "ingress"), true, self->max_message * 16, "ingress");
+    self->classify = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "classify"), true, 0, "classify");
+    self->watch = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "watch"), true, 0, "watch");
+    return self->pii && self->store && self->ingress && self->classify && self->watch;
 }
 
 static void

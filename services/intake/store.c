@@ -13,32 +13,44 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* KEYS: dedup, event counter, pending set.
- * ARGV: envelope, source, type, received_at, sent_ms, event key prefix, dedup ttl (s). */
+/* KEYS[1]: the event counter.
+ * ARGV: count, event key prefix, received_at, sent_ms, then per envelope:
+ *       dedup key, pending set, envelope, source, type.
+ * Returns {id1, duplicate1, id2, duplicate2, ...}. */
 static const char *accept_lua =
-    "local existing = redis.call('GET', KEYS[1])\n"
-    "if existing then return {existing, 1} end\n"
-    "local id = 'ev-' .. redis.call('INCR', KEYS[2])\n"
-    "redis.call('HSET', ARGV[6] .. id, 'envelope', ARGV[1], 'source', ARGV[2], 'type', ARGV[3],\n"
-    "           'received_at', ARGV[4])\n"
-    "redis.call('SET', KEYS[1], id, 'EX', ARGV[7])\n"
-    "redis.call('ZADD', KEYS[3], ARGV[5], id)\n"
-    "return {id, 0}\n";
+    "local count, prefix, received, sent = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]\n"
+    "local out = {}\n"
+    "for i = 0, count - 1 do\n"
+    "  local b = 5 + i * 5\n"
+    "  local id = redis.call('GET', ARGV[b])\n"
+    "  if id then\n"
+    "    out[#out + 1] = id out[#out + 1] = 1\n"
+    "  else\n"
+    "    id = 'ev-' .. redis.call('INCR', KEYS[1])\n"
+    "    redis.call('HSET', prefix .. id, 'envelope', ARGV[b + 2], 'source', ARGV[b + 3], 'type', ARGV[b + 4],\n"
+    "               'received_at', received)\n"
+    "    redis.call('SET', ARGV[b], id)\n"
+    "    redis.call('ZADD', ARGV[b + 1], sent, id)\n"
+    "    out[#out + 1] = id out[#out + 1] = 0\n"
+    "  end\n"
+    "end\n"
+    "return out\n";
+
+#define ARGS_HEAD 5             /* KEYS[1] + count, prefix, received, sent */
+#define ARGS_PER_REQUEST 5
 
 struct _store_t {
     mot_redis_t *redis;         /* not owned */
     mot_script_t *accept;
-    long dedup_seconds;
 };
 
 store_t *
-store_new (mot_redis_t *redis, long dedup_days)
+store_new (mot_redis_t *redis)
 {
     store_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
     self->redis = redis;
-    self->dedup_seconds = dedup_days * 86400;
     self->accept = mot_script_new (accept_lua);
     if (!self->accept)
         store_destroy (&self);
@@ -56,43 +68,84 @@ store_destroy (store_t **self_p)
 }
 
 static bool
-reply_is_accept_pair (const redisReply *reply)
+reply_fits_batch (const redisReply *reply, size_t count)
 {
-    return mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2
-           && reply->element[0]->type == REDIS_REPLY_STRING && reply->element[1]->type == REDIS_REPLY_INTEGER;
+    if (!mot_reply_ok (reply) || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 * count)
+        return false;
+    for (size_t i = 0; i < count; i++)
+        if (reply->element[2 * i]->type != REDIS_REPLY_STRING || reply->element[2 * i + 1]->type != REDIS_REPLY_INTEGER)
+            return false;
+    return true;
 }
 
-store_result_t
-store_accept (store_t *self, const char *source, const char *external_id, const char *type,
-              const uint8_t *envelope, size_t size, const char *pending_key, int64_t received_at,
-              int64_t sent_ms, char **event_id)
+static void
+read_results (store_request_t *requests, size_t count, const redisReply *reply)
 {
-    *event_id = NULL;
-    char *dedup_key = zsys_sprintf ("%s%s:%s", MOT_KEY_DEDUP_PREFIX, source, external_id);
-    char *received_text = zsys_sprintf ("%lld", (long long) received_at);
-    char *sent_text = zsys_sprintf ("%lld", (long long) sent_ms);
-    char *ttl_text = zsys_sprintf ("%ld", self->dedup_seconds);
-    store_result_t result = STORE_UNAVAILABLE;
-    if (dedup_key && received_text && sent_text && ttl_text) {
-        const char *argv[] = {dedup_key, MOT_KEY_SEQ_EVENT, pending_key, (const char *) envelope, source,
-                              type, received_text, sent_text, MOT_KEY_EVENT_PREFIX, ttl_text};
-        size_t lengths[10];
-        for (int i = 0; i < 10; i++)
-            lengths[i] = i == 3 ? size : strlen (argv[i]);
-        redisReply *reply = mot_redis_eval (self->redis, self->accept, 3, 10, argv, lengths);
-        if (reply_is_accept_pair (reply)) {
-            *event_id = strdup (reply->element[0]->str);
-            if (*event_id)
-                result = reply->element[1]->integer ? STORE_DUPLICATE : STORE_ACCEPTED;
-        }
+    for (size_t i = 0; i < count; i++) {
+        requests[i].event_id = strdup (reply->element[2 * i]->str);
+        requests[i].result = !requests[i].event_id ? STORE_UNAVAILABLE
+                             : reply->element[2 * i + 1]->integer ? STORE_DUPLICATE
+                                                                  : STORE_ACCEPTED;
+    }
+}
+
+/* The script's arguments; dedup keys are built into `keys` (caller frees). */
+static bool
+build_arguments (store_request_t *requests, size_t count, const char **argv, size_t *lengths, char **keys,
+                 const char *head[4])
+{
+    argv[0] = MOT_KEY_SEQ_EVENT;
+    for (int i = 0; i < 4; i++)
+        argv[1 + i] = head[i];
+    for (size_t i = 0; i < count; i++) {
+        keys[i] = zsys_sprintf ("%s%s:%s", MOT_KEY_DEDUP_PREFIX, requests[i].source, requests[i].external_id);
+        if (!keys[i])
+            return false;
+        const char **slot = argv + ARGS_HEAD + i * ARGS_PER_REQUEST;
+        slot[0] = keys[i];
+        slot[1] = requests[i].pending_key;
+        slot[2] = (const char *) requests[i].envelope;
+        slot[3] = requests[i].source;
+        slot[4] = requests[i].type;
+    }
+    size_t total = ARGS_HEAD + count * ARGS_PER_REQUEST;
+    for (size_t i = 0; i < total; i++) {
+        bool is_envelope = i >= ARGS_HEAD && (i - ARGS_HEAD) % ARGS_PER_REQUEST == 2;
+        lengths[i] = is_envelope ? requests[(i - ARGS_HEAD) / ARGS_PER_REQUEST].size : strlen (argv[i]);
+    }
+    return true;
+}
+
+void
+store_accept_batch (store_t *self, store_request_t *requests, size_t count, int64_t received_at, int64_t sent_ms)
+{
+    for (size_t i = 0; i < count; i++) {
+        requests[i].result = STORE_UNAVAILABLE;
+        requests[i].event_id = NULL;
+    }
+    if (count == 0)
+        return;
+    size_t total = ARGS_HEAD + count * ARGS_PER_REQUEST;
+    const char **argv = calloc (total, sizeof *argv);
+    size_t *lengths = calloc (total, sizeof *lengths);
+    char **keys = calloc (count, sizeof *keys);
+    char count_text[24], received_text[24], sent_text[24];
+    snprintf (count_text, sizeof count_text, "%zu", count);
+    snprintf (received_text, sizeof received_text, "%lld", (long long) received_at);
+    snprintf (sent_text, sizeof sent_text, "%lld", (long long) sent_ms);
+    const char *head[4] = {count_text, MOT_KEY_EVENT_PREFIX, received_text, sent_text};
+    if (argv && lengths && keys && build_arguments (requests, count, argv, lengths, keys, head)) {
+        redisReply *reply = mot_redis_eval (self->redis, self->accept, 1, (int) total, argv, lengths);
+        if (reply_fits_batch (reply, count))
+            read_results (requests, count, reply);
         if (reply)
             freeReplyObject (reply);
     }
-    zstr_free (&dedup_key);
-    zstr_free (&received_text);
-    zstr_free (&sent_text);
-    zstr_free (&ttl_text);
-    return result;
+    for (size_t i = 0; keys && i < count; i++)
+        zstr_free (&keys[i]);
+    free (keys);
+    free (argv);
+    free (lengths);
 }
 
 static void

@@ -1,9 +1,12 @@
 /*  store — intake's side of Redis: accept once, remember the hand-off.
  *
- *  Owns: the atomic "accept" step (deduplicate on (source, external id),
- *  store the sanitised envelope under a new event id, record the pending
- *  hand-off to the next stage) and the re-drive of hand-offs that the next
- *  stage has not committed within a timeout.
+ *  Owns: the atomic "accept" step for a batch of envelopes (deduplicate on
+ *  (source, external id), store each sanitised envelope under a new event id,
+ *  record the pending hand-off to the next stage) and the re-drive of
+ *  hand-offs that the next stage has not committed within a timeout.
+ *  Deduplication keys do not expire while their item is open (MOT-SPEC: as
+ *  long as the item is open and at least 90 days; closing an item is what
+ *  will give them a 90-day expiry).
  */
 #ifndef STORE_H_INCLUDED
 #define STORE_H_INCLUDED
@@ -17,16 +20,28 @@ typedef struct _store_t store_t;
 
 typedef enum { STORE_ACCEPTED, STORE_DUPLICATE, STORE_UNAVAILABLE } store_result_t;
 
-store_t *store_new (mot_redis_t *redis, long dedup_days);
+/* One envelope to accept; the store fills result and event_id. */
+typedef struct {
+    const char *source;
+    const char *external_id;
+    const char *type;
+    const uint8_t *envelope;    /* packed, sanitised */
+    size_t size;
+    const char *pending_key;    /* the next stage's pending set */
+    store_result_t result;
+    char *event_id;             /* new id, or the original one for a duplicate; caller frees */
+} store_request_t;
+
+store_t *store_new (mot_redis_t *redis);
 void store_destroy (store_t **self_p);
 
-/* Stores the packed, sanitised envelope. `pending_key` names the next
- * stage's pending set; `sent_ms` is the hand-off time. Sets *event_id (caller
- * frees) to the new id, or the original one for a duplicate. */
-store_result_t store_accept (store_t *self, const char *source, const char *external_id,
-                             const char *type, const uint8_t *envelope, size_t size,
-                             const char *pending_key, int64_t received_at, int64_t sent_ms,
-                             char **event_id);
+/* Accepts `count` envelopes in one atomic Redis step: each is deduplicated
+ * on (source, external id) — also against the others in the batch — stored
+ * under a new event id, and its hand-off recorded as sent at `sent_ms`.
+ * When Redis is unavailable every request's result is STORE_UNAVAILABLE and
+ * nothing was stored. */
+void store_accept_batch (store_t *self, store_request_t *requests, size_t count, int64_t received_at,
+                         int64_t sent_ms);
 
 /* Calls fn for each hand-off in `pending_key` last sent before
  * `older_than_ms` (at most `limit`), with the stored envelope, and marks it
