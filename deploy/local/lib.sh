@@ -32,16 +32,17 @@ mot_start_redis() {
   return 1
 }
 
-# mot_start_service RUN BIN_DIR NAME [ARGS...]: starts mot-NAME in the
-# background with its log in RUN/log/NAME.log. Idempotent. MOT_WRAP, when
-# set, is a command put in front (the tests use it to run under valgrind).
+# mot_start_service RUN BIN_DIR NAME[:INSTANCE] [ARGS...]: starts mot-NAME in
+# the background with its log in RUN/log/NAME[-INSTANCE].log (an instance
+# name lets several of one service run side by side). Idempotent. MOT_WRAP,
+# when set, is a command put in front (the tests use it to run under valgrind).
 mot_start_service() {
-  local run=$1 bin=$2 name=$3
+  local run=$1 bin=$2 name=${3%%:*} label=${3/:/-}
   shift 3
   mkdir -p "$run/log" "$run/pids"
-  mot_pid_alive "$run/pids/$name.pid" && return 0
-  setsid ${MOT_WRAP:-} "$bin/mot-$name" "$@" </dev/null >>"$run/log/$name.log" 2>&1 &
-  echo $! >"$run/pids/$name.pid"
+  mot_pid_alive "$run/pids/$label.pid" && return 0
+  setsid ${MOT_WRAP:-} "$bin/mot-$name" "$@" </dev/null >>"$run/log/$label.log" 2>&1 &
+  echo $! >"$run/pids/$label.pid"
 }
 
 # mot_kill_service RUN NAME [SIGNAL]: stops one process (SIGTERM by default,
@@ -59,11 +60,14 @@ mot_kill_service() {
   rm -f "$run/pids/$name.pid"
 }
 
-# mot_stop_all RUN: the services, then Redis (which writes its AOF on the way out).
+# mot_stop_all RUN: every process with a pid file in RUN/pids, then Redis
+# (which writes its AOF on the way out).
 mot_stop_all() {
-  local run=$1 name
-  for name in "${MOT_SERVICES[@]}" subscriber; do
-    mot_kill_service "$run" "$name"
+  local run=$1 file
+  for file in "$run"/pids/*.pid; do
+    [ -e "$file" ] || continue
+    file=$(basename "$file" .pid)
+    [ "$file" = redis ] || mot_kill_service "$run" "$file"
   done
   if mot_pid_alive "$run/pids/redis.pid"; then
     redis-cli -s "$run/redis.sock" SHUTDOWN >/dev/null 2>&1 || true
@@ -72,13 +76,14 @@ mot_stop_all() {
   rm -f "$run/pids/redis.pid"
 }
 
-# mot_wait SECONDS CMD...: runs CMD every 0.2 s until it succeeds.
+# mot_wait SECONDS CMD...: runs CMD every 0.2 s until it succeeds, for at
+# most SECONDS of wall time.
 mot_wait() {
-  local seconds=$1 i
+  local deadline=$((SECONDS + $1))
   shift
-  for i in $(seq $((seconds * 5))); do
+  while [ "$SECONDS" -lt "$deadline" ]; do
     "$@" >/dev/null 2>&1 && return 0
     sleep 0.2
   done
-  return 1
+  "$@" >/dev/null 2>&1
 }

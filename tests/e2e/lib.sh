@@ -12,9 +12,17 @@ MOTCTL="$MOT_BIN/motctl"
 E2E_FAILED=0
 E2E_CHECKS=0
 
-# Ports of this run: a block of ten derived from the pid, so a running demo
-# (5550-5555) or another test run does not collide.
+# Ports of this run: a block of ten, derived from the pid and moved on while
+# any port of the block is taken, so a running demo (5550-5555) or another
+# test run does not collide.
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+block_taken() {
+  local p
+  for p in $(seq "$1" $(($1 + 9))); do port_taken "$p" && return 0; done
+  return 1
+}
 base=$((20000 + ($$ % 4000) * 10))
+while block_taken "$base"; do base=$((20000 + (base - 20000 + 10) % 40000)); done
 export MOT_INTAKE_INGRESS=tcp://127.0.0.1:$base
 export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:$((base + 1)) MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:$((base + 1))
 export MOT_INTAKE_WATCH=tcp://127.0.0.1:$((base + 2)) MOT_WATCHER_INTAKE=tcp://127.0.0.1:$((base + 2))

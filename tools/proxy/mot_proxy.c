@@ -1,0 +1,97 @@
+/*  mot-proxy — the stable meeting point when several intakes run at once.
+ *
+ *  Owns nothing but three ZeroMQ devices (CZMQ zproxy; no broker logic, no
+ *  state): upstreams keep one ingress address while any number of intakes
+ *  connect behind it, and the intakes' dispatches reach any number of
+ *  classifiers and deadline-watchers.
+ *
+ *    ingress   ROUTER (upstreams connect)  →  DEALER (intakes connect: --ingress '>…')
+ *    classify  PULL (intakes connect)      →  PUSH (classifiers connect, as usual)
+ *    watch     PULL (intakes connect)      →  PUSH (deadline-watchers connect)
+ *
+ *  Nothing is lost if the proxy dies: intake acknowledges only what Redis
+ *  holds (a client retries what got no answer), and hand-offs are re-driven
+ *  from Redis.
+ */
+#include "mot_config.h"
+#include "mot_log.h"
+
+#include <czmq.h>
+#include <stdio.h>
+
+static const mot_option_t options[] = {
+    {"ingress", "MOT_PROXY_INGRESS", "tcp://127.0.0.1:5550", "where upstreams send Envelopes (ROUTER, bind)"},
+    {"ingress-workers", "MOT_PROXY_INGRESS_WORKERS", "tcp://127.0.0.1:5560", "where intakes connect (DEALER, bind)"},
+    {"classify-in", "MOT_PROXY_CLASSIFY_IN", "tcp://127.0.0.1:5561", "where intakes push to classifiers (PULL, bind)"},
+    {"classify-out", "MOT_PROXY_CLASSIFY_OUT", "tcp://127.0.0.1:5551", "where classifiers pull (PUSH, bind)"},
+    {"watch-in", "MOT_PROXY_WATCH_IN", "tcp://127.0.0.1:5562", "where intakes push to watchers (PULL, bind)"},
+    {"watch-out", "MOT_PROXY_WATCH_OUT", "tcp://127.0.0.1:5552", "where deadline-watchers pull (PUSH, bind)"},
+    {NULL, NULL, NULL, NULL}};
+
+/* Endpoints are bound: check that they can be before handing them to
+ * zproxy, which cannot report a failed bind. */
+static bool
+endpoint_is_free (int type, const char *endpoint)
+{
+    zsock_t *probe = zsock_new (type);
+    bool free_ = probe && zsock_bind (probe, "%s", endpoint) >= 0;
+    if (!free_)
+        mot_log_error ("bind_failed", "endpoint=%s reason=\"%s\"", endpoint, zmq_strerror (zmq_errno ()));
+    zsock_destroy (&probe);
+    return free_;
+}
+
+static zactor_t *
+start_device (const char *name, const char *front_type, int front, const char *front_endpoint,
+              const char *back_type, int back, const char *back_endpoint)
+{
+    if (!endpoint_is_free (front, front_endpoint) || !endpoint_is_free (back, back_endpoint))
+        return NULL;
+    zactor_t *device = zactor_new (zproxy, NULL);
+    if (!device)
+        return NULL;
+    char *front_at = zsys_sprintf ("@%s", front_endpoint);
+    char *back_at = zsys_sprintf ("@%s", back_endpoint);
+    zstr_sendx (device, "FRONTEND", front_type, front_at, NULL);
+    zsock_wait (device);
+    zstr_sendx (device, "BACKEND", back_type, back_at, NULL);
+    zsock_wait (device);
+    mot_log_info ("device_started", "device=%s front=%s back=%s", name, front_endpoint, back_endpoint);
+    zstr_free (&front_at);
+    zstr_free (&back_at);
+    return device;
+}
+
+int
+main (int argc, char **argv)
+{
+    int rc;
+    mot_config_t *config = mot_config_new ("mot-proxy", "ZeroMQ devices in front of several intakes.", options,
+                                           argc, argv, &rc);
+    if (!config)
+        return rc;
+    mot_log_init ("proxy", mot_config_get (config, "log-level"));
+    zsys_init ();
+    zactor_t *ingress = start_device ("ingress", "ROUTER", ZMQ_ROUTER, mot_config_get (config, "ingress"), "DEALER",
+                                      ZMQ_DEALER, mot_config_get (config, "ingress-workers"));
+    zactor_t *classify = ingress ? start_device ("classify", "PULL", ZMQ_PULL, mot_config_get (config, "classify-in"),
+                                                 "PUSH", ZMQ_PUSH, mot_config_get (config, "classify-out"))
+                                 : NULL;
+    zactor_t *watch = classify ? start_device ("watch", "PULL", ZMQ_PULL, mot_config_get (config, "watch-in"), "PUSH",
+                                               ZMQ_PUSH, mot_config_get (config, "watch-out"))
+                               : NULL;
+    rc = watch ? 0 : 1;
+    zpoller_t *poller = watch ? zpoller_new (ingress, classify, watch, NULL) : NULL;
+    if (poller) {
+        /* The devices run in their own threads; this waits for a signal
+         * (or a device that dies). */
+        zpoller_wait (poller, -1);
+        zpoller_destroy (&poller);
+    }
+    zactor_destroy (&watch);
+    zactor_destroy (&classify);
+    zactor_destroy (&ingress);
+    mot_log_info ("stopped", "rc=%d", rc);
+    mot_config_destroy (&config);
+    return rc;
+}
