@@ -13,28 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* KEYS[1]: the event counter.
- * ARGV: count, event key prefix, received_at, sent_ms, then per envelope:
- *       dedup key, pending set, envelope, source, type.
- * Returns {id1, duplicate1, id2, duplicate2, ...}. */
-static const char *accept_lua =
-    "local count, prefix, received, sent = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]\n"
-    "local out = {}\n"
-    "for i = 0, count - 1 do\n"
-    "  local b = 5 + i * 5\n"
-    "  local id = redis.call('GET', ARGV[b])\n"
-    "  if id then\n"
-    "    out[#out + 1] = id out[#out + 1] = 1\n"
-    "  else\n"
-    "    id = 'ev-' .. redis.call('INCR', KEYS[1])\n"
-    "    redis.call('HSET', prefix .. id, 'envelope', ARGV[b + 2], 'source', ARGV[b + 3], 'type', ARGV[b + 4],\n"
-    "               'received_at', received)\n"
-    "    redis.call('SET', ARGV[b], id)\n"
-    "    redis.call('ZADD', ARGV[b + 1], sent, id)\n"
-    "    out[#out + 1] = id out[#out + 1] = 0\n"
-    "  end\n"
-    "end\n"
-    "return out\n";
+/* The accept step, in accept.lua beside this file: KEYS[1] the event
+ * counter; ARGV count, event key prefix, received_at, sent_ms, then per
+ * envelope: dedup key, pending set, envelope, source, type. */
+#include "accept_lua.h"
 
 #define ARGS_HEAD 5             /* KEYS[1] + count, prefix, received, sent */
 #define ARGS_PER_REQUEST 5

@@ -1,0 +1,261 @@
+/*  mot-load — a load generator for intake's ingress.
+ *
+ *  Owns nothing in the product: it publishes synthetic quejas (35 OOAD × a
+ *  few reasons) through one DEALER socket, at a given rate or as fast as
+ *  acknowledgements allow within a window of requests in flight, retries a
+ *  request that got no answer (same external id: intake recognises the
+ *  retry), and reports counts, throughput and ack latency percentiles as
+ *  key=value lines. With --acks FILE it writes "external_id event_id" for
+ *  every accepted event, for tests that check nothing acknowledged is lost.
+ */
+#include "mot_config.h"
+#include "mot_date.h"
+#include "mot_wire.h"
+
+#include <czmq.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const mot_option_t options[] = {
+    {"endpoint", "MOT_INTAKE_INGRESS", "tcp://127.0.0.1:5550", "intake's ingress (or the proxy's)"},
+    {"count", "MOT_LOAD_COUNT", "10000", "events to publish"},
+    {"rate", "MOT_LOAD_RATE", "0", "events per second; 0: as fast as the window allows"},
+    {"window", "MOT_LOAD_WINDOW", "512", "most requests in flight"},
+    {"retry-ms", "MOT_LOAD_RETRY_MS", "3000", "re-send a request unanswered after this long"},
+    {"prefix", "MOT_LOAD_PREFIX", "", "external id prefix (default: L<pid>-)"},
+    {"acks", "MOT_LOAD_ACKS", "", "file for 'external_id event_id' of accepted events"},
+    {"date", "MOT_LOAD_DATE", "", "received_on of the events (default: today, local)"},
+    {NULL, NULL, NULL, NULL}};
+
+static const char *const reasons[] = {"Trato", "Oportunidad de la atención", "Abasto de medicamentos",
+                                      "Infraestructura", "Citas", "Diferimiento quirúrgico"};
+#define REASON_COUNT (sizeof reasons / sizeof reasons[0])
+
+typedef struct {
+    int64_t sent_us;            /* last send, 0: not sent yet */
+    int64_t first_us;
+    bool done;
+} request_t;
+
+typedef struct {
+    zsock_t *dealer;
+    request_t *requests;
+    long count, rate, window, retry_ms;
+    char *prefix;
+    char date[MOT_DAY_TEXT_SIZE];
+    FILE *acks;
+    long sent, answered, accepted, duplicates, errors, retries, in_flight;
+    double *latencies_ms;       /* per answered request, from its first send */
+} load_t;
+
+static int64_t
+now_us (void)
+{
+    return zclock_usecs ();
+}
+
+static bool
+send_request (load_t *self, long index)
+{
+    char external_id[96], territory[16];
+    snprintf (external_id, sizeof external_id, "%s%ld", self->prefix, index);
+    snprintf (territory, sizeof territory, "OOAD-%02ld", index % 35 + 1);
+    Mot__V1__Envelope envelope = MOT__V1__ENVELOPE__INIT;
+    Mot__V1__Queja queja = MOT__V1__QUEJA__INIT;
+    envelope.external_id = external_id;
+    envelope.has_source = 1;
+    envelope.source = MOT__V1__SOURCE__UAD;
+    envelope.body_case = MOT__V1__ENVELOPE__BODY_QUEJA;
+    envelope.queja = &queja;
+    queja.territory = territory;
+    queja.reason = (char *) reasons[(index / 35) % REASON_COUNT];
+    queja.received_on = self->date;
+    zmsg_t *prefix = zmsg_new ();
+    zmsg_addmem (prefix, "", 0);
+    bool ok = mot_wire_send (self->dealer, prefix, &envelope.base, false);
+    zmsg_destroy (&prefix);
+    request_t *request = &self->requests[index];
+    if (ok) {
+        if (request->sent_us)
+            self->retries++;
+        else {
+            request->first_us = now_us ();
+            self->sent++;
+            self->in_flight++;
+        }
+        request->sent_us = now_us ();
+    }
+    return ok;
+}
+
+static long
+index_of (load_t *self, const char *external_id)
+{
+    size_t length = strlen (self->prefix);
+    if (strncmp (external_id, self->prefix, length) != 0)
+        return -1;
+    char *end = NULL;
+    long index = strtol (external_id + length, &end, 10);
+    return end && *end == 0 && index >= 0 && index < self->count ? index : -1;
+}
+
+static void
+record_ack (load_t *self, const Mot__V1__Ack *ack)
+{
+    long index = index_of (self, ack->external_id);
+    if (index < 0 || self->requests[index].done)
+        return;                 /* an answer to a retry already answered */
+    request_t *request = &self->requests[index];
+    if (ack->result_case == MOT__V1__ACK__RESULT_ACCEPTED) {
+        self->accepted++;
+        if (ack->accepted->duplicate)
+            self->duplicates++;
+        if (self->acks)
+            fprintf (self->acks, "%s %s\n", ack->external_id, ack->accepted->event_id);
+    }
+    else if (ack->result_case == MOT__V1__ACK__RESULT_ERROR && ack->error->code == MOT__V1__ERROR_CODE__UNAVAILABLE) {
+        request->sent_us = 1;   /* retry soon: Redis is away */
+        return;
+    }
+    else
+        self->errors++;
+    request->done = true;
+    self->latencies_ms[self->answered++] = (double) (now_us () - request->first_us) / 1000.0;
+    self->in_flight--;
+}
+
+static void
+receive_acks (load_t *self, int timeout_ms)
+{
+    zpoller_t *poller = zpoller_new (self->dealer, NULL);
+    if (!poller)
+        return;
+    int wait = timeout_ms;
+    while (zpoller_wait (poller, wait) == self->dealer) {
+        zmsg_t *msg = zmsg_recv (self->dealer);
+        Mot__V1__ErrorCode code;
+        Mot__V1__Ack *ack = msg && zmsg_size (msg) == 2
+            ? (Mot__V1__Ack *) mot_wire_unpack (zmsg_last (msg), &mot__v1__ack__descriptor, 0, &code)
+            : NULL;
+        if (ack) {
+            record_ack (self, ack);
+            protobuf_c_message_free_unpacked (&ack->base, NULL);
+        }
+        zmsg_destroy (&msg);
+        wait = 0;               /* drain what is there, then go back to sending */
+    }
+    zpoller_destroy (&poller);
+}
+
+static void
+retry_stale (load_t *self)
+{
+    int64_t stale = now_us () - self->retry_ms * 1000;
+    for (long i = 0; i < self->sent; i++)
+        if (!self->requests[i].done && self->requests[i].sent_us < stale)
+            send_request (self, i);
+}
+
+static void
+run (load_t *self)
+{
+    int64_t start = now_us ();
+    int64_t last_retry_scan = start;
+    while (self->answered < self->count && !zsys_interrupted) {
+        long due = self->rate > 0 ? (long) ((double) (now_us () - start) * self->rate / 1e6) + 1 : self->count;
+        if (due > self->count)
+            due = self->count;
+        while (self->sent < due && self->in_flight < self->window && send_request (self, self->sent))
+            ;
+        receive_acks (self, self->sent < due && self->in_flight < self->window ? 0 : 10);
+        if (now_us () - last_retry_scan > 200000) {
+            retry_stale (self);
+            last_retry_scan = now_us ();
+        }
+    }
+    double elapsed = (double) (now_us () - start) / 1e6;
+    printf ("sent=%ld\naccepted=%ld\nduplicates=%ld\nerrors=%ld\nretries=%ld\nelapsed_s=%.3f\nacks_per_s=%.0f\n",
+            self->sent, self->accepted, self->duplicates, self->errors, self->retries, elapsed,
+            elapsed > 0 ? self->answered / elapsed : 0);
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return (x > y) - (x < y);
+}
+
+static void
+print_latencies (load_t *self)
+{
+    if (self->answered == 0)
+        return;
+    qsort (self->latencies_ms, (size_t) self->answered, sizeof (double), compare_doubles);
+    long p50 = (self->answered - 1) / 2, p99 = (long) ceil (self->answered * 0.99) - 1;
+    printf ("ack_p50_ms=%.3f\nack_p99_ms=%.3f\nack_max_ms=%.3f\n", self->latencies_ms[p50], self->latencies_ms[p99],
+            self->latencies_ms[self->answered - 1]);
+}
+
+static bool
+load_open (load_t *self, mot_config_t *config)
+{
+    if (!mot_config_get_long (config, "count", 1, 100000000, &self->count)
+        || !mot_config_get_long (config, "rate", 0, 10000000, &self->rate)
+        || !mot_config_get_long (config, "window", 1, 1000000, &self->window)
+        || !mot_config_get_long (config, "retry-ms", 10, 3600000, &self->retry_ms))
+        return false;
+    const char *prefix = mot_config_get (config, "prefix");
+    self->prefix = *prefix ? strdup (prefix) : zsys_sprintf ("L%d-", (int) getpid ());
+    const char *date = mot_config_get (config, "date");
+    if (*date)
+        snprintf (self->date, sizeof self->date, "%.10s", date);
+    else
+        mot_day_format (mot_day_local_of ((int64_t) time (NULL)), self->date);
+    const char *acks = mot_config_get (config, "acks");
+    self->acks = *acks ? fopen (acks, "w") : NULL;
+    self->requests = calloc ((size_t) self->count, sizeof *self->requests);
+    self->latencies_ms = calloc ((size_t) self->count, sizeof *self->latencies_ms);
+    self->dealer = zsock_new (ZMQ_DEALER);
+    if (self->dealer) {
+        zsock_set_sndhwm (self->dealer, 0);
+        zsock_set_rcvhwm (self->dealer, 0);
+    }
+    return self->prefix && (!*acks || self->acks) && self->requests && self->latencies_ms && self->dealer
+           && zsock_connect (self->dealer, "%s", mot_config_get (config, "endpoint")) == 0;
+}
+
+static void
+load_close (load_t *self)
+{
+    zsock_destroy (&self->dealer);
+    if (self->acks)
+        fclose (self->acks);
+    free (self->requests);
+    free (self->latencies_ms);
+    free (self->prefix);
+}
+
+int
+main (int argc, char **argv)
+{
+    int rc;
+    mot_config_t *config = mot_config_new ("mot-load", "Publishes synthetic events to intake and measures it.", options,
+                                           argc, argv, &rc);
+    if (!config)
+        return rc;
+    load_t self = {0};
+    rc = 1;
+    if (load_open (&self, config)) {
+        run (&self);
+        print_latencies (&self);
+        rc = self.answered == self.count && self.errors == 0 ? 0 : 1;
+    }
+    else
+        fprintf (stderr, "mot-load: cannot start (bad options, acks file or endpoint)\n");
+    load_close (&self);
+    mot_config_destroy (&config);
+    return rc;
+}

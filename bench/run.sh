@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# bench/run.sh — issue #3's benchmark: intake + classifier throughput and
+# intake's ack latency on this machine, everything (Redis, services, load
+# generator) on it, and the Redis ceiling for the same work.
+#
+#   bash bench/run.sh [EVENTS]        (default 200000)
+#
+# Builds a release tree (build-bench/), starts a private redis-server with
+# the shipped configuration and one intake + one classifier, then:
+#   1. max:    EVENTS events as fast as acks allow (window 1000): ack rate,
+#              and submit → classified rate (until mot:pending:classify is empty);
+#   2. paced:  50000 events at 5000/s: ack latency p50/p99;
+#   3. redis:  the Redis time the same work cost (INFO commandstats over run 1)
+#              as an events/s ceiling, and redis-benchmark running intake's
+#              accept script alone, for calibration.
+# Prints key=value lines; numbers vary with the machine's load: run it three
+# times and take the medians (the README does).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+source "$top/deploy/local/lib.sh"
+EVENTS=${1:-200000}
+BUILD=${MOT_BENCH_BUILD_DIR:-$top/build-bench}
+RUN=$(mktemp -d /tmp/mot-bench.XXXXXX)
+trap 'mot_stop_all "$RUN"; rm -rf "$RUN"' EXIT
+
+cmake -S "$top" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMOT_SANITIZE=OFF >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" >/dev/null
+
+export MOT_LOG_LEVEL=warn MOT_PII_KEY_FILE=$RUN/pii.key
+head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
+export MOT_INTAKE_INGRESS=tcp://127.0.0.1:18550
+export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:18551 MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:18551
+export MOT_INTAKE_WATCH=tcp://127.0.0.1:18552
+mot_start_redis "$RUN"
+redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
+# MOT_BENCH_FSYNC=always|everysec|no measures another AOF fsync policy.
+[ -z "${MOT_BENCH_FSYNC:-}" ] || redis CONFIG SET appendfsync "$MOT_BENCH_FSYNC" >/dev/null
+mot_start_service "$RUN" "$BUILD" intake
+mot_start_service "$RUN" "$BUILD" classifier
+intake_ready() { [ "$("$BUILD/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
+mot_wait 30 intake_ready
+
+echo "machine=$(nproc) cores, $(uname -r); redis=$(redis-server --version | grep -o 'v=[0-9.]*'), appendfsync=$(redis CONFIG GET appendfsync | tail -1)"
+redis CONFIG RESETSTAT >/dev/null
+
+# 1. As fast as acks allow.
+start=$(date +%s.%N)
+"$BUILD/mot-load" --count "$EVENTS" --window 1000 --prefix max- >"$RUN/max.txt"
+acked=$(date +%s.%N)
+while [ "$(redis ZCARD mot:pending:classify)" != 0 ]; do sleep 0.05; done
+done_at=$(date +%s.%N)
+sed 's/^/max_/' "$RUN/max.txt"
+awk -v n="$EVENTS" -v s="$start" -v a="$acked" -v d="$done_at" \
+  'BEGIN { printf "max_submit_to_classified_per_s=%.0f\nmax_classify_tail_s=%.2f\n", n / (d - s), d - a }'
+
+# 3a. The Redis time that work cost, as a ceiling.
+redis INFO commandstats | tr -d '\r' | awk -F'[=,:]' -v n="$EVENTS" '
+  /^cmdstat_/ { usec += $5 }
+  END { printf "redis_usec_per_event=%.1f\nredis_ceiling_events_per_s=%.0f\n", usec / n, n / (usec / 1e6) }'
+
+# 2. Paced at 5000/s.
+"$BUILD/mot-load" --count 50000 --rate 5000 --window 5000 --prefix paced- | sed 's/^/paced5000_/'
+while [ "$(redis ZCARD mot:pending:classify)" != 0 ]; do sleep 0.05; done
+
+# 3b. redis-benchmark: intake's accept script, one event per call.
+sha=$(redis SCRIPT LOAD "$(cat "$top/services/intake/accept.lua")")
+redis-benchmark -s "$RUN/redis.sock" -n 200000 -P 16 -r 100000000 -q \
+  EVALSHA "$sha" 1 mot:bench:seq 1 mot:bench:event: 1 1 mot:bench:dedup:__rand_int__ mot:bench:pending \
+  envelope-bytes-of-a-typical-queja-0123456789012345678901234567890123456789 UAD queja \
+  | tr '\r' '\n' | grep 'requests per second' | sed -E 's/.*: ([0-9.]+) requests per second.*/redis_benchmark_accept_calls_per_s=\1/'
