@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Nothing acknowledged is lost (issue #3): while a stream of events flows
 # through intake, a classifier and an intake are killed with SIGKILL and
-# restarted, and redis-server is restarted (AOF on). The publisher retries
+# restarted, and redis-server is killed (SIGKILL) and restarted (AOF on). The publisher retries
 # what got no answer (same external id). In the end every acknowledged
 # event is classified exactly once in effect: each has its item, and the
 # items' event counts add up to the number of distinct events acknowledged.
@@ -22,8 +22,10 @@ mot_kill_service "$RUN" intake KILL
 sleep 0.5
 mot_start_service "$RUN" "$MOT_BIN" intake
 sleep 1
-redis-cli -s "$RUN/redis.sock" SHUTDOWN >/dev/null 2>&1 || true
-mot_wait 10 bash -c "! [ -S '$RUN/redis.sock' ]" || fail "redis did not stop"
+# SIGKILL, not SHUTDOWN: with the shipped AOF policy (appendfsync everysec)
+# Redis writes the AOF before it answers, so what was acknowledged is in the
+# kernel's hands and survives the death of the Redis process.
+mot_kill_service "$RUN" redis KILL
 mot_start_redis "$RUN"
 
 wait $load || fail "the publisher did not get every event acknowledged: $(cat "$RUN/load.txt")"
