@@ -12,6 +12,7 @@ packages=(
   libjansson-dev                                  # JSON (motctl, reporter)
   libsodium-dev                                   # keyed hashing of personal data
   libcmocka-dev valgrind                          # tests
+  python3-zmq python3-protobuf protobuf-compiler  # the Python publisher example, tested
 )
 
 as_root=()
