@@ -42,6 +42,8 @@ equals "12 events acknowledged as accepted" 12 "$(grep -c '"status":"accepted","
 
 "$MOTCTL" submit <"$RUN/events.jsonl" >"$RUN/acks2.jsonl" || fail "resubmit"
 equals "a retry is recognised: 12 duplicates" 12 "$(grep -c '"duplicate":true' "$RUN/acks2.jsonl")"
+equals "the dedup record does not expire while its item is open" -1 \
+  "$(redis-cli -s "$RUN/redis.sock" TTL mot:dedup:UAD:T-Q1)"
 equals "a retry gets the original event ids" "$(grep -o 'ev-[0-9]*' "$RUN/acks1.jsonl")" "$(grep -o 'ev-[0-9]*' "$RUN/acks2.jsonl")"
 
 # --- bad input: typed errors, and the service keeps serving ----------------
