@@ -17,6 +17,7 @@
  * counter; ARGV count, event key prefix, received_at, sent_ms, then per
  * envelope: dedup key, pending set, envelope, source, type. */
 #include "accept_lua.h"
+#include "redrive_lua.h"
 
 #define ARGS_HEAD 5             /* KEYS[1] + count, prefix, received, sent */
 #define ARGS_PER_REQUEST 5
@@ -24,6 +25,7 @@
 struct _store_t {
     mot_redis_t *redis;         /* not owned */
     mot_script_t *accept;
+    mot_script_t *redrive;
 };
 
 store_t *
@@ -34,7 +36,8 @@ store_new (mot_redis_t *redis)
         return NULL;
     self->redis = redis;
     self->accept = mot_script_new (accept_lua);
-    if (!self->accept)
+    self->redrive = mot_script_new (redrive_lua);
+    if (!self->accept || !self->redrive)
         store_destroy (&self);
     return self;
 }
@@ -45,6 +48,7 @@ store_destroy (store_t **self_p)
     if (!self_p || !*self_p)
         return;
     mot_script_destroy (&(*self_p)->accept);
+    mot_script_destroy (&(*self_p)->redrive);
     free (*self_p);
     *self_p = NULL;
 }
@@ -130,46 +134,23 @@ store_accept_batch (store_t *self, store_request_t *requests, size_t count, int6
     free (lengths);
 }
 
-static void
-redrive_one (store_t *self, const char *pending_key, const char *event_id, int64_t now_ms,
-             store_redrive_fn *fn, void *arg)
-{
-    redisReply *envelope = mot_redis_command (self->redis, "HGET %s%s envelope", MOT_KEY_EVENT_PREFIX, event_id);
-    if (envelope && envelope->type == REDIS_REPLY_STRING) {
-        redisReply *touched = mot_redis_command (self->redis, "ZADD %s XX %lld %s", pending_key,
-                                                 (long long) now_ms, event_id);
-        if (touched)
-            freeReplyObject (touched);
-        fn (event_id, (const uint8_t *) envelope->str, envelope->len, arg);
-    }
-    else if (envelope && envelope->type == REDIS_REPLY_NIL) {
-        /* The event is gone (expired or deleted by hand): nothing to re-drive. */
-        mot_log_warn ("redrive_orphan", "event_id=%s pending=%s", event_id, pending_key);
-        redisReply *removed = mot_redis_command (self->redis, "ZREM %s %s", pending_key, event_id);
-        if (removed)
-            freeReplyObject (removed);
-    }
-    if (envelope)
-        freeReplyObject (envelope);
-}
-
 int
 store_redrive (store_t *self, const char *pending_key, int64_t older_than_ms, int64_t now_ms, int limit,
                store_redrive_fn *fn, void *arg)
 {
-    redisReply *due = mot_redis_command (self->redis, "ZRANGEBYSCORE %s -inf (%lld LIMIT 0 %d", pending_key,
-                                         (long long) older_than_ms, limit);
-    if (!mot_reply_ok (due) || due->type != REDIS_REPLY_ARRAY) {
-        if (due)
-            freeReplyObject (due);
-        return -1;
+    char older[24], now[24], most[16];
+    snprintf (older, sizeof older, "%lld", (long long) older_than_ms);
+    snprintf (now, sizeof now, "%lld", (long long) now_ms);
+    snprintf (most, sizeof most, "%d", limit);
+    const char *argv[] = {pending_key, older, now, most, MOT_KEY_EVENT_PREFIX};
+    redisReply *due = mot_redis_eval (self->redis, self->redrive, 1, 5, argv, NULL);
+    int count = -1;
+    if (mot_reply_ok (due) && due->type == REDIS_REPLY_ARRAY && due->elements % 2 == 0) {
+        count = (int) (due->elements / 2);
+        for (size_t i = 0; i + 1 < due->elements; i += 2)
+            fn (due->element[i]->str, (const uint8_t *) due->element[i + 1]->str, due->element[i + 1]->len, arg);
     }
-    int count = 0;
-    for (size_t i = 0; i < due->elements; i++)
-        if (due->element[i]->type == REDIS_REPLY_STRING) {
-            redrive_one (self, pending_key, due->element[i]->str, now_ms, fn, arg);
-            count++;
-        }
-    freeReplyObject (due);
+    if (due)
+        freeReplyObject (due);
     return count;
 }
