@@ -1,7 +1,8 @@
 /*  mot-load — a load generator for intake's ingress.
  *
  *  Owns nothing in the product: it publishes synthetic quejas (35 OOAD × a
- *  few reasons) through one DEALER socket, at a given rate or as fast as
+ *  few reasons), or agreements with due dates for the deadline-watcher's
+ *  benchmark, through one DEALER socket, at a given rate or as fast as
  *  acknowledgements allow within a window of requests in flight, retries a
  *  request that got no answer (same external id: intake recognises the
  *  retry), and reports counts, throughput and ack latency percentiles as
@@ -27,6 +28,9 @@ static const mot_option_t options[] = {
     {"prefix", "MOT_LOAD_PREFIX", "", "external id prefix (default: L<pid>-)"},
     {"acks", "MOT_LOAD_ACKS", "", "file for 'external_id event_id' of accepted events"},
     {"date", "MOT_LOAD_DATE", "", "received_on of the events (default: today, local)"},
+    {"kind", "MOT_LOAD_KIND", "queja", "queja, or action (agreements with due dates, for the deadline-watcher)"},
+    {"due", "MOT_LOAD_DUE", "", "action: first due date YYYY-MM-DD (default: the events' date)"},
+    {"spread-days", "MOT_LOAD_SPREAD_DAYS", "1", "action: due dates spread over this many days"},
     {NULL, NULL, NULL, NULL}};
 
 static const char *const reasons[] = {"Trato", "Oportunidad de la atención", "Abasto de medicamentos",
@@ -45,6 +49,9 @@ typedef struct {
     long count, rate, window, retry_ms;
     char *prefix;
     char date[MOT_DAY_TEXT_SIZE];
+    bool actions;
+    mot_day_t first_due;
+    long spread_days;
     FILE *acks;
     long sent, answered, accepted, duplicates, errors, retries, in_flight;
     double *latencies_ms;       /* per answered request, from its first send */
@@ -56,25 +63,50 @@ now_us (void)
     return zclock_usecs ();
 }
 
+/* The envelope of request `index`, built in the caller's storage. */
+typedef struct {
+    Mot__V1__Envelope envelope;
+    Mot__V1__Queja queja;
+    Mot__V1__ActionDue action;
+    char external_id[96], territory[16], due[MOT_DAY_TEXT_SIZE];
+} event_t;
+
+static void
+build_event (load_t *self, long index, event_t *e)
+{
+    snprintf (e->external_id, sizeof e->external_id, "%s%ld", self->prefix, index);
+    e->envelope = (Mot__V1__Envelope) MOT__V1__ENVELOPE__INIT;
+    e->envelope.external_id = e->external_id;
+    e->envelope.has_source = 1;
+    if (self->actions) {
+        e->action = (Mot__V1__ActionDue) MOT__V1__ACTION_DUE__INIT;
+        mot_day_format (self->first_due + (mot_day_t) (index % self->spread_days), e->due);
+        e->envelope.source = MOT__V1__SOURCE__CAPSOI;
+        e->envelope.body_case = MOT__V1__ENVELOPE__BODY_ACTION;
+        e->envelope.action = &e->action;
+        e->action.action_id = e->external_id;
+        e->action.kind = "acuerdo";
+        e->action.due_on = e->due;
+        return;
+    }
+    snprintf (e->territory, sizeof e->territory, "OOAD-%02ld", index % 35 + 1);
+    e->queja = (Mot__V1__Queja) MOT__V1__QUEJA__INIT;
+    e->envelope.source = MOT__V1__SOURCE__UAD;
+    e->envelope.body_case = MOT__V1__ENVELOPE__BODY_QUEJA;
+    e->envelope.queja = &e->queja;
+    e->queja.territory = e->territory;
+    e->queja.reason = (char *) reasons[(index / 35) % REASON_COUNT];
+    e->queja.received_on = self->date;
+}
+
 static bool
 send_request (load_t *self, long index)
 {
-    char external_id[96], territory[16];
-    snprintf (external_id, sizeof external_id, "%s%ld", self->prefix, index);
-    snprintf (territory, sizeof territory, "OOAD-%02ld", index % 35 + 1);
-    Mot__V1__Envelope envelope = MOT__V1__ENVELOPE__INIT;
-    Mot__V1__Queja queja = MOT__V1__QUEJA__INIT;
-    envelope.external_id = external_id;
-    envelope.has_source = 1;
-    envelope.source = MOT__V1__SOURCE__UAD;
-    envelope.body_case = MOT__V1__ENVELOPE__BODY_QUEJA;
-    envelope.queja = &queja;
-    queja.territory = territory;
-    queja.reason = (char *) reasons[(index / 35) % REASON_COUNT];
-    queja.received_on = self->date;
+    event_t event;
+    build_event (self, index, &event);
     zmsg_t *prefix = zmsg_new ();
     zmsg_addmem (prefix, "", 0);
-    bool ok = mot_wire_send (self->dealer, prefix, &envelope.base, false);
+    bool ok = mot_wire_send (self->dealer, prefix, &event.envelope.base, false);
     zmsg_destroy (&prefix);
     request_t *request = &self->requests[index];
     if (ok) {
@@ -214,6 +246,14 @@ load_open (load_t *self, mot_config_t *config)
         snprintf (self->date, sizeof self->date, "%.10s", date);
     else
         mot_day_format (mot_day_local_of ((int64_t) time (NULL)), self->date);
+    self->actions = strcmp (mot_config_get (config, "kind"), "action") == 0;
+    if (!self->actions && strcmp (mot_config_get (config, "kind"), "queja") != 0)
+        return false;
+    if (!mot_config_get_long (config, "spread-days", 1, 36500, &self->spread_days))
+        return false;
+    const char *due = mot_config_get (config, "due");
+    if (!mot_day_parse (*due ? due : self->date, &self->first_due))
+        return false;
     const char *acks = mot_config_get (config, "acks");
     self->acks = *acks ? fopen (acks, "w") : NULL;
     self->requests = calloc ((size_t) self->count, sizeof *self->requests);
