@@ -45,4 +45,21 @@
 #define MOT_KEY_SEQ_NOTICE "mot:seq:notice"
 #define MOT_KEY_NOTICES "mot:notices"
 
+/* issue 3 classifier: items whose effective category or ON is still
+ * "sin clasificar" (score: item number), for an analyst; kept by the
+ * classifier's commit script, read by the reporter (UNCLASSIFIED). */
+#define MOT_KEY_ITEMS_UNCLASSIFIED "mot:items:sin_clasificar"
+
+/* ---- issue 4: deadline-watcher in depth ------------------------------------
+ *    mot:obl:{<obligation_id>}:audit list    JSON lines: deadline moves (calendar
+ *                                            change, a later "last update")
+ *    mot:calendar:audit              list    JSON lines: each calendar reload and
+ *                                            how many deadlines it moved
+ *    mot:watch:followups             hash    open fortnightly follow-ups:
+ *                                            "<UNIT>:<code>:<ref>" -> "<opened_on> <last cut-off done or ->"
+ *    mot:timers members also "<obligation_id>|escalation|<level>"
+ */
+#define MOT_KEY_CALENDAR_AUDIT "mot:calendar:audit"
+#define MOT_KEY_FOLLOWUPS "mot:watch:followups"
+
 #endif

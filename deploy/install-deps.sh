@@ -13,6 +13,7 @@ packages=(
   libsodium-dev                                   # keyed hashing of personal data
   libcmocka-dev valgrind                          # tests
   python3-zmq python3-protobuf protobuf-compiler  # the Python publisher example, tested
+  jq                                              # tests read JSON answers
 )
 
 as_root=()

@@ -1,12 +1,15 @@
-/*  mot-classifier — turns accepted events into items.
+/*  mot-classifier — turns accepted events into items, applies analysts'
+ *  overrides.
  *
  *  Owns the classification of one dispatched event: its kind from its source
  *  (CAPSOI findings are riesgos, every other unit's are problemáticas, MOT-SPEC
  *  §2), its topic (the complaint reason, media theme or finding topic), the
- *  category, responsible ON and proposed impact from the keyword rules, and
- *  the frequency/probability the unit gave, if any. The item update itself is
- *  one atomic, idempotent Redis step (commit.c). Items start in stage
- *  Identificación.
+ *  category, responsible ON and keyword impact from the keyword rules, the
+ *  proposed impact from the impact rules (rules.c), and the
+ *  frequency/probability the unit gave, if any. Override dispatches carry an
+ *  analyst's values for an item. Each wake-up drains up to --batch queued
+ *  dispatches and commits them with one atomic, idempotent Redis script call
+ *  (commit.c). Items start in stage Identificación.
  */
 #include "commit.h"
 #include "mot_date.h"
@@ -21,8 +24,12 @@
 static const mot_option_t options[] = {
     {"intake", "MOT_CLASSIFIER_INTAKE", "tcp://127.0.0.1:5551", "intake's classify endpoint (PULL, connect); comma-separated for several"},
     {"rules", "MOT_CLASSIFICATION_RULES", MOT_DEPLOY_DIR "/rules/classification.tsv", "keyword rules: category, ON, impact"},
-    {"frequency", "MOT_FREQUENCY_RULES", MOT_DEPLOY_DIR "/rules/frequency.tsv", "events → frequency mapping"},
-    {"default-impact", "MOT_DEFAULT_IMPACT", "5", "impact proposed when no rule matches and the unit gave none"},
+    {"frequency", "MOT_FREQUENCY_RULES", MOT_DEPLOY_DIR "/rules/frequency.tsv", "events in the window → frequency mapping"},
+    {"impact", "MOT_IMPACT_RULES", MOT_DEPLOY_DIR "/rules/impact.tsv", "impact rules: origin, media reach, territory"},
+    {"default-impact", "MOT_DEFAULT_IMPACT", "5", "impact base when no keyword and no origin rule applies"},
+    {"window-months", "MOT_WINDOW_MONTHS", "3", "frequency window: the N calendar months ending with the item's latest event month"},
+    {"batch", "MOT_CLASSIFIER_BATCH", "100", "dispatches drained and committed with one script call per wake-up (1..1000)"},
+    {"rcvhwm", "MOT_CLASSIFIER_RCVHWM", "100000", "dispatches queued in this classifier before intake's sends to it block or drop"},
     {NULL, NULL, NULL, NULL}};
 
 typedef struct {
@@ -30,7 +37,8 @@ typedef struct {
     rules_t *rules;
     commit_t *commit;
     zsock_t *intake;
-    long default_impact;
+    long batch;
+    size_t applied, already, rejected;   /* of the batch being reported */
 } classifier_t;
 
 /* The parts of an event that classification reads, whatever its body. */
@@ -41,6 +49,8 @@ typedef struct {
     const char *day;
     int given_impact;
     int given_vertical;
+    bool has_reach;
+    uint32_t reach;
 } event_view_t;
 
 static bool
@@ -49,20 +59,22 @@ view_event (const Mot__V1__Envelope *e, event_view_t *view)
     memset (view, 0, sizeof *view);
     switch (e->body_case) {
     case MOT__V1__ENVELOPE__BODY_QUEJA:
-        *view = (event_view_t){e->queja->territory, e->queja->reason, e->queja->description, e->queja->received_on, 0, 0};
+        *view = (event_view_t){e->queja->territory, e->queja->reason, e->queja->description, e->queja->received_on,
+                               0, 0, false, 0};
         return true;
     case MOT__V1__ENVELOPE__BODY_MEDIA:
-        *view = (event_view_t){e->media->territory, e->media->theme, e->media->headline, e->media->published_on, 0, 0};
+        *view = (event_view_t){e->media->territory, e->media->theme, e->media->headline, e->media->published_on,
+                               0, 0, e->media->has_reach, e->media->reach};
         return true;
     case MOT__V1__ENVELOPE__BODY_FINDING:
         *view = (event_view_t){e->finding->territory, e->finding->topic, e->finding->description, e->finding->found_on,
                                e->finding->has_impact ? (int) e->finding->impact : 0,
-                               e->finding->has_frequency ? (int) e->finding->frequency : 0};
+                               e->finding->has_frequency ? (int) e->finding->frequency : 0, false, 0};
         return true;
     case MOT__V1__ENVELOPE__BODY_RISK:
         *view = (event_view_t){e->risk->territory, e->risk->topic, e->risk->description, e->risk->found_on,
                                e->risk->has_impact ? (int) e->risk->impact : 0,
-                               e->risk->has_probability ? (int) e->risk->probability : 0};
+                               e->risk->has_probability ? (int) e->risk->probability : 0, false, 0};
         return true;
     default:
         return false;
@@ -78,8 +90,9 @@ rule_text (const event_view_t *view)
     return normalised;
 }
 
+/* Adds one piece of evidence to the batch. */
 static void
-classify (classifier_t *self, const char *event_id, const Mot__V1__Envelope *envelope)
+add_evidence (classifier_t *self, const char *event_id, const Mot__V1__Envelope *envelope)
 {
     event_view_t view;
     if (!view_event (envelope, &view) || !view.territory || !view.topic || !view.day) {
@@ -88,51 +101,116 @@ classify (classifier_t *self, const char *event_id, const Mot__V1__Envelope *env
     }
     char *topic_key = mot_text_normalise (view.topic);
     char *text = rule_text (&view);
-    if (!topic_key || !text) {
-        free (topic_key);
-        free (text);
-        return;
-    }
-    rules_match_t match = rules_match (self->rules, text);
-    int impact = view.given_impact ? view.given_impact : match.impact ? match.impact : (int) self->default_impact;
+    rules_match_t match = text ? rules_match (self->rules, text) : (rules_match_t){0};
+    const char *source = mot_source_name (envelope->source);
+    rules_impact_input_t input = {source, view.territory, match.impact, view.has_reach, view.reach, view.given_impact};
+    char *basis = NULL;
+    int impact = rules_impact (self->rules, &input, &basis);
     commit_event_t event = {
         .event_id = event_id, .kind = envelope->source == MOT__V1__SOURCE__CAPSOI ? "riesgo" : "problematica",
-        .source = mot_source_name (envelope->source), .territory = view.territory, .topic = view.topic,
-        .topic_key = topic_key, .day = view.day, .category = match.category, .on = match.on, .impact = impact,
-        .given_vertical = view.given_vertical, .rule = match.keyword ? match.keyword : "",
-        .now = mot_clock_now (self->service->clock)};
-    char *item_id = NULL;
-    bool applied = false;
-    if (commit_event (self->commit, &event, &item_id, &applied))
-        mot_log_info (applied ? "classified" : "already_classified", "event_id=%s item_id=%s kind=%s category=\"%s\"",
-                      event_id, item_id, event.kind, match.category);
-    else
-        mot_log_warn ("commit_failed", "event_id=%s reason=\"redis unavailable; stays pending\"", event_id);
-    free (item_id);
+        .source = source, .territory = view.territory, .topic = view.topic, .topic_key = topic_key, .day = view.day,
+        .category = match.category, .on = match.on, .impact = impact, .given_vertical = view.given_vertical,
+        .rule = match.keyword ? match.keyword : "", .basis = basis};
+    if (!topic_key || !text || !basis || !commit_add_event (self->commit, &event))
+        mot_log_error ("out_of_memory", "event_id=%s reason=\"stays pending\"", event_id);
     free (topic_key);
     free (text);
+    free (basis);
 }
 
+static void
+add_override (classifier_t *self, const char *event_id, const Mot__V1__Override *o)
+{
+    commit_override_t override = {event_id, o->item_id, o->has_impact ? (int) o->impact : 0,
+                                  o->has_vertical ? (int) o->vertical : 0, o->category, o->on, o->analyst, o->reason};
+    if (!o->item_id || !o->analyst || !o->reason)
+        mot_log_warn ("not_classifiable", "event_id=%s type=override reason=\"incomplete override\"", event_id);
+    else if (!commit_add_override (self->commit, &override))
+        mot_log_error ("out_of_memory", "event_id=%s reason=\"stays pending\"", event_id);
+}
+
+/* Unpacks one dispatch and adds it to the batch. */
+static void
+add_dispatch (classifier_t *self, zmsg_t *msg)
+{
+    Mot__V1__ErrorCode code;
+    Mot__V1__Dispatch *dispatch = zmsg_size (msg) == 1
+        ? (Mot__V1__Dispatch *) mot_wire_unpack (zmsg_first (msg), &mot__v1__dispatch__descriptor, 0, &code)
+        : NULL;
+    if (!dispatch) {
+        mot_log_warn ("bad_dispatch", "frames=%zu reason=\"not a mot.v1.Dispatch; dropped\"", zmsg_size (msg));
+        return;
+    }
+    if (dispatch->envelope->body_case == MOT__V1__ENVELOPE__BODY_OVERRIDE)
+        add_override (self, dispatch->event_id, dispatch->envelope->override);
+    else
+        add_evidence (self, dispatch->event_id, dispatch->envelope);
+    protobuf_c_message_free_unpacked (&dispatch->base, NULL);
+}
+
+static void
+on_committed (void *arg, const char *event_id, commit_outcome_t outcome, const char *item_id)
+{
+    classifier_t *self = (classifier_t *) arg;
+    switch (outcome) {
+    case COMMIT_APPLIED:
+        self->applied++;
+        mot_log_debug ("classified", "event_id=%s item_id=%s", event_id, item_id);
+        break;
+    case COMMIT_ALREADY:
+        self->already++;
+        mot_log_debug ("already_classified", "event_id=%s item_id=%s", event_id, item_id);
+        break;
+    case COMMIT_REJECTED:
+        self->rejected++;
+        mot_log_warn ("override_rejected", "event_id=%s item_id=%s reason=\"unknown item\"", event_id, item_id);
+        break;
+    }
+}
+
+/* Drains up to --batch dispatches already queued, then commits them with one
+ * script call. What is not committed stays pending and is re-driven. */
 static int
 on_dispatch (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     classifier_t *self = (classifier_t *) arg;
-    zmsg_t *msg = zmsg_recv (reader);
-    if (!msg)
+    long received = 0;
+    do {
+        zmsg_t *msg = zmsg_recv (reader);
+        if (!msg)
+            break;
+        add_dispatch (self, msg);
+        zmsg_destroy (&msg);
+        received++;
+    } while (received < self->batch && (zsock_events (reader) & ZMQ_POLLIN));
+    size_t size = commit_size (self->commit);
+    if (size == 0)
         return 0;
-    Mot__V1__ErrorCode code;
-    Mot__V1__Dispatch *dispatch = zmsg_size (msg) == 1
-        ? (Mot__V1__Dispatch *) mot_wire_unpack (zmsg_first (msg), &mot__v1__dispatch__descriptor, 0, &code)
-        : NULL;
-    if (dispatch)
-        classify (self, dispatch->event_id, dispatch->envelope);
-    else
-        mot_log_warn ("bad_dispatch", "frames=%zu reason=\"not a mot.v1.Dispatch; dropped\"", zmsg_size (msg));
-    if (dispatch)
-        protobuf_c_message_free_unpacked (&dispatch->base, NULL);
-    zmsg_destroy (&msg);
+    self->applied = self->already = self->rejected = 0;
+    size_t committed = commit_run (self->commit, mot_clock_now (self->service->clock), on_committed, self);
+    if (committed < size)
+        mot_log_warn ("commit_failed", "events=%zu committed=%zu reason=\"redis unavailable or refused; the rest stay pending\"",
+                      size, committed);
+    mot_log_info ("committed", "events=%zu applied=%zu already=%zu rejected=%zu", committed, self->applied,
+                  self->already, self->rejected);
     return 0;
+}
+
+/* The PULL socket: the receive queue is sized before connecting (libzmq
+ * applies it to connections made afterwards), so a burst waits here instead
+ * of being dropped at intake's send queue and re-driven later. Endpoints
+ * connect unless prefixed with '@' (CZMQ syntax). */
+static zsock_t *
+open_intake (const char *endpoints, long rcvhwm)
+{
+    zsock_t *socket = zsock_new (ZMQ_PULL);
+    if (!socket)
+        return NULL;
+    zsock_set_rcvhwm (socket, (int) rcvhwm);
+    if (zsock_attach (socket, endpoints, false) != 0)
+        zsock_destroy (&socket);
+    return socket;
 }
 
 static bool
@@ -140,19 +218,21 @@ classifier_open (classifier_t *self)
 {
     mot_config_t *config = self->service->config;
     char *error = NULL;
-    if (!mot_config_get_long (config, "default-impact", 1, 10, &self->default_impact))
+    long default_impact, window, rcvhwm;
+    if (!mot_config_get_long (config, "default-impact", 1, 10, &default_impact)
+        || !mot_config_get_long (config, "window-months", 1, 120, &window)
+        || !mot_config_get_long (config, "batch", 1, 1000, &self->batch)
+        || !mot_config_get_long (config, "rcvhwm", 1000, 10000000, &rcvhwm))
         return false;
-    self->rules = rules_new (mot_config_get (config, "rules"), mot_config_get (config, "frequency"), &error);
+    self->rules = rules_new (mot_config_get (config, "rules"), mot_config_get (config, "frequency"),
+                             mot_config_get (config, "impact"), (int) default_impact, &error);
     if (!self->rules) {
         mot_log_error ("rules_failed", "reason=\"%s\"", error ? error : "out of memory");
         free (error);
         return false;
     }
-    self->commit = commit_new (self->service->redis, rules_frequency_table (self->rules));
-    /* '>' prefix: connect to each endpoint of the list. */
-    char *endpoints = zsys_sprintf (">%s", mot_config_get (config, "intake"));
-    self->intake = endpoints ? zsock_new_pull (endpoints) : NULL;
-    zstr_free (&endpoints);
+    self->commit = commit_new (self->service->redis, rules_frequency_table (self->rules), (int) window);
+    self->intake = open_intake (mot_config_get (config, "intake"), rcvhwm);
     if (!self->intake)
         mot_log_error ("connect_failed", "intake=%s", mot_config_get (config, "intake"));
     return self->commit && self->intake;
@@ -181,7 +261,8 @@ main (int argc, char **argv)
         if (loop) {
             zloop_reader (loop, self.intake, on_dispatch, &self);
             zloop_reader_set_tolerant (loop, self.intake);
-            mot_log_info ("serving", "intake=%s", mot_config_get (self.service->config, "intake"));
+            mot_log_info ("serving", "intake=%s window_months=%s batch=%ld", mot_config_get (self.service->config, "intake"),
+                          mot_config_get (self.service->config, "window-months"), self.batch);
             zloop_start (loop);
             zloop_destroy (&loop);
             rc = 0;

@@ -1,84 +1,65 @@
-/*  commit — the classifier's one atomic step per event.
+/*  commit — the classifier's atomic, idempotent step, a batch at a time
+ *  (see commit.h).
  */
 #include "commit.h"
 #include "mot_keys.h"
+#include "mot_log.h"
 
 #include <czmq.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* KEYS[1] event hash, KEYS[2] pending set, KEYS[3] item counter, KEYS[4] item index key.
- * ARGV: 1 event_id, 2 kind, 3 source, 4 territory, 5 topic, 6 topic_key, 7 day,
- *       8 category, 9 on, 10 impact, 11 given vertical (0: none), 12 rule, 13 now,
- *       14 item key prefix, 15 items-by-kind prefix, 16 frequency table "min:score,…".
- * The quadrant rule mirrors mot_score_quadrant (common/mot_score.c): high
- * means > 5 on an axis. */
-static const char *commit_lua =
-    "local done = redis.call('HGET', KEYS[1], 'item_id')\n"
-    "if done then redis.call('ZREM', KEYS[2], ARGV[1]) return {done, 0} end\n"
-    "local now = tonumber(ARGV[13])\n"
-    "local id = redis.call('GET', KEYS[4])\n"
-    "local key\n"
-    "local function audit(entry)\n"
-    "  entry.at = now entry.who = 'classifier' entry.event_id = ARGV[1]\n"
-    "  redis.call('RPUSH', key .. ':audit', cjson.encode(entry))\n"
-    "end\n"
-    "if not id then\n"
-    "  local n = redis.call('INCR', KEYS[3])\n"
-    "  id = 'it-' .. n\n"
-    "  key = ARGV[14] .. '{' .. id .. '}'\n"
-    "  redis.call('SET', KEYS[4], id)\n"
-    "  redis.call('HSET', key, 'id', id, 'kind', ARGV[2], 'source', ARGV[3], 'territory', ARGV[4],\n"
-    "    'topic', ARGV[5], 'topic_key', ARGV[6], 'category', ARGV[8], 'on', ARGV[9],\n"
-    "    'stage', 'identificacion', 'events', 0, 'first_seen', ARGV[7], 'last_seen', ARGV[7],\n"
-    "    'created_at', now, 'version', 0, 'impact', 0)\n"
-    "  redis.call('ZADD', ARGV[15] .. ARGV[2], n, id)\n"
-    "  if ARGV[8] == 'sin clasificar' then redis.call('ZADD', ARGV[15] .. 'sin_clasificar', n, id) end\n"
-    "  audit({what = 'created', stage = 'identificacion', category = ARGV[8], on = ARGV[9], rule = ARGV[12]})\n"
-    "else\n"
-    "  key = ARGV[14] .. '{' .. id .. '}'\n"
-    "end\n"
-    "local events = redis.call('HINCRBY', key, 'events', 1)\n"
-    "redis.call('HINCRBY', key, 'month:' .. string.sub(ARGV[7], 1, 7), 1)\n"
-    "if ARGV[7] > redis.call('HGET', key, 'last_seen') then redis.call('HSET', key, 'last_seen', ARGV[7]) end\n"
-    "if ARGV[7] < redis.call('HGET', key, 'first_seen') then redis.call('HSET', key, 'first_seen', ARGV[7]) end\n"
-    "if redis.call('HGET', key, 'category') == 'sin clasificar' and ARGV[8] ~= 'sin clasificar' then\n"
-    "  redis.call('HSET', key, 'category', ARGV[8], 'on', ARGV[9])\n"
-    "  redis.call('ZREM', ARGV[15] .. 'sin_clasificar', id)\n"
-    "  audit({what = 'categorised', category = ARGV[8], on = ARGV[9], rule = ARGV[12]})\n"
-    "end\n"
-    "if tonumber(ARGV[11]) > 0 then redis.call('HSET', key, 'vertical_given', ARGV[11]) end\n"
-    "local vertical = tonumber(redis.call('HGET', key, 'vertical_given') or '0')\n"
-    "if vertical == 0 then\n"
-    "  vertical = 1\n"
-    "  for min, score in string.gmatch(ARGV[16], '(%d+):(%d+)') do\n"
-    "    if events >= tonumber(min) then vertical = tonumber(score) end\n"
-    "  end\n"
-    "end\n"
-    "local impact = math.max(tonumber(redis.call('HGET', key, 'impact')), tonumber(ARGV[10]))\n"
-    "local quadrant = 3\n"
-    "if impact > 5 and vertical > 5 then quadrant = 1 elseif vertical > 5 then quadrant = 2\n"
-    "elseif impact > 5 then quadrant = 4 end\n"
-    "local old = redis.call('HMGET', key, 'impact', 'vertical', 'quadrant')\n"
-    "redis.call('HSET', key, 'impact', impact, 'vertical', vertical, 'quadrant', quadrant, 'updated_at', now)\n"
-    "redis.call('HINCRBY', key, 'version', 1)\n"
-    "audit({what = 'evidence', events = events, source = ARGV[3], day = ARGV[7]})\n"
-    "if tostring(impact) ~= old[1] or tostring(vertical) ~= old[2] or tostring(quadrant) ~= old[3] then\n"
-    "  audit({what = 'scored', impact = impact, vertical = vertical, quadrant = quadrant,\n"
-    "         proposed_by = 'rules', events = events})\n"
-    "end\n"
-    "redis.call('HSET', KEYS[1], 'item_id', id)\n"
-    "redis.call('ZREM', KEYS[2], ARGV[1])\n"
-    "return {id, 1}\n";
+/* Fields of one record after its tag ("e" evidence, "o" override); commit.lua
+ * reads records of these sizes. */
+#define EVIDENCE_FIELDS 13
+#define OVERRIDE_FIELDS 8
+
+#include "commit_lua.h"
+
+/* One event's record: its tag and fields, as script arguments. */
+typedef struct {
+    size_t count;
+    char *fields[1 + EVIDENCE_FIELDS];
+} record_t;
+
+static void
+record_destroy (record_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    for (size_t i = 0; i < (*self_p)->count; i++)
+        free ((*self_p)->fields[i]);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+/* Copies `count` strings (NULL as ""); NULL on allocation failure. */
+static record_t *
+record_new (const char *const *fields, size_t count)
+{
+    record_t *self = calloc (1, sizeof *self);
+    for (size_t i = 0; self && i < count; i++) {
+        self->fields[i] = strdup (fields[i] ? fields[i] : "");
+        self->count++;
+        if (!self->fields[i])
+            record_destroy (&self);
+    }
+    return self;
+}
+
+/* The fixed part of the script's arguments before the records. */
+#define FIXED_ARGS 10
 
 struct _commit_t {
     mot_redis_t *redis;         /* not owned */
     mot_script_t *script;
     char *frequency_table;
+    char *window;
+    zlistx_t *records;          /* record_t, in the order added */
 };
 
 commit_t *
-commit_new (mot_redis_t *redis, const char *frequency_table)
+commit_new (mot_redis_t *redis, const char *frequency_table, int window_months)
 {
     commit_t *self = calloc (1, sizeof *self);
     if (!self)
@@ -86,7 +67,11 @@ commit_new (mot_redis_t *redis, const char *frequency_table)
     self->redis = redis;
     self->script = mot_script_new (commit_lua);
     self->frequency_table = strdup (frequency_table);
-    if (!self->script || !self->frequency_table)
+    self->window = zsys_sprintf ("%d", window_months);
+    self->records = zlistx_new ();
+    if (self->records)
+        zlistx_set_destructor (self->records, (zlistx_destructor_fn *) record_destroy);
+    if (!self->script || !self->frequency_table || !self->window || !self->records)
         commit_destroy (&self);
     return self;
 }
@@ -96,43 +81,143 @@ commit_destroy (commit_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    mot_script_destroy (&(*self_p)->script);
-    free ((*self_p)->frequency_table);
-    free (*self_p);
+    commit_t *self = *self_p;
+    zlistx_destroy (&self->records);
+    mot_script_destroy (&self->script);
+    free (self->frequency_table);
+    zstr_free (&self->window);
+    free (self);
     *self_p = NULL;
 }
 
-bool
-commit_event (commit_t *self, const commit_event_t *event, char **item_id, bool *applied)
+static bool
+add_record (commit_t *self, const char *const *fields, size_t count)
 {
-    *item_id = NULL;
-    *applied = false;
-    char *event_key = zsys_sprintf ("%s%s", MOT_KEY_EVENT_PREFIX, event->event_id);
-    char *index_key = zsys_sprintf ("%s%s:%s:%s", MOT_KEY_ITEMIDX_PREFIX, event->kind, event->territory,
-                                    event->topic_key);
-    char *impact = zsys_sprintf ("%d", event->impact);
-    char *given = zsys_sprintf ("%d", event->given_vertical);
-    char *now = zsys_sprintf ("%lld", (long long) event->now);
-    bool ok = false;
-    if (event_key && index_key && impact && given && now) {
-        const char *argv[] = {event_key, MOT_KEY_PENDING_CLASSIFY, MOT_KEY_SEQ_ITEM, index_key,
-                              event->event_id, event->kind, event->source, event->territory, event->topic,
-                              event->topic_key, event->day, event->category, event->on, impact, given,
-                              event->rule, now, MOT_KEY_ITEM_PREFIX, MOT_KEY_ITEMS_PREFIX, self->frequency_table};
-        redisReply *reply = mot_redis_eval (self->redis, self->script, 4, 20, argv, NULL);
-        if (mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2
-            && reply->element[0]->type == REDIS_REPLY_STRING) {
-            *item_id = strdup (reply->element[0]->str);
-            *applied = reply->element[1]->integer == 1;
-            ok = *item_id != NULL;
-        }
-        if (reply)
-            freeReplyObject (reply);
+    record_t *record = record_new (fields, count);
+    if (record && zlistx_add_end (self->records, record))
+        return true;
+    record_destroy (&record);
+    return false;
+}
+
+bool
+commit_add_event (commit_t *self, const commit_event_t *event)
+{
+    char impact[16], given[16];
+    snprintf (impact, sizeof impact, "%d", event->impact);
+    snprintf (given, sizeof given, "%d", event->given_vertical);
+    const char *fields[1 + EVIDENCE_FIELDS] = {
+        "e", event->event_id, event->kind, event->source, event->territory, event->topic, event->topic_key,
+        event->day, event->category, event->on, impact, given, event->rule, event->basis};
+    return add_record (self, fields, 1 + EVIDENCE_FIELDS);
+}
+
+bool
+commit_add_override (commit_t *self, const commit_override_t *override)
+{
+    char impact[16], vertical[16];
+    snprintf (impact, sizeof impact, "%d", override->impact);
+    snprintf (vertical, sizeof vertical, "%d", override->vertical);
+    const char *fields[1 + OVERRIDE_FIELDS] = {"o", override->event_id, override->item_id, impact, vertical,
+                                               override->category, override->on, override->analyst,
+                                               override->reason};
+    return add_record (self, fields, 1 + OVERRIDE_FIELDS);
+}
+
+size_t
+commit_size (commit_t *self)
+{
+    return zlistx_size (self->records);
+}
+
+/* One script call for `count` records. Returns the reply, or NULL (Redis
+ * unavailable). */
+static redisReply *
+run_script (commit_t *self, int64_t now, record_t **records, size_t count)
+{
+    size_t total = FIXED_ARGS;
+    for (size_t i = 0; i < count; i++)
+        total += records[i]->count;
+    const char **argv = calloc (total, sizeof *argv);
+    char now_text[32];
+    snprintf (now_text, sizeof now_text, "%lld", (long long) now);
+    redisReply *reply = NULL;
+    if (argv) {
+        const char *fixed[FIXED_ARGS] = {MOT_KEY_PENDING_CLASSIFY, MOT_KEY_SEQ_ITEM, MOT_KEY_ITEMS_UNCLASSIFIED,
+                                         now_text, MOT_KEY_ITEM_PREFIX, MOT_KEY_ITEMS_PREFIX,
+                                         self->frequency_table, self->window, MOT_KEY_EVENT_PREFIX,
+                                         MOT_KEY_ITEMIDX_PREFIX};
+        memcpy (argv, fixed, sizeof fixed);
+        size_t used = FIXED_ARGS;
+        for (size_t i = 0; i < count; i++)
+            for (size_t j = 0; j < records[i]->count; j++)
+                argv[used++] = records[i]->fields[j];
+        reply = mot_redis_eval (self->redis, self->script, 3, (int) total, argv, NULL);
     }
-    zstr_free (&event_key);
-    zstr_free (&index_key);
-    zstr_free (&impact);
-    zstr_free (&given);
-    zstr_free (&now);
-    return ok;
+    free (argv);
+    return reply;
+}
+
+static bool
+reply_fits (const redisReply *reply, size_t count)
+{
+    if (!mot_reply_ok (reply) || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 * count)
+        return false;
+    for (size_t i = 0; i < count; i++)
+        if (reply->element[2 * i]->type != REDIS_REPLY_INTEGER || reply->element[2 * i + 1]->type != REDIS_REPLY_STRING)
+            return false;
+    return true;
+}
+
+static void
+report_all (record_t **records, size_t count, redisReply *reply, commit_report_fn *report, void *arg)
+{
+    for (size_t i = 0; i < count; i++) {
+        long long outcome = reply->element[2 * i]->integer;
+        report (arg, records[i]->fields[1],
+                outcome == 1 ? COMMIT_APPLIED : outcome == 2 ? COMMIT_REJECTED : COMMIT_ALREADY,
+                reply->element[2 * i + 1]->str);
+    }
+}
+
+/* Commits records[0..count); on a Redis error (not unavailability) of a
+ * batch of several, tries each alone. Returns how many were committed. */
+static size_t
+commit_records (commit_t *self, int64_t now, record_t **records, size_t count, commit_report_fn *report, void *arg)
+{
+    redisReply *reply = run_script (self, now, records, count);
+    size_t committed = 0;
+    if (reply_fits (reply, count)) {
+        report_all (records, count, reply, report, arg);
+        committed = count;
+    }
+    else if (reply && count > 1) {
+        mot_log_warn ("batch_failed", "events=%zu reason=\"%s\" retry=\"one by one\"", count,
+                      reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+        for (size_t i = 0; i < count; i++)
+            committed += commit_records (self, now, records + i, 1, report, arg);
+    }
+    else if (reply)
+        mot_log_warn ("commit_refused", "event_id=%s reason=\"%s\"", records[0]->fields[1],
+                      reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+    if (reply)
+        freeReplyObject (reply);
+    return committed;
+}
+
+size_t
+commit_run (commit_t *self, int64_t now, commit_report_fn *report, void *arg)
+{
+    size_t count = zlistx_size (self->records);
+    record_t **records = calloc (count + 1, sizeof *records);
+    size_t committed = 0;
+    if (records) {
+        size_t i = 0;
+        for (record_t *record = zlistx_first (self->records); record; record = zlistx_next (self->records))
+            records[i++] = record;
+        committed = count ? commit_records (self, now, records, count, report, arg) : 0;
+    }
+    free (records);
+    zlistx_purge (self->records);
+    return committed;
 }

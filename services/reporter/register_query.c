@@ -7,6 +7,7 @@
 
 #include <czmq.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,13 +20,15 @@ typedef struct {
     const char *rows_key;
     const char *vertical;       /* column of the vertical score (items) */
     const char *vertical_label;
+    const char *vertical_proposed;
 } register_spec_t;
 
 static const register_spec_t specs[] = {
-    {MOT__V1__QUERY_KIND__ITEMS, "ITEMS", "items", "vertical", "vertical_etiqueta"},
-    {MOT__V1__QUERY_KIND__MUPOI, "MUPOI", "items", "frecuencia", "frecuencia_etiqueta"},
-    {MOT__V1__QUERY_KIND__MURO, "MURO", "items", "probabilidad", "probabilidad_etiqueta"},
-    {MOT__V1__QUERY_KIND__OBLIGATIONS, "OBLIGATIONS", "obligations", NULL, NULL},
+    {MOT__V1__QUERY_KIND__ITEMS, "ITEMS", "items", "vertical", "vertical_etiqueta", "vertical_propuesto"},
+    {MOT__V1__QUERY_KIND__MUPOI, "MUPOI", "items", "frecuencia", "frecuencia_etiqueta", "frecuencia_propuesta"},
+    {MOT__V1__QUERY_KIND__MURO, "MURO", "items", "probabilidad", "probabilidad_etiqueta", "probabilidad_propuesta"},
+    {MOT__V1__QUERY_KIND__UNCLASSIFIED, "UNCLASSIFIED", "items", "vertical", "vertical_etiqueta", "vertical_propuesto"},
+    {MOT__V1__QUERY_KIND__OBLIGATIONS, "OBLIGATIONS", "obligations", NULL, NULL, NULL},
 };
 
 typedef struct {
@@ -45,10 +48,11 @@ spec_of (Mot__V1__QueryKind kind)
     return NULL;
 }
 
+/* Registers that mix problemáticas and riesgos show the kind. */
 static bool
 is_items_spec (const register_spec_t *spec)
 {
-    return spec->kind == MOT__V1__QUERY_KIND__ITEMS;
+    return spec->kind == MOT__V1__QUERY_KIND__ITEMS || spec->kind == MOT__V1__QUERY_KIND__UNCLASSIFIED;
 }
 
 /* ---- columns ---------------------------------------------------------- */
@@ -69,7 +73,8 @@ add_item_columns (query_t *query)
     const char *const names[] = {
         "id", is_items_spec (spec) ? "tipo" : NULL, "territorio", "nombre_territorio", "tema",
         "categoria", "on", "impacto", "impacto_etiqueta", spec->vertical, spec->vertical_label,
-        "cuadrante", "color", "lectura", "etapa", "eventos", "primera", "ultima"};
+        "cuadrante", "color", "lectura", "etapa", "eventos", "primera", "ultima", "impacto_propuesto",
+        spec->vertical_proposed, "corregido_por"};
     return add_columns (query->table, names, sizeof names / sizeof names[0]);
 }
 
@@ -189,7 +194,10 @@ add_item_row (query_t *query, redisReply *hash)
            && copy_text (query, "etapa", hash, "stage")
            && copy_number (query, "eventos", hash, "events")
            && copy_text (query, "primera", hash, "first_seen")
-           && copy_text (query, "ultima", hash, "last_seen");
+           && copy_text (query, "ultima", hash, "last_seen")
+           && copy_number (query, "impacto_propuesto", hash, "proposed_impact")
+           && copy_number (query, spec->vertical_proposed, hash, "proposed_vertical")
+           && copy_text (query, "corregido_por", hash, "override_by");
 }
 
 static bool
@@ -224,6 +232,8 @@ read_ids (mot_redis_t *redis, const register_spec_t *spec, Mot__V1__ErrorCode *c
     redisReply *reply;
     if (spec->kind == MOT__V1__QUERY_KIND__ITEMS)
         reply = mot_redis_command (redis, "ZUNION 2 %s %s", problematicas, riesgos);
+    else if (spec->kind == MOT__V1__QUERY_KIND__UNCLASSIFIED)
+        reply = mot_redis_command (redis, "ZRANGE %s 0 -1", MOT_KEY_ITEMS_UNCLASSIFIED);
     else
         reply = mot_redis_command (redis, "ZRANGE %s 0 -1",
                                    spec->kind == MOT__V1__QUERY_KIND__MUPOI ? problematicas
@@ -332,4 +342,57 @@ register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__Que
     if (!fill_table (redis, &query, code))
         register_table_destroy (&query.table);
     return query.table;
+}
+
+/* ---- an item's audit trail ---------------------------------------------- */
+
+/* The entries, one per line, as a new buffer; NULL with *code. */
+static char *
+join_lines (redisReply *entries, size_t *size, Mot__V1__ErrorCode *code)
+{
+    char *text = NULL;
+    FILE *out = open_memstream (&text, size);
+    bool ok = out != NULL;
+    for (size_t i = 0; ok && i < entries->elements; i++) {
+        redisReply *entry = entries->element[i];
+        ok = entry->type == REDIS_REPLY_STRING && fwrite (entry->str, 1, entry->len, out) == entry->len
+             && fputc ('\n', out) != EOF;
+    }
+    if (out && fclose (out) != 0)
+        ok = false;
+    if (!ok) {
+        free (text);
+        *code = MOT__V1__ERROR_CODE__INTERNAL;
+        return NULL;
+    }
+    return text;
+}
+
+char *
+register_query_audit (mot_redis_t *redis, const char *item_id, size_t *size, Mot__V1__ErrorCode *code)
+{
+    if (!item_id || !*item_id) {
+        *code = MOT__V1__ERROR_CODE__MISSING_FIELD;
+        return NULL;
+    }
+    char *key = zsys_sprintf ("%s{%s}", MOT_KEY_ITEM_PREFIX, item_id);
+    char *audit_key = zsys_sprintf ("%s{%s}:audit", MOT_KEY_ITEM_PREFIX, item_id);
+    redisReply *exists = key ? mot_redis_command (redis, "EXISTS %s", key) : NULL;
+    redisReply *entries = audit_key && mot_reply_ok (exists) ? mot_redis_command (redis, "LRANGE %s 0 -1", audit_key) : NULL;
+    char *body = NULL;
+    if (!(mot_reply_ok (exists) && exists->type == REDIS_REPLY_INTEGER))
+        *code = failure_of (exists);
+    else if (exists->integer == 0)
+        *code = MOT__V1__ERROR_CODE__INVALID_VALUE;
+    else if (!(mot_reply_ok (entries) && entries->type == REDIS_REPLY_ARRAY))
+        *code = failure_of (entries);
+    else
+        body = join_lines (entries, size, code);
+    if (exists)
+        freeReplyObject (exists);
+    if (entries)
+        freeReplyObject (entries);
+    zstr_free (&key);
+    zstr_free (&audit_key);
+    return body;
 }

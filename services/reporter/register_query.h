@@ -3,16 +3,23 @@
  *  Owns: which keys each query reads and how a stored item or obligation
  *  becomes a row. ITEMS is every item (problemáticas and riesgos, in creation
  *  order), MUPOI the problemáticas, MURO the riesgos, OBLIGATIONS the
- *  obligation instances by deadline. Hashes are fetched with pipelined
+ *  obligation instances by deadline, UNCLASSIFIED the items whose category
+ *  or ON is still "sin clasificar" (for an analyst), and AUDIT one item's
+ *  audit trail. Hashes are fetched with pipelined
  *  HGETALLs in batches; an id whose hash is gone is skipped.
  *
  *  Columns (JSON keys and CSV header, in order):
  *    MUPOI  id, territorio, nombre_territorio, tema, categoria, on, impacto,
  *           impacto_etiqueta, frecuencia, frecuencia_etiqueta, cuadrante,
- *           color, lectura, etapa, eventos, primera, ultima
- *    MURO   the same with probabilidad, probabilidad_etiqueta
- *    ITEMS  the same with tipo (problematica|riesgo) after id, and
- *           vertical, vertical_etiqueta
+ *           color, lectura, etapa, eventos, primera, ultima,
+ *           impacto_propuesto, frecuencia_propuesta, corregido_por
+ *    MURO   the same with probabilidad, probabilidad_etiqueta,
+ *           probabilidad_propuesta
+ *    ITEMS, UNCLASSIFIED  the same with tipo (problematica|riesgo) after
+ *           id, and vertical, vertical_etiqueta, vertical_propuesto
+ *  categoria, on, impacto and the vertical score are the effective values
+ *  (an analyst's override, else the rules' proposal); *_propuest* are the
+ *  rules' proposal and corregido_por the analyst of the latest override.
  *    OBLIGATIONS  id, unidad, informe, nombre_informe, periodo,
  *           fecha_limite, estado, entregado_el, dias_habiles_atraso
  *  impacto, the vertical score, eventos and dias_habiles_atraso are numbers.
@@ -30,5 +37,11 @@
  * memory). `territories` names the territory codes (may be NULL). */
 register_table_t *register_query_run (mot_redis_t *redis, mot_catalog_t *territories,
                                       Mot__V1__QueryKind kind, Mot__V1__ErrorCode *code);
+
+/* AUDIT: the item's audit trail, one JSON object per line, oldest first, as
+ * a new buffer (caller frees) of *size bytes; NULL with *code set:
+ * MISSING_FIELD (no item id), INVALID_VALUE (no such item), UNAVAILABLE,
+ * INTERNAL. */
+char *register_query_audit (mot_redis_t *redis, const char *item_id, size_t *size, Mot__V1__ErrorCode *code);
 
 #endif

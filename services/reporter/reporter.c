@@ -1,5 +1,6 @@
 /*  mot-reporter — answers queries for the registers (MUPOI, MURO, items,
- *  obligations) as JSON or CSV.
+ *  unclassified items, obligations) as JSON or CSV, and for one item's
+ *  audit trail as JSON lines.
  *
  *  Owns: the query socket. A ROUTER bound on --query receives
  *  [identity…][""][Query] from REQ clients and answers each request with
@@ -27,6 +28,7 @@
 
 #define CONTENT_TYPE_JSON "application/json"
 #define CONTENT_TYPE_CSV "text/csv; charset=utf-8"
+#define CONTENT_TYPE_JSON_LINES "application/x-ndjson"
 
 static const mot_option_t options[] = {
     {"query", "MOT_REPORTER_QUERY", "tcp://127.0.0.1:5555",
@@ -107,9 +109,35 @@ render (reporter_t *self, register_table_t *table, bool csv, size_t *size)
     return register_table_json (table, now, size);
 }
 
+/* AUDIT: JSON lines whatever the format asked. */
+static void
+answer_audit (reporter_t *self, zmsg_t *route, const Mot__V1__Query *query)
+{
+    Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+    size_t size = 0;
+    char *body = register_query_audit (self->service->redis, query->item_id, &size, &code);
+    if (body) {
+        send_body (self, route, body, size, CONTENT_TYPE_JSON_LINES);
+        mot_log_info ("query_answered", "kind=AUDIT bytes=%zu", size);
+    }
+    else
+        send_error (self, route, code,
+                    code == MOT__V1__ERROR_CODE__MISSING_FIELD ? "item_id required"
+                    : code == MOT__V1__ERROR_CODE__INVALID_VALUE ? "no such item"
+                    : code == MOT__V1__ERROR_CODE__UNAVAILABLE ? "Redis unavailable, retry later"
+                                                               : "could not read the audit trail",
+                    code == MOT__V1__ERROR_CODE__MISSING_FIELD || code == MOT__V1__ERROR_CODE__INVALID_VALUE
+                        ? "item_id" : NULL);
+    free (body);
+}
+
 static void
 answer_query (reporter_t *self, zmsg_t *route, const Mot__V1__Query *query)
 {
+    if (query->has_kind && query->kind == MOT__V1__QUERY_KIND__AUDIT) {
+        answer_audit (self, route, query);
+        return;
+    }
     if (query->has_format && query->format != MOT__V1__FORMAT__JSON && query->format != MOT__V1__FORMAT__CSV) {
         send_error (self, route, MOT__V1__ERROR_CODE__INVALID_VALUE, "unknown format", "format");
         return;

@@ -21,8 +21,10 @@ block_taken() {
   for p in $(seq "$1" $(($1 + 9))); do port_taken "$p" && return 0; done
   return 1
 }
-base=$((20000 + ($$ % 4000) * 10))
-while block_taken "$base"; do base=$((20000 + (base - 20000 + 10) % 40000)); done
+# Below Linux's ephemeral range (32768-60999): a port the kernel lent to an
+# outgoing connection cannot be bound, and a listen probe does not see it.
+base=$((20000 + ($$ % 1200) * 10))
+while block_taken "$base"; do base=$((20000 + (base - 20000 + 10) % 12000)); done
 export MOT_INTAKE_INGRESS=tcp://127.0.0.1:$base
 export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:$((base + 1)) MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:$((base + 1))
 export MOT_INTAKE_WATCH=tcp://127.0.0.1:$((base + 2)) MOT_WATCHER_INTAKE=tcp://127.0.0.1:$((base + 2))

@@ -13,7 +13,8 @@ source "$(dirname "$0")/lib.sh"
 # follows from this file alone.
 printf 'abasto\tAdministrativo\tDA\t8\ntrato\tLegal\tDPM\t4\n' >"$RUN/rules.tsv"
 printf '1\t1\n2\t4\n3\t7\n' >"$RUN/frequency.tsv"
-export MOT_CLASSIFICATION_RULES=$RUN/rules.tsv MOT_FREQUENCY_RULES=$RUN/frequency.tsv
+printf '# no origin, reach or territory rules: keyword impact, else the default 5\n' >"$RUN/impact.tsv"
+export MOT_CLASSIFICATION_RULES=$RUN/rules.tsv MOT_FREQUENCY_RULES=$RUN/frequency.tsv MOT_IMPACT_RULES=$RUN/impact.tsv
 export MOT_WATCH_FROM=2026-10 MOT_REMIND_BD=0
 
 mot_start_redis "$RUN"

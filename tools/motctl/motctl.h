@@ -26,6 +26,8 @@ int motctl_items (int argc, char **argv);       /* motctl_query.c */
 int motctl_mupoi (int argc, char **argv);
 int motctl_muro (int argc, char **argv);
 int motctl_obligations (int argc, char **argv);
+int motctl_unclassified (int argc, char **argv);
+int motctl_audit (int argc, char **argv);
 int motctl_subscribe (int argc, char **argv);
 
 #endif

@@ -1,5 +1,6 @@
-/*  motctl_query — the verbs that read: items, mupoi, muro, obligations
- *  (a Query to mot-reporter) and subscribe (notices from mot-notifier).
+/*  motctl_query — the verbs that read: items, mupoi, muro, unclassified,
+ *  obligations, audit (a Query to mot-reporter) and subscribe (notices from
+ *  mot-notifier).
  *
  *  Owns: printing a register as the reporter renders it, and the subscriber:
  *  one compact JSON line per notice, optionally starting with the notices
@@ -41,13 +42,14 @@ print_query_reply (const Mot__V1__QueryReply *reply)
 }
 
 static int
-ask_reporter (Mot__V1__QueryKind kind, bool csv, int timeout_ms)
+ask_reporter (Mot__V1__QueryKind kind, bool csv, const char *item_id, int timeout_ms)
 {
     Mot__V1__Query query = MOT__V1__QUERY__INIT;
     query.has_kind = true;
     query.kind = kind;
     query.has_format = true;
     query.format = csv ? MOT__V1__FORMAT__CSV : MOT__V1__FORMAT__JSON;
+    query.item_id = (char *) item_id;
     char *error = NULL;
     zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOTCTL_DEFAULT_QUERY), &query.base,
                                     timeout_ms, &error);
@@ -81,7 +83,7 @@ run_query (int argc, char **argv, Mot__V1__QueryKind kind)
             return 2;
         }
     }
-    return ask_reporter (kind, csv, timeout_ms);
+    return ask_reporter (kind, csv, NULL, timeout_ms);
 }
 
 int
@@ -106,6 +108,38 @@ int
 motctl_obligations (int argc, char **argv)
 {
     return run_query (argc, argv, MOT__V1__QUERY_KIND__OBLIGATIONS);
+}
+
+int
+motctl_unclassified (int argc, char **argv)
+{
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__UNCLASSIFIED);
+}
+
+/* audit ITEM_ID [--timeout SEC]: the item's audit trail, one JSON object per line. */
+int
+motctl_audit (int argc, char **argv)
+{
+    const char *item_id = NULL;
+    int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
+    for (int i = 1; i < argc; i++) {
+        const char *value;
+        if (motctl_take_option (argc, argv, &i, "timeout", &value)) {
+            if (!motctl_parse_timeout (value, &timeout_ms))
+                return 2;
+        }
+        else if (item_id || argv[i][0] == '-') {
+            item_id = NULL;
+            break;
+        }
+        else
+            item_id = argv[i];
+    }
+    if (!item_id) {
+        fprintf (stderr, "usage: motctl audit ITEM_ID [--timeout SEC]\n");
+        return 2;
+    }
+    return ask_reporter (MOT__V1__QUERY_KIND__AUDIT, false, item_id, timeout_ms);
 }
 
 /* ---- subscribe ---------------------------------------------------------- */
