@@ -12,10 +12,18 @@
 #include <czmq.h>
 #include <stdbool.h>
 
+/* Options set before attaching (libzmq applies them to the connections
+ * made afterwards, so they must come first); 0 leaves libzmq's default. */
+typedef struct {
+    long max_size;              /* ZMQ_MAXMSGSIZE: larger incoming messages drop the peer */
+    long sndhwm;
+    long rcvhwm;
+} mot_socket_options_t;
+
 /* A socket of `type` attached to `endpoints`; `serverish` is the role of
- * endpoints without a prefix. max_size > 0 limits incoming messages
- * (ZMQ_MAXMSGSIZE, set before attaching: libzmq applies it to connections
- * made afterwards). Logs and returns NULL on failure. */
-zsock_t *mot_socket_new (int type, const char *endpoints, bool serverish, long max_size, const char *what);
+ * endpoints without a prefix; options may be NULL. Logs and returns NULL on
+ * failure. */
+zsock_t *mot_socket_new (int type, const char *endpoints, bool serverish, const mot_socket_options_t *options,
+                         const char *what);
 
 #endif

@@ -14,6 +14,7 @@
 #include "commit.h"
 #include "mot_date.h"
 #include "mot_service.h"
+#include "mot_socket.h"
 #include "mot_text.h"
 #include "mot_wire.h"
 #include "rules.h"
@@ -197,22 +198,6 @@ on_dispatch (zloop_t *loop, zsock_t *reader, void *arg)
     return 0;
 }
 
-/* The PULL socket: the receive queue is sized before connecting (libzmq
- * applies it to connections made afterwards), so a burst waits here instead
- * of being dropped at intake's send queue and re-driven later. Endpoints
- * connect unless prefixed with '@' (CZMQ syntax). */
-static zsock_t *
-open_intake (const char *endpoints, long rcvhwm)
-{
-    zsock_t *socket = zsock_new (ZMQ_PULL);
-    if (!socket)
-        return NULL;
-    zsock_set_rcvhwm (socket, (int) rcvhwm);
-    if (zsock_attach (socket, endpoints, false) != 0)
-        zsock_destroy (&socket);
-    return socket;
-}
-
 static bool
 classifier_open (classifier_t *self)
 {
@@ -232,7 +217,10 @@ classifier_open (classifier_t *self)
         return false;
     }
     self->commit = commit_new (self->service->redis, rules_frequency_table (self->rules), (int) window);
-    self->intake = open_intake (mot_config_get (config, "intake"), rcvhwm);
+    /* The receive queue is sized so that a burst waits here instead of being
+     * dropped at intake's send queue and re-driven later. */
+    mot_socket_options_t options = {.rcvhwm = rcvhwm};
+    self->intake = mot_socket_new (ZMQ_PULL, mot_config_get (config, "intake"), false, &options, "intake");
     if (!self->intake)
         mot_log_error ("connect_failed", "intake=%s", mot_config_get (config, "intake"));
     return self->commit && self->intake;

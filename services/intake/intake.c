@@ -34,7 +34,11 @@ static const mot_option_t options[] = {
     {"max-message", "MOT_INTAKE_MAX_MESSAGE", "65536", "largest accepted envelope in bytes (larger: TOO_LARGE)"},
     {"batch", "MOT_INTAKE_BATCH", "256", "most requests stored in one Redis step"},
     {"redrive-ms", "MOT_INTAKE_REDRIVE_MS", "5000", "re-send a hand-off not committed after this long"},
+    {"dispatch-hwm", "MOT_INTAKE_DISPATCH_HWM", "100000", "dispatches queued per next-stage peer before sends wait for the re-drive"},
     {NULL, NULL, NULL, NULL}};
+
+#define REDRIVE_BATCH 500         /* hand-offs claimed per Redis step */
+#define REDRIVE_ROUNDS 40         /* most steps per timer tick (20,000 hand-offs) */
 
 typedef struct {
     mot_service_t *service;
@@ -47,6 +51,7 @@ typedef struct {
     long max_message;
     long batch;
     long redrive_ms;
+    long dispatch_hwm;
 } intake_t;
 
 /* A request that passed validation, waiting for the batch's Redis step. */
@@ -265,7 +270,7 @@ on_ingress (zloop_t *loop, zsock_t *reader, void *arg)
     return 0;
 }
 
-static void
+static bool
 redrive_send (const char *event_id, const uint8_t *data, size_t size, void *arg)
 {
     zsock_t *socket = (zsock_t *) arg;
@@ -274,10 +279,32 @@ redrive_send (const char *event_id, const uint8_t *data, size_t size, void *arg)
         (Mot__V1__Envelope *) mot_wire_unpack_bytes (data, size, &mot__v1__envelope__descriptor, 0, &code);
     if (!envelope) {
         mot_log_error ("redrive_corrupt", "event_id=%s", event_id);
-        return;
+        return true;            /* nothing to send; go on with the others */
     }
-    send_dispatch (socket, event_id, envelope);
+    Mot__V1__Dispatch dispatch = MOT__V1__DISPATCH__INIT;
+    dispatch.event_id = (char *) event_id;
+    dispatch.envelope = envelope;
+    bool sent = mot_wire_send (socket, NULL, &dispatch.base, true);
     protobuf_c_message_free_unpacked (&envelope->base, NULL);
+    return sent;
+}
+
+/* Re-sends overdue hand-offs of one pending set, batch after batch while
+ * batches come full and the next stage takes them (a backlog after a
+ * classifier outage drains at the classifiers' pace, not a trickle). */
+static int
+redrive_set (intake_t *self, const char *pending_key, zsock_t *socket)
+{
+    int total = 0;
+    bool full = true;
+    for (int round = 0; full && round < REDRIVE_ROUNDS; round++) {
+        int64_t now_ms = zclock_time ();
+        int sent = store_redrive (self->store, pending_key, now_ms - self->redrive_ms, now_ms, REDRIVE_BATCH,
+                                  redrive_send, socket, &full);
+        if (sent > 0)
+            total += sent;
+    }
+    return total;
 }
 
 static int
@@ -286,10 +313,8 @@ on_redrive (zloop_t *loop, int timer_id, void *arg)
     (void) loop;
     (void) timer_id;
     intake_t *self = (intake_t *) arg;
-    int64_t now_ms = zclock_time ();
-    int64_t older = now_ms - self->redrive_ms;
-    int classify = store_redrive (self->store, MOT_KEY_PENDING_CLASSIFY, older, now_ms, 500, redrive_send, self->classify);
-    int watch = store_redrive (self->store, MOT_KEY_PENDING_WATCH, older, now_ms, 500, redrive_send, self->watch);
+    int classify = redrive_set (self, MOT_KEY_PENDING_CLASSIFY, self->classify);
+    int watch = redrive_set (self, MOT_KEY_PENDING_WATCH, self->watch);
     if (classify > 0 || watch > 0)
         mot_log_info ("redriven", "classify=%d watch=%d", classify, watch);
     return 0;
@@ -302,7 +327,8 @@ intake_open (intake_t *self)
     char *error = NULL;
     if (!mot_config_get_long (config, "max-message", 64, 64 * 1024 * 1024, &self->max_message)
         || !mot_config_get_long (config, "batch", 1, 10000, &self->batch)
-        || !mot_config_get_long (config, "redrive-ms", 100, 3600000, &self->redrive_ms))
+        || !mot_config_get_long (config, "redrive-ms", 100, 3600000, &self->redrive_ms)
+        || !mot_config_get_long (config, "dispatch-hwm", 1, 10000000, &self->dispatch_hwm))
         return false;
     self->territories = mot_catalog_new (mot_config_get (config, "territories"), &error);
     if (!self->territories) {
@@ -315,9 +341,11 @@ intake_open (intake_t *self)
     /* The ingress limit is far above the accepted size so that an oversized
      * envelope still gets a TOO_LARGE answer; beyond it libzmq drops the
      * peer's connection instead of buffering without bound. */
-    self->ingress = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "ingress"), true, self->max_message * 16, "ingress");
-    self->classify = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "classify"), true, 0, "classify");
-    self->watch = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "watch"), true, 0, "watch");
+    mot_socket_options_t ingress = {.max_size = self->max_message * 16};
+    mot_socket_options_t dispatch = {.sndhwm = self->dispatch_hwm};
+    self->ingress = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "ingress"), true, &ingress, "ingress");
+    self->classify = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "classify"), true, &dispatch, "classify");
+    self->watch = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "watch"), true, &dispatch, "watch");
     return self->pii && self->store && self->ingress && self->classify && self->watch;
 }
 

@@ -134,23 +134,41 @@ store_accept_batch (store_t *self, store_request_t *requests, size_t count, int6
     free (lengths);
 }
 
+/* Hands back claimed hand-offs that could not be sent: score 0 sorts them
+ * first for the next claim. */
+static void
+unclaim (store_t *self, const char *pending_key, redisReply *claimed, size_t from)
+{
+    for (size_t i = from; i + 1 < claimed->elements; i += 2) {
+        redisReply *reply = mot_redis_command (self->redis, "ZADD %s XX 0 %s", pending_key, claimed->element[i]->str);
+        if (reply)
+            freeReplyObject (reply);
+    }
+}
+
 int
 store_redrive (store_t *self, const char *pending_key, int64_t older_than_ms, int64_t now_ms, int limit,
-               store_redrive_fn *fn, void *arg)
+               store_redrive_fn *fn, void *arg, bool *full)
 {
     char older[24], now[24], most[16];
     snprintf (older, sizeof older, "%lld", (long long) older_than_ms);
     snprintf (now, sizeof now, "%lld", (long long) now_ms);
     snprintf (most, sizeof most, "%d", limit);
     const char *argv[] = {pending_key, older, now, most, MOT_KEY_EVENT_PREFIX};
-    redisReply *due = mot_redis_eval (self->redis, self->redrive, 1, 5, argv, NULL);
-    int count = -1;
-    if (mot_reply_ok (due) && due->type == REDIS_REPLY_ARRAY && due->elements % 2 == 0) {
-        count = (int) (due->elements / 2);
-        for (size_t i = 0; i + 1 < due->elements; i += 2)
-            fn (due->element[i]->str, (const uint8_t *) due->element[i + 1]->str, due->element[i + 1]->len, arg);
+    redisReply *claimed = mot_redis_eval (self->redis, self->redrive, 1, 5, argv, NULL);
+    int sent = -1;
+    *full = false;
+    if (mot_reply_ok (claimed) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements % 2 == 0) {
+        size_t i = 0;
+        for (sent = 0; i + 1 < claimed->elements; i += 2, sent++)
+            if (!fn (claimed->element[i]->str, (const uint8_t *) claimed->element[i + 1]->str,
+                     claimed->element[i + 1]->len, arg))
+                break;
+        if (i < claimed->elements)
+            unclaim (self, pending_key, claimed, i);
+        *full = i == claimed->elements && (int) (claimed->elements / 2) == limit;
     }
-    if (due)
-        freeReplyObject (due);
-    return count;
+    if (claimed)
+        freeReplyObject (claimed);
+    return sent;
 }

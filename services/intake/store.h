@@ -43,12 +43,14 @@ void store_destroy (store_t **self_p);
 void store_accept_batch (store_t *self, store_request_t *requests, size_t count, int64_t received_at,
                          int64_t sent_ms);
 
-/* Calls fn for each hand-off in `pending_key` last sent before
- * `older_than_ms` (at most `limit`), with the stored envelope, and marks it
- * sent again at `now_ms`. Returns how many were re-driven, -1 when Redis is
- * unavailable. */
-typedef void (store_redrive_fn) (const char *event_id, const uint8_t *envelope, size_t size, void *arg);
-int store_redrive (store_t *self, const char *pending_key, int64_t older_than_ms, int64_t now_ms,
-                   int limit, store_redrive_fn *fn, void *arg);
+/* Claims up to `limit` hand-offs of `pending_key` last sent before
+ * `older_than_ms`, marks them sent at `now_ms`, and calls fn for each with
+ * its stored envelope until fn returns false (could not send now); those not
+ * sent are marked as never sent, so the next claim takes them first.
+ * Returns how many were sent, -1 when Redis is unavailable; *full is true
+ * when the claim was full and everything was sent (there may be more). */
+typedef bool (store_redrive_fn) (const char *event_id, const uint8_t *envelope, size_t size, void *arg);
+int store_redrive (store_t *self, const char *pending_key, int64_t older_than_ms, int64_t now_ms, int limit,
+                   store_redrive_fn *fn, void *arg, bool *full);
 
 #endif
