@@ -178,8 +178,11 @@ local function evidence(e)
   local reproposed = tostring(proposed) ~= h.proposed_impact or tostring(vertical) ~= h.proposed_vertical
   put('proposed_impact', proposed) put('proposed_vertical', vertical) put('window_events', counted)
   local changed = settle(h, id, put)
-  table.insert(st.entries, cjson.encode({what = 'evidence', who = 'classifier', event_id = e[1], at = now,
-    events = events, source = e[3], day = day, impact = impact, basis = e[13]}))
+  -- The most frequent entry, written by hand: every value is an id, a date,
+  -- a number or a unit code of our own, except the basis (encoded).
+  table.insert(st.entries, '{"what":"evidence","who":"classifier","event_id":"' .. e[1] .. '","at":' .. now ..
+    ',"events":' .. events .. ',"source":"' .. e[3] .. '","day":"' .. day .. '","impact":' .. impact ..
+    ',"basis":' .. cjson.encode(e[13]) .. '}')
   if reproposed or changed then
     table.insert(st.entries, cjson.encode({what = 'scored', who = 'classifier', event_id = e[1], at = now,
       proposed_impact = proposed, proposed_vertical = vertical, window_events = counted, events = events,
