@@ -74,32 +74,89 @@ is_stage (const char *text)
     return false;
 }
 
+/* "<UNIT>/<code>" entries separated by ',' (in place, into def->deps). */
 static const char *
-parse_rule (const char *text, mot_obligation_def_t *def)
+parse_deps (char *text, mot_obligation_def_t *def)
 {
+    size_t count = 1;
+    for (const char *c = text; *c; c++)
+        count += *c == ',';
+    def->deps = calloc (count, sizeof *def->deps);
+    if (!def->deps)
+        return "out of memory";
+    char *cursor = text;
+    while (cursor) {
+        char *comma = strchr (cursor, ',');
+        if (comma)
+            *comma = 0;
+        char *slash = strchr (cursor, '/');
+        mot_obligation_dep_t *dep = &def->deps[def->dep_count];
+        if (!slash)
+            return "after: entries must be <UNIT>/<code>, separated by ','";
+        *slash = 0;
+        dep->code = slash + 1;
+        if (!mot_source_parse (cursor, &dep->unit) || dep->unit == MOT__V1__SOURCE__SOURCE_UNSPECIFIED
+            || !is_word (dep->code, "-", MOT_OBLIGATION_MAX_CODE))
+            return "after: entries must be <UNIT>/<code>, separated by ','";
+        def->dep_count++;
+        cursor = comma ? comma + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* The rules that name a trigger: "<word>:<trigger>". */
+static const struct {
+    const char *prefix;
+    mot_obligation_rule_t rule;
+} triggered_rules[] = {{"event:", MOT_RULE_EVENT},
+                       {"last_update:", MOT_RULE_LAST_UPDATE},
+                       {"fortnight:", MOT_RULE_FORTNIGHT},
+                       {NULL, 0}};
+
+static const char *
+parse_rule (char *text, mot_obligation_def_t *def)
+{
+    def->trigger = NULL;
     if (strcmp (text, "month_close") == 0) {
         def->rule = MOT_RULE_MONTH_CLOSE;
-        def->trigger = NULL;
         return NULL;
     }
-    if (strncmp (text, "event:", 6) == 0) {
-        def->rule = MOT_RULE_EVENT;
-        def->trigger = text + 6;
-        if (!is_word (def->trigger, "_", MOT_OBLIGATION_MAX_CODE))
-            return "trigger must be [a-z0-9_]+ (rule event:<trigger>)";
+    if (strcmp (text, "action") == 0) {
+        def->rule = MOT_RULE_ACTION;
         return NULL;
     }
-    return "rule must be month_close or event:<trigger>";
+    if (strncmp (text, "after:", 6) == 0) {
+        def->rule = MOT_RULE_AFTER;
+        return parse_deps (text + 6, def);
+    }
+    for (int i = 0; triggered_rules[i].prefix; i++) {
+        size_t length = strlen (triggered_rules[i].prefix);
+        if (strncmp (text, triggered_rules[i].prefix, length) == 0) {
+            def->rule = triggered_rules[i].rule;
+            def->trigger = text + length;
+            if (!is_word (def->trigger, "_", MOT_OBLIGATION_MAX_CODE - 8))
+                return "trigger must be [a-z0-9_]+, at most 56 characters (rule <kind>:<trigger>)";
+            return NULL;
+        }
+    }
+    return "rule must be month_close, event:<trigger>, action, last_update:<trigger>, "
+           "fortnight:<trigger>, or after:<UNIT>/<code>,...";
 }
 
 static const char *
-parse_days (const char *text, int *n)
+parse_days (const char *text, mot_obligation_def_t *def)
 {
     char *end = NULL;
     long value = strtol (text, &end, 10);
+    if (def->rule == MOT_RULE_ACTION) {
+        if (strcmp (text, "0") != 0)
+            return "n must be 0 for rule action (the due date is recorded with the action)";
+        def->n = 0;
+        return NULL;
+    }
     if (!*text || *end || value < 1 || value > MOT_OBLIGATION_MAX_DAYS)
         return "n must be a whole number of business days, 1..60";
-    *n = (int) value;
+    def->n = (int) value;
     return NULL;
 }
 
@@ -129,7 +186,7 @@ parse_row (char *fields[COLUMNS], mot_obligation_def_t *def)
         return "stage must be identificacion, seguimiento, monitoreo or plan";
     const char *reason = parse_rule (fields[3], def);
     if (!reason)
-        reason = parse_days (fields[4], &def->n);
+        reason = parse_days (fields[4], def);
     if (!reason)
         reason = parse_name (fields[5]);
     def->name = fields[5];
@@ -157,7 +214,7 @@ append_row (mot_obligations_t *self, row_t *row)
 static const char *
 add_line (mot_obligations_t *self, const char *line, int number)
 {
-    row_t row = {.storage = strdup (line)};
+    row_t row = {.storage = strdup (line), .def = {.deps = NULL}};
     if (!row.storage)
         return "out of memory";
     char *fields[COLUMNS];
@@ -169,9 +226,29 @@ add_line (mot_obligations_t *self, const char *line, int number)
     row.def.line = number;
     if (!reason)
         reason = append_row (self, &row);
-    if (reason)
+    if (reason) {
+        free (row.def.deps);
         free (row.storage);
+    }
     return reason;
+}
+
+/* Every after: rule names monthly obligations of the catalogue. */
+static const char *
+check_dependencies (mot_obligations_t *self, int *number)
+{
+    for (size_t i = 0; i < self->size; i++) {
+        const mot_obligation_def_t *def = &self->rows[i].def;
+        for (size_t d = 0; d < def->dep_count; d++) {
+            const mot_obligation_def_t *dep = mot_obligations_find (self, def->deps[d].unit, def->deps[d].code);
+            *number = def->line;
+            if (!dep)
+                return "after: names a report that is not in the catalogue";
+            if (!mot_obligation_is_monthly (dep))
+                return "after: may only name monthly reports (month_close or last_update)";
+        }
+    }
+    return NULL;
 }
 
 static bool
@@ -189,6 +266,8 @@ load_file (mot_obligations_t *self, FILE *file, const char *path, char **error)
     free (line);
     if (!reason && self->size == 0)
         reason = "no obligations";
+    if (!reason)
+        reason = check_dependencies (self, &number);
     if (reason)
         *error = zsys_sprintf ("%s:%d: %s", path, number, reason);
     return reason == NULL;
@@ -222,8 +301,10 @@ mot_obligations_destroy (mot_obligations_t **self_p)
     if (!self_p || !*self_p)
         return;
     mot_obligations_t *self = *self_p;
-    for (size_t i = 0; i < self->size; i++)
+    for (size_t i = 0; i < self->size; i++) {
+        free (self->rows[i].def.deps);
         free (self->rows[i].storage);
+    }
     free (self->rows);
     free (self);
     *self_p = NULL;
@@ -297,4 +378,44 @@ char *
 mot_obligation_id (const mot_obligation_def_t *def, const char *period)
 {
     return zsys_sprintf ("%s:%s:%s", def->unit_name, def->code, period);
+}
+
+bool
+mot_obligation_is_monthly (const mot_obligation_def_t *def)
+{
+    return def->rule == MOT_RULE_MONTH_CLOSE || def->rule == MOT_RULE_LAST_UPDATE;
+}
+
+bool
+mot_obligation_depends_on (const mot_obligation_def_t *def, Mot__V1__Source unit, const char *code)
+{
+    for (size_t i = 0; i < def->dep_count; i++)
+        if (def->deps[i].unit == unit && strcmp (def->deps[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+mot_day_t
+mot_obligation_month_close (int year, int month)
+{
+    return mot_day_last_of_month (year, month);
+}
+
+mot_day_t
+mot_obligation_fortnight_cut_after (mot_day_t day)
+{
+    int year, month, dom;
+    mot_day_to_ymd (day, &year, &month, &dom);
+    if (dom < 15)
+        return mot_day_from_ymd (year, month, 15);
+    mot_day_t last = mot_day_last_of_month (year, month);
+    if (day < last)
+        return last;
+    return mot_day_from_ymd (month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 15);
+}
+
+mot_day_t
+mot_obligation_escalation_day (mot_calendar_t *calendar, mot_day_t deadline, int level, int every_bd)
+{
+    return mot_calendar_add_business_days (calendar, deadline, level * every_bd);
 }

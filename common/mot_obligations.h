@@ -8,7 +8,20 @@
  *                 N business days of each month" is the same date, with the
  *                 previous month as period);
  *    event:<trig> N business days after the day a trigger event occurred
- *                 (period = the trigger's reference).
+ *                 (period = the trigger's reference);
+ *    action       on the due date an ActionDue recorded (n = 0; period =
+ *                 the action id; code = the action kind);
+ *    last_update:<trig>  monthly, N business days after the later of the
+ *                 month's close and the last <trig> TriggerEvent whose ref is
+ *                 that month (YYYY-MM);
+ *    fortnight:<stem>    N business days after each cut-off (the 15th and the
+ *                 last day of a month) while a follow-up opened by a
+ *                 <stem>_opened TriggerEvent is not closed by <stem>_closed
+ *                 (period = "<ref>@<cut-off date>");
+ *    after:<UNIT>/<code>,...  monthly, N business days after the last of the
+ *                 named monthly reports of that period is delivered.
+ *  Every deadline is "n business days after an anchor day" (add_business_days
+ *  (anchor, n)), so it can be recomputed when the calendar changes.
  *  An obligation id is "<UNIT>:<code>:<period>", e.g. "UAD:quejas-gestiones:2026-10".
  */
 #ifndef MOT_OBLIGATIONS_H_INCLUDED
@@ -22,8 +35,18 @@
 
 typedef enum {
     MOT_RULE_MONTH_CLOSE = 1,       /* monthly, n bd after the close of the period */
-    MOT_RULE_EVENT = 2              /* n bd after a trigger event */
+    MOT_RULE_EVENT = 2,             /* n bd after a trigger event */
+    MOT_RULE_ACTION = 3,            /* on the due date recorded with an ActionDue (n = 0) */
+    MOT_RULE_LAST_UPDATE = 4,       /* monthly, n bd after max(close, last recorded update) */
+    MOT_RULE_FORTNIGHT = 5,         /* n bd after each cut-off (15th, last day) while open */
+    MOT_RULE_AFTER = 6              /* monthly, n bd after the last of `deps` is delivered */
 } mot_obligation_rule_t;
+
+/* One report an after: rule waits for. */
+typedef struct {
+    Mot__V1__Source unit;
+    const char *code;
+} mot_obligation_dep_t;
 
 /* One row of the catalogue. Strings are owned by the catalogue. */
 typedef struct {
@@ -32,8 +55,12 @@ typedef struct {
     const char *code;               /* "quejas-gestiones": [a-z0-9-], unique per unit */
     const char *stage;              /* identificacion | seguimiento | monitoreo | plan */
     mot_obligation_rule_t rule;
-    const char *trigger;            /* MOT_RULE_EVENT: "rtm_held"; NULL otherwise */
-    int n;                          /* business days, 1..MOT_OBLIGATION_MAX_DAYS */
+    const char *trigger;            /* EVENT, LAST_UPDATE: the trigger ("rtm_held");
+                                       FORTNIGHT: the stem of <stem>_opened / <stem>_closed;
+                                       NULL otherwise */
+    mot_obligation_dep_t *deps;     /* AFTER: the reports waited for; NULL otherwise */
+    size_t dep_count;
+    int n;                          /* business days, 1..MOT_OBLIGATION_MAX_DAYS (0 for ACTION) */
     const char *name;               /* the norm's name, Spanish */
     int line;                       /* line in the file, for messages */
 } mot_obligation_def_t;
@@ -68,6 +95,19 @@ mot_day_t mot_obligation_deadline_after_event (const mot_obligation_def_t *def,
  * (so that business_days_between (result, deadline) == business_days);
  * `deadline` itself when business_days <= 0. */
 mot_day_t mot_obligation_reminder_day (mot_calendar_t *calendar, mot_day_t deadline, int business_days);
+
+/* month_close or last_update: one instance per month. */
+bool mot_obligation_is_monthly (const mot_obligation_def_t *def);
+/* AFTER rules: true when (unit, code) is one of the reports waited for. */
+bool mot_obligation_depends_on (const mot_obligation_def_t *def, Mot__V1__Source unit, const char *code);
+/* The last day of month (year, month): the anchor of monthly deadlines. */
+mot_day_t mot_obligation_month_close (int year, int month);
+/* The first fortnightly cut-off (15th or last day of a month) strictly after `day`. */
+mot_day_t mot_obligation_fortnight_cut_after (mot_day_t day);
+/* The day escalation `level` (1, 2, ...) is due: level × every_bd business
+ * days after the deadline (it fires at the start of that day, when the
+ * obligation is level × every_bd business days late). */
+mot_day_t mot_obligation_escalation_day (mot_calendar_t *calendar, mot_day_t deadline, int level, int every_bd);
 
 /* True when `ref` may be used as a period in an obligation id and Redis key:
  * 1..MOT_OBLIGATION_MAX_REF bytes of printable ASCII other than

@@ -133,6 +133,14 @@ mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind)
     return false;
 }
 
+char *
+mot_notice_topic (const Mot__V1__Notice *notice)
+{
+    return zsys_sprintf ("%s/%s/%s/%s", mot_notice_kind_name (notice->kind), mot_source_name (notice->unit),
+                         notice->report ? notice->report : "",
+                         notice->territory && *notice->territory ? notice->territory : "-");
+}
+
 const char *
 mot_body_name (Mot__V1__Envelope__BodyCase body)
 {

@@ -39,6 +39,10 @@ const char *mot_error_code_name (int code);
 /* "reminder", "overdue", "escalation", "delivered_late" (topic words). */
 const char *mot_notice_kind_name (int kind);
 bool mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind);
+/* The topic a notice is published under, "<kind>/<UNIT>/<report>/<territory
+ * or ->", e.g. "overdue/UAD/quejas-gestiones/-": subscribers pick by prefix
+ * (kind, then unit, report, territory). Caller frees. */
+char *mot_notice_topic (const Mot__V1__Notice *notice);
 /* "queja", "media", "finding", "risk", "delivery", "trigger", "override", "action", "" */
 const char *mot_body_name (Mot__V1__Envelope__BodyCase body);
 

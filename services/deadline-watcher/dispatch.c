@@ -1,5 +1,5 @@
-/*  dispatch — decoding Dispatch messages from intake and applying deliveries
- *  and triggers to obligations (see dispatch.h).
+/*  dispatch — decoding Dispatch messages from intake and applying deliveries,
+ *  triggers and action due dates to obligations (see dispatch.h).
  */
 #include "dispatch.h"
 #include "mot_keys.h"
@@ -12,21 +12,20 @@
 struct _dispatch_t {
     mot_redis_t *redis;
     mot_obligations_t *catalogue;
-    mot_calendar_t *calendar;
     obligation_store_t *store;
+    followup_t *followup;
 };
 
 dispatch_t *
-dispatch_new (mot_redis_t *redis, mot_obligations_t *catalogue, mot_calendar_t *calendar,
-              obligation_store_t *store)
+dispatch_new (mot_redis_t *redis, mot_obligations_t *catalogue, obligation_store_t *store, followup_t *followup)
 {
     dispatch_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
     self->redis = redis;
     self->catalogue = catalogue;
-    self->calendar = calendar;
     self->store = store;
+    self->followup = followup;
     return self;
 }
 
@@ -39,20 +38,11 @@ dispatch_destroy (dispatch_t **self_p)
     *self_p = NULL;
 }
 
-/* The event needs no (more) work here: take it out of the pending set. */
-static void
-commit_event (dispatch_t *self, const char *event_id)
-{
-    redisReply *reply = mot_redis_command (self->redis, "ZREM %s %s", MOT_KEY_PENDING_WATCH, event_id);
-    if (reply)
-        freeReplyObject (reply);
-}
-
 static void
 skip_event (dispatch_t *self, const char *event_id, const char *reason)
 {
     mot_log_warn ("event_skipped", "event_id=%s reason=%s", event_id, reason);
-    commit_event (self, event_id);
+    obligation_store_commit_event (self->store, event_id);
 }
 
 /* The period names a month for monthly rules, a safe reference otherwise. */
@@ -60,9 +50,78 @@ static bool
 period_fits_rule (const mot_obligation_def_t *def, const char *period)
 {
     int year, month;
-    if (def->rule == MOT_RULE_MONTH_CLOSE)
+    if (mot_obligation_is_monthly (def) || def->rule == MOT_RULE_AFTER)
         return mot_period_parse (period, &year, &month);
     return mot_obligation_ref_is_safe (period);
+}
+
+/* ---- after: rules ------------------------------------------------------ */
+
+/* True when some after: rule waits for `def`. */
+static bool
+awaited_by_after_rule (dispatch_t *self, const mot_obligation_def_t *def)
+{
+    for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++) {
+        const mot_obligation_def_t *after = mot_obligations_at (self->catalogue, i);
+        if (after->rule == MOT_RULE_AFTER && mot_obligation_depends_on (after, def->unit, def->code))
+            return true;
+    }
+    return false;
+}
+
+/* The day the last of `after`'s reports of `period` was delivered, or 0 when
+ * one is still missing. False when Redis failed. */
+static bool
+last_delivery (dispatch_t *self, const mot_obligation_def_t *after, const char *period, mot_day_t *last)
+{
+    *last = 0;
+    for (size_t d = 0; d < after->dep_count; d++) {
+        const mot_obligation_def_t *dep = mot_obligations_find (self->catalogue, after->deps[d].unit,
+                                                                after->deps[d].code);
+        char *id = dep ? mot_obligation_id (dep, period) : NULL;
+        char status[24];
+        mot_day_t delivered_on;
+        bool ok = id && obligation_store_delivery_of (self->store, id, status, &delivered_on);
+        free (id);
+        if (!ok)
+            return false;
+        if (strncmp (status, "delivered", 9) != 0 || delivered_on == 0) {
+            *last = 0;
+            return true;
+        }
+        if (delivered_on > *last)
+            *last = delivered_on;
+    }
+    return true;
+}
+
+/* Creates the after: obligations of `period` that `def`'s delivery completed. */
+static bool
+complete_after_rules (dispatch_t *self, const mot_obligation_def_t *def, const char *period, int64_t now)
+{
+    for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++) {
+        const mot_obligation_def_t *after = mot_obligations_at (self->catalogue, i);
+        if (after->rule != MOT_RULE_AFTER || !mot_obligation_depends_on (after, def->unit, def->code))
+            continue;
+        mot_day_t last;
+        if (!last_delivery (self, after, period, &last))
+            return false;
+        obligation_spec_t spec = {.def = after, .period = period, .anchor = last, .n = after->n};
+        if (last && obligation_store_create (self->store, &spec, now) == OBLIGATION_FAILED)
+            return false;
+    }
+    return true;
+}
+
+static void
+apply_delivery (dispatch_t *self, const char *event_id, const mot_obligation_def_t *def, const char *period,
+                mot_day_t delivered_on, int64_t now)
+{
+    bool awaited = awaited_by_after_rule (self, def);
+    obligation_result_t result = obligation_store_deliver (self->store, def, period, delivered_on, event_id,
+                                                           awaited, now);
+    if (awaited && result != OBLIGATION_FAILED && complete_after_rules (self, def, period, now))
+        obligation_store_commit_event (self->store, event_id);
 }
 
 static void
@@ -84,23 +143,80 @@ handle_delivery (dispatch_t *self, const char *event_id, Mot__V1__Source source,
     if (!mot_day_parse (delivery->delivered_on, &delivered_on))
         skip_event (self, event_id, "bad_delivered_on");
     else
-        obligation_store_deliver (self->store, def, delivery->period, delivered_on, event_id, now);
+        apply_delivery (self, event_id, def, delivery->period, delivered_on, now);
 }
 
-/* Creates every event obligation `trigger` starts; false when Redis failed. */
+/* ---- triggers ---------------------------------------------------------- */
+
+typedef struct {
+    const Mot__V1__TriggerEvent *trigger;
+    mot_day_t occurred_on;
+    int64_t now;
+    int matched;
+    const char *unusable;           /* why a matching row could not use the ref */
+} trigger_t;
+
+/* last_update: the month's instance, created or with its deadline moved later. */
 static bool
-create_triggered (dispatch_t *self, Mot__V1__Source source, const Mot__V1__TriggerEvent *trigger,
-                  mot_day_t occurred_on, int64_t now, int *matched)
+record_update (dispatch_t *self, const mot_obligation_def_t *def, trigger_t *t)
 {
-    *matched = 0;
-    for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++) {
-        const mot_obligation_def_t *def = mot_obligations_at (self->catalogue, i);
-        if (def->rule != MOT_RULE_EVENT || def->unit != source || strcmp (def->trigger, trigger->trigger) != 0)
-            continue;
-        (*matched)++;
-        mot_day_t deadline = mot_obligation_deadline_after_event (def, self->calendar, occurred_on);
-        if (obligation_store_create (self->store, def, trigger->ref, deadline, now) == OBLIGATION_FAILED)
-            return false;
+    int year, month;
+    if (!mot_period_parse (t->trigger->ref, &year, &month)) {
+        t->unusable = "update_ref_is_not_a_month";
+        return true;
+    }
+    mot_day_t close = mot_obligation_month_close (year, month);
+    mot_day_t anchor = t->occurred_on > close ? t->occurred_on : close;
+    obligation_spec_t spec = {.def = def, .period = t->trigger->ref, .anchor = anchor, .n = def->n};
+    obligation_result_t result = obligation_store_create (self->store, &spec, t->now);
+    if (result == OBLIGATION_UNCHANGED) {
+        char *id = mot_obligation_id (def, t->trigger->ref);
+        result = id ? obligation_store_move_anchor (self->store, id, anchor, "last_update", t->now)
+                    : OBLIGATION_FAILED;
+        free (id);
+    }
+    return result != OBLIGATION_FAILED;
+}
+
+/* fortnight: opening or closing a follow-up. */
+static bool
+record_followup (dispatch_t *self, const mot_obligation_def_t *def, trigger_t *t, bool open)
+{
+    if (strlen (t->trigger->ref) > FOLLOWUP_MAX_REF) {
+        t->unusable = "followup_ref_too_long";
+        return true;
+    }
+    return open ? followup_open (self->followup, def, t->trigger->ref, t->occurred_on)
+                : followup_close (self->followup, def, t->trigger->ref, t->occurred_on, t->now);
+}
+
+/* Whether `name` is "<stem><suffix>". */
+static bool
+is_stem_with (const char *name, const char *stem, const char *suffix)
+{
+    size_t length = strlen (stem);
+    return strncmp (name, stem, length) == 0 && strcmp (name + length, suffix) == 0;
+}
+
+/* Applies the trigger to one catalogue row; false when Redis failed. */
+static bool
+apply_trigger_to (dispatch_t *self, const mot_obligation_def_t *def, trigger_t *t)
+{
+    const char *name = t->trigger->trigger;
+    if ((def->rule == MOT_RULE_EVENT || def->rule == MOT_RULE_LAST_UPDATE) && strcmp (def->trigger, name) == 0) {
+        t->matched++;
+        if (def->rule == MOT_RULE_LAST_UPDATE)
+            return record_update (self, def, t);
+        obligation_spec_t spec = {.def = def, .period = t->trigger->ref, .anchor = t->occurred_on, .n = def->n};
+        return obligation_store_create (self->store, &spec, t->now) != OBLIGATION_FAILED;
+    }
+    if (def->rule == MOT_RULE_FORTNIGHT) {
+        bool opens = is_stem_with (name, def->trigger, "_opened");
+        bool closes = is_stem_with (name, def->trigger, "_closed");
+        if (opens || closes) {
+            t->matched++;
+            return record_followup (self, def, t, opens);
+        }
     }
     return true;
 }
@@ -109,24 +225,85 @@ static void
 handle_trigger (dispatch_t *self, const char *event_id, Mot__V1__Source source,
                 const Mot__V1__TriggerEvent *trigger, int64_t now)
 {
-    mot_day_t occurred_on;
-    int matched = 0;
-    if (!trigger->trigger || !trigger->ref || !trigger->occurred_on)
+    trigger_t t = {.trigger = trigger, .now = now};
+    if (!trigger->trigger || !trigger->ref || !trigger->occurred_on) {
         skip_event (self, event_id, "trigger_incomplete");
-    else
-    if (!mot_obligation_ref_is_safe (trigger->ref))
+        return;
+    }
+    if (!mot_obligation_ref_is_safe (trigger->ref)) {
         skip_event (self, event_id, "ref_unusable_in_id");
-    else
-    if (!mot_day_parse (trigger->occurred_on, &occurred_on))
+        return;
+    }
+    if (!mot_day_parse (trigger->occurred_on, &t.occurred_on)) {
         skip_event (self, event_id, "bad_occurred_on");
+        return;
+    }
+    for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++) {
+        const mot_obligation_def_t *def = mot_obligations_at (self->catalogue, i);
+        if (def->unit == source && !apply_trigger_to (self, def, &t))
+            return;                 /* Redis failed: stays pending, re-sent */
+    }
+    if (t.matched == 0)
+        skip_event (self, event_id, "trigger_not_in_catalogue");
     else
-    if (create_triggered (self, source, trigger, occurred_on, now, &matched)) {
-        if (matched == 0)
-            skip_event (self, event_id, "trigger_not_in_catalogue");
-        else
-            commit_event (self, event_id);
+    if (t.unusable)
+        skip_event (self, event_id, t.unusable);
+    else
+        obligation_store_commit_event (self->store, event_id);
+}
+
+/* ---- action due dates -------------------------------------------------- */
+
+/* The territory of item `item_id` (malloc'd), or NULL when unknown. */
+static char *
+territory_of_item (dispatch_t *self, const char *item_id, bool *ok)
+{
+    *ok = true;
+    if (!item_id || !*item_id)
+        return NULL;
+    redisReply *reply = mot_redis_command (self->redis, "HGET %s{%s} territory", MOT_KEY_ITEM_PREFIX, item_id);
+    *ok = mot_reply_ok (reply);
+    char *territory = *ok && reply->type == REDIS_REPLY_STRING && mot_obligation_ref_is_safe (reply->str)
+                          ? strdup (reply->str)
+                          : NULL;
+    if (reply)
+        freeReplyObject (reply);
+    return territory;
+}
+
+static void
+handle_action (dispatch_t *self, const char *event_id, Mot__V1__Source source, const Mot__V1__ActionDue *action,
+               int64_t now)
+{
+    const mot_obligation_def_t *def = action->kind ? mot_obligations_find (self->catalogue, source, action->kind)
+                                                   : NULL;
+    mot_day_t due_on;
+    if (!action->action_id || !action->kind || !action->due_on)
+        skip_event (self, event_id, "action_incomplete");
+    else
+    if (!def || def->rule != MOT_RULE_ACTION)
+        skip_event (self, event_id, "action_kind_not_in_catalogue");
+    else
+    if (!mot_obligation_ref_is_safe (action->action_id))
+        skip_event (self, event_id, "action_id_unusable_in_id");
+    else
+    if (!mot_day_parse (action->due_on, &due_on))
+        skip_event (self, event_id, "bad_due_on");
+    else {
+        bool ok;
+        char *territory = territory_of_item (self, action->item_id, &ok);
+        const char *responsible = action->responsible && mot_obligation_ref_is_safe (action->responsible)
+                                    ? action->responsible
+                                    : NULL;
+        obligation_spec_t spec = {.def = def, .period = action->action_id, .anchor = due_on, .n = 0,
+                                  .territory = territory, .responsible = responsible, .event_id = event_id};
+        if (ok)
+            obligation_store_create (self->store, &spec, now);
+        free (territory);
     }
 }
+
+/* ---- messages ---------------------------------------------------------- */
 
 static void
 apply_dispatch (dispatch_t *self, const Mot__V1__Dispatch *dispatch, int64_t now)
@@ -140,9 +317,12 @@ apply_dispatch (dispatch_t *self, const Mot__V1__Dispatch *dispatch, int64_t now
         case MOT__V1__ENVELOPE__BODY_TRIGGER:
             handle_trigger (self, dispatch->event_id, source, envelope->trigger, now);
             break;
+        case MOT__V1__ENVELOPE__BODY_ACTION:
+            handle_action (self, dispatch->event_id, source, envelope->action, now);
+            break;
         case MOT__V1__ENVELOPE__BODY__NOT_SET:
         default:
-            skip_event (self, dispatch->event_id, "not_a_delivery_or_trigger");
+            skip_event (self, dispatch->event_id, "not_a_delivery_trigger_or_action");
             break;
     }
 }

@@ -2,19 +2,28 @@
  *
  *  Owns: decoding Dispatch messages from the intake PULL socket (one frame,
  *  size-limited; anything else is logged and dropped) and applying them:
- *    delivery → clears the obligation "<source>:<report>:<period>"
- *    trigger  → creates the event obligations of the catalogue whose unit is
- *               the trigger's source and whose rule is event:<trigger>,
- *               period = the trigger's ref, due n business days after
- *               occurred_on.
+ *    delivery → clears the obligation "<source>:<report>:<period>"; when the
+ *               report is one an after: rule waits for and the period's
+ *               reports are now all delivered, creates that obligation
+ *    trigger  → for the catalogue rows of the trigger's source:
+ *               event:<trigger>       creates "<source>:<code>:<ref>", due n
+ *                                     bd after occurred_on
+ *               last_update:<trigger> ref = YYYY-MM: creates that month's
+ *                                     instance or moves its deadline later
+ *               fortnight:<stem>      <stem>_opened / <stem>_closed open and
+ *                                     close a follow-up (followup.h)
+ *    action   → creates "<source>:<kind>:<action_id>" due on due_on, with the
+ *               responsible and the territory of the item it addresses
  *  The event id leaves mot:pending:watch once the change is committed (in the
- *  same script for deliveries; after the idempotent creations for triggers),
- *  or at once when the event cannot apply (unknown report or trigger, period
- *  unusable in an id); when Redis fails it stays pending and intake re-sends it.
+ *  same script for deliveries and actions; after the idempotent steps for
+ *  triggers and deliveries that complete an after: rule), or at once when
+ *  the event cannot apply (unknown report, trigger or kind, period unusable
+ *  in an id); when Redis fails it stays pending and intake re-sends it.
  */
 #ifndef DISPATCH_H_INCLUDED
 #define DISPATCH_H_INCLUDED
 
+#include "followup.h"
 #include "obligation.h"
 #include "mot_wire.h"
 #include <czmq.h>
@@ -24,8 +33,8 @@
 
 typedef struct _dispatch_t dispatch_t;
 
-dispatch_t *dispatch_new (mot_redis_t *redis, mot_obligations_t *catalogue, mot_calendar_t *calendar,
-                          obligation_store_t *store);
+dispatch_t *dispatch_new (mot_redis_t *redis, mot_obligations_t *catalogue, obligation_store_t *store,
+                          followup_t *followup);
 void dispatch_destroy (dispatch_t **self_p);
 /* Handles one message received from intake (takes ownership). */
 void dispatch_handle (dispatch_t *self, zmsg_t **msg_p, int64_t now);

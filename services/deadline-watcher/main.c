@@ -1,13 +1,19 @@
 /*  mot-deadline-watcher — owns time: report obligations and their deadlines.
  *
- *  Owns: the process: options, the catalogue and calendar files, the sockets
- *  (PULL connected to intake's watch socket, PUSH connected to the notifier)
- *  and one zloop with three handlers: work from intake, the tick (create
- *  monthly obligations that came due, fire due timers) and the outbox
- *  re-drive. All state is in Redis (see obligation.h, timers.h, monthly.h,
+ *  Owns: the process: options, the catalogue, calendar and escalation files,
+ *  the sockets (PULL connected to intake's watch socket, PUSH connected to
+ *  the notifier) and one zloop with four handlers: work from intake, SIGHUP
+ *  (a signalfd: ask for a calendar reload), the tick (reload the calendar
+ *  when asked or when its file changed, then recompute pending deadlines;
+ *  create monthly and fortnightly obligations that came due; fire due
+ *  timers, missed ones at most --catchup-per-tick) and the outbox re-drive.
+ *  All state is in Redis (see obligation.h, timers.h, monthly.h, followup.h,
  *  outbox.h), so any number of watchers may run and a restart loses nothing.
  */
+#include "calendar_file.h"
 #include "dispatch.h"
+#include "escalation.h"
+#include "followup.h"
 #include "monthly.h"
 #include "mot_service.h"
 #include "obligation.h"
@@ -15,7 +21,11 @@
 #include "timers.h"
 
 #include <czmq.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 static const mot_option_t options[] = {
     {"intake", "MOT_WATCHER_INTAKE", "tcp://127.0.0.1:5552", "intake's watch endpoint (PULL, connect)"},
@@ -27,13 +37,22 @@ static const mot_option_t options[] = {
     {"tick-ms", "MOT_WATCHER_TICK_MS", "1000", "how often to create due obligations and fire timers"},
     {"redrive-ms", "MOT_WATCHER_REDRIVE_MS", "5000", "re-send notices the notifier has not taken after this"},
     {"remind-bd", "MOT_REMIND_BD", "2", "reminder this many business days before a deadline (0: none)"},
+    {"escalation", "MOT_ESCALATION", ESCALATION_DEFAULT_FILE, "recipients per escalation level (TSV)"},
+    {"escalate-every-bd", "MOT_ESCALATE_EVERY_BD", "5",
+     "escalate an overdue obligation every this many business days (0: never)"},
+    {"escalate-max", "MOT_ESCALATE_MAX", "3", "highest escalation level"},
+    {"catchup-per-tick", "MOT_WATCHER_CATCHUP_PER_TICK", "500",
+     "most MISSED timers fired per tick (bounds the catch-up rate after downtime; timers due now all fire)"},
     {NULL, NULL, NULL, NULL}};
 
 typedef struct {
     mot_service_t *service;
-    long tick_ms, redrive_ms, remind_bd;
+    long tick_ms, redrive_ms, remind_bd, escalate_every_bd, escalate_max, catchup_per_tick;
+    bool reload_requested;              /* SIGHUP came: reload the calendar on the next tick */
     mot_obligations_t *catalogue;
-    mot_calendar_t *calendar;
+    calendar_file_t *calendars;
+    escalation_t *escalation;
+    followup_t *followup;
     zsock_t *intake;
     zsock_t *notifier;
     outbox_t *outbox;
@@ -50,13 +69,15 @@ watcher_destroy (watcher_t **self_p)
         return;
     watcher_t *self = *self_p;
     dispatch_destroy (&self->dispatch);
+    followup_destroy (&self->followup);
     monthly_destroy (&self->monthly);
     timers_destroy (&self->timers);
     obligation_store_destroy (&self->store);
     outbox_destroy (&self->outbox);
     zsock_destroy (&self->intake);
     zsock_destroy (&self->notifier);
-    mot_calendar_destroy (&self->calendar);
+    calendar_file_destroy (&self->calendars);
+    escalation_destroy (&self->escalation);
     mot_obligations_destroy (&self->catalogue);
     mot_service_destroy (&self->service);
     free (self);
@@ -69,7 +90,10 @@ read_numbers (watcher_t *self)
     mot_config_t *config = self->service->config;
     return mot_config_get_long (config, "tick-ms", 10, 3600000, &self->tick_ms)
         && mot_config_get_long (config, "redrive-ms", 100, 3600000, &self->redrive_ms)
-        && mot_config_get_long (config, "remind-bd", 0, MOT_OBLIGATION_MAX_DAYS, &self->remind_bd);
+        && mot_config_get_long (config, "remind-bd", 0, MOT_OBLIGATION_MAX_DAYS, &self->remind_bd)
+        && mot_config_get_long (config, "escalate-every-bd", 0, MOT_OBLIGATION_MAX_DAYS, &self->escalate_every_bd)
+        && mot_config_get_long (config, "escalate-max", 0, ESCALATION_MAX_LEVELS, &self->escalate_max)
+        && mot_config_get_long (config, "catchup-per-tick", 1, 100000, &self->catchup_per_tick);
 }
 
 static bool
@@ -79,13 +103,16 @@ load_data_files (watcher_t *self)
     char *error = NULL;
     self->catalogue = mot_obligations_new (mot_config_get (config, "catalogue"), &error);
     if (self->catalogue)
-        self->calendar = mot_calendar_new (mot_config_get (config, "calendar"), &error);
-    if (!self->calendar)
+        self->escalation = escalation_new (mot_config_get (config, "escalation"), &error);
+    if (!self->escalation)
         mot_log_error ("data_file_invalid", "error=\"%s\"", error ? error : "out of memory");
-    else
-        mot_log_info ("data_loaded", "obligations=%zu", mot_obligations_size (self->catalogue));
     free (error);
-    return self->calendar != NULL;
+    if (self->escalation)
+        self->calendars = calendar_file_new (mot_config_get (config, "calendar"));
+    if (self->calendars)
+        mot_log_info ("data_loaded", "obligations=%zu escalation_levels=%zu", mot_obligations_size (self->catalogue),
+                      escalation_levels (self->escalation));
+    return self->calendars != NULL;
 }
 
 /* A socket connected to `endpoint`, or NULL (logged). */
@@ -116,15 +143,20 @@ static bool
 build_modules (watcher_t *self)
 {
     mot_redis_t *redis = self->service->redis;
+    obligation_timing_t timing = {(int) self->remind_bd, (int) self->escalate_every_bd, (int) self->escalate_max};
+    /* A timer fired later than this after its time is a catch-up. */
+    int64_t grace = 60 + 2 * (self->tick_ms + 999) / 1000;
     self->outbox = outbox_new (redis, self->notifier);
     if (self->outbox)
-        self->store = obligation_store_new (redis, self->calendar, self->outbox, (int) self->remind_bd);
+        self->store = obligation_store_new (redis, self->calendars, self->outbox, timing);
     if (self->store) {
-        self->timers = timers_new (redis, self->calendar, self->outbox);
-        self->monthly = monthly_new (redis, self->catalogue, self->calendar, self->store,
+        self->timers = timers_new (redis, self->calendars, self->outbox, self->store, self->escalation, grace);
+        self->monthly = monthly_new (redis, self->catalogue, self->calendars, self->store,
                                      mot_config_get (self->service->config, "watch-from"));
-        self->dispatch = dispatch_new (redis, self->catalogue, self->calendar, self->store);
+        self->followup = followup_new (redis, self->catalogue, self->store);
     }
+    if (self->followup)
+        self->dispatch = dispatch_new (redis, self->catalogue, self->store, self->followup);
     return self->timers && self->monthly && self->dispatch;
 }
 
@@ -165,8 +197,13 @@ on_tick (zloop_t *loop, int timer_id, void *arg)
     (void) timer_id;
     watcher_t *self = (watcher_t *) arg;
     int64_t now = mot_clock_now (self->service->clock);
+    bool forced = self->reload_requested;
+    self->reload_requested = false;
+    if (calendar_file_check (self->calendars, forced))
+        obligation_store_recompute (self->store, now);
     monthly_generate (self->monthly, now);
-    timers_fire_due (self->timers, now);
+    followup_tick (self->followup, now);
+    timers_fire_due (self->timers, now, self->catchup_per_tick);
     return 0;
 }
 
@@ -180,25 +217,59 @@ on_redrive (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+/* SIGHUP arrives on a signalfd the loop polls: a handler would interrupt
+ * zmq_poll, which ends zloop. Returns the fd, or -1 (logged). */
+static int
+open_sighup_fd (void)
+{
+    sigset_t set;
+    sigemptyset (&set);
+    sigaddset (&set, SIGHUP);
+    if (sigprocmask (SIG_BLOCK, &set, NULL) != 0)
+        return -1;
+    return signalfd (-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int
+on_sighup (zloop_t *loop, zmq_pollitem_t *item, void *arg)
+{
+    (void) loop;
+    watcher_t *self = (watcher_t *) arg;
+    struct signalfd_siginfo info;
+    while (read (item->fd, &info, sizeof info) == (ssize_t) sizeof info)
+        self->reload_requested = true;
+    mot_log_info ("sighup", "action=reload_calendar_on_next_tick");
+    return 0;
+}
+
 static int
 run_loop (watcher_t *self)
 {
+    int sighup_fd = open_sighup_fd ();
+    zmq_pollitem_t sighup_item = {NULL, sighup_fd, ZMQ_POLLIN, 0};
+    if (sighup_fd < 0)
+        mot_log_warn ("sighup_not_caught", "reload=file_change_only");
     zloop_t *loop = zloop_new ();
     if (!loop)
         return 1;
     int rc = zloop_reader (loop, self->intake, on_intake, self);
     zloop_reader_set_tolerant (loop, self->intake);
+    if (rc == 0 && sighup_fd >= 0)
+        rc = zloop_poller (loop, &sighup_item, on_sighup, self);
     if (rc == 0)
         rc = zloop_timer (loop, (size_t) self->tick_ms, 0, on_tick, self) < 0 ? -1 : 0;
     if (rc == 0)
         rc = zloop_timer (loop, (size_t) self->redrive_ms, 0, on_redrive, self) < 0 ? -1 : 0;
     if (rc == 0) {
-        mot_log_info ("ready", "tick_ms=%ld redrive_ms=%ld remind_bd=%ld", self->tick_ms, self->redrive_ms,
-                      self->remind_bd);
+        mot_log_info ("ready", "tick_ms=%ld redrive_ms=%ld remind_bd=%ld escalate_every_bd=%ld escalate_max=%ld "
+                      "catchup_per_tick=%ld", self->tick_ms, self->redrive_ms, self->remind_bd,
+                      self->escalate_every_bd, self->escalate_max, self->catchup_per_tick);
         zloop_start (loop);
         mot_log_info ("stopping", "reason=signal");
     }
     zloop_destroy (&loop);
+    if (sighup_fd >= 0)
+        close (sighup_fd);
     return rc == 0 ? 0 : 1;
 }
 

@@ -19,7 +19,7 @@ static const char *advance_lua =
 struct _monthly_t {
     mot_redis_t *redis;
     mot_obligations_t *catalogue;
-    mot_calendar_t *calendar;
+    calendar_file_t *calendars;
     obligation_store_t *store;
     int from_year, from_month;          /* 0 when not configured */
     mot_script_t *advance;
@@ -42,7 +42,7 @@ period_at (int index)
 }
 
 monthly_t *
-monthly_new (mot_redis_t *redis, mot_obligations_t *catalogue, mot_calendar_t *calendar,
+monthly_new (mot_redis_t *redis, mot_obligations_t *catalogue, calendar_file_t *calendars,
              obligation_store_t *store, const char *watch_from)
 {
     monthly_t *self = calloc (1, sizeof *self);
@@ -50,7 +50,7 @@ monthly_new (mot_redis_t *redis, mot_obligations_t *catalogue, mot_calendar_t *c
         return NULL;
     self->redis = redis;
     self->catalogue = catalogue;
-    self->calendar = calendar;
+    self->calendars = calendars;
     self->store = store;
     if (watch_from && *watch_from && !mot_period_parse (watch_from, &self->from_year, &self->from_month)) {
         mot_log_error ("bad_option", "option=watch-from expected=YYYY-MM");
@@ -101,10 +101,11 @@ generate_period (monthly_t *self, period_t period, int64_t now)
     snprintf (text, sizeof text, "%04d-%02d", period.year, period.month);
     for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++) {
         const mot_obligation_def_t *def = mot_obligations_at (self->catalogue, i);
-        if (def->rule != MOT_RULE_MONTH_CLOSE)
+        if (!mot_obligation_is_monthly (def))
             continue;
-        mot_day_t deadline = mot_obligation_deadline_for_month (def, self->calendar, period.year, period.month);
-        if (obligation_store_create (self->store, def, text, deadline, now) == OBLIGATION_FAILED)
+        obligation_spec_t spec = {.def = def, .period = text, .n = def->n,
+                                  .anchor = mot_obligation_month_close (period.year, period.month)};
+        if (obligation_store_create (self->store, &spec, now) == OBLIGATION_FAILED)
             return false;
     }
     const char *argv[] = {MONTHLY_KEY_GENERATED, text};

@@ -1,19 +1,27 @@
 /*  obligation — obligation instances in Redis, and their state changes.
  *
  *  Owns: hash mot:obl:{<obligation_id>} (id, unit, report, report_name,
- *  period, deadline, due_at = unix end of the deadline day, status
- *  pending|overdue|delivered|delivered_late, delivered_on, business_days_late,
- *  delivery_event, created_at), its entry in zset mot:obls (score: deadline
- *  day number) and its timers in zset mot:timers ("<id>|reminder" at the
- *  start of the reminder day, "<id>|overdue" at due_at + 1). Each change is
- *  one Lua script, idempotent: creating twice creates once, and a delivery is
- *  applied once per obligation (the first delivery event wins; the event id
- *  is taken out of mot:pending:watch in the same step).
+ *  period, anchor + n (deadline = n business days after anchor), deadline,
+ *  due_at = unix end of the deadline day, status
+ *  pending|overdue|delivered|delivered_late, delivered_on,
+ *  business_days_late, delivery_event, escalation_level = last level sent,
+ *  territory and responsible when known, created_at), its audit list
+ *  mot:obl:{<obligation_id>}:audit (JSON lines: deadline changes), its entry
+ *  in zset mot:obls (score: deadline day number) and its timers in zset
+ *  mot:timers: "<id>|reminder" at the start of the reminder day,
+ *  "<id>|overdue" at due_at + 1, and while overdue one
+ *  "<id>|escalation|<level>" at the start of the day the obligation is
+ *  level × escalate_every_bd business days late (each member is also the id
+ *  of the notice it fires; one zset member per timer, nothing else).
+ *  Each change is one Lua script, idempotent: creating twice creates once, a
+ *  delivery is applied once per obligation (the first delivery event wins)
+ *  and cancels every pending timer; the intake event that caused a change
+ *  leaves mot:pending:watch in the same step.
  */
 #ifndef OBLIGATION_H_INCLUDED
 #define OBLIGATION_H_INCLUDED
 
-#include "mot_calendar.h"
+#include "calendar_file.h"
 #include "mot_obligations.h"
 #include "mot_redis.h"
 #include "outbox.h"
@@ -26,26 +34,69 @@ typedef enum {
     OBLIGATION_CHANGED = 1
 } obligation_result_t;
 
-/* remind_bd: business days before the deadline for the reminder (0: none). */
-obligation_store_t *obligation_store_new (mot_redis_t *redis, mot_calendar_t *calendar, outbox_t *outbox,
-                                          int remind_bd);
-void obligation_store_destroy (obligation_store_t **self_p);
+/* When the notices of an obligation fire. */
+typedef struct {
+    int remind_bd;                  /* reminder this many bd before the deadline (0: none) */
+    int escalate_every_bd;          /* escalation every this many bd overdue (0: none) */
+    int escalate_max;               /* highest escalation level */
+} obligation_timing_t;
 
-/* The instance of `def` for `period` due on `deadline`, with its timers. */
-obligation_result_t obligation_store_create (obligation_store_t *self, const mot_obligation_def_t *def,
-                                             const char *period, mot_day_t deadline, int64_t now);
+/* One instance to create. */
+typedef struct {
+    const mot_obligation_def_t *def;
+    const char *period;
+    mot_day_t anchor;               /* deadline = n business days after anchor */
+    int n;
+    const char *territory;          /* NULL: unknown */
+    const char *responsible;        /* NULL: unknown */
+    const char *event_id;           /* NULL, or the intake event to commit in the same step */
+} obligation_spec_t;
+
+obligation_store_t *obligation_store_new (mot_redis_t *redis, calendar_file_t *calendars, outbox_t *outbox,
+                                          obligation_timing_t timing);
+void obligation_store_destroy (obligation_store_t **self_p);
+obligation_timing_t obligation_store_timing (obligation_store_t *self);
+
+/* The instance with its timers, unless it exists. */
+obligation_result_t obligation_store_create (obligation_store_t *self, const obligation_spec_t *spec, int64_t now);
 
 /* Records the delivery of (def, period) made on `delivered_on` by intake
  * event `event_id`: creates the instance if it did not exist yet (an event
- * obligation delivered before its trigger has no deadline), clears its
+ * obligation delivered before its trigger has no deadline), cancels its
  * timers, sets status delivered or delivered_late with the business days
- * late, takes event_id out of mot:pending:watch and, when late, records and
- * pushes a DELIVERED_LATE notice. */
+ * late and, when late, records and pushes a DELIVERED_LATE notice. The
+ * event leaves mot:pending:watch in the same step unless keep_pending (the
+ * caller has more to do first, and commits it itself). */
 obligation_result_t obligation_store_deliver (obligation_store_t *self, const mot_obligation_def_t *def,
                                               const char *period, mot_day_t delivered_on,
-                                              const char *event_id, int64_t now);
+                                              const char *event_id, bool keep_pending, int64_t now);
+
+/* Moves the anchor of a still pending instance forward to `anchor` (a
+ * later "last update"): new deadline and timers, an audit entry. UNCHANGED
+ * when it is not pending, or the anchor is not later. */
+obligation_result_t obligation_store_move_anchor (obligation_store_t *self, const char *obligation_id,
+                                                  mot_day_t anchor, const char *reason, int64_t now);
+
+/* After a calendar change: recomputes the deadline of every pending or
+ * overdue instance from its anchor, moves its timers, and records each
+ * change in its audit list and a summary in mot:calendar:audit. Returns how
+ * many deadlines moved, -1 when Redis failed (the next reload retries). */
+long obligation_store_recompute (obligation_store_t *self, int64_t now);
+
+/* The status and delivered_on of an instance: *status "" when it does not
+ * exist, *delivered_on 0 when not delivered. False when Redis failed. */
+bool obligation_store_delivery_of (obligation_store_t *self, const char *obligation_id, char status[24],
+                                   mot_day_t *delivered_on);
+
+/* Commits (ZREMs) an intake event this module did not take out itself. */
+void obligation_store_commit_event (obligation_store_t *self, const char *event_id);
 
 /* "mot:obl:{<obligation_id>}" (malloc'd). */
 char *obligation_key (const char *obligation_id);
+/* The start (unix seconds) of the reminder day, or -1 when there is none
+ * (disabled, or the deadline ended before `now`). */
+int64_t obligation_reminder_at (obligation_store_t *self, mot_day_t deadline, int64_t now);
+/* The start (unix seconds) of escalation `level`'s day. */
+int64_t obligation_escalation_at (obligation_store_t *self, mot_day_t deadline, int level);
 
 #endif

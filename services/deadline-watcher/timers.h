@@ -1,27 +1,40 @@
 /*  timers — firing the obligation timers that are due.
  *
- *  Owns: zset mot:timers ("<obligation_id>|reminder" and
- *  "<obligation_id>|overdue", scored by the unix second they fire at). A due
- *  timer fires in one Lua script that removes it only if it is still there,
- *  checks the obligation is still pending, marks it overdue (for "overdue"),
- *  and records the notice in mot:notice:<id> and mot:outbox. Several watchers
- *  may run: only the one whose script removed the timer sends the notice, so
- *  each timer fires once. A reminder whose deadline has already ended is
- *  dropped silently (catch-up after downtime).
+ *  Owns: zset mot:timers, one member per pending timer, scored by the unix
+ *  second it fires at: "<obligation_id>|reminder", "<obligation_id>|overdue"
+ *  and "<obligation_id>|escalation|<level>"; the member is also the id of
+ *  the notice it fires. A due timer fires in one Lua script that removes it
+ *  only if it is still there, checks the obligation's status (pending for a
+ *  reminder or the overdue notice, overdue for an escalation), marks it
+ *  (status overdue, escalation_level), schedules the next escalation (level
+ *  1 after the overdue notice, up to the cap), and records the notice in
+ *  mot:notice:<id> and mot:outbox. Several watchers may run: only the one
+ *  whose script removed the timer sends the notice, so each timer fires once.
+ *  A reminder whose deadline has already ended is dropped silently.
+ *
+ *  Catch-up: timers missed by more than `grace` seconds (the system was
+ *  down, or behind) fire at most `limit` a call, earliest fire time first
+ *  (deadline order), so after a downtime everything missed goes out in order
+ *  at a bounded rate, logged with catch_up=1; timers due within the last
+ *  `grace` seconds fire all in the same call, in batches, so a burst of
+ *  deadlines ending together is not slowed down by that bound.
  */
 #ifndef TIMERS_H_INCLUDED
 #define TIMERS_H_INCLUDED
 
-#include "mot_calendar.h"
+#include "calendar_file.h"
+#include "escalation.h"
 #include "mot_redis.h"
+#include "obligation.h"
 #include "outbox.h"
 #include <stdint.h>
 
 typedef struct _timers_t timers_t;
 
-timers_t *timers_new (mot_redis_t *redis, mot_calendar_t *calendar, outbox_t *outbox);
+timers_t *timers_new (mot_redis_t *redis, calendar_file_t *calendars, outbox_t *outbox, obligation_store_t *store,
+                      escalation_t *escalation, int64_t grace);
 void timers_destroy (timers_t **self_p);
-/* Fires up to a batch of timers due at `now`; returns how many fired. */
-int timers_fire_due (timers_t *self, int64_t now);
+/* Fires the timers due at `now` (missed ones: at most `limit`); returns how many fired. */
+int timers_fire_due (timers_t *self, int64_t now, long limit);
 
 #endif

@@ -109,7 +109,7 @@ static void
 publish_notice (notifier_t *self, Mot__V1__Notice *notice)
 {
     char *text = notice_text_render (notice);
-    char *topic = notice_text_topic (notice);
+    char *topic = mot_notice_topic (notice);
     uint64_t seq = 0;
     publish_result_t result = PUBLISH_FAILED;
     if (text && topic) {
@@ -118,8 +118,8 @@ publish_notice (notifier_t *self, Mot__V1__Notice *notice)
         notice->text = NULL;
     }
     if (result == PUBLISH_SENT)
-        mot_log_info ("notice_published", "notice_id=%s seq=%llu topic=%s", notice->notice_id,
-                      (unsigned long long) seq, topic);
+        mot_log_info ("notice_published", "notice_id=%s seq=%llu topic=%s catch_up=%d", notice->notice_id,
+                      (unsigned long long) seq, topic, notice_text_is_catch_up (notice) ? 1 : 0);
     else
     if (result == PUBLISH_DUPLICATE)
         mot_log_info ("notice_duplicate", "notice_id=%s seq=%llu", notice->notice_id, (unsigned long long) seq);

@@ -32,6 +32,17 @@ is_token (const char *text, size_t max)
     return true;
 }
 
+static bool
+recipients_are_text (const Mot__V1__Notice *notice)
+{
+    if (notice->n_recipients > NOTICE_MAX_RECIPIENTS)
+        return false;
+    for (size_t i = 0; i < notice->n_recipients; i++)
+        if (!is_text (notice->recipients[i], NOTICE_MAX_NAME))
+            return false;
+    return true;
+}
+
 bool
 notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason)
 {
@@ -51,6 +62,13 @@ notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason)
     if (!is_text (notice->report_name, NOTICE_MAX_NAME) || !is_text (notice->period, MOT_OBLIGATION_MAX_REF)
         || !is_text (notice->deadline, MOT_DAY_TEXT_SIZE))
         *reason = "bad_text_field";
+    else
+    if ((notice->territory && (!mot_obligation_ref_is_safe (notice->territory) || strchr (notice->territory, '/')))
+        || (notice->responsible && !mot_obligation_ref_is_safe (notice->responsible)))
+        *reason = "bad_territory_or_responsible";
+    else
+    if (!recipients_are_text (notice))
+        *reason = "bad_recipients";
     return *reason == NULL;
 }
 
@@ -61,51 +79,85 @@ business_days (uint32_t count)
     return count == 1 ? zsys_sprintf ("1 día hábil") : zsys_sprintf ("%u días hábiles", count);
 }
 
-static char *
-render_overdue (const Mot__V1__Notice *notice, const char *unit, const char *late)
+/* An overdue notice sent more than this after the deadline day ended was
+ * caught up after a downtime. */
+#define LATE_AFTER_SECONDS 3600
+
+bool
+notice_text_is_catch_up (const Mot__V1__Notice *notice)
 {
-    if (notice->has_business_days_late && notice->business_days_late > 0)
-        return zsys_sprintf ("Vencido: «%s» de %s, periodo %s, venció el %s; %s de atraso.", notice->report_name,
-                            unit, notice->period, notice->deadline, late);
-    return zsys_sprintf ("Vencido: «%s» de %s, periodo %s, venció el %s.", notice->report_name, unit,
-                        notice->period, notice->deadline);
+    mot_day_t deadline;
+    return notice->kind == MOT__V1__NOTICE_KIND__OVERDUE && notice->has_fired_at
+        && mot_day_parse (notice->deadline, &deadline)
+        && notice->fired_at > mot_day_end_local (deadline) + LATE_AFTER_SECONDS;
+}
+
+/* The first sentence, by kind (malloc'd). */
+static char *
+render_headline (const Mot__V1__Notice *notice, const char *unit, const char *late)
+{
+    switch (notice->kind) {
+        case MOT__V1__NOTICE_KIND__REMINDER:
+            return zsys_sprintf ("Recordatorio: «%s» de %s, periodo %s, vence el %s.", notice->report_name, unit,
+                                 notice->period, notice->deadline);
+        case MOT__V1__NOTICE_KIND__OVERDUE:
+            return zsys_sprintf ("Vencido: «%s» de %s, periodo %s, venció el %s; %s de atraso.",
+                                 notice->report_name, unit, notice->period, notice->deadline, late);
+        case MOT__V1__NOTICE_KIND__ESCALATION:
+            return zsys_sprintf ("Escalamiento nivel %u: «%s» de %s, periodo %s, venció el %s; %s de atraso.",
+                                 notice->has_escalation_level ? notice->escalation_level : 1, notice->report_name,
+                                 unit, notice->period, notice->deadline, late);
+        case MOT__V1__NOTICE_KIND__DELIVERED_LATE:
+            return zsys_sprintf ("Entregado con atraso de %s: «%s» de %s, periodo %s, venció el %s.", late,
+                                 notice->report_name, unit, notice->period, notice->deadline);
+        default:
+            return NULL;
+    }
+}
+
+/* Appends " <label>: <value>." to *text when value is set (false on OOM). */
+static bool
+append (char **text, const char *label, const char *value)
+{
+    if (!*text || !value || !*value)
+        return *text != NULL;
+    char *longer = zsys_sprintf ("%s %s: %s.", *text, label, value);
+    free (*text);
+    *text = longer;
+    return longer != NULL;
+}
+
+/* "a; b; c" (malloc'd), or NULL when there are none or on OOM. */
+static char *
+join_recipients (const Mot__V1__Notice *notice)
+{
+    char *joined = NULL;
+    for (size_t i = 0; i < notice->n_recipients; i++) {
+        char *longer = joined ? zsys_sprintf ("%s; %s", joined, notice->recipients[i])
+                              : zsys_sprintf ("%s", notice->recipients[i]);
+        free (joined);
+        joined = longer;
+        if (!joined)
+            return NULL;
+    }
+    return joined;
 }
 
 char *
 notice_text_render (const Mot__V1__Notice *notice)
 {
-    const char *unit = mot_source_name (notice->unit);
     char *late = business_days (notice->has_business_days_late ? notice->business_days_late : 0);
-    if (!late)
-        return NULL;
-    char *text = NULL;
-    switch (notice->kind) {
-        case MOT__V1__NOTICE_KIND__REMINDER:
-            text = zsys_sprintf ("Recordatorio: «%s» de %s, periodo %s, vence el %s.", notice->report_name, unit,
-                                notice->period, notice->deadline);
-            break;
-        case MOT__V1__NOTICE_KIND__OVERDUE:
-            text = render_overdue (notice, unit, late);
-            break;
-        case MOT__V1__NOTICE_KIND__ESCALATION:
-            text = zsys_sprintf ("Escalamiento (nivel %u): «%s» de %s, periodo %s, venció el %s; %s de atraso.",
-                                notice->has_escalation_level ? notice->escalation_level : 1, notice->report_name,
-                                unit, notice->period, notice->deadline, late);
-            break;
-        case MOT__V1__NOTICE_KIND__DELIVERED_LATE:
-            text = zsys_sprintf ("Entregado con atraso de %s: «%s» de %s, periodo %s, venció el %s.", late,
-                                notice->report_name, unit, notice->period, notice->deadline);
-            break;
-        default:
-            break;
-    }
+    char *text = late ? render_headline (notice, mot_source_name (notice->unit), late) : NULL;
     free (late);
+    char *recipients = join_recipients (notice);
+    bool ok = append (&text, "Territorio", notice->territory) && append (&text, "Responsable", notice->responsible)
+           && append (&text, "Destinatarios", recipients);
+    free (recipients);
+    if (ok && notice_text_is_catch_up (notice)) {
+        char *longer = zsys_sprintf ("%s (notificación tardía)", text);
+        free (text);
+        text = longer;
+    }
     return text;
 }
 
-char *
-notice_text_topic (const Mot__V1__Notice *notice)
-{
-    return zsys_sprintf ("%s/%s/%s", mot_notice_kind_name (notice->kind), mot_source_name (notice->unit),
-                        notice->report);
-}

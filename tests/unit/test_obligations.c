@@ -1,5 +1,7 @@
-/*  test_obligations — unit tests for mot_obligations: the catalogue parser,
- *  the shipped deploy/obligations.tsv, and deadlines of obligations.
+/*  test_obligations — unit tests for mot_obligations: the catalogue parser
+ *  (every rule: month_close, event, action, last_update, fortnight, after),
+ *  the shipped deploy/obligations.tsv, deadlines, fortnightly cut-offs and
+ *  escalation days.
  *
  *  Every expected date below was counted by hand on a printed calendar
  *  (weekdays checked with `date -d`), not computed by the code under test.
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "mot_obligations.h"
+#include "mot_wire.h"
 
 /* --------------------------------------------------------------------------
  * Helpers
@@ -335,6 +338,148 @@ test_ids_and_refs (void **state)
     assert_true (mot_obligation_ref_is_safe (long_ref));
 }
 
+
+/* --------------------------------------------------------------------------
+ * Rules of issue 4: action, last_update, fortnight, after
+ */
+
+static const char *rules_file =
+    "UAD\tquejas-gestiones\tidentificacion\tmonth_close\t10\tInforme de quejas\n"
+    "CAPSOI\tinforme-operativo\tidentificacion\tlast_update:informe_operativo_update\t5\tInforme Operativo\n"
+    "CAPSOI\tavance-acuerdos-rtm\tseguimiento\tfortnight:rtm_followup\t5\tReporte de avance\n"
+    "CAPSOI\tcomportamiento\tmonitoreo\tafter:UAD/quejas-gestiones,CAPSOI/informe-operativo\t5\tComportamiento\n"
+    "CV\tacuerdo\tseguimiento\taction\t0\tAcuerdo\n";
+
+static void
+test_new_rules_parse (void **state)
+{
+    (void) state;
+    mot_obligations_t *catalogue = catalogue_from_text (rules_file);
+    assert_int_equal (mot_obligations_size (catalogue), 5);
+    const mot_obligation_def_t *update = mot_obligations_at (catalogue, 1);
+    assert_int_equal (update->rule, MOT_RULE_LAST_UPDATE);
+    assert_string_equal (update->trigger, "informe_operativo_update");
+    assert_true (mot_obligation_is_monthly (update));
+    const mot_obligation_def_t *fortnight = mot_obligations_at (catalogue, 2);
+    assert_int_equal (fortnight->rule, MOT_RULE_FORTNIGHT);
+    assert_string_equal (fortnight->trigger, "rtm_followup");
+    assert_false (mot_obligation_is_monthly (fortnight));
+    const mot_obligation_def_t *after = mot_obligations_at (catalogue, 3);
+    assert_int_equal (after->rule, MOT_RULE_AFTER);
+    assert_int_equal (after->dep_count, 2);
+    assert_int_equal (after->deps[0].unit, MOT__V1__SOURCE__UAD);
+    assert_string_equal (after->deps[0].code, "quejas-gestiones");
+    assert_int_equal (after->deps[1].unit, MOT__V1__SOURCE__CAPSOI);
+    assert_string_equal (after->deps[1].code, "informe-operativo");
+    assert_true (mot_obligation_depends_on (after, MOT__V1__SOURCE__CAPSOI, "informe-operativo"));
+    assert_false (mot_obligation_depends_on (after, MOT__V1__SOURCE__UAD, "informe-operativo"));
+    assert_false (mot_obligation_depends_on (update, MOT__V1__SOURCE__UAD, "quejas-gestiones"));
+    const mot_obligation_def_t *action = mot_obligations_at (catalogue, 4);
+    assert_int_equal (action->rule, MOT_RULE_ACTION);
+    assert_int_equal (action->n, 0);
+    assert_null (action->trigger);
+    mot_obligations_destroy (&catalogue);
+}
+
+static void
+test_bad_new_rules_name_their_line (void **state)
+{
+    (void) state;
+    const char *ok = "UAD\tquejas-gestiones\tidentificacion\tmonth_close\t10\tInforme\n"
+                     "UAD\tminuta\tidentificacion\tevent:held\t5\tMinuta\n";
+    char content[512];
+    struct {
+        const char *line;
+        const char *reason;
+    } cases[] = {
+        {"CV\tacuerdo\tseguimiento\taction\t5\tAcuerdo\n", "n must be 0"},
+        {"CV\tx\tseguimiento\tlast_update:\t5\tX\n", "trigger"},
+        {"CV\tx\tseguimiento\tfortnight:Bad\t5\tX\n", "trigger"},
+        {"CV\tx\tmonitoreo\tafter:\t5\tX\n", "<UNIT>/<code>"},
+        {"CV\tx\tmonitoreo\tafter:UAD\t5\tX\n", "<UNIT>/<code>"},
+        {"CV\tx\tmonitoreo\tafter:XYZ/quejas-gestiones\t5\tX\n", "<UNIT>/<code>"},
+        {"CV\tx\tmonitoreo\tafter:UAD/quejas-gestiones,\t5\tX\n", "<UNIT>/<code>"},
+        {"CV\tx\tmonitoreo\tafter:UAD/nope\t5\tX\n", "not in the catalogue"},
+        {"CV\tx\tmonitoreo\tafter:UAD/minuta\t5\tX\n", "only name monthly"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf (content, sizeof content, "# header\n%s\n%s", ok, cases[i].line);
+        assert_rejected (content, 5, cases[i].reason);
+    }
+}
+
+static void
+test_shipped_catalogue_has_every_rule (void **state)
+{
+    (void) state;
+    char *error = NULL;
+    mot_obligations_t *catalogue = mot_obligations_new (MOT_OBLIGATIONS_DEFAULT_FILE, &error);
+    if (!catalogue)
+        fail_msg ("shipped catalogue: %s", error);
+    const mot_obligation_def_t *operativo
+        = mot_obligations_find (catalogue, MOT__V1__SOURCE__CAPSOI, "informe-operativo");
+    assert_non_null (operativo);
+    assert_int_equal (operativo->rule, MOT_RULE_LAST_UPDATE);
+    assert_string_equal (operativo->trigger, "informe_operativo_update");
+    assert_int_equal (operativo->n, 5);
+    const mot_obligation_def_t *avance
+        = mot_obligations_find (catalogue, MOT__V1__SOURCE__CAPSOI, "avance-acuerdos-rtm");
+    assert_non_null (avance);
+    assert_int_equal (avance->rule, MOT_RULE_FORTNIGHT);
+    assert_string_equal (avance->trigger, "rtm_followup");
+    const mot_obligation_def_t *monthly = mot_obligations_find (catalogue, MOT__V1__SOURCE__CAPSOI,
+                                                                "comportamiento-mensual");
+    assert_non_null (monthly);
+    assert_int_equal (monthly->rule, MOT_RULE_AFTER);
+    assert_string_equal (monthly->stage, "monitoreo");
+    assert_int_equal (monthly->dep_count, 10);
+    assert_true (mot_obligation_depends_on (monthly, MOT__V1__SOURCE__UAD, "quejas-gestiones"));
+    assert_true (mot_obligation_depends_on (monthly, MOT__V1__SOURCE__CAPSOI, "seguimiento-riesgos-rtr"));
+    assert_false (mot_obligation_depends_on (monthly, MOT__V1__SOURCE__UAD, "avance-iat"));
+    const char *units[] = {"UEOD", "UAD", "UCS", "CV", "CAPSOI"};
+    const char *kinds[] = {"accion-correctiva", "acuerdo", "recomendacion"};
+    for (int u = 0; u < 5; u++)
+        for (int k = 0; k < 3; k++) {
+            Mot__V1__Source unit;
+            assert_true (mot_source_parse (units[u], &unit));
+            const mot_obligation_def_t *action = mot_obligations_find (catalogue, unit, kinds[k]);
+            assert_non_null (action);
+            assert_int_equal (action->rule, MOT_RULE_ACTION);
+        }
+    mot_obligations_destroy (&catalogue);
+}
+
+static void
+test_fortnight_cut_offs (void **state)
+{
+    (void) state;
+    struct {
+        const char *day, *next;
+    } cases[] = {
+        {"2026-10-10", "2026-10-15"}, {"2026-10-15", "2026-10-31"}, {"2026-10-16", "2026-10-31"},
+        {"2026-10-31", "2026-11-15"}, {"2026-02-15", "2026-02-28"}, {"2026-12-31", "2027-01-15"},
+        {"2028-02-15", "2028-02-29"}, {"2026-11-30", "2026-12-15"}, {"2026-11-01", "2026-11-15"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_day_is (mot_obligation_fortnight_cut_after (day_of (cases[i].day)), cases[i].next);
+}
+
+static void
+test_escalation_days (void **state)
+{
+    (void) state;
+    mot_calendar_t *calendar = statutory_calendar ();
+    /* Deadline Fri 2026-11-13; Mon 16 is the third Monday of November. Every 5 bd:
+     * 17, 18, 19, 20, 23 → level 1 on Mon 23; 24, 25, 26, 27, 30 → level 2 on Mon 30. */
+    assert_day_is (mot_obligation_escalation_day (calendar, day_of ("2026-11-13"), 1, 5), "2026-11-23");
+    assert_day_is (mot_obligation_escalation_day (calendar, day_of ("2026-11-13"), 2, 5), "2026-11-30");
+    /* Every 2 bd from Tue 2026-11-03: Thu 5 (level 1), Mon 9 (level 2). */
+    assert_day_is (mot_obligation_escalation_day (calendar, day_of ("2026-11-03"), 1, 2), "2026-11-05");
+    assert_day_is (mot_obligation_escalation_day (calendar, day_of ("2026-11-03"), 2, 2), "2026-11-09");
+    assert_day_is (mot_obligation_month_close (2028, 2), "2028-02-29");
+    mot_calendar_destroy (&calendar);
+}
+
 int
 main (void)
 {
@@ -349,6 +494,11 @@ main (void)
         cmocka_unit_test (test_event_deadlines),
         cmocka_unit_test (test_reminder_days),
         cmocka_unit_test (test_ids_and_refs),
+        cmocka_unit_test (test_new_rules_parse),
+        cmocka_unit_test (test_bad_new_rules_name_their_line),
+        cmocka_unit_test (test_shipped_catalogue_has_every_rule),
+        cmocka_unit_test (test_fortnight_cut_offs),
+        cmocka_unit_test (test_escalation_days),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -229,6 +229,15 @@ integer_if (bool present, json_int_t value)
 }
 
 static json_t *
+recipients_json (const Mot__V1__Notice *notice)
+{
+    json_t *list = json_array ();
+    for (size_t i = 0; list && i < notice->n_recipients; i++)
+        json_array_append_new (list, json_string (notice->recipients[i]));
+    return list;
+}
+
+static json_t *
 notice_json (const Mot__V1__Notice *notice, const char *topic)
 {
     json_t *line = json_object ();
@@ -247,6 +256,9 @@ notice_json (const Mot__V1__Notice *notice, const char *topic)
               && json_object_set_new (line, "escalation_level",
                                       integer_if (notice->has_escalation_level, notice->escalation_level)) == 0
               && json_object_set_new (line, "fired_at", integer_if (notice->has_fired_at, notice->fired_at)) == 0
+              && json_object_set_new (line, "territory", text_or_null (notice->territory)) == 0
+              && json_object_set_new (line, "responsible", text_or_null (notice->responsible)) == 0
+              && json_object_set_new (line, "recipients", recipients_json (notice)) == 0
               && json_object_set_new (line, "text", text_or_null (notice->text)) == 0
               && json_object_set_new (line, "topic", text_or_null (topic)) == 0;
     if (!ok)
@@ -271,13 +283,6 @@ print_notice (subscriber_t *self, const Mot__V1__Notice *notice, const char *top
 }
 
 /* ---- the persisted log (--since) ---- */
-
-static char *
-topic_of (const Mot__V1__Notice *notice)
-{
-    return zsys_sprintf ("%s/%s/%s", mot_notice_kind_name (notice->kind), mot_source_name (notice->unit),
-                         notice->report);
-}
 
 static int
 compare_seq (const void *a, const void *b)
@@ -323,7 +328,7 @@ static void
 print_logged (subscriber_t *self, Mot__V1__Notice **notices, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        char *topic = topic_of (notices[i]);
+        char *topic = mot_notice_topic (notices[i]);
         if (topic && topic_wanted (self, topic) && !enough (self))
             print_notice (self, notices[i], topic);
         zstr_free (&topic);

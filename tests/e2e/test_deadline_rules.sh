@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# The three catalogue rules of issue 4, step 3, with the SHIPPED catalogue:
+#  - CAPSOI informe-operativo (last_update:informe_operativo_update): 5 bd
+#    after the later of the month's close and the last recorded update;
+#  - CAPSOI avance-acuerdos-rtm (fortnight:rtm_followup): 5 bd after each
+#    cut-off (15th, last day) strictly after rtm_followup_opened and up to
+#    rtm_followup_closed, period "<RTM>@<cut-off>";
+#  - CAPSOI comportamiento-mensual (after:...): 5 bd after the last of the
+#    month's ten identification and follow-up reports is delivered.
+# Dates counted by hand; Mon 2026-11-16 is the third Monday of November.
+source "$(dirname "$0")/lib.sh"
+
+export MOT_WATCH_FROM=2026-10 MOT_REMIND_BD=0 MOT_WATCHER_TICK_MS=200 MOT_ESCALATE_EVERY_BD=0
+rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
+quiet() {
+  local now
+  now=$(rcli GET mot:clock)
+  [ "$(rcli ZCOUNT mot:timers -inf "$now")" = 0 ] && [ "$(rcli ZCARD mot:outbox)" = 0 ] &&
+    [ "$(rcli ZCARD mot:pending:watch)" = 0 ]
+}
+has_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }
+set_clock() { "$MOTCTL" clock set "$1" >/dev/null && sleep 0.5 && mot_wait 60 quiet; }
+deadline_of() { rcli HGET "mot:obl:{$1}" deadline; }
+exists() { [ "$(rcli EXISTS "mot:obl:{$1}")" = 1 ]; }
+submit() { echo "$1" | "$MOTCTL" submit >/dev/null || fail "submit $1"; }
+trigger() {   # trigger EXTERNAL_ID NAME REF OCCURRED_ON
+  submit "{\"type\":\"trigger\",\"source\":\"CAPSOI\",\"external_id\":\"$1\",\"trigger\":\"$2\",\"ref\":\"$3\",\"occurred_on\":\"$4\"}"
+}
+OP='CAPSOI:informe-operativo:2026-10'
+
+mot_start_redis "$RUN"
+"$MOTCTL" clock set 2026-11-03T09:00 >/dev/null
+e2e_start_all
+setsid "$MOTCTL" subscribe --since 0 >"$RUN/notices.jsonl" 2>"$RUN/log/subscriber.log" &
+echo $! >"$RUN/pids/subscriber.pid"
+generated() { [ "$(rcli GET mot:watch:generated)" = 2026-10 ]; }
+check "the October obligations are created" mot_wait 60 generated
+
+# --- last_update ------------------------------------------------------------
+equals "no update recorded: due 5 bd after the close (Fri 2026-11-06)" 2026-11-06 "$(deadline_of "$OP")"
+trigger U-1 informe_operativo_update 2026-10 2026-10-20
+set_clock 2026-11-03T09:00
+equals "an update during the month does not bring it before the close" 2026-11-06 "$(deadline_of "$OP")"
+trigger U-2 informe_operativo_update 2026-10 2026-11-03
+set_clock 2026-11-03T09:00
+# Nov 4, 5, 6, 9, 10.
+equals "an update on Nov 3 moves it to Tue 2026-11-10" 2026-11-10 "$(deadline_of "$OP")"
+check "the move is in its audit trail" bash -c \
+  "redis-cli -s '$RUN/redis.sock' LRANGE 'mot:obl:{$OP}:audit' 0 -1 | grep '\"reason\":\"last_update\"' | grep -q '\"new_deadline\":\"2026-11-10\"'"
+trigger U-3 informe_operativo_update 2026-11 2026-11-03
+set_clock 2026-11-03T09:00
+# November closes Mon 30: Dec 1, 2, 3, 4, 7.
+equals "an update for a month not yet closed: 5 bd after its close" 2026-12-07 "$(deadline_of CAPSOI:informe-operativo:2026-11)"
+
+# --- fortnight ----------------------------------------------------------------
+trigger F-1 rtm_followup_opened RTM-9 2026-10-10
+trigger F-2 rtm_followup_opened RTM-10 2026-10-31
+set_clock 2026-11-03T09:00
+# Cut-offs after Sat Oct 10: Thu 15 (Oct 16, 19, 20, 21, 22) and Sat 31 (Nov 2..6).
+equals "RTM-9, cut-off Oct 15: due Thu 2026-10-22" 2026-10-22 "$(deadline_of CAPSOI:avance-acuerdos-rtm:RTM-9@2026-10-15)"
+equals "RTM-9, cut-off Oct 31: due Fri 2026-11-06" 2026-11-06 "$(deadline_of CAPSOI:avance-acuerdos-rtm:RTM-9@2026-10-31)"
+check "a follow-up opened on a cut-off day does not owe that cut-off" bash -c \
+  "[ \$(redis-cli -s '$RUN/redis.sock' EXISTS 'mot:obl:{CAPSOI:avance-acuerdos-rtm:RTM-10@2026-10-31}') = 0 ]"
+check "the cut-off already past is overdue at once" mot_wait 60 has_notice 'CAPSOI:avance-acuerdos-rtm:RTM-9@2026-10-15|overdue'
+"$MOTCTL" deliver CAPSOI avance-acuerdos-rtm RTM-9@2026-10-31 2026-11-03 >/dev/null || fail "deliver RTM-9@2026-10-31"
+
+# --- after: the month's ten reports --------------------------------------------
+for report in UAD/quejas-gestiones UCS/temas-mediaticos CV/identificacion-problematicas CAPSOI/riesgos-rtr \
+              UCS/mitigacion-mediaticos CV/seguimiento-acciones CAPSOI/informe-operativo-seguimiento \
+              CAPSOI/seguimiento-riesgos-rtr; do
+  "$MOTCTL" deliver "${report%/*}" "${report#*/}" 2026-10 2026-11-03 >/dev/null || fail "deliver $report"
+done
+set_clock 2026-11-03T09:00
+check "eight of ten delivered: no monthly behaviour report owed yet" bash -c \
+  "[ \$(redis-cli -s '$RUN/redis.sock' EXISTS 'mot:obl:{CAPSOI:comportamiento-mensual:2026-10}') = 0 ]"
+
+set_clock 2026-11-07T00:00:30
+check "informe operativo: nothing at the old deadline" bash -c "! grep -q '$OP|overdue' '$RUN/notices.jsonl'"
+set_clock 2026-11-11T00:00:30
+check "informe operativo: overdue once Tue 10 ended" mot_wait 60 has_notice "$OP|overdue"
+check "with the moved deadline" bash -c "grep '$OP|overdue' '$RUN/notices.jsonl' | grep -q '\"deadline\":\"2026-11-10\"'"
+
+"$MOTCTL" clock set 2026-11-12T10:00 >/dev/null
+"$MOTCTL" deliver CAPSOI informe-operativo 2026-10 2026-11-11 >/dev/null || fail "deliver informe-operativo"
+set_clock 2026-11-12T10:00
+check "nine of ten: still nothing owed" bash -c \
+  "[ \$(redis-cli -s '$RUN/redis.sock' EXISTS 'mot:obl:{CAPSOI:comportamiento-mensual:2026-10}') = 0 ]"
+"$MOTCTL" deliver UAD quejas-gestiones-seguimiento 2026-10 2026-11-12 >/dev/null || fail "deliver the last one"
+owed() { exists CAPSOI:comportamiento-mensual:2026-10; }
+check "the last delivery makes the monthly behaviour report owed" mot_wait 60 owed
+# 5 bd after Thu Nov 12: Fri 13, (Mon 16 rest day) Tue 17, 18, 19, Fri 20.
+equals "due Fri 2026-11-20" 2026-11-20 "$(deadline_of CAPSOI:comportamiento-mensual:2026-10)"
+
+# --- fortnight, continued: a cut-off arrives, then the follow-up closes --------
+set_clock 2026-11-17T09:00
+# 5 bd after Sun Nov 15: Mon 16 is a rest day → 17, 18, 19, 20, 23.
+equals "RTM-9, cut-off Nov 15: due Mon 2026-11-23" 2026-11-23 "$(deadline_of CAPSOI:avance-acuerdos-rtm:RTM-9@2026-11-15)"
+check "RTM-10 owes the Nov 15 cut-off too" exists CAPSOI:avance-acuerdos-rtm:RTM-10@2026-11-15
+trigger F-3 rtm_followup_closed RTM-9 2026-11-17
+set_clock 2026-12-01T09:00
+check "closed RTM-9 owes no Nov 30 cut-off" bash -c \
+  "[ \$(redis-cli -s '$RUN/redis.sock' EXISTS 'mot:obl:{CAPSOI:avance-acuerdos-rtm:RTM-9@2026-11-30}') = 0 ]"
+check "open RTM-10 owes the Nov 30 cut-off" exists CAPSOI:avance-acuerdos-rtm:RTM-10@2026-11-30
+equals "only RTM-10 is still open" "CAPSOI:avance-acuerdos-rtm:RTM-10" "$(rcli HKEYS mot:watch:followups)"
+check "the obligation list shows the fortnightly instances" bash -c \
+  "'$MOTCTL' obligations --csv | grep -q 'CAPSOI:avance-acuerdos-rtm:RTM-9@2026-10-31,.*,delivered,'"
+equals "each notice reached the subscriber once" "" "$(grep -o '"notice_id":"[^"]*"' "$RUN/notices.jsonl" | sort | uniq -d)"
+
+echo "$E2E_CHECKS passed, 0 failed"
