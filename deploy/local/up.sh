@@ -39,8 +39,13 @@ for name in "${MOT_SERVICES[@]}"; do
   mot_start_service "$RUN" "$BUILD" "$name"
 done
 motctl="$BUILD/motctl"
-if ! mot_wait 30 "$motctl" obligations --timeout 1; then
-  echo "the services did not come up; see $RUN/log/" >&2
+services_alive() {
+  local name
+  for name in "${MOT_SERVICES[@]}"; do mot_pid_alive "$RUN/pids/$name.pid" || return 1; done
+}
+if ! mot_wait 30 "$motctl" obligations --timeout 1 || ! services_alive; then
+  echo "the services did not come up (a port in use by another system?); see $RUN/log/:" >&2
+  grep -h -E 'ERROR' "$RUN"/log/*.log | tail -5 >&2
   exit 1
 fi
 echo "running: ${MOT_SERVICES[*]} (logs in $RUN/log/)"
@@ -58,7 +63,7 @@ show_register() {   # the most urgent rows: quadrants I, II, IV, III, then by ev
   echo "$(($(wc -l <"$RUN/$1.csv") - 1)) items; full register in $RUN/$1.csv (JSON: motctl $1)"
   awk -v cols="cuadrante,color,eventos,id,territorio,$2,impacto,$3,tema,categoria" -f deploy/local/csv.awk \
     "$RUN/$1.csv" | awk -F'\t' '{ r = NR == 1 ? 0 : $1 == "I" ? 1 : $1 == "II" ? 2 : $1 == "IV" ? 3 : 4; print r "\t" $0 }' \
-    | sort -t$'\t' -k1,1n -k4,4nr | cut -f2- | head -11 \
+    | sort -t$'\t' -k1,1n -k4,4nr | cut -f2- | awk 'NR <= 11' \
     | awk -F'\t' '{ printf "%-4s %-9s %4s %-6s %-8s %-26.26s %4s %4s  %-38.38s %s\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }'
 }
 step "MUPOI — Matriz Unificada de Problemas Operativos Institucionales"
