@@ -4,14 +4,14 @@
 # machine, through the product's own path (agreements with due dates enter
 # through intake; the watcher schedules their timers; the notifier publishes).
 #
-#   bash bench/timers.sh [PENDING] [BURST]     (defaults 1000000 and 100000)
+#   bash bench/timers.sh [PENDING] [BURST] [DAYS]   (defaults 1000000, 100000, 9)
 #
 #   1. schedule: PENDING agreements due over 300 days → timers/s from submit
 #      to scheduled; Redis memory per pending timer (the timer sorted set
 #      alone) and per agreement (everything it stores);
 #   2. burst:    BURST agreements due on one day; the clock moves past it;
 #      lag p50/p99 from that moment to each overdue notice on a subscriber;
-#   3. catch-up: the watcher is stopped, the clock moves 9 days, the watcher
+#   3. catch-up: the watcher is stopped, the clock moves DAYS days, the watcher
 #      starts: notices/s while it fires what it missed.
 # Prints key=value lines; run it three times and take the medians.
 set -euo pipefail
@@ -19,6 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/deploy/local/lib.sh"
 PENDING=${1:-1000000}
 BURST=${2:-100000}
+DAYS=${3:-9}
 BUILD=${MOT_BENCH_BUILD_DIR:-$top/build-bench}
 RUN=$(mktemp -d /tmp/mot-bench.XXXXXX)
 trap 'mot_stop_all "$RUN"; rm -rf "$RUN"' EXIT
@@ -74,10 +75,10 @@ now_us >"$RUN/t0"
 wait $lag || true
 sed 's/^/burst_/' "$RUN/burst.txt"
 
-# 3. Catch-up: 9 days of due agreements (2027-03-01 … 03-09) missed while down.
+# 3. Catch-up: DAYS days of due agreements (from 2027-03-01) missed while down.
 mot_kill_service "$RUN" deadline-watcher
-missed=$(awk -v n="$PENDING" 'BEGIN { print int(n / 300) * 9 }')
-"$BUILD/motctl" clock set 2027-03-10T00:00:01 >/dev/null
+missed=$(awk -v n="$PENDING" -v d="$DAYS" 'BEGIN { print int(n / 300) * d }')
+"$BUILD/motctl" clock set "$(date -d "2027-03-01 + $DAYS days" +%Y-%m-%d)T00:00:01" >/dev/null
 "$BUILD/mot-lag" --publish "$MOT_NOTIFIER_PUBLISH" --topic overdue/CAPSOI/acuerdo --count "$missed" \
   --t0-file "$RUN/t0" >"$RUN/catchup.txt" &
 lag=$!
