@@ -64,9 +64,27 @@ awk -v n="$EVENTS" -v a="$cpu0" -v b="$cpu1" \
 "$BUILD/mot-load" --count 50000 --rate 5000 --window 5000 --prefix paced- | sed 's/^/paced5000_/'
 while [ "$(redis ZCARD mot:pending:classify)" != 0 ]; do sleep 0.05; done
 
-# 3b. redis-benchmark: intake's accept script, one event per call.
+# 3b. redis-benchmark: the same two scripts, one event per call (no batching,
+# so a pessimistic ceiling): intake's accept, then the classifier's commit of
+# a new event joining an item (mot:bench:* keys, apart from the real ones).
 sha=$(redis SCRIPT LOAD "$(cat "$top/services/intake/accept.lua")")
 redis-benchmark -s "$RUN/redis.sock" -n 200000 -P 16 -r 100000000 -q \
   EVALSHA "$sha" 1 mot:bench:seq 1 mot:bench:event: 1 1 mot:bench:dedup:__rand_int__ mot:bench:pending \
   envelope-bytes-of-a-typical-queja-0123456789012345678901234567890123456789 UAD queja \
-  | tr '\r' '\n' | grep 'requests per second' | sed -E 's/.*: ([0-9.]+) requests per second.*/redis_benchmark_accept_calls_per_s=\1/'
+  | tr '\r' '\n' | grep 'requests per second' | sed -E 's/.*: ([0-9.]+) requests per second.*/redis_benchmark_accept_calls_per_s=\1/' \
+  >"$RUN/accept.txt"
+sha=$(redis SCRIPT LOAD "$(cat "$top/services/classifier/commit.lua")")
+redis-benchmark -s "$RUN/redis.sock" -n 200000 -P 16 -r 100000000 -q \
+  EVALSHA "$sha" 3 mot:bench:pending mot:bench:seq:item mot:bench:unclassified \
+  1795340000 mot:bench:item: mot:bench:items: "1:1,2:2,3:3,5:4,8:5,12:6,20:7,35:8,60:9,100:10" 3 \
+  mot:bench:event: mot:bench:itemidx: \
+  e ev-__rand_int__ problematica UAD OOAD-15 "Oportunidad de la atención" "oportunidad de la atencion" \
+  2026-11-20 Estratégico DPM 7 0 oportunidad "keyword oportunidad 7" \
+  | tr '\r' '\n' | grep 'requests per second' | sed -E 's/.*: ([0-9.]+) requests per second.*/redis_benchmark_commit_calls_per_s=\1/' \
+  >"$RUN/commit.txt"
+cat "$RUN/accept.txt" "$RUN/commit.txt"
+awk -F= -v sustained="$(awk -v n="$EVENTS" -v s="$start" -v d="$done_at" 'BEGIN { print n / (d - s) }')" '
+  /accept/ { a = $2 } /commit/ { c = $2 }
+  END { ceiling = 1 / (1 / a + 1 / c)
+        printf "redis_benchmark_ceiling_events_per_s=%.0f\nsustained_to_ceiling_ratio=%.2f\n", ceiling, sustained / ceiling }' \
+  "$RUN/accept.txt" "$RUN/commit.txt"
