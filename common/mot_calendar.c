@@ -6,6 +6,8 @@
  */
 #include "mot_calendar.h"
 
+#include <czmq.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,28 +79,6 @@ mot_calendar_statutory_holiday (mot_day_t day)
 /* --------------------------------------------------------------------------
  * Loading the extra days
  */
-
-/* A malloc'd printf-style text, or NULL when out of memory. */
-static char *
-text_format (const char *format, ...) __attribute__ ((format (printf, 1, 2)));
-
-static char *
-text_format (const char *format, ...)
-{
-    va_list args;
-    va_start (args, format);
-    int size = vsnprintf (NULL, 0, format, args);
-    va_end (args);
-    if (size < 0)
-        return NULL;
-    char *text = malloc ((size_t) size + 1);
-    if (!text)
-        return NULL;
-    va_start (args, format);
-    vsnprintf (text, (size_t) size + 1, format, args);
-    va_end (args);
-    return text;
-}
 
 static char *
 text_duplicate (const char *text)
@@ -189,7 +169,7 @@ calendar_sort (mot_calendar_t *self, const char *path, char **error)
         if (self->extras[i].day == self->extras[i - 1].day) {
             char date[MOT_DAY_TEXT_SIZE];
             mot_day_format (self->extras[i].day, date);
-            *error = text_format ("%s:%zu: %s is already listed at line %zu", path,
+            *error = zsys_sprintf ("%s:%zu: %s is already listed at line %zu", path,
                                   self->extras[i].line, date, self->extras[i - 1].line);
             return false;
         }
@@ -202,7 +182,7 @@ calendar_load (mot_calendar_t *self, const char *path, char **error)
 {
     FILE *file = fopen (path, "r");
     if (!file) {
-        *error = text_format ("%s: %s", path, strerror (errno));
+        *error = zsys_sprintf ("%s: %s", path, strerror (errno));
         return false;
     }
     char *line = NULL;
@@ -214,12 +194,12 @@ calendar_load (mot_calendar_t *self, const char *path, char **error)
         line_number++;
         const char *reason = calendar_parse_line (self, line, line_number);
         if (reason) {
-            *error = text_format ("%s:%zu: %s", path, line_number, reason);
+            *error = zsys_sprintf ("%s:%zu: %s", path, line_number, reason);
             ok = false;
         }
     }
     if (ok && ferror (file)) {
-        *error = text_format ("%s:%zu: %s", path, line_number + 1, strerror (errno ? errno : EIO));
+        *error = zsys_sprintf ("%s:%zu: %s", path, line_number + 1, strerror (errno ? errno : EIO));
         ok = false;
     }
     free (line);
@@ -236,13 +216,13 @@ mot_calendar_new (const char *path, char **error)
     *error = NULL;
     mot_calendar_t *self = calloc (1, sizeof *self);
     if (!self) {
-        *error = text_format ("%s", "out of memory");
+        *error = zsys_sprintf ("%s", "out of memory");
         return NULL;
     }
     if (path && !calendar_load (self, path, error)) {
         mot_calendar_destroy (&self);
         if (!*error)
-            *error = text_format ("%s: out of memory", path);
+            *error = zsys_sprintf ("%s: out of memory", path);
         free (ignored);
         return NULL;
     }

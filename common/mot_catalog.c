@@ -1,6 +1,7 @@
 /*  mot_catalog — the territory catalogue, from a TSV data file.
  */
 #include "mot_catalog.h"
+#include "mot_datafile.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -26,12 +27,6 @@ territory_destroy (void **item)
         free (territory);
     }
     *item = NULL;
-}
-
-static char *
-format_error (const char *path, size_t line, const char *reason)
-{
-    return zsys_sprintf ("%s:%zu: %s", path, line, reason);
 }
 
 /* Splits "CODE\tKIND\tName" in place. */
@@ -75,50 +70,29 @@ add_territory (mot_catalog_t *self, const char *code, const char *kind, const ch
     return NULL;
 }
 
-static bool
-load_file (mot_catalog_t *self, FILE *file, const char *path, char **error)
+static const char *
+take_line (char *line, size_t number, void *arg)
 {
-    char *line = NULL;
-    size_t capacity = 0;
-    size_t number = 0;
-    const char *reason = NULL;
-    while (!reason && getline (&line, &capacity, file) >= 0) {
-        number++;
-        if (line[0] == '#' || line[strspn (line, " \t\r\n")] == 0)
-            continue;
-        char *code, *kind, *name;
-        reason = parse_line (line, &code, &kind, &name);
-        if (!reason)
-            reason = add_territory (self, code, kind, name);
-    }
-    free (line);
-    if (reason)
-        *error = format_error (path, number, reason);
-    return reason == NULL;
+    (void) number;
+    char *code, *kind, *name;
+    const char *reason = parse_line (line, &code, &kind, &name);
+    return reason ? reason : add_territory ((mot_catalog_t *) arg, code, kind, name);
 }
 
 mot_catalog_t *
 mot_catalog_new (const char *path, char **error)
 {
     *error = NULL;
-    FILE *file = fopen (path, "r");
-    if (!file) {
-        *error = format_error (path, 0, "cannot open");
-        return NULL;
-    }
     mot_catalog_t *self = calloc (1, sizeof *self);
     if (self)
         self->territories = zhashx_new ();
     if (!self || !self->territories) {
-        fclose (file);
         mot_catalog_destroy (&self);
-        *error = format_error (path, 0, "out of memory");
+        *error = zsys_sprintf ("%s:0: out of memory", path);
         return NULL;
     }
     zhashx_set_destructor (self->territories, territory_destroy);
-    bool ok = load_file (self, file, path, error);
-    fclose (file);
-    if (!ok)
+    if (!mot_datafile_read (path, take_line, self, NULL, error))
         mot_catalog_destroy (&self);
     return self;
 }

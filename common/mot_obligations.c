@@ -3,6 +3,7 @@
  *  deploy/obligations.tsv for the format.
  */
 #include "mot_obligations.h"
+#include "mot_datafile.h"
 #include "mot_text.h"
 #include "mot_wire.h"
 
@@ -26,13 +27,6 @@ struct _mot_obligations_t {
 };
 
 static const char *stages[] = {"identificacion", "seguimiento", "monitoreo", "plan", NULL};
-
-static bool
-is_blank_or_comment (const char *line)
-{
-    const char *start = line + strspn (line, " \t\r\n");
-    return *start == 0 || *start == '#';
-}
 
 /* Splits `line` on tabs into exactly COLUMNS fields, in place. */
 static bool
@@ -251,47 +245,32 @@ check_dependencies (mot_obligations_t *self, int *number)
     return NULL;
 }
 
-static bool
-load_file (mot_obligations_t *self, FILE *file, const char *path, char **error)
+static const char *
+take_line (char *line, size_t number, void *arg)
 {
-    char *line = NULL;
-    size_t capacity = 0;
-    int number = 0;
-    const char *reason = NULL;
-    while (!reason && getline (&line, &capacity, file) >= 0) {
-        number++;
-        if (!is_blank_or_comment (line))
-            reason = add_line (self, line, number);
-    }
-    free (line);
-    if (!reason && self->size == 0)
-        reason = "no obligations";
-    if (!reason)
-        reason = check_dependencies (self, &number);
-    if (reason)
-        *error = zsys_sprintf ("%s:%d: %s", path, number, reason);
-    return reason == NULL;
+    return add_line ((mot_obligations_t *) arg, line, (int) number);
 }
 
 mot_obligations_t *
 mot_obligations_new (const char *path, char **error)
 {
     *error = NULL;
-    FILE *file = fopen (path, "r");
-    if (!file) {
-        *error = zsys_sprintf ("%s:0: cannot open", path);
-        return NULL;
-    }
     mot_obligations_t *self = calloc (1, sizeof *self);
     if (!self) {
-        fclose (file);
         *error = zsys_sprintf ("%s:0: out of memory", path);
         return NULL;
     }
-    bool ok = load_file (self, file, path, error);
-    fclose (file);
-    if (!ok)
+    size_t lines = 0;
+    if (!mot_datafile_read (path, take_line, self, &lines, error)) {
         mot_obligations_destroy (&self);
+        return NULL;
+    }
+    int number = (int) lines;
+    const char *reason = self->size == 0 ? "no obligations" : check_dependencies (self, &number);
+    if (reason) {
+        *error = zsys_sprintf ("%s:%d: %s", path, number, reason);
+        mot_obligations_destroy (&self);
+    }
     return self;
 }
 

@@ -1,6 +1,7 @@
 /*  rules — the analyst-editable rules the classifier proposes with.
  */
 #include "rules.h"
+#include "mot_datafile.h"
 #include "mot_score.h"
 #include "mot_text.h"
 
@@ -200,27 +201,24 @@ add_impact_rule (rules_t *self, char *line)
 
 typedef const char *(line_fn) (rules_t *self, char *line);
 
+typedef struct {
+    rules_t *self;
+    line_fn *add_line;
+} loader_t;
+
+static const char *
+take_line (char *line, size_t number, void *arg)
+{
+    (void) number;
+    loader_t *loader = (loader_t *) arg;
+    return loader->add_line (loader->self, line);
+}
+
 static bool
 load_file (rules_t *self, const char *path, line_fn *add_line, char **error)
 {
-    FILE *file = fopen (path, "r");
-    if (!file) {
-        *error = zsys_sprintf ("%s: cannot open", path);
-        return false;
-    }
-    char *line = NULL;
-    size_t capacity = 0, number = 0;
-    const char *reason = NULL;
-    while (!reason && getline (&line, &capacity, file) >= 0) {
-        number++;
-        if (line[0] != '#' && line[strspn (line, " \t\r\n")] != 0)
-            reason = add_line (self, line);
-    }
-    free (line);
-    fclose (file);
-    if (reason)
-        *error = zsys_sprintf ("%s:%zu: %s", path, number, reason);
-    return reason == NULL;
+    loader_t loader = {self, add_line};
+    return mot_datafile_read (path, take_line, &loader, NULL, error);
 }
 
 static bool

@@ -2,6 +2,7 @@
  *  escalation.h).
  */
 #include "escalation.h"
+#include "mot_datafile.h"
 #include "mot_text.h"
 
 #include <czmq.h>
@@ -22,13 +23,6 @@ struct _escalation_t {
     level_t levels[ESCALATION_MAX_LEVELS];
     size_t size;
 };
-
-static bool
-is_blank_or_comment (const char *line)
-{
-    const char *start = line + strspn (line, " \t\r\n");
-    return *start == 0 || *start == '#';
-}
 
 /* Splits "a;b;c" in place into level->names. */
 static const char *
@@ -72,33 +66,27 @@ add_line (escalation_t *self, char *line)
     return split_recipients (level);
 }
 
+static const char *
+take_line (char *line, size_t number, void *arg)
+{
+    (void) number;
+    return add_line ((escalation_t *) arg, line);
+}
+
 escalation_t *
 escalation_new (const char *path, char **error)
 {
     *error = NULL;
-    FILE *file = fopen (path, "r");
-    escalation_t *self = file ? calloc (1, sizeof *self) : NULL;
+    escalation_t *self = calloc (1, sizeof *self);
     if (!self) {
-        *error = zsys_sprintf ("%s:0: %s", path, file ? "out of memory" : "cannot open");
-        if (file)
-            fclose (file);
+        *error = zsys_sprintf ("%s:0: out of memory", path);
         return NULL;
     }
-    char *line = NULL;
-    size_t capacity = 0;
-    int number = 0;
-    const char *reason = NULL;
-    while (!reason && getline (&line, &capacity, file) >= 0) {
-        number++;
-        if (!is_blank_or_comment (line))
-            reason = add_line (self, line);
-    }
-    free (line);
-    fclose (file);
-    if (!reason && self->size == 0)
-        reason = "no levels";
-    if (reason) {
-        *error = zsys_sprintf ("%s:%d: %s", path, number, reason);
+    size_t lines = 0;
+    if (!mot_datafile_read (path, take_line, self, &lines, error))
+        escalation_destroy (&self);
+    else if (self->size == 0) {
+        *error = zsys_sprintf ("%s:%zu: no levels", path, lines);
         escalation_destroy (&self);
     }
     return self;
