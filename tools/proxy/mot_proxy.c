@@ -16,8 +16,14 @@
 #include "mot_config.h"
 #include "mot_log.h"
 
+#include <arpa/inet.h>
 #include <czmq.h>
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 static const mot_option_t options[] = {
     {"ingress", "MOT_PROXY_INGRESS", "tcp://127.0.0.1:5550", "where upstreams send Envelopes (ROUTER, bind)"},
@@ -28,24 +34,36 @@ static const mot_option_t options[] = {
     {"watch-out", "MOT_PROXY_WATCH_OUT", "tcp://127.0.0.1:5552", "where deadline-watchers pull (PUSH, bind)"},
     {NULL, NULL, NULL, NULL}};
 
-/* Endpoints are bound: check that they can be before handing them to
- * zproxy, which cannot report a failed bind. */
+/* Endpoints are bound: check that a TCP one can be before handing it to
+ * zproxy, which cannot report a failed bind (it asserts). The probe is a
+ * plain socket, closed at once (a ZeroMQ socket would close asynchronously
+ * and could still hold the port when zproxy binds). */
 static bool
-endpoint_is_free (int type, const char *endpoint)
+endpoint_is_free (const char *endpoint)
 {
-    zsock_t *probe = zsock_new (type);
-    bool free_ = probe && zsock_bind (probe, "%s", endpoint) >= 0;
+    unsigned a, b, c, d, port;
+    char end;
+    if (sscanf (endpoint, "tcp://%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &end) != 5 || a > 255 || b > 255
+        || c > 255 || d > 255 || port > 65535)
+        return true;            /* not an IPv4 TCP endpoint: let zproxy try */
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons ((uint16_t) port),
+                                  .sin_addr.s_addr = htonl ((a << 24) | (b << 16) | (c << 8) | d)};
+    int probe = socket (AF_INET, SOCK_STREAM, 0);
+    int yes = 1;
+    bool free_ = probe >= 0 && setsockopt (probe, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0
+                 && bind (probe, (struct sockaddr *) &address, sizeof address) == 0;
     if (!free_)
-        mot_log_error ("bind_failed", "endpoint=%s reason=\"%s\"", endpoint, zmq_strerror (zmq_errno ()));
-    zsock_destroy (&probe);
+        mot_log_error ("bind_failed", "endpoint=%s reason=\"%s\"", endpoint, strerror (errno));
+    if (probe >= 0)
+        close (probe);
     return free_;
 }
 
 static zactor_t *
-start_device (const char *name, const char *front_type, int front, const char *front_endpoint,
-              const char *back_type, int back, const char *back_endpoint)
+start_device (const char *name, const char *front_type, const char *front_endpoint, const char *back_type,
+              const char *back_endpoint)
 {
-    if (!endpoint_is_free (front, front_endpoint) || !endpoint_is_free (back, back_endpoint))
+    if (!endpoint_is_free (front_endpoint) || !endpoint_is_free (back_endpoint))
         return NULL;
     zactor_t *device = zactor_new (zproxy, NULL);
     if (!device)
@@ -72,13 +90,13 @@ main (int argc, char **argv)
         return rc;
     mot_log_init ("proxy", mot_config_get (config, "log-level"));
     zsys_init ();
-    zactor_t *ingress = start_device ("ingress", "ROUTER", ZMQ_ROUTER, mot_config_get (config, "ingress"), "DEALER",
-                                      ZMQ_DEALER, mot_config_get (config, "ingress-workers"));
-    zactor_t *classify = ingress ? start_device ("classify", "PULL", ZMQ_PULL, mot_config_get (config, "classify-in"),
-                                                 "PUSH", ZMQ_PUSH, mot_config_get (config, "classify-out"))
+    zactor_t *ingress = start_device ("ingress", "ROUTER", mot_config_get (config, "ingress"), "DEALER",
+                                      mot_config_get (config, "ingress-workers"));
+    zactor_t *classify = ingress ? start_device ("classify", "PULL", mot_config_get (config, "classify-in"),
+                                                 "PUSH", mot_config_get (config, "classify-out"))
                                  : NULL;
-    zactor_t *watch = classify ? start_device ("watch", "PULL", ZMQ_PULL, mot_config_get (config, "watch-in"), "PUSH",
-                                               ZMQ_PUSH, mot_config_get (config, "watch-out"))
+    zactor_t *watch = classify ? start_device ("watch", "PULL", mot_config_get (config, "watch-in"), "PUSH",
+                                               mot_config_get (config, "watch-out"))
                                : NULL;
     rc = watch ? 0 : 1;
     zpoller_t *poller = watch ? zpoller_new (ingress, classify, watch, NULL) : NULL;
