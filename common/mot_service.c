@@ -73,6 +73,26 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
     return self;
 }
 
+/* Wakes the loop so that zloop sees zsys_interrupted (it checks after each
+ * poll); the timer itself does nothing. */
+static int
+on_signal_check (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    (void) arg;
+    return 0;
+}
+
+zloop_t *
+mot_service_loop_new (void)
+{
+    zloop_t *loop = zloop_new ();
+    if (loop && zloop_timer (loop, MOT_SERVICE_SIGNAL_CHECK_MS, 0, on_signal_check, NULL) < 0)
+        zloop_destroy (&loop);
+    return loop;
+}
+
 void
 mot_service_destroy (mot_service_t **self_p)
 {

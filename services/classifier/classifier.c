@@ -245,7 +245,7 @@ main (int argc, char **argv)
         return rc;
     rc = 1;
     if (classifier_open (&self)) {
-        zloop_t *loop = zloop_new ();
+        zloop_t *loop = mot_service_loop_new ();
         if (loop) {
             zloop_reader (loop, self.intake, on_dispatch, &self);
             zloop_reader_set_tolerant (loop, self.intake);

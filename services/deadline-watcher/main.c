@@ -249,7 +249,7 @@ run_loop (watcher_t *self)
     zmq_pollitem_t sighup_item = {NULL, sighup_fd, ZMQ_POLLIN, 0};
     if (sighup_fd < 0)
         mot_log_warn ("sighup_not_caught", "reload=file_change_only");
-    zloop_t *loop = zloop_new ();
+    zloop_t *loop = mot_service_loop_new ();
     if (!loop)
         return 1;
     int rc = zloop_reader (loop, self->intake, on_intake, self);

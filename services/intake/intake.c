@@ -371,7 +371,7 @@ main (int argc, char **argv)
         return rc;
     rc = 1;
     if (intake_open (&self)) {
-        zloop_t *loop = zloop_new ();
+        zloop_t *loop = mot_service_loop_new ();
         if (loop) {
             zloop_reader (loop, self.ingress, on_ingress, &self);
             zloop_reader_set_tolerant (loop, self.ingress);

@@ -161,7 +161,7 @@ main (int argc, char **argv)
     notifier_t *notifier = notifier_new (argc, argv, &exit_code);
     if (!notifier)
         return exit_code;
-    zloop_t *loop = zloop_new ();
+    zloop_t *loop = mot_service_loop_new ();
     if (loop && zloop_reader (loop, notifier->collect, on_collect, notifier) == 0) {
         zloop_reader_set_tolerant (loop, notifier->collect);
         mot_log_info ("ready", "collect=%s publish=%s", mot_config_get (notifier->service->config, "collect"),

@@ -264,7 +264,9 @@ serve (reporter_t *self)
         return;
     }
     while (!zsys_interrupted) {
-        void *which = zpoller_wait (poller, -1);
+        /* A bounded wait: a SIGTERM landing between the check above and the
+         * poll is seen within MOT_SERVICE_SIGNAL_CHECK_MS. */
+        void *which = zpoller_wait (poller, MOT_SERVICE_SIGNAL_CHECK_MS);
         if (zpoller_terminated (poller))
             break;
         if (which == self->socket)

@@ -103,7 +103,8 @@ main (int argc, char **argv)
     if (poller) {
         /* The devices run in their own threads; this waits for a signal
          * (or a device that dies). */
-        zpoller_wait (poller, -1);
+        while (!zsys_interrupted && !zpoller_wait (poller, 500) && !zpoller_terminated (poller))
+            ;
         zpoller_destroy (&poller);
     }
     zactor_destroy (&watch);
