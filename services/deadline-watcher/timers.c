@@ -339,6 +339,8 @@ timers_fire_due (timers_t *self, int64_t now, long limit)
     int fired = 0;
     /* Missed ones (a downtime): at most `limit` a tick, earliest first. */
     fire_range (self, INT64_MIN, false, now - self->grace, limit, now, &fired);
+    if (fired > 0)
+        mot_log_info ("catch_up_tick", "fired=%d limit=%ld", fired, limit);
     /* Due now: all of them, a batch at a time, while batches make progress. */
     for (int round = 0; round < ON_TIME_ROUNDS; round++)
         if (fire_range (self, now - self->grace, true, now, ON_TIME_BATCH, now, &fired) < ON_TIME_BATCH)
