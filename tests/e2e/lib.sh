@@ -90,3 +90,18 @@ equals() {   # equals DESCRIPTION EXPECTED ACTUAL
 csv_field() {
   awk -v cols="$4" -v keycol="$2" -v key="$3" -f "$MOT_SOURCE/deploy/local/csv.awk" "$1"
 }
+
+# --- deadlines: the test clock, the watcher's queues and the notices file ---
+rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
+# Nothing due and nothing in flight at the current test-clock time.
+quiet() {
+  local now
+  now=$(rcli GET mot:clock)
+  [ "$(rcli ZCOUNT mot:timers -inf "$now")" = 0 ] && [ "$(rcli ZCARD mot:outbox)" = 0 ] &&
+    [ "$(rcli ZCARD mot:pending:watch)" = 0 ]
+}
+set_clock() { "$MOTCTL" clock set "$1" >/dev/null && sleep 0.5 && mot_wait 60 quiet; }
+# The notices a test's subscriber wrote to $RUN/notices.jsonl, by notice id.
+notice_line() { grep "\"notice_id\":\"$1\"" "$RUN/notices.jsonl" | head -1; }
+has_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }
+field() { notice_line "$1" | grep -o "\"$2\":[^,]*" | head -1 | cut -d: -f2- | tr -d '"'; }

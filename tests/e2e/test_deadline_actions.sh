@@ -11,18 +11,6 @@
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2027-01 MOT_REMIND_BD=2 MOT_WATCHER_TICK_MS=200 MOT_ESCALATE_EVERY_BD=0
-rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
-# Nothing due and nothing in flight at the current test-clock time.
-quiet() {
-  local now
-  now=$(rcli GET mot:clock)
-  [ "$(rcli ZCOUNT mot:timers -inf "$now")" = 0 ] && [ "$(rcli ZCARD mot:outbox)" = 0 ] &&
-    [ "$(rcli ZCARD mot:pending:watch)" = 0 ]
-}
-notice_line() { grep "\"notice_id\":\"$1\"" "$RUN/notices.jsonl" | head -1; }
-has_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }
-field() { notice_line "$1" | grep -o "\"$2\":[^,]*" | head -1 | cut -d: -f2- | tr -d '"'; }
-set_clock() { "$MOTCTL" clock set "$1" >/dev/null && sleep 0.5 && mot_wait 60 quiet; }
 
 mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-03T09:00 >/dev/null

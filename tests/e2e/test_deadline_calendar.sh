@@ -15,15 +15,6 @@ printf 'CV\tidentificacion-problematicas\tidentificacion\tmonth_close\t5\tInform
 printf 'UAD\tquejas-gestiones\tidentificacion\tmonth_close\t10\tInforme de quejas y gestiones (OOAD, UMAE)\n' >>"$MOT_OBLIGATIONS"
 printf 'UEOD\tavance-iat\tplan\tmonth_close\t3\tAvance mensual del IAT\n' >>"$MOT_OBLIGATIONS"
 printf '# extra days\n2026-04-02\tJueves Santo\n' >"$MOT_CALENDAR"
-rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
-quiet() {
-  local now
-  now=$(rcli GET mot:clock)
-  [ "$(rcli ZCOUNT mot:timers -inf "$now")" = 0 ] && [ "$(rcli ZCARD mot:outbox)" = 0 ] &&
-    [ "$(rcli ZCARD mot:pending:watch)" = 0 ]
-}
-has_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }
-set_clock() { "$MOTCTL" clock set "$1" >/dev/null && sleep 0.5 && mot_wait 60 quiet; }
 deadline_of() { rcli HGET "mot:obl:{$1}" deadline; }
 epoch_utc() { date -u -d "$1" +%s; }
 CV='CV:identificacion-problematicas:2026-10'

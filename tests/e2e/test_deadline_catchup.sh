@@ -9,13 +9,6 @@ source "$(dirname "$0")/lib.sh"
 N=40
 export MOT_WATCH_FROM=2027-06 MOT_REMIND_BD=0 MOT_ESCALATE_EVERY_BD=0
 export MOT_WATCHER_TICK_MS=200 MOT_WATCHER_CATCHUP_PER_TICK=3
-rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
-quiet() {
-  local now
-  now=$(rcli GET mot:clock)
-  [ "$(rcli ZCOUNT mot:timers -inf "$now")" = 0 ] && [ "$(rcli ZCARD mot:outbox)" = 0 ] &&
-    [ "$(rcli ZCARD mot:pending:watch)" = 0 ]
-}
 
 mot_start_redis "$RUN"
 "$MOTCTL" clock set 2027-01-04T09:00 >/dev/null

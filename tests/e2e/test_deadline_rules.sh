@@ -11,15 +11,6 @@
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2026-10 MOT_REMIND_BD=0 MOT_WATCHER_TICK_MS=200 MOT_ESCALATE_EVERY_BD=0
-rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
-quiet() {
-  local now
-  now=$(rcli GET mot:clock)
-  [ "$(rcli ZCOUNT mot:timers -inf "$now")" = 0 ] && [ "$(rcli ZCARD mot:outbox)" = 0 ] &&
-    [ "$(rcli ZCARD mot:pending:watch)" = 0 ]
-}
-has_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }
-set_clock() { "$MOTCTL" clock set "$1" >/dev/null && sleep 0.5 && mot_wait 60 quiet; }
 deadline_of() { rcli HGET "mot:obl:{$1}" deadline; }
 exists() { [ "$(rcli EXISTS "mot:obl:{$1}")" = 1 ]; }
 submit() { echo "$1" | "$MOTCTL" submit >/dev/null || fail "submit $1"; }

@@ -96,7 +96,6 @@ expected_count=$(wc -l <"$RUN/expected.txt")
 echo "expected $expected_count notices over $(cut -f1 "$RUN/steps.txt" | sort -u | wc -l) clock steps"
 
 # ---- the system --------------------------------------------------------------
-rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
 quiet_lua="local now = redis.call('GET', 'mot:clock')
 if redis.call('ZCOUNT', 'mot:timers', '-inf', now) > 0 then return 0 end
 if redis.call('ZCARD', 'mot:outbox') > 0 or redis.call('ZCARD', 'mot:pending:watch') > 0 then return 0 end
