@@ -54,17 +54,28 @@ e2e_cleanup() {
 # The exit status of the whole test is decided after the services stopped.
 trap 'e2e_cleanup; trap - EXIT; exit $((E2E_FAILED ? 1 : 0))' EXIT
 
+# Ready when intake answers on its ingress and the reporter on its query
+# socket (the others connect to them and are re-driven if late).
+intake_ready() { [ "$("$MOT_BIN/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
+e2e_wait_ready() {
+  mot_wait 60 intake_ready || fail "intake did not come up"
+  mot_wait 60 "$MOTCTL" items --timeout 1 || fail "the reporter did not come up"
+}
+
+# A subscriber writing every notice, from the start of the log, to
+# $RUN/notices.jsonl until the test ends.
+e2e_subscribe_all() {
+  setsid "$MOTCTL" subscribe --since 0 >"$RUN/notices.jsonl" 2>"$RUN/log/subscriber.log" &
+  echo $! >"$RUN/pids/subscriber.pid"
+}
+
 e2e_start_all() {   # redis + the five services
   mot_start_redis "$RUN"
   local name
   for name in "${MOT_SERVICES[@]}"; do
     mot_start_service "$RUN" "$MOT_BIN" "$name"
   done
-  # Ready when intake answers on its ingress and the reporter on its query
-  # socket (the others connect to them and are re-driven if late).
-  intake_ready() { [ "$("$MOT_BIN/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
-  mot_wait 60 intake_ready || fail "intake did not come up"
-  mot_wait 60 "$MOTCTL" obligations --timeout 1 || fail "the reporter did not come up"
+  e2e_wait_ready
 }
 
 fail() {

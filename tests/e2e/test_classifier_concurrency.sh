@@ -24,9 +24,7 @@ mot_start_service "$RUN" "$MOT_BIN" classifier
 setsid ${MOT_WRAP:-} "$MOT_BIN/mot-classifier" </dev/null >>"$RUN/log/classifier2.log" 2>&1 &
 echo $! >"$RUN/pids/classifier2.pid"
 MOT_SERVICES+=(classifier2)
-intake_ready() { [ "$("$MOT_BIN/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
-mot_wait 60 intake_ready || fail "intake did not come up"
-mot_wait 60 "$MOTCTL" items --timeout 1 || fail "the reporter did not come up"
+e2e_wait_ready
 both_serving() { grep -q serving "$RUN/log/classifier.log" && grep -q serving "$RUN/log/classifier2.log"; }
 check "both classifiers serve" mot_wait 60 both_serving
 sleep 0.5   # both PULL sockets connected, so intake spreads from the first event

@@ -26,9 +26,7 @@ export MOT_WINDOW_MONTHS=2 MOT_DEFAULT_IMPACT=5
 mot_start_redis "$RUN"
 check "test clock set to 2026-11-03 09:00 local" "$MOTCTL" clock set 2026-11-03T09:00
 for name in intake classifier reporter; do mot_start_service "$RUN" "$MOT_BIN" "$name"; done
-intake_ready() { [ "$("$MOT_BIN/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
-mot_wait 60 intake_ready || fail "intake did not come up"
-mot_wait 60 "$MOTCTL" items --timeout 1 || fail "the reporter did not come up"
+e2e_wait_ready
 
 submit() {   # submit NAME: the JSON lines on stdin
   "$MOTCTL" submit >"$RUN/$1.acks" || fail "submit $1: $(cat "$RUN/$1.acks")"

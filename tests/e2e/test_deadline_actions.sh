@@ -15,8 +15,7 @@ export MOT_WATCH_FROM=2027-01 MOT_REMIND_BD=2 MOT_WATCHER_TICK_MS=200 MOT_ESCALA
 mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-03T09:00 >/dev/null
 e2e_start_all
-setsid "$MOTCTL" subscribe --since 0 >"$RUN/notices.jsonl" 2>"$RUN/log/subscriber.log" &
-echo $! >"$RUN/pids/subscriber.pid"
+e2e_subscribe_all
 setsid "$MOTCTL" subscribe --topic overdue/UEOD/accion-correctiva/OOAD-15 >"$RUN/territory.jsonl" 2>/dev/null &
 echo $! >"$RUN/pids/territory.pid"
 trap 'kill "$(cat "$RUN/pids/territory.pid")" 2>/dev/null || true; e2e_cleanup; trap - EXIT; exit $((E2E_FAILED ? 1 : 0))' EXIT

@@ -26,8 +26,7 @@ check "$N obligations recorded" mot_wait 60 created
 mot_kill_service "$RUN" deadline-watcher
 "$MOTCTL" clock set 2027-03-01T09:00 >/dev/null
 mot_start_service "$RUN" "$MOT_BIN" deadline-watcher
-setsid "$MOTCTL" subscribe --since 0 >"$RUN/notices.jsonl" 2>"$RUN/log/subscriber.log" &
-echo $! >"$RUN/pids/subscriber.pid"
+e2e_subscribe_all
 all_fired() { [ "$(grep -c '|overdue' "$RUN/notices.jsonl")" = $N ]; }
 check "every missed overdue notice is sent" mot_wait 120 all_fired
 equals "in deadline order" "$(grep -o '"deadline":"[^"]*"' "$RUN/notices.jsonl" | sort)" \

@@ -14,8 +14,7 @@ printf '# test levels\n1\tNivel uno\n2\tNivel dos;Otra oficina\n3\tNivel tres\n'
 mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-02T09:00 >/dev/null
 e2e_start_all
-setsid "$MOTCTL" subscribe --since 0 >"$RUN/notices.jsonl" 2>"$RUN/log/subscriber.log" &
-echo $! >"$RUN/pids/subscriber.pid"
+e2e_subscribe_all
 
 X='UEOD:accion-correctiva:AX'
 Y='CV:recomendacion:AY'

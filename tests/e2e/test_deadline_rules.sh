@@ -22,8 +22,7 @@ OP='CAPSOI:informe-operativo:2026-10'
 mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-03T09:00 >/dev/null
 e2e_start_all
-setsid "$MOTCTL" subscribe --since 0 >"$RUN/notices.jsonl" 2>"$RUN/log/subscriber.log" &
-echo $! >"$RUN/pids/subscriber.pid"
+e2e_subscribe_all
 generated() { [ "$(rcli GET mot:watch:generated)" = 2026-10 ]; }
 check "the October obligations are created" mot_wait 60 generated
 

@@ -21,7 +21,6 @@ done
 for name in classifier deadline-watcher notifier reporter; do
   mot_start_service "$RUN" "$MOT_BIN" "$name"
 done
-intake_ready() { [ "$("$MOT_BIN/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
 check "the proxy's ingress answers" mot_wait 60 intake_ready
 mot_wait 60 "$MOTCTL" items --timeout 1 || fail "reporter did not come up"
 
