@@ -8,6 +8,12 @@
  *  retry), and reports counts, throughput and ack latency percentiles as
  *  key=value lines. With --acks FILE it writes "external_id event_id" for
  *  every accepted event, for tests that check nothing acknowledged is lost.
+ *  With --dispatch it stands in for intake instead, to measure the
+ *  deadline-watcher alone: it binds a PUSH socket at --endpoint (where
+ *  intake's watch socket would be) and sends each event as the Dispatch
+ *  intake would send ("bench-<n>" event ids, in no pending set: the
+ *  watcher's commit of them changes nothing), as fast as the watcher takes
+ *  them (PUSH waits at its high-water mark).
  */
 #include "mot_config.h"
 #include "mot_date.h"
@@ -31,6 +37,7 @@ static const mot_option_t options[] = {
     {"kind", "MOT_LOAD_KIND", "queja", "queja, or action (agreements with due dates, for the deadline-watcher)"},
     {"due", "MOT_LOAD_DUE", "", "action: first due date YYYY-MM-DD (default: the events' date)"},
     {"spread-days", "MOT_LOAD_SPREAD_DAYS", "1", "action: due dates spread over this many days"},
+    {"dispatch", "MOT_LOAD_DISPATCH", "0", "1: stand in for intake, PUSH Dispatches bound at --endpoint"},
     {NULL, NULL, NULL, NULL}};
 
 static const char *const reasons[] = {"Trato", "Oportunidad de la atención", "Abasto de medicamentos",
@@ -50,6 +57,7 @@ typedef struct {
     char *prefix;
     char date[MOT_DAY_TEXT_SIZE];
     bool actions;
+    bool dispatch;                  /* PUSH Dispatches instead of requests to intake */
     mot_day_t first_due;
     long spread_days;
     FILE *acks;
@@ -213,6 +221,28 @@ run (load_t *self)
             elapsed > 0 ? self->answered / elapsed : 0);
 }
 
+/* --dispatch: every event as intake's Dispatch, waiting at the high-water mark. */
+static void
+run_dispatch (load_t *self)
+{
+    int64_t start = now_us ();
+    char event_id[48];
+    for (long i = 0; i < self->count && !zsys_interrupted; i++) {
+        event_t event;
+        build_event (self, i, &event);
+        snprintf (event_id, sizeof event_id, "bench-%ld", i);
+        Mot__V1__Dispatch dispatch = MOT__V1__DISPATCH__INIT;
+        dispatch.event_id = event_id;
+        dispatch.envelope = &event.envelope;
+        if (!mot_wire_send (self->dealer, NULL, &dispatch.base, false))
+            break;
+        self->sent++;
+    }
+    self->answered = self->accepted = self->sent;
+    double elapsed = (double) (now_us () - start) / 1e6;
+    printf ("sent=%ld\nelapsed_s=%.3f\nsent_per_s=%.0f\n", self->sent, elapsed, elapsed > 0 ? self->sent / elapsed : 0);
+}
+
 static int
 compare_doubles (const void *a, const void *b)
 {
@@ -254,6 +284,13 @@ load_open (load_t *self, mot_config_t *config)
     const char *due = mot_config_get (config, "due");
     if (!mot_day_parse (*due ? due : self->date, &self->first_due))
         return false;
+    self->dispatch = strcmp (mot_config_get (config, "dispatch"), "1") == 0;
+    if (self->dispatch) {
+        self->dealer = zsock_new (ZMQ_PUSH);
+        if (self->dealer)
+            zsock_set_linger (self->dealer, 600000);     /* deliver what is queued before exiting */
+        return self->prefix && self->dealer && zsock_bind (self->dealer, "%s", mot_config_get (config, "endpoint")) >= 0;
+    }
     const char *acks = mot_config_get (config, "acks");
     self->acks = *acks ? fopen (acks, "w") : NULL;
     self->requests = calloc ((size_t) self->count, sizeof *self->requests);
@@ -288,7 +325,13 @@ main (int argc, char **argv)
         return rc;
     load_t self = {0};
     rc = 1;
-    if (load_open (&self, config)) {
+    bool opened = load_open (&self, config);
+    if (opened && self.dispatch) {
+        run_dispatch (&self);
+        rc = self.sent == self.count ? 0 : 1;
+    }
+    else
+    if (opened) {
         run (&self);
         print_latencies (&self);
         rc = self.answered == self.count && self.errors == 0 ? 0 : 1;

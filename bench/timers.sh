@@ -1,25 +1,35 @@
 #!/usr/bin/env bash
 # bench/timers.sh — issue #4's benchmark: the deadline-watcher with many
 # pending timers, everything (Redis, services, load generator) on this
-# machine, through the product's own path (agreements with due dates enter
-# through intake; the watcher schedules their timers; the notifier publishes).
+# machine.
 #
-#   bash bench/timers.sh [PENDING] [BURST] [DAYS]   (defaults 1000000, 100000, 9)
+#   bash bench/timers.sh [PENDING] [BURST] [DAYS]   (defaults 1000000, 100000, 3)
 #
-#   1. schedule: PENDING agreements due over 300 days → timers/s from submit
-#      to scheduled; Redis memory per pending timer (the timer sorted set
-#      alone) and per agreement (everything it stores);
-#   2. burst:    BURST agreements due on one day; the clock moves past it;
-#      lag p50/p99 from that moment to each overdue notice on a subscriber;
-#   3. catch-up: the watcher is stopped, the clock moves DAYS days, the watcher
-#      starts: notices/s while it fires what it missed.
+#   1. schedule: PENDING agreements due over 300 days from 2027-03-01, each
+#      with its overdue timer and its reminder (the default, 2 business days
+#      before), fed to the watcher as fast as it takes them by mot-load
+#      --dispatch standing in for intake → timers/s and agreements/s from the
+#      first dispatch to the last timer stored; Redis memory per pending timer
+#      (the timer sorted set alone) and per agreement (everything it stores);
+#   2. burst: intake starts; BURST agreements due 2027-01-05 go through it
+#      (→ agreements/s from submit to scheduled, the whole path); the clock
+#      moves past that day's end. Firing lag: from that moment until 99% and
+#      until all of the burst's timers have fired (left mot:timers, their
+#      notices in the outbox), sampled every ~10 ms; delivery lag p50/p99:
+#      from that moment to each overdue notice received by a subscriber
+#      (firing + publishing + delivery), and notices/s;
+#   3. catch-up: the watcher is stopped, the clock moves DAYS days past
+#      2027-03-01, the watcher starts (catch-up bound: CATCHUP_PER_TICK
+#      missed timers a tick, default the product's 125 per 250 ms tick):
+#      notices/s and timers/s until everything missed has fired.
 # Prints key=value lines; run it three times and take the medians.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/deploy/local/lib.sh"
 PENDING=${1:-1000000}
 BURST=${2:-100000}
-DAYS=${3:-9}
+DAYS=${3:-3}
+CATCHUP_PER_TICK=${CATCHUP_PER_TICK:-125}
 BUILD=${MOT_BENCH_BUILD_DIR:-$top/build-bench}
 RUN=$(mktemp -d /tmp/mot-bench.XXXXXX)
 trap 'mot_stop_all "$RUN"; rm -rf "$RUN"' EXIT
@@ -27,7 +37,7 @@ trap 'mot_stop_all "$RUN"; rm -rf "$RUN"' EXIT
 cmake -S "$top" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMOT_SANITIZE=OFF >/dev/null
 cmake --build "$BUILD" -j"$(nproc)" >/dev/null
 
-export MOT_LOG_LEVEL=warn MOT_PII_KEY_FILE=$RUN/pii.key MOT_ENV=test MOT_TEST_CLOCK=1 MOT_REMIND_BD=0
+export MOT_LOG_LEVEL=warn MOT_PII_KEY_FILE=$RUN/pii.key MOT_ENV=test MOT_TEST_CLOCK=1
 head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
 export MOT_INTAKE_INGRESS=tcp://127.0.0.1:18560
 export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:18561 MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:18561
@@ -38,52 +48,83 @@ export MOT_WATCH_FROM=2027-01
 mot_start_redis "$RUN"
 redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
 now_us() { date +%s%6N; }
-wait_watch_settled() { while [ "$(redis ZCARD mot:pending:watch)" != 0 ]; do sleep 0.05; done; }
-"$BUILD/motctl" clock set 2027-01-04T09:00 >/dev/null
-for name in intake deadline-watcher notifier; do mot_start_service "$RUN" "$BUILD" "$name"; done
-intake_ready() { [ "$("$BUILD/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
-mot_wait 30 intake_ready
-sleep 2   # the watcher's first tick creates January's monthly obligations
-
-echo "machine=$(nproc) cores; redis=$(redis-server --version | grep -o 'v=[0-9.]*')"
 used() { redis INFO memory | tr -d '\r' | awk -F: '/^used_memory:/ { print $2 }'; }
+seq_now() { redis GET mot:seq:notice | sed 's/^$/0/'; }
+wait_for() { while ! "$@"; do sleep 0.05; done; }
+"$BUILD/motctl" clock set 2027-01-04T09:00 >/dev/null
+for name in deadline-watcher notifier; do mot_start_service "$RUN" "$BUILD" "$name"; done
+sleep 2   # the watcher's first tick creates January's monthly obligations
+echo "machine=$(nproc) cores; redis=$(redis-server --version | grep -o 'v=[0-9.]*')"
+
+# 1. Schedule, the watcher alone.
 mem0=$(used)
 timers0=$(redis ZCARD mot:timers)
-
-# 1. Schedule.
+obls0=$(redis ZCARD mot:obls)
+all_created() { [ "$(redis ZCARD mot:obls)" -ge $((obls0 + PENDING)) ]; }
 start=$(now_us)
-"$BUILD/mot-load" --kind action --count "$PENDING" --due 2027-03-01 --spread-days 300 --window 2000 \
-  --prefix sched- >/dev/null
-wait_watch_settled
+"$BUILD/mot-load" --dispatch 1 --endpoint "$MOT_WATCHER_INTAKE" --kind action --count "$PENDING" \
+  --due 2027-03-01 --spread-days 300 --prefix sched- >/dev/null
+wait_for all_created
 end=$(now_us)
 timers=$(($(redis ZCARD mot:timers) - timers0))
 zset=$(redis MEMORY USAGE mot:timers SAMPLES 0)
 mem1=$(used)
 awk -v n="$PENDING" -v t="$timers" -v s="$start" -v e="$end" -v z="$zset" -v m0="$mem0" -v m1="$mem1" 'BEGIN {
-  printf "schedule_pending=%d\nschedule_timers_per_s=%.0f\n", t, t / ((e - s) / 1e6)
+  printf "schedule_agreements=%d\nschedule_timers=%d\n", n, t
+  printf "schedule_timers_per_s=%.0f\nschedule_agreements_per_s=%.0f\n", t / ((e - s) / 1e6), n / ((e - s) / 1e6)
   printf "memory_per_timer_bytes=%.0f\nmemory_per_agreement_bytes=%.0f\n", z / t, (m1 - m0) / n }'
 
-# 2. Burst: BURST agreements due 2027-01-05, then the clock passes its end.
+# 2. Burst: BURST agreements due 2027-01-05 through intake (reminders off:
+# theirs would already be due; escalations off, so that phase 3 counts only
+# what phase 1 scheduled), then the clock passes that day's end.
+mot_kill_service "$RUN" deadline-watcher
+MOT_REMIND_BD=0 MOT_ESCALATE_EVERY_BD=0 mot_start_service "$RUN" "$BUILD" deadline-watcher
+mot_start_service "$RUN" "$BUILD" intake
+intake_ready() { [ "$("$BUILD/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
+mot_wait 30 intake_ready
+obls0=$(redis ZCARD mot:obls)
+burst_created() { [ "$(redis ZCARD mot:obls)" -ge $((obls0 + BURST)) ]; }
+start=$(now_us)
 "$BUILD/mot-load" --kind action --count "$BURST" --due 2027-01-05 --window 2000 --prefix burst- >/dev/null
-wait_watch_settled
+wait_for burst_created
+end=$(now_us)
+awk -v n="$BURST" -v s="$start" -v e="$end" 'BEGIN { printf "intake_schedule_agreements_per_s=%.0f\n", n / ((e - s) / 1e6) }'
 "$BUILD/mot-lag" --publish "$MOT_NOTIFIER_PUBLISH" --topic overdue/CAPSOI/acuerdo --count "$BURST" \
   --t0-file "$RUN/t0" >"$RUN/burst.txt" &
 lag=$!
 sleep 1
-now_us >"$RUN/t0"
+t0=$(now_us)
+echo "$t0" >"$RUN/t0"
 "$BUILD/motctl" clock set 2027-01-06T00:00:01 >/dev/null
+due_until=$(redis GET mot:clock)
+p99_at=
+while :; do
+  left=$(redis ZCOUNT mot:timers -inf "$due_until")
+  at=$(now_us)
+  echo "$at $left" >>"${MOT_BENCH_TRACE:-/dev/null}"
+  [ -z "$p99_at" ] && [ "$left" -le $((BURST / 100)) ] && p99_at=$at
+  [ "$left" = 0 ] && break
+  sleep 0.01
+done
+awk -v t0="$t0" -v p="$p99_at" -v m="$at" 'BEGIN {
+  printf "burst_firing_lag_p99_ms=%.0f\nburst_firing_lag_max_ms=%.0f\n", (p - t0) / 1000, (m - t0) / 1000 }'
 wait $lag || true
-sed 's/^/burst_/' "$RUN/burst.txt"
+sed 's/^/burst_delivery_/' "$RUN/burst.txt"
 
-# 3. Catch-up: DAYS days of due agreements (from 2027-03-01) missed while down.
+# 3. Catch-up: DAYS days of due agreements (from 2027-03-01) and their
+# reminders missed while down (escalations off, so the count is fixed).
 mot_kill_service "$RUN" deadline-watcher
-missed=$(awk -v n="$PENDING" -v d="$DAYS" 'BEGIN { print int(n / 300) * d }')
-"$BUILD/motctl" clock set "$(date -d "2027-03-01 + $DAYS days" +%Y-%m-%d)T00:00:01" >/dev/null
-"$BUILD/mot-lag" --publish "$MOT_NOTIFIER_PUBLISH" --topic overdue/CAPSOI/acuerdo --count "$missed" \
-  --t0-file "$RUN/t0" >"$RUN/catchup.txt" &
-lag=$!
-sleep 1
-now_us >"$RUN/t0"
-mot_start_service "$RUN" "$BUILD" deadline-watcher
-wait $lag || true
-sed 's/^/catchup_/' "$RUN/catchup.txt"
+back=$(date -d "2027-03-01 + $DAYS days" +%Y-%m-%d)
+"$BUILD/motctl" clock set "${back}T00:00:01" >/dev/null
+until_s=$(redis GET mot:clock)      # the test clock, unix seconds, as the watcher reads it
+missed=$(redis ZCOUNT mot:timers -inf "$until_s")
+seq0=$(seq_now)
+start=$(now_us)
+MOT_REMIND_BD=0 MOT_ESCALATE_EVERY_BD=0 MOT_WATCHER_CATCHUP_PER_TICK=$CATCHUP_PER_TICK \
+  mot_start_service "$RUN" "$BUILD" deadline-watcher
+settled() { [ "$(redis ZCOUNT mot:timers -inf "$until_s")" = 0 ] && [ "$(redis ZCARD mot:outbox)" = 0 ]; }
+wait_for settled
+end=$(now_us)
+awk -v n="$(( $(seq_now) - seq0 ))" -v t="$missed" -v s="$start" -v e="$end" -v b="$CATCHUP_PER_TICK" 'BEGIN {
+  printf "catchup_bound_per_tick=%d\ncatchup_timers=%d\ncatchup_notices=%d\n", b, t, n
+  printf "catchup_timers_per_s=%.0f\ncatchup_notices_per_s=%.0f\n", t / ((e - s) / 1e6), n / ((e - s) / 1e6) }'

@@ -21,7 +21,7 @@ typedef struct {
 } setting_t;
 
 struct _mot_config_t {
-    const char *program;
+    char *program;                  /* a copy: callers pass stack buffers */
     setting_t *settings;
     int setting_count;
     const char **positionals;
@@ -116,11 +116,11 @@ mot_config_new (const char *program, const char *summary, const mot_option_t *op
     mot_config_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
-    self->program = program;
+    self->program = strdup (program);
     int total = count_options (options) + count_options (common_options);
     self->settings = calloc ((size_t) total, sizeof *self->settings);
     self->positionals = calloc ((size_t) argc + 1, sizeof *self->positionals);
-    if (!self->settings || !self->positionals) {
+    if (!self->program || !self->settings || !self->positionals) {
         mot_config_destroy (&self);
         return NULL;
     }
@@ -147,6 +147,7 @@ mot_config_destroy (mot_config_t **self_p)
     if (!self_p || !*self_p)
         return;
     mot_config_t *self = *self_p;
+    free (self->program);
     free (self->settings);
     free (self->positionals);
     free (self);

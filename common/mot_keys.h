@@ -20,7 +20,8 @@
  *    mot:obls                        zset    obligation ids by deadline
  *    mot:timers                      zset    "<obligation_id>|<kind>" by fire time
  *    mot:outbox                      zset    notice ids written, not yet published
- *    mot:notice:<notice_id>          hash    notice (packed Notice) + seq when published
+ *                                            (score: last send, Redis TIME)
+ *    mot:outbox:notices              hash    notice id -> packed Notice, same ids
  *    mot:seq:notice                  string  notice sequence
  *    mot:notices                     list    published notices (packed), newest first, bounded
  */
@@ -41,7 +42,7 @@
 #define MOT_KEY_OBLS "mot:obls"
 #define MOT_KEY_TIMERS "mot:timers"
 #define MOT_KEY_OUTBOX "mot:outbox"
-#define MOT_KEY_NOTICE_PREFIX "mot:notice:"
+#define MOT_KEY_OUTBOX_NOTICES "mot:outbox:notices"
 #define MOT_KEY_SEQ_NOTICE "mot:seq:notice"
 #define MOT_KEY_NOTICES "mot:notices"
 

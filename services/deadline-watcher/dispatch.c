@@ -9,11 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* An action waiting in the batch: its spec points into `dispatch`. */
+typedef struct {
+    Mot__V1__Dispatch *dispatch;
+    obligation_spec_t spec;
+    char *territory;                /* malloc'd, read at flush */
+} queued_action_t;
+
 struct _dispatch_t {
     mot_redis_t *redis;
     mot_obligations_t *catalogue;
     obligation_store_t *store;
     followup_t *followup;
+    queued_action_t queue[DISPATCH_BATCH];
+    size_t queued;
 };
 
 dispatch_t *
@@ -29,11 +38,23 @@ dispatch_new (mot_redis_t *redis, mot_obligations_t *catalogue, obligation_store
     return self;
 }
 
+static void
+release_queue (dispatch_t *self)
+{
+    for (size_t i = 0; i < self->queued; i++) {
+        protobuf_c_message_free_unpacked (&self->queue[i].dispatch->base, NULL);
+        free (self->queue[i].territory);
+    }
+    memset (self->queue, 0, self->queued * sizeof self->queue[0]);
+    self->queued = 0;
+}
+
 void
 dispatch_destroy (dispatch_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    release_queue (*self_p);        /* not committed: intake re-sends them */
     free (*self_p);
     *self_p = NULL;
 }
@@ -254,27 +275,79 @@ handle_trigger (dispatch_t *self, const char *event_id, Mot__V1__Source source,
 
 /* ---- action due dates -------------------------------------------------- */
 
-/* The territory of item `item_id` (malloc'd), or NULL when unknown. */
-static char *
-territory_of_item (dispatch_t *self, const char *item_id, bool *ok)
+/* Reads the territory of each queued action's item in one pipelined round
+ * trip (a reference unusable in an id counts as unknown). False when Redis
+ * failed. */
+static bool
+read_territories (dispatch_t *self)
 {
-    *ok = true;
-    if (!item_id || !*item_id)
-        return NULL;
-    redisReply *reply = mot_redis_command (self->redis, "HGET %s{%s} territory", MOT_KEY_ITEM_PREFIX, item_id);
-    *ok = mot_reply_ok (reply);
-    char *territory = *ok && reply->type == REDIS_REPLY_STRING && mot_obligation_ref_is_safe (reply->str)
-                          ? strdup (reply->str)
-                          : NULL;
-    if (reply)
-        freeReplyObject (reply);
-    return territory;
+    size_t appended = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < self->queued; i++) {
+        const char *item_id = self->queue[i].dispatch->envelope->action->item_id;
+        if (!item_id || !*item_id)
+            continue;
+        char *key = zsys_sprintf ("%s{%s}", MOT_KEY_ITEM_PREFIX, item_id);
+        const char *argv[] = {"HGET", key, "territory"};
+        ok = key && mot_redis_append (self->redis, 3, argv, NULL);
+        appended += ok;
+        free (key);
+    }
+    for (size_t i = 0; appended > 0 && i < self->queued; i++) {
+        const char *item_id = self->queue[i].dispatch->envelope->action->item_id;
+        if (!item_id || !*item_id)
+            continue;
+        redisReply *reply = mot_redis_read (self->redis);
+        appended--;
+        ok = ok && mot_reply_ok (reply);
+        if (ok && reply->type == REDIS_REPLY_STRING && mot_obligation_ref_is_safe (reply->str))
+            self->queue[i].territory = strdup (reply->str);
+        self->queue[i].spec.territory = self->queue[i].territory;
+        if (reply)
+            freeReplyObject (reply);
+    }
+    return ok;
 }
 
-static void
-handle_action (dispatch_t *self, const char *event_id, Mot__V1__Source source, const Mot__V1__ActionDue *action,
-               int64_t now)
+void
+dispatch_flush (dispatch_t *self, int64_t now)
 {
+    if (self->queued == 0)
+        return;
+    obligation_spec_t specs[DISPATCH_BATCH];
+    obligation_result_t results[DISPATCH_BATCH];
+    if (read_territories (self)) {
+        for (size_t i = 0; i < self->queued; i++)
+            specs[i] = self->queue[i].spec;
+        obligation_store_create_many (self->store, specs, self->queued, now, results);
+    }
+    release_queue (self);           /* failed ones stay pending: intake re-sends them */
+}
+
+/* Queues a valid action for the batched create; takes the Dispatch. */
+static void
+queue_action (dispatch_t *self, Mot__V1__Dispatch **dispatch_p, const mot_obligation_def_t *def, mot_day_t due_on,
+              int64_t now)
+{
+    Mot__V1__Dispatch *dispatch = *dispatch_p;
+    const Mot__V1__ActionDue *action = dispatch->envelope->action;
+    queued_action_t *queued = &self->queue[self->queued++];
+    queued->dispatch = dispatch;
+    queued->spec = (obligation_spec_t) {
+        .def = def, .period = action->action_id, .anchor = due_on, .n = 0, .event_id = dispatch->event_id,
+        .responsible = action->responsible && mot_obligation_ref_is_safe (action->responsible) ? action->responsible
+                                                                                               : NULL};
+    *dispatch_p = NULL;
+    if (self->queued == DISPATCH_BATCH)
+        dispatch_flush (self, now);
+}
+
+/* Validates an action; a valid one is queued (taking the Dispatch). */
+static void
+handle_action (dispatch_t *self, Mot__V1__Dispatch **dispatch_p, Mot__V1__Source source, int64_t now)
+{
+    const char *event_id = (*dispatch_p)->event_id;
+    const Mot__V1__ActionDue *action = (*dispatch_p)->envelope->action;
     const mot_obligation_def_t *def = action->kind ? mot_obligations_find (self->catalogue, source, action->kind)
                                                    : NULL;
     mot_day_t due_on;
@@ -289,27 +362,24 @@ handle_action (dispatch_t *self, const char *event_id, Mot__V1__Source source, c
     else
     if (!mot_day_parse (action->due_on, &due_on))
         skip_event (self, event_id, "bad_due_on");
-    else {
-        bool ok;
-        char *territory = territory_of_item (self, action->item_id, &ok);
-        const char *responsible = action->responsible && mot_obligation_ref_is_safe (action->responsible)
-                                    ? action->responsible
-                                    : NULL;
-        obligation_spec_t spec = {.def = def, .period = action->action_id, .anchor = due_on, .n = 0,
-                                  .territory = territory, .responsible = responsible, .event_id = event_id};
-        if (ok)
-            obligation_store_create (self->store, &spec, now);
-        free (territory);
-    }
+    else
+        queue_action (self, dispatch_p, def, due_on, now);
 }
 
 /* ---- messages ---------------------------------------------------------- */
 
+/* Applies one Dispatch; an action is queued instead (and the Dispatch taken). */
 static void
-apply_dispatch (dispatch_t *self, const Mot__V1__Dispatch *dispatch, int64_t now)
+apply_dispatch (dispatch_t *self, Mot__V1__Dispatch **dispatch_p, int64_t now)
 {
+    const Mot__V1__Dispatch *dispatch = *dispatch_p;
     const Mot__V1__Envelope *envelope = dispatch->envelope;
     Mot__V1__Source source = envelope->has_source ? envelope->source : MOT__V1__SOURCE__SOURCE_UNSPECIFIED;
+    if (envelope->body_case == MOT__V1__ENVELOPE__BODY_ACTION) {
+        handle_action (self, dispatch_p, source, now);
+        return;
+    }
+    dispatch_flush (self, now);     /* keep the order of intake's events */
     switch (envelope->body_case) {
         case MOT__V1__ENVELOPE__BODY_DELIVERY:
             handle_delivery (self, dispatch->event_id, source, envelope->delivery, now);
@@ -317,10 +387,6 @@ apply_dispatch (dispatch_t *self, const Mot__V1__Dispatch *dispatch, int64_t now
         case MOT__V1__ENVELOPE__BODY_TRIGGER:
             handle_trigger (self, dispatch->event_id, source, envelope->trigger, now);
             break;
-        case MOT__V1__ENVELOPE__BODY_ACTION:
-            handle_action (self, dispatch->event_id, source, envelope->action, now);
-            break;
-        case MOT__V1__ENVELOPE__BODY__NOT_SET:
         default:
             skip_event (self, dispatch->event_id, "not_a_delivery_trigger_or_action");
             break;
@@ -337,7 +403,7 @@ dispatch_handle (dispatch_t *self, zmsg_t **msg_p, int64_t now)
         dispatch = (Mot__V1__Dispatch *) mot_wire_unpack (zmsg_first (msg), &mot__v1__dispatch__descriptor,
                                                           DISPATCH_LIMIT, &code);
     if (dispatch && dispatch->envelope)
-        apply_dispatch (self, dispatch, now);
+        apply_dispatch (self, &dispatch, now);
     else
         mot_log_warn ("dispatch_dropped", "reason=%s frames=%zu", mot_error_code_name (code),
                       msg ? zmsg_size (msg) : 0);

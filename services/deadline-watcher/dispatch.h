@@ -14,6 +14,7 @@
  *                                     close a follow-up (followup.h)
  *    action   → creates "<source>:<kind>:<action_id>" due on due_on, with the
  *               responsible and the territory of the item it addresses
+ *               (queued: up to DISPATCH_BATCH actions in one script call)
  *  The event id leaves mot:pending:watch once the change is committed (in the
  *  same script for deliveries and actions; after the idempotent steps for
  *  triggers and deliveries that complete an after: rule), or at once when
@@ -30,13 +31,21 @@
 
 /* Largest Dispatch accepted: an Envelope at intake's limit plus the wrapping. */
 #define DISPATCH_LIMIT (2 * MOT_WIRE_DEFAULT_LIMIT)
+/* Most actions created in one script call. */
+#define DISPATCH_BATCH 500
 
 typedef struct _dispatch_t dispatch_t;
 
 dispatch_t *dispatch_new (mot_redis_t *redis, mot_obligations_t *catalogue, obligation_store_t *store,
                           followup_t *followup);
 void dispatch_destroy (dispatch_t **self_p);
-/* Handles one message received from intake (takes ownership). */
+/* Handles one message received from intake (takes ownership). Actions are
+ * queued and created a batch at a time: call dispatch_flush once the
+ * messages at hand are handled. Any other message flushes the queue first,
+ * so intake's order is kept. */
 void dispatch_handle (dispatch_t *self, zmsg_t **msg_p, int64_t now);
+/* Creates the queued actions' obligations (one pipelined read of their
+ * items' territories, one script call). */
+void dispatch_flush (dispatch_t *self, int64_t now);
 
 #endif

@@ -34,14 +34,15 @@ static const mot_option_t options[] = {
     {"calendar", "MOT_CALENDAR", MOT_CALENDAR_DEFAULT_FILE, "extra non-working days (TSV)"},
     {"watch-from", "MOT_WATCH_FROM", NULL,
      "YYYY-MM: first period of monthly obligations (default: the month before today, at first start)"},
-    {"tick-ms", "MOT_WATCHER_TICK_MS", "1000", "how often to create due obligations and fire timers"},
+    {"tick-ms", "MOT_WATCHER_TICK_MS", "250",
+     "how often to create due obligations and fire timers (a due timer waits at most this long)"},
     {"redrive-ms", "MOT_WATCHER_REDRIVE_MS", "5000", "re-send notices the notifier has not taken after this"},
     {"remind-bd", "MOT_REMIND_BD", "2", "reminder this many business days before a deadline (0: none)"},
     {"escalation", "MOT_ESCALATION", ESCALATION_DEFAULT_FILE, "recipients per escalation level (TSV)"},
     {"escalate-every-bd", "MOT_ESCALATE_EVERY_BD", "5",
      "escalate an overdue obligation every this many business days (0: never)"},
     {"escalate-max", "MOT_ESCALATE_MAX", "3", "highest escalation level"},
-    {"catchup-per-tick", "MOT_WATCHER_CATCHUP_PER_TICK", "500",
+    {"catchup-per-tick", "MOT_WATCHER_CATCHUP_PER_TICK", "125",
      "most MISSED timers fired per tick (bounds the catch-up rate after downtime; timers due now all fire)"},
     {NULL, NULL, NULL, NULL}};
 
@@ -184,9 +185,17 @@ on_intake (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     watcher_t *self = (watcher_t *) arg;
-    zmsg_t *msg = zmsg_recv (reader);
-    if (msg)
-        dispatch_handle (self->dispatch, &msg, mot_clock_now (self->service->clock));
+    int64_t now = mot_clock_now (self->service->clock);
+    /* What is at hand now, up to a batch, then the queued actions at once. */
+    for (int received = 0; received < DISPATCH_BATCH; received++) {
+        if (received > 0 && !(zsock_events (reader) & ZMQ_POLLIN))
+            break;
+        zmsg_t *msg = zmsg_recv (reader);
+        if (!msg)
+            break;
+        dispatch_handle (self->dispatch, &msg, now);
+    }
+    dispatch_flush (self->dispatch, now);
     return 0;
 }
 

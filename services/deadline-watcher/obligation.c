@@ -11,30 +11,14 @@
 #include <string.h>
 
 #define RECOMPUTE_BATCH 500
+/* create.lua's ARGV: two, then fifteen per instance. */
+#define CREATE_HEAD 5
+#define CREATE_PER_INSTANCE 15
 
-/* KEYS: obligation hash, mot:obls, mot:timers, mot:pending:watch.
- * ARGV: id, unit, report, report_name, period, deadline, deadline day number,
- *       due_at, now, reminder_at ("" none), anchor, n, territory ("" none),
- *       responsible ("" none), event_id ("" none).
- * Returns 1 when created, 0 when the instance already existed. */
-static const char *create_lua =
-    "local created = 0\n"
-    "if redis.call('EXISTS', KEYS[1]) == 0 then\n"
-    "  redis.call('HSET', KEYS[1], 'id', ARGV[1], 'unit', ARGV[2], 'report', ARGV[3],\n"
-    "    'report_name', ARGV[4], 'period', ARGV[5], 'deadline', ARGV[6], 'due_at', ARGV[8],\n"
-    "    'status', 'pending', 'created_at', ARGV[9], 'anchor', ARGV[11], 'n', ARGV[12])\n"
-    "  if ARGV[13] ~= '' then redis.call('HSET', KEYS[1], 'territory', ARGV[13]) end\n"
-    "  if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'responsible', ARGV[14]) end\n"
-    "  redis.call('ZADD', KEYS[2], ARGV[7], ARGV[1])\n"
-    "  redis.call('ZADD', KEYS[3], tonumber(ARGV[8]) + 1, ARGV[1] .. '|overdue')\n"
-    "  if ARGV[10] ~= '' then redis.call('ZADD', KEYS[3], ARGV[10], ARGV[1] .. '|reminder') end\n"
-    "  created = 1\n"
-    "end\n"
-    "if ARGV[15] ~= '' then redis.call('ZREM', KEYS[4], ARGV[15]) end\n"
-    "return created\n";
+#include "create_lua.h"
 
 /* KEYS: obligation hash, mot:obls, mot:timers, mot:pending:watch, mot:outbox,
- *       mot:notice:<notice_id>.
+ *       mot:outbox:notices.
  * ARGV: event_id, id, unit, report, report_name, period, deadline ("" unknown),
  *       deadline day number ("" unknown), due_at ("" unknown), now,
  *       delivered_on, status, business_days_late, notice_id, packed notice
@@ -60,7 +44,8 @@ static const char *deliver_lua =
     "  'business_days_late', ARGV[13], 'delivery_event', ARGV[1])\n"
     "redis.call('ZREM', KEYS[3], ARGV[2] .. '|reminder', ARGV[2] .. '|overdue',\n"
     "  ARGV[2] .. '|escalation|' .. (level + 1))\n"
-    "if ARGV[15] ~= '' and redis.call('HSETNX', KEYS[6], 'notice', ARGV[15]) == 1 then\n"
+    "if ARGV[15] ~= '' then\n"
+    "  redis.call('HSET', KEYS[6], ARGV[14], ARGV[15])\n"
     "  redis.call('ZADD', KEYS[5], redis.call('TIME')[1], ARGV[14])\n"
     "end\n"
     "if ARGV[16] ~= '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end\n"
@@ -197,40 +182,111 @@ format_time (int64_t value, char out[24])
         snprintf (out, 24, "%lld", (long long) value);
 }
 
+/* One instance's ARGV for create.lua, formatted. */
+typedef struct {
+    char *id;
+    char *key;
+    deadline_t deadline;
+    char reminder_at[24], anchor[MOT_DAY_TEXT_SIZE], n[16];
+} creation_t;
+
+static bool
+creation_prepare (obligation_store_t *self, const obligation_spec_t *spec, int64_t now, creation_t *c)
+{
+    c->id = mot_obligation_id (spec->def, spec->period);
+    c->key = c->id ? obligation_key (c->id) : NULL;
+    if (!c->key)
+        return false;
+    deadline_set (&c->deadline, mot_calendar_add_business_days (calendar_file_current (self->calendars),
+                                                               spec->anchor, spec->n));
+    format_time (obligation_reminder_at (self, c->deadline.deadline_value, now), c->reminder_at);
+    mot_day_format (spec->anchor, c->anchor);
+    snprintf (c->n, sizeof c->n, "%d", spec->n);
+    return true;
+}
+
+/* Runs create.lua on every prepared instance; the reply (one integer each) or NULL. */
+static redisReply *
+run_create_script (obligation_store_t *self, const obligation_spec_t *specs, const creation_t *creations,
+                   size_t count, int64_t now)
+{
+    size_t argc = CREATE_HEAD + CREATE_PER_INSTANCE * count;
+    const char **argv = calloc (argc, sizeof *argv);
+    char count_text[24], now_text[24];
+    snprintf (count_text, sizeof count_text, "%zu", count);
+    format_time (now, now_text);
+    redisReply *reply = NULL;
+    if (argv) {
+        const char *head[CREATE_HEAD] = {MOT_KEY_OBLS, MOT_KEY_TIMERS, MOT_KEY_PENDING_WATCH, count_text, now_text};
+        memcpy (argv, head, sizeof head);
+        for (size_t i = 0; i < count; i++) {
+            const obligation_spec_t *spec = &specs[i];
+            const creation_t *c = &creations[i];
+            const char *instance[CREATE_PER_INSTANCE]
+                = {c->key, c->id, spec->def->unit_name, spec->def->code, spec->def->name, spec->period,
+                   c->deadline.deadline, c->deadline.deadline_day, c->deadline.due_at, c->reminder_at, c->anchor,
+                   c->n, spec->territory ? spec->territory : "", spec->responsible ? spec->responsible : "",
+                   spec->event_id ? spec->event_id : ""};
+            memcpy (argv + CREATE_HEAD + i * CREATE_PER_INSTANCE, instance, sizeof instance);
+        }
+        reply = mot_redis_eval (self->redis, self->create, 3, (int) argc, argv, NULL);
+    }
+    free (argv);
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == count;
+    for (size_t i = 0; ok && i < count; i++)
+        ok = reply->element[i]->type == REDIS_REPLY_INTEGER;
+    if (!ok && reply) {
+        freeReplyObject (reply);
+        reply = NULL;
+    }
+    return reply;
+}
+
+static void
+log_creation (const creation_t *c, obligation_result_t result)
+{
+    if (result == OBLIGATION_CHANGED)
+        mot_log_info ("obligation_created", "obligation_id=%s deadline=%s reminder_at=%s", c->id,
+                      c->deadline.deadline, c->reminder_at[0] ? c->reminder_at : "none");
+    else
+    if (result == OBLIGATION_UNCHANGED)
+        mot_log_debug ("obligation_exists", "obligation_id=%s", c->id);
+    else
+        mot_log_error ("obligation_create_failed", "obligation_id=%s", c->id ? c->id : "?");
+}
+
+bool
+obligation_store_create_many (obligation_store_t *self, const obligation_spec_t *specs, size_t count, int64_t now,
+                              obligation_result_t *results)
+{
+    creation_t *creations = calloc (count ? count : 1, sizeof *creations);
+    bool prepared = creations != NULL;
+    for (size_t i = 0; prepared && i < count; i++)
+        prepared = creation_prepare (self, &specs[i], now, &creations[i]);
+    redisReply *reply = prepared && count ? run_create_script (self, specs, creations, count, now) : NULL;
+    for (size_t i = 0; i < count; i++) {
+        results[i] = !reply ? OBLIGATION_FAILED
+                   : reply->element[i]->integer == 1 ? OBLIGATION_CHANGED
+                                                     : OBLIGATION_UNCHANGED;
+        if (creations)
+            log_creation (&creations[i], results[i]);
+    }
+    for (size_t i = 0; creations && i < count; i++) {
+        free (creations[i].id);
+        free (creations[i].key);
+    }
+    free (creations);
+    if (reply)
+        freeReplyObject (reply);
+    return count == 0 || reply != NULL;
+}
+
 obligation_result_t
 obligation_store_create (obligation_store_t *self, const obligation_spec_t *spec, int64_t now)
 {
-    char *id = mot_obligation_id (spec->def, spec->period);
-    char *key = id ? obligation_key (id) : NULL;
-    if (!key) {
-        free (id);
-        return OBLIGATION_FAILED;
-    }
-    deadline_t deadline;
-    deadline_set (&deadline, mot_calendar_add_business_days (calendar_file_current (self->calendars), spec->anchor,
-                                                            spec->n));
-    char now_text[24], reminder_at[24], anchor[MOT_DAY_TEXT_SIZE], n_text[16];
-    format_time (now, now_text);
-    format_time (obligation_reminder_at (self, deadline.deadline_value, now), reminder_at);
-    mot_day_format (spec->anchor, anchor);
-    snprintf (n_text, sizeof n_text, "%d", spec->n);
-    const char *argv[] = {key, MOT_KEY_OBLS, MOT_KEY_TIMERS, MOT_KEY_PENDING_WATCH, id, spec->def->unit_name,
-                          spec->def->code, spec->def->name, spec->period, deadline.deadline,
-                          deadline.deadline_day, deadline.due_at, now_text, reminder_at, anchor, n_text,
-                          spec->territory ? spec->territory : "", spec->responsible ? spec->responsible : "",
-                          spec->event_id ? spec->event_id : ""};
-    bool ok;
-    long long created = eval_integer (self->redis, self->create, 4, 19, argv, NULL, &ok);
-    if (ok && created == 1)
-        mot_log_info ("obligation_created", "obligation_id=%s deadline=%s reminder_at=%s", id, deadline.deadline,
-                      reminder_at[0] ? reminder_at : "none");
-    if (ok && created != 1)
-        mot_log_debug ("obligation_exists", "obligation_id=%s", id);
-    if (!ok)
-        mot_log_error ("obligation_create_failed", "obligation_id=%s", id);
-    free (id);
-    free (key);
-    return !ok ? OBLIGATION_FAILED : created == 1 ? OBLIGATION_CHANGED : OBLIGATION_UNCHANGED;
+    obligation_result_t result = OBLIGATION_FAILED;
+    obligation_store_create_many (self, spec, 1, now, &result);
+    return result;
 }
 
 /* The deadline of the instance: as recorded, else from the month's close for
@@ -300,19 +356,17 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
     snprintf (late_text, sizeof late_text, "%d", late);
     mot_day_format (delivery->delivered_on, delivered_text);
     char *notice_id = outbox_notice_id (delivery->id, MOT__V1__NOTICE_KIND__DELIVERED_LATE);
-    char *notice_key = notice_id ? zsys_sprintf ("%s%s", MOT_KEY_NOTICE_PREFIX, notice_id) : NULL;
     size_t packed_size = 0;
-    uint8_t *packed = late > 0 && notice_key ? pack_late_notice (delivery->def, delivery->period, delivery->id,
+    uint8_t *packed = late > 0 && notice_id ? pack_late_notice (delivery->def, delivery->period, delivery->id,
                                                                 deadline, notice_id, late, now, &packed_size)
                                              : NULL;
-    if (!notice_key || (late > 0 && !packed)) {
+    if (!notice_id || (late > 0 && !packed)) {
         free (notice_id);
-        free (notice_key);
         free (packed);
         return OBLIGATION_FAILED;
     }
     const char *argv[] = {delivery->key, MOT_KEY_OBLS, MOT_KEY_TIMERS, MOT_KEY_PENDING_WATCH, MOT_KEY_OUTBOX,
-                          notice_key, delivery->event_id, delivery->id, delivery->def->unit_name,
+                          MOT_KEY_OUTBOX_NOTICES, delivery->event_id, delivery->id, delivery->def->unit_name,
                           delivery->def->code, delivery->def->name, delivery->period, deadline->deadline,
                           deadline->deadline_day, deadline->due_at, now_text, delivered_text,
                           late > 0 ? "delivered_late" : "delivered", late_text, notice_id,
@@ -335,7 +389,6 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
         mot_log_info ("delivery_ignored", "event_id=%s obligation_id=%s reason=%s", delivery->event_id,
                       delivery->id, applied == 0 ? "event_already_applied" : "already_delivered");
     free (notice_id);
-    free (notice_key);
     free (packed);
     return !ok ? OBLIGATION_FAILED : applied == 1 ? OBLIGATION_CHANGED : OBLIGATION_UNCHANGED;
 }

@@ -13,7 +13,8 @@
  *  "<id>|escalation|<level>" at the start of the day the obligation is
  *  level × escalate_every_bd business days late (each member is also the id
  *  of the notice it fires; one zset member per timer, nothing else).
- *  Each change is one Lua script, idempotent: creating twice creates once, a
+ *  Each change is one Lua script (creation: create.lua, a batch of
+ *  instances per call), idempotent: creating twice creates once, a
  *  delivery is applied once per obligation (the first delivery event wins)
  *  and cancels every pending timer; the intake event that caused a change
  *  leaves mot:pending:watch in the same step.
@@ -59,6 +60,10 @@ obligation_timing_t obligation_store_timing (obligation_store_t *self);
 
 /* The instance with its timers, unless it exists. */
 obligation_result_t obligation_store_create (obligation_store_t *self, const obligation_spec_t *spec, int64_t now);
+/* The same for `count` instances in ONE script call (create.lua); results[i]
+ * for specs[i]. False when Redis failed (every result OBLIGATION_FAILED). */
+bool obligation_store_create_many (obligation_store_t *self, const obligation_spec_t *specs, size_t count,
+                                   int64_t now, obligation_result_t *results);
 
 /* Records the delivery of (def, period) made on `delivered_on` by intake
  * event `event_id`: creates the instance if it did not exist yet (an event

@@ -68,7 +68,7 @@ outbox_push (outbox_t *self, const uint8_t *packed, size_t size)
 static void
 redrive_one (outbox_t *self, const char *notice_id, int64_t now)
 {
-    redisReply *notice = mot_redis_command (self->redis, "HGET %s%s notice", MOT_KEY_NOTICE_PREFIX, notice_id);
+    redisReply *notice = mot_redis_command (self->redis, "HGET %s %s", MOT_KEY_OUTBOX_NOTICES, notice_id);
     if (!mot_reply_ok (notice)) {
         if (notice)
             freeReplyObject (notice);
@@ -76,7 +76,7 @@ redrive_one (outbox_t *self, const char *notice_id, int64_t now)
     }
     redisReply *update = NULL;
     if (notice->type != REDIS_REPLY_STRING) {
-        mot_log_warn ("outbox_orphan", "notice_id=%s", notice_id);
+        mot_log_info ("outbox_taken", "notice_id=%s", notice_id);   /* published meanwhile */
         update = mot_redis_command (self->redis, "ZREM %s %s", MOT_KEY_OUTBOX, notice_id);
     }
     else

@@ -1,11 +1,12 @@
 /*  outbox — notices from the deadline-watcher to the notifier.
  *
  *  Owns: how a notice leaves the watcher. A notice is first written to Redis
- *  (hash mot:notice:<notice_id>, field "notice" = packed Notice without seq
- *  or text, and zset mot:outbox scored by the send time, Redis TIME) by the Lua script of
- *  the state change that caused it, and only then pushed to the notifier,
- *  without blocking. Entries the notifier has not taken out of mot:outbox
- *  after a timeout are re-sent (the notifier is idempotent on notice_id).
+ *  (zset mot:outbox: notice id scored by the send time, Redis TIME; hash
+ *  mot:outbox:notices: notice id -> packed Notice without seq or text) by
+ *  the Lua script of the state change that caused it, and only then pushed
+ *  to the notifier, without blocking. The notifier publishes a notice only
+ *  while it is in the outbox and takes it out in the same step, so each is
+ *  published once; entries still there after a timeout are re-sent.
  *  Notice ids are "<obligation_id>|<kind>" with kind the topic word
  *  ("reminder", "overdue", "delivered_late").
  */

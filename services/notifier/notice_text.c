@@ -79,13 +79,15 @@ business_days (uint32_t count)
     return count == 1 ? zsys_sprintf ("1 día hábil") : zsys_sprintf ("%u días hábiles", count);
 }
 
-/* An overdue notice sent more than this after the deadline day ended was
- * caught up after a downtime. */
+/* An overdue notice without the watcher's catch_up mark (an older watcher)
+ * sent more than this after the deadline day ended was caught up. */
 #define LATE_AFTER_SECONDS 3600
 
 bool
 notice_text_is_catch_up (const Mot__V1__Notice *notice)
 {
+    if (notice->has_catch_up)
+        return notice->catch_up;
     mot_day_t deadline;
     return notice->kind == MOT__V1__NOTICE_KIND__OVERDUE && notice->has_fired_at
         && mot_day_parse (notice->deadline, &deadline)

@@ -9,9 +9,9 @@
  *    Entregado con atraso de 3 días hábiles: «…» de UAD, periodo 2026-10,
  *      venció el 2026-11-13.
  *  followed by " Territorio: OOAD-15." and " Responsable: DA." when the
- *  obligation has them, and " (notificación tardía)" on an overdue notice
- *  sent more than an hour after its deadline day ended (caught up after a
- *  downtime). Only report names, codes, dates and office roles: never
+ *  obligation has them, and " (notificación tardía)" on a notice the
+ *  watcher marked catch_up: fired well after its time (caught up after a
+ *  downtime), whatever its kind. Only report names, codes, dates and office roles: never
  *  personal data.
  *  Topics are "<kind>/<UNIT>/<report-code>/<territory or ->", e.g.
  *  "overdue/UAD/quejas-gestiones/-" or "escalation/CV/acuerdo/OOAD-15", so
@@ -34,7 +34,7 @@
 bool notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason);
 /* The Spanish text (malloc'd; NULL on allocation failure). */
 char *notice_text_render (const Mot__V1__Notice *notice);
-/* True for an overdue notice sent more than an hour after its deadline day. */
+/* True for a notice the watcher marked catch_up (fired late). */
 bool notice_text_is_catch_up (const Mot__V1__Notice *notice);
 
 #endif

@@ -3,7 +3,8 @@
 # deadlines pass; on start it fires everything missed, earliest deadline
 # first, at most --catchup-per-tick timers per tick, and the notices are
 # marked as late: catch_up=1 in the watcher's and the notifier's log lines,
-# "(notificación tardía)" in the text.
+# "(notificación tardía)" in the text. A missed reminder is marked late too;
+# one sent on time is not.
 source "$(dirname "$0")/lib.sh"
 
 N=40
@@ -43,5 +44,28 @@ check "the catch-up took several ticks" [ "$(grep -c 'catch_up_tick' "$RUN/log/d
 # Jan 6 .. Mar 1 (Jan: 18, Feb: 20, Mar 1: 1) minus Mon Feb 1 (first Monday of February) = 38.
 equals "business days late counted at the catch-up" 38 \
   "$(grep 'CV:acuerdo:C-01|overdue' "$RUN/notices.jsonl" | grep -o '"business_days_late":[0-9]*' | cut -d: -f2)"
+
+# Reminders (2 business days before): R-1 due Wed 2027-03-10 reminds at the
+# start of Mon 03-08, missed while the watcher is down; R-2 due Fri 03-12
+# reminds at the start of Wed 03-10, on time.
+mot_kill_service "$RUN" deadline-watcher
+export MOT_REMIND_BD=2
+for r in "R-1 2027-03-10" "R-2 2027-03-12"; do
+  set -- $r
+  echo "{\"type\":\"action\",\"source\":\"CV\",\"external_id\":\"$1\",\"action_id\":\"$1\",\"kind\":\"acuerdo\",\"due_on\":\"$2\"}"
+done | "$MOTCTL" submit >/dev/null || fail "submit reminders"
+mot_start_service "$RUN" "$MOT_BIN" deadline-watcher
+both() { [ "$(rcli ZCARD mot:obls)" = $((N + 2)) ] && quiet; }
+check "the two obligations with reminders recorded" mot_wait 60 both
+mot_kill_service "$RUN" deadline-watcher
+"$MOTCTL" clock set 2027-03-09T12:00 >/dev/null
+mot_start_service "$RUN" "$MOT_BIN" deadline-watcher
+missed() { grep -q 'CV:acuerdo:R-1|reminder' "$RUN/notices.jsonl"; }
+check "the missed reminder is sent" mot_wait 60 missed
+check "the missed reminder is marked late" grep -q 'CV:acuerdo:R-1|reminder.*(notificación tardía)' "$RUN/notices.jsonl"
+"$MOTCTL" clock set 2027-03-10T00:00:05 >/dev/null
+on_time() { grep -q 'CV:acuerdo:R-2|reminder' "$RUN/notices.jsonl"; }
+check "the on-time reminder is sent" mot_wait 60 on_time
+check "the on-time reminder is not marked late" bash -c "! grep 'CV:acuerdo:R-2|reminder' '$RUN/notices.jsonl' | grep -q 'tardía'"
 
 echo "$E2E_CHECKS passed, 0 failed"

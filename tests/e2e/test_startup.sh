@@ -29,4 +29,14 @@ check "Redis up: the service answers" mot_wait 20 "$MOTCTL" items --timeout 1
 mot_kill_service "$RUN" reporter TERM
 check "SIGTERM: a clean stop is logged" grep -q 'stopped' "$RUN/log/reporter.log"
 
+# A bad number names the program and the option (the program name is
+# copied, not kept as a pointer into a stack buffer gone by then).
+set +e
+"$MOT_BIN/mot-notifier" --log-size lots >"$RUN/out.txt" 2>&1
+status=$?
+set -e
+equals "a bad number stops the service (exit 1)" 1 "$status"
+check "the error names mot-notifier and --log-size" \
+  grep -q "^mot-notifier: --log-size must be an integer from 1 to 10000000 (got 'lots')" "$RUN/out.txt"
+
 echo "$E2E_CHECKS passed, 0 failed"
