@@ -4,8 +4,9 @@
 # "<source>:<kind>:<action_id>", due on its due_on (ending 23:59:59 local),
 # with the same reminder and overdue notices as reports, the territory of the
 # item it addresses and its responsible in the notice; a ReportDelivery
-# {report: kind, period: action_id} clears it; a retry changes nothing; the
-# event leaves the watcher's pending set (it is not re-driven forever).
+# {report: kind, period: action_id} clears it, also when submitted right
+# behind the action; a retry changes nothing; the event leaves the watcher's
+# pending set (it is not re-driven forever).
 # Every expected date is counted by hand on a calendar (weekdays checked
 # with `date -d`).
 source "$(dirname "$0")/lib.sh"
@@ -57,6 +58,25 @@ echo '{"type":"action","source":"UAD","external_id":"A-3","action_id":"AC-9","ki
 echo '{"type":"action","source":"UAD","external_id":"A-4","action_id":"bad{id}","kind":"accion-correctiva","due_on":"2026-11-30"}' \
   | "$MOTCTL" submit >/dev/null || true
 check "an action whose id cannot be used is skipped, not re-driven" mot_wait 60 quiet
+
+# An agreement and its delivery submitted back to back reach the watcher
+# in one batch (it creates agreements a batch at a time): the delivery still
+# applies after the creation, in intake's order — the obligation keeps its
+# due date, is delivered on time and has no timer left.
+cat >"$RUN/pair.jsonl" <<JSONL
+{"type":"action","source":"CAPSOI","external_id":"A-8","action_id":"AG-8","kind":"acuerdo","due_on":"2026-11-20"}
+{"type":"delivery","source":"CAPSOI","external_id":"D-8","report":"acuerdo","period":"AG-8","delivered_on":"2026-11-04"}
+JSONL
+# The watcher is paused (SIGSTOP) meanwhile, so the two wait in its queue and
+# are read in one batch.
+watcher=$(cat "$RUN/pids/deadline-watcher.pid")
+kill -STOP "$watcher"
+"$MOTCTL" submit <"$RUN/pair.jsonl" >/dev/null || { kill -CONT "$watcher"; fail "submit the pair"; }
+kill -CONT "$watcher"
+pair_done() { [ "$(rcli HGET 'mot:obl:{CAPSOI:acuerdo:AG-8}' status)" = delivered ] && quiet; }
+check "the agreement submitted with its delivery is delivered" mot_wait 60 pair_done
+equals "with its due date as the deadline" 2026-11-20 "$(rcli HGET 'mot:obl:{CAPSOI:acuerdo:AG-8}' deadline)"
+equals "and no timer left" 0 "$(rcli ZRANGE mot:timers 0 -1 | grep -c 'AG-8' || true)"
 
 # Tue 2026-11-10: 2 business days before are Mon 9 and Fri 6 → reminder at the start of Fri 6.
 set_clock 2026-11-05T23:59:00
