@@ -63,9 +63,11 @@ mot_start_service "$RUN" "$MOT_BIN" deadline-watcher
 missed() { grep -q 'CV:acuerdo:R-1|reminder' "$RUN/notices.jsonl"; }
 check "the missed reminder is sent" mot_wait 60 missed
 check "the missed reminder is marked late" grep -q 'CV:acuerdo:R-1|reminder.*(notificación tardía)' "$RUN/notices.jsonl"
+check "and flagged catch_up in the notice" grep -q 'CV:acuerdo:R-1|reminder.*"catch_up":true' "$RUN/notices.jsonl"
 "$MOTCTL" clock set 2027-03-10T00:00:05 >/dev/null
 on_time() { grep -q 'CV:acuerdo:R-2|reminder' "$RUN/notices.jsonl"; }
 check "the on-time reminder is sent" mot_wait 60 on_time
 check "the on-time reminder is not marked late" bash -c "! grep 'CV:acuerdo:R-2|reminder' '$RUN/notices.jsonl' | grep -q 'tardía'"
+check "nor flagged catch_up" grep -q 'CV:acuerdo:R-2|reminder.*"catch_up":false' "$RUN/notices.jsonl"
 
 echo "$E2E_CHECKS passed, 0 failed"

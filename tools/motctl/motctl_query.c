@@ -259,6 +259,7 @@ notice_json (const Mot__V1__Notice *notice, const char *topic)
               && json_object_set_new (line, "territory", text_or_null (notice->territory)) == 0
               && json_object_set_new (line, "responsible", text_or_null (notice->responsible)) == 0
               && json_object_set_new (line, "recipients", recipients_json (notice)) == 0
+              && json_object_set_new (line, "catch_up", json_boolean (notice->has_catch_up && notice->catch_up)) == 0
               && json_object_set_new (line, "text", text_or_null (notice->text)) == 0
               && json_object_set_new (line, "topic", text_or_null (topic)) == 0;
     if (!ok)
