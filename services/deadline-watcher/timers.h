@@ -4,23 +4,25 @@
  *  second it fires at: "<obligation_id>|reminder", "<obligation_id>|overdue"
  *  and "<obligation_id>|escalation|<level>"; the member is also the id of
  *  the notice it fires. Due timers fire a batch at a time: one pipelined
- *  read of their obligations, the notices built here, then ONE call of
- *  fire.lua for the batch, which per timer removes it only if it is still
- *  there and still due, checks the obligation's status (pending for a
- *  reminder or the overdue notice, overdue for an escalation), marks it
- *  (status overdue, escalation_level), schedules the next escalation (level
- *  1 after the overdue notice, up to the cap), and records the notice in
- *  the outbox (outbox.h). Several watchers may run: only the one
- *  whose script removed the timer sends the notice, so each timer fires once.
- *  A reminder whose deadline has already ended is dropped silently.
+ *  read of their obligations; a timer its obligation no longer needs (the
+ *  status must be pending for a reminder or the overdue notice, overdue for
+ *  an escalation; a reminder whose deadline has ended) is dropped silently;
+ *  the notices of the others are built here, then ONE call of fire.lua for
+ *  the batch, which per timer removes it only if it is still there and
+ *  still due (a delivery since the read removed it in its own step), marks
+ *  the obligation (status overdue, escalation_level), schedules the next
+ *  escalation (level 1 after the overdue notice, up to the cap), and
+ *  records the notice in the outbox (outbox.h). Several watchers may run:
+ *  only the one whose script removed the timer sends the notice, so each
+ *  timer fires once.
  *
  *  Catch-up: timers missed by more than `grace` seconds (the system was
  *  down, or behind) fire at most `limit` a call, earliest fire time first
  *  (deadline order), so after a downtime everything missed goes out in order
  *  at a bounded rate, logged with catch_up=1 and marked catch_up on the
  *  notice (its text then says "notificación tardía"); timers due within
- *  the last `grace` seconds fire all in the same call, in batches, so a burst of
- *  deadlines ending together is not slowed down by that bound.
+ *  the last `grace` seconds fire all in the same call, in batches, so a
+ *  burst of deadlines ending together is not slowed down by that bound.
  */
 #ifndef TIMERS_H_INCLUDED
 #define TIMERS_H_INCLUDED
