@@ -23,6 +23,7 @@
 #      missed timers a tick, default the product's 125 per 250 ms tick):
 #      notices/s and timers/s until everything missed has fired.
 # Prints key=value lines; run it three times and take the medians.
+# MOT_BENCH_TRACE=FILE keeps the burst's firing samples ("<unix µs> <timers left>").
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/deploy/local/lib.sh"

@@ -52,7 +52,7 @@ typedef struct {
     char next_at[24];
     char level_text[16];
     bool ready;                     /* goes into the script */
-    bool obsolete;                  /* its obligation no longer needs it */
+    bool obsolete;                  /* unreadable, or its obligation is gone or no longer needs it */
 } firing_t;
 
 timers_t *
@@ -94,14 +94,6 @@ firing_clear (firing_t *firing)
     free (firing->packed);
     free (firing->next);
     memset (firing, 0, sizeof *firing);
-}
-
-static void
-remove_timer (timers_t *self, const char *member)
-{
-    redisReply *reply = mot_redis_command (self->redis, "ZREM %s %s", MOT_KEY_TIMERS, member);
-    if (reply)
-        freeReplyObject (reply);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -151,7 +143,7 @@ fields_complete (const redisReply *reply)
 }
 
 /* Reads the obligations of the batch in one pipelined round trip. A timer
- * whose obligation is gone is dropped; when Redis fails the rest of the
+ * whose obligation is gone is obsolete; when Redis fails the rest of the
  * batch stays without fields (retried on the next tick). */
 static void
 read_obligations (timers_t *self, firing_t *batch, size_t count)
@@ -177,7 +169,7 @@ read_obligations (timers_t *self, firing_t *batch, size_t count)
         else {
             if (mot_reply_ok (reply)) {
                 mot_log_warn ("timer_dropped", "obligation_id=%s reason=no_obligation", batch[i].obligation_id);
-                remove_timer (self, batch[i].member);
+                batch[i].obsolete = true;
             }
             freeReplyObject (reply);
         }
@@ -401,8 +393,7 @@ fire_batch (timers_t *self, redisReply **elements, size_t count, int64_t now, in
         f->due = strtoll (elements[2 * i + 1]->str, NULL, 10);
         if (!parse_member (f)) {
             mot_log_warn ("timer_dropped", "reason=unknown_kind");
-            remove_timer (self, f->member);
-            settled++;
+            f->obsolete = true;
         }
         else
             f->key = obligation_key (f->obligation_id);

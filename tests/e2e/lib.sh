@@ -112,6 +112,12 @@ quiet() {
     [ "$(rcli ZCARD mot:pending:watch)" = 0 ]
 }
 set_clock() { "$MOTCTL" clock set "$1" >/dev/null && sleep 0.5 && mot_wait 60 quiet; }
+# check_generated YYYY-MM: checks that the watcher created that month's
+# monthly obligations (its progress mark mot:watch:generated got there).
+check_generated() {
+  generated_is() { [ "$(rcli GET mot:watch:generated)" = "$1" ]; }
+  check "the obligations of $1 are created" mot_wait 60 generated_is "$1"
+}
 # The notices a test's subscriber wrote to $RUN/notices.jsonl, by notice id.
 notice_line() { grep "\"notice_id\":\"$1\"" "$RUN/notices.jsonl" | head -1; }
 has_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }

@@ -14,7 +14,6 @@ printf '1\t1\n' >"$RUN/frequency.tsv"
 printf 'origin\tUAD\t3\n' >"$RUN/impact.tsv"
 export MOT_CLASSIFICATION_RULES=$RUN/rules.tsv MOT_FREQUENCY_RULES=$RUN/frequency.tsv MOT_IMPACT_RULES=$RUN/impact.tsv
 export MOT_CLASSIFIER_BATCH=8
-REDIS_CLI=(redis-cli -s "$RUN/redis.sock")
 
 mot_start_redis "$RUN"
 check "test clock set to 2026-11-03 09:00 local" "$MOTCTL" clock set 2026-11-03T09:00
@@ -52,7 +51,7 @@ wait "$submitter1" || fail "submit stream 1: $(grep -v '"accepted"' "$RUN/acks1.
 wait "$submitter2" || fail "submit stream 2: $(grep -v '"accepted"' "$RUN/acks2.jsonl" | head -3)"
 equals "500 events acknowledged as new" 500 "$(cat "$RUN/acks1.jsonl" "$RUN/acks2.jsonl" | grep -c '"status":"accepted","event_id":"ev-[0-9]*","duplicate":false')"
 
-pending_empty() { [ "$("${REDIS_CLI[@]}" ZCARD mot:pending:classify)" = 0 ]; }
+pending_empty() { [ "$(rcli ZCARD mot:pending:classify)" = 0 ]; }
 check "no event left in mot:pending:classify" mot_wait 120 pending_empty
 
 "$MOTCTL" mupoi --csv >"$RUN/mupoi.csv" || fail "motctl mupoi"
@@ -61,11 +60,11 @@ key="mot:item:{$item}"
 equals "one item per territory: 20" 20 "$(($(wc -l <"$RUN/mupoi.csv") - 1))"
 equals "the hot item counts every event (400 + 5)" 405 "$(csv_field "$RUN/mupoi.csv" territorio OOAD-15 eventos)"
 equals "month counters: Aug 100, Sep 120, Oct 180 + 5" "100 120 185" \
-  "$("${REDIS_CLI[@]}" HMGET "$key" month:2026-08 month:2026-09 month:2026-10 | tr '\n' ' ' | sed 's/ $//')"
+  "$(rcli HMGET "$key" month:2026-08 month:2026-09 month:2026-10 | tr '\n' ' ' | sed 's/ $//')"
 equals "405 evidence entries in its audit trail" 405 \
-  "$("${REDIS_CLI[@]}" LRANGE "$key:audit" 0 -1 | grep -c '"what":"evidence"')"
+  "$(rcli LRANGE "$key:audit" 0 -1 | grep -c '"what":"evidence"')"
 equals "each event is evidence exactly once" "" \
-  "$("${REDIS_CLI[@]}" LRANGE "$key:audit" 0 -1 | grep '"what":"evidence"' | grep -o '"event_id":"ev-[0-9]*"' | sort | uniq -d)"
+  "$(rcli LRANGE "$key:audit" 0 -1 | grep '"what":"evidence"' | grep -o '"event_id":"ev-[0-9]*"' | sort | uniq -d)"
 total=0
 for t in $(seq 1 20); do
   n=$(csv_field "$RUN/mupoi.csv" territorio "$(printf 'OOAD-%02d' "$t")" eventos)
@@ -74,7 +73,7 @@ done
 equals "all 20 items together hold all 500 events" 500 "$total"
 unmarked=0
 for id in $(cat "$RUN/acks1.jsonl" "$RUN/acks2.jsonl" | grep -o 'ev-[0-9]*'); do
-  [ -n "$("${REDIS_CLI[@]}" HGET "mot:event:$id" item_id)" ] || unmarked=$((unmarked + 1))
+  [ -n "$(rcli HGET "mot:event:$id" item_id)" ] || unmarked=$((unmarked + 1))
 done
 equals "every event is marked with its item" 0 "$unmarked"
 applied() { grep -o 'applied=[0-9]*' "$1" | cut -d= -f2 | awk '{s += $1} END {print s + 0}'; }

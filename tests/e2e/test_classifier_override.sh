@@ -14,7 +14,6 @@ printf '1\t1\n2\t4\n3\t7\n' >"$RUN/frequency.tsv"
 printf 'origin\tUAD\t3\n' >"$RUN/impact.tsv"
 export MOT_CLASSIFICATION_RULES=$RUN/rules.tsv MOT_FREQUENCY_RULES=$RUN/frequency.tsv MOT_IMPACT_RULES=$RUN/impact.tsv
 export MOT_INTAKE_REDRIVE_MS=300
-REDIS_CLI=(redis-cli -s "$RUN/redis.sock")
 
 # Only what this test needs: Redis, intake, the classifier, the reporter.
 mot_start_redis "$RUN"
@@ -27,7 +26,7 @@ submit() {   # submit NAME: the JSON lines on stdin, acks in $RUN/NAME.acks
 }
 mupoi() { "$MOTCTL" mupoi --csv >"$RUN/mupoi.csv" && [ -s "$RUN/mupoi.csv" ]; }
 field() { csv_field "$RUN/mupoi.csv" territorio "$1" "$2"; }
-pending() { "${REDIS_CLI[@]}" ZCARD mot:pending:classify; }
+pending() { rcli ZCARD mot:pending:classify; }
 no_pending() { [ "$(pending)" = 0 ]; }
 
 # --- the proposal: two quejas → impact 8 (keyword), frequency 4 (2 events) ---
@@ -93,14 +92,14 @@ equals "the order: created, evidence, scored …, override, then the third evide
 
 # --- idempotent: a re-driven override changes nothing -----------------------
 override_event=$(grep -o 'ev-[0-9]*' "$RUN/override.acks")
-"${REDIS_CLI[@]}" ZADD mot:pending:classify 0 "$override_event" >/dev/null
+rcli ZADD mot:pending:classify 0 "$override_event" >/dev/null
 check "the re-driven override is committed again (leaves the pending set)" mot_wait 60 no_pending
 redriven() { grep -q "redriven classify=" "$RUN/log/intake.log"; }
 check "intake did re-drive it" redriven
 check "the classifier found it already applied" grep -q 'committed events=[0-9]* applied=0 already=[1-9]' "$RUN/log/classifier.log"
 "$MOTCTL" audit "$item" >"$RUN/audit2.jsonl" || fail "motctl audit $item"
 equals "still one override entry after the re-drive" 1 "$(jq -s '[.[] | select(.what == "override")] | length' "$RUN/audit2.jsonl")"
-equals "the item's version did not move" "$("${REDIS_CLI[@]}" HGET "mot:item:{$item}" version)" \
+equals "the item's version did not move" "$(rcli HGET "mot:item:{$item}" version)" \
   "$(jq -s '[.[] | select(.what == "evidence" or .what == "override")] | length' "$RUN/audit2.jsonl")"
 
 # --- an override for an unknown item ---------------------------------------
@@ -109,11 +108,11 @@ submit unknown <<'JSONL'
 JSONL
 unknown_event=$(grep -o 'ev-[0-9]*' "$RUN/unknown.acks")
 check "intake accepts it (it cannot know items)" grep -q '"status":"accepted"' "$RUN/unknown.acks"
-rejected() { [ "$("${REDIS_CLI[@]}" HGET "mot:event:$unknown_event" rejected)" = "unknown item" ]; }
+rejected() { [ "$(rcli HGET "mot:event:$unknown_event" rejected)" = "unknown item" ]; }
 check "the classifier records it as rejected" mot_wait 60 rejected
 check "and it leaves the pending set" mot_wait 60 no_pending
 check "the rejection is logged" grep -q "override_rejected event_id=$unknown_event item_id=it-999" "$RUN/log/classifier.log"
-check "no item it-999 was created" bash -c "[ \"\$(${REDIS_CLI[*]} EXISTS 'mot:item:{it-999}')\" = 0 ]"
+equals "no item it-999 was created" 0 "$(rcli EXISTS 'mot:item:{it-999}')"
 check "motctl audit of an unknown item fails" bash -c "! '$MOTCTL' audit it-999 2>'$RUN/audit-unknown.err'"
 check "… naming INVALID_VALUE" grep -q INVALID_VALUE "$RUN/audit-unknown.err"
 

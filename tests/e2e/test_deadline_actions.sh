@@ -113,6 +113,13 @@ equals "late by 3 business days" 3 "$(field 'UEOD:accion-correctiva:AC-2026-001|
 equals "recorded as delivered late" delivered_late "$(csv_field "$RUN/obl2.csv" id UEOD:accion-correctiva:AC-2026-001 estado)"
 equals "with 3 business days" 3 "$(csv_field "$RUN/obl2.csv" id UEOD:accion-correctiva:AC-2026-001 dias_habiles_atraso)"
 check "nothing pending in the watcher's hand-off set" quiet
+
+# Timers nothing can fire (a member of no known kind, an obligation that is
+# gone) are taken out and logged, and send nothing.
+rcli ZADD mot:timers 1 'CV:acuerdo:X|bogus' 1 'CV:acuerdo:GONE|overdue' >/dev/null
+check "unfireable timers are taken out" mot_wait 60 quiet
+check "and logged" bash -c "grep -q 'timer_dropped reason=unknown_kind' '$RUN/log/deadline-watcher.log' &&
+  grep -q 'timer_dropped obligation_id=CV:acuerdo:GONE reason=no_obligation' '$RUN/log/deadline-watcher.log'"
 equals "each notice reached the subscriber once" "" "$(grep -o '"notice_id":"[^"]*"' "$RUN/notices.jsonl" | sort | uniq -d)"
 equals "exactly these notices" \
   "CAPSOI:acuerdo:AG-7|reminder UEOD:accion-correctiva:AC-2026-001|delivered_late UEOD:accion-correctiva:AC-2026-001|overdue UEOD:accion-correctiva:AC-2026-001|reminder" \

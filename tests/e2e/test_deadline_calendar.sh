@@ -25,8 +25,7 @@ mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-03T09:00 >/dev/null
 e2e_start_all
 e2e_subscribe_all
-generated() { [ "$(rcli GET mot:watch:generated)" = 2026-10 ]; }
-check "the October obligations are created" mot_wait 60 generated
+check_generated 2026-10
 # Oct 31 is a Saturday: Nov 2, 3, 4, 5, 6 → Fri 6; ten: ... 9-13 → Fri 13; three: Wed 4.
 equals "CV due Fri 2026-11-06" 2026-11-06 "$(deadline_of "$CV")"
 equals "UAD due Fri 2026-11-13" 2026-11-13 "$(deadline_of "$UAD")"

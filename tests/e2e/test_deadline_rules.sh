@@ -23,8 +23,7 @@ mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-03T09:00 >/dev/null
 e2e_start_all
 e2e_subscribe_all
-generated() { [ "$(rcli GET mot:watch:generated)" = 2026-10 ]; }
-check "the October obligations are created" mot_wait 60 generated
+check_generated 2026-10
 
 # --- last_update ------------------------------------------------------------
 equals "no update recorded: due 5 bd after the close (Fri 2026-11-06)" 2026-11-06 "$(deadline_of "$OP")"
