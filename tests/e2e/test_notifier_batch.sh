@@ -24,35 +24,7 @@ rcli ZADD mot:outbox 1 NB-1 1 NB-2 1 NB-3 1 NB-4 1 NB-other >/dev/null
 rcli HSET mot:outbox:notices NB-1 x NB-2 x NB-3 x NB-4 x NB-other x >/dev/null
 
 protoc --python_out="$RUN" -I "$MOT_SOURCE/proto" "$MOT_SOURCE/proto/mot.proto"
-cat >"$RUN/push.py" <<'EOF'
-# push.py ENDPOINT MESSAGE...: PUSHes each MESSAGE (a notice id, "garbage"
-# or "twoframes") to the notifier's collect socket, then waits until sent.
-import sys
-import zmq
-import mot_pb2
-
-def notice(notice_id):
-    return mot_pb2.Notice(notice_id=notice_id, kind=mot_pb2.OVERDUE, unit=mot_pb2.UEOD,
-                          report="accion-correctiva", report_name="Acción correctiva",
-                          period=notice_id, deadline="2026-11-02", business_days_late=1,
-                          fired_at=1793685600, text="stale").SerializeToString()
-
-context = zmq.Context.instance()
-socket = context.socket(zmq.PUSH)
-socket.setsockopt(zmq.LINGER, 30000)
-socket.connect(sys.argv[1])
-for message in sys.argv[2:]:
-    if message == "garbage":
-        socket.send(b"\x0a\xff\xff\xff\xff\x0f garbage")
-    elif message == "twoframes":
-        socket.send_multipart([notice("NB-1"), b"two"])
-    else:
-        socket.send(notice(message))
-print("queued", flush=True)
-socket.close()
-context.term()
-EOF
-push() { PYTHONPATH="$RUN" "$PY" "$RUN/push.py" "$MOT_NOTIFIER_COLLECT" "$@"; }
+push() { PYTHONPATH="$RUN" "$PY" "$MOT_SOURCE/tests/tools/notices.py" push "$MOT_NOTIFIER_COLLECT" "$@"; }
 published() { grep -c "notice_published notice_id=$1 " "$RUN/log/notifier.log" || true; }
 logged() { grep -q "$1" "$RUN/log/notifier.log"; }
 
