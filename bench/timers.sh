@@ -15,7 +15,7 @@
 #      (→ agreements/s from submit to scheduled, the whole path); the clock
 #      moves past that day's end. Firing lag: from that moment until 99% and
 #      until all of the burst's timers have fired (left mot:timers, their
-#      notices in the outbox), sampled every ~10 ms; delivery lag p50/p99:
+#      notices in the log), sampled every ~10 ms; delivery lag p50/p99:
 #      from that moment to each overdue notice received by a subscriber
 #      (firing + publishing + delivery), and notices/s;
 #   3. catch-up: the watcher is stopped, the clock moves DAYS days past
@@ -123,7 +123,8 @@ seq0=$(seq_now)
 start=$(now_us)
 MOT_REMIND_BD=0 MOT_ESCALATE_EVERY_BD=0 MOT_WATCHER_CATCHUP_PER_TICK=$CATCHUP_PER_TICK \
   mot_start_service "$RUN" "$BUILD" deadline-watcher
-settled() { [ "$(redis ZCOUNT mot:timers -inf "$until_s")" = 0 ] && [ "$(redis ZCARD mot:outbox)" = 0 ]; }
+published_all() { [ "$(redis GET mot:notices:published)" = "$(seq_now)" ]; }
+settled() { [ "$(redis ZCOUNT mot:timers -inf "$until_s")" = 0 ] && published_all; }
 wait_for settled
 end=$(now_us)
 awk -v n="$(( $(seq_now) - seq0 ))" -v t="$missed" -v s="$start" -v e="$end" -v b="$CATCHUP_PER_TICK" 'BEGIN {

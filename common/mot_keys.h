@@ -19,11 +19,12 @@
  *    mot:obl:{<obligation_id>}       hash    an obligation instance
  *    mot:obls                        zset    obligation ids by deadline
  *    mot:timers                      zset    "<obligation_id>|<kind>" by fire time
- *    mot:outbox                      zset    notice ids written, not yet published
- *                                            (score: last send, Redis TIME)
- *    mot:outbox:notices              hash    notice id -> packed Notice, same ids
- *    mot:seq:notice                  string  notice sequence
- *    mot:notices                     list    published notices (packed), newest first, bounded
+ *    mot:seq:notice                  string  notice sequence (the last seq given)
+ *    mot:notices                     list    the notice log: packed Notices with seq
+ *                                            and text, newest first; appended by the
+ *                                            watchers' scripts, trimmed by the notifier
+ *                                            to --log-size once published
+ *    mot:notices:published           string  the last seq the notifier took to publish
  */
 #ifndef MOT_KEYS_H_INCLUDED
 #define MOT_KEYS_H_INCLUDED
@@ -41,10 +42,9 @@
 #define MOT_KEY_OBL_PREFIX "mot:obl:"
 #define MOT_KEY_OBLS "mot:obls"
 #define MOT_KEY_TIMERS "mot:timers"
-#define MOT_KEY_OUTBOX "mot:outbox"
-#define MOT_KEY_OUTBOX_NOTICES "mot:outbox:notices"
 #define MOT_KEY_SEQ_NOTICE "mot:seq:notice"
 #define MOT_KEY_NOTICES "mot:notices"
+#define MOT_KEY_NOTICES_PUBLISHED "mot:notices:published"
 
 /* issue 3 classifier: items whose effective category or ON is still
  * "sin clasificar" (score: item number), for an analyst; kept by the

@@ -6,9 +6,11 @@
  *  (a signalfd: ask for a calendar reload), the tick (reload the calendar
  *  when asked or when its file changed, then recompute pending deadlines;
  *  create monthly and fortnightly obligations that came due; fire due
- *  timers, missed ones at most --catchup-per-tick) and the outbox re-drive.
- *  All state is in Redis (see obligation.h, timers.h, monthly.h, followup.h,
- *  outbox.h), so any number of watchers may run and a restart loses nothing.
+ *  timers, missed ones at most --catchup-per-tick). Notices go into the
+ *  notice log in the same script as the change that causes them; the PUSH
+ *  socket only wakes the notifier (notice_log.h). All state is in Redis (see
+ *  obligation.h, timers.h, monthly.h, followup.h), so any number of watchers
+ *  may run and a restart loses nothing.
  */
 #include "calendar_file.h"
 #include "dispatch.h"
@@ -16,8 +18,8 @@
 #include "followup.h"
 #include "monthly.h"
 #include "mot_service.h"
+#include "notice_log.h"
 #include "obligation.h"
-#include "outbox.h"
 #include "timers.h"
 
 #include <czmq.h>
@@ -29,14 +31,13 @@
 
 static const mot_option_t options[] = {
     {"intake", "MOT_WATCHER_INTAKE", "tcp://127.0.0.1:5552", "intake's watch endpoint (PULL, connect)"},
-    {"notifier", "MOT_WATCHER_NOTIFIER", "tcp://127.0.0.1:5553", "notifier's collect endpoint (PUSH, connect)"},
+    {"notifier", "MOT_WATCHER_NOTIFIER", "tcp://127.0.0.1:5553", "notifier's wake-up endpoint (PUSH, connect)"},
     {"catalogue", "MOT_OBLIGATIONS", MOT_OBLIGATIONS_DEFAULT_FILE, "obligation catalogue (TSV)"},
     {"calendar", "MOT_CALENDAR", MOT_CALENDAR_DEFAULT_FILE, "extra non-working days (TSV)"},
     {"watch-from", "MOT_WATCH_FROM", NULL,
      "YYYY-MM: first period of monthly obligations (default: the month before today, at first start)"},
     {"tick-ms", "MOT_WATCHER_TICK_MS", "250",
      "how often to create due obligations and fire timers (a due timer waits at most this long)"},
-    {"redrive-ms", "MOT_WATCHER_REDRIVE_MS", "5000", "re-send notices the notifier has not taken after this"},
     {"remind-bd", "MOT_REMIND_BD", "2", "reminder this many business days before a deadline (0: none)"},
     {"escalation", "MOT_ESCALATION", ESCALATION_DEFAULT_FILE, "recipients per escalation level (TSV)"},
     {"escalate-every-bd", "MOT_ESCALATE_EVERY_BD", "5",
@@ -48,7 +49,7 @@ static const mot_option_t options[] = {
 
 typedef struct {
     mot_service_t *service;
-    long tick_ms, redrive_ms, remind_bd, escalate_every_bd, escalate_max, catchup_per_tick;
+    long tick_ms, remind_bd, escalate_every_bd, escalate_max, catchup_per_tick;
     bool reload_requested;              /* SIGHUP came: reload the calendar on the next tick */
     mot_obligations_t *catalogue;
     calendar_file_t *calendars;
@@ -56,7 +57,7 @@ typedef struct {
     followup_t *followup;
     zsock_t *intake;
     zsock_t *notifier;
-    outbox_t *outbox;
+    notice_log_t *log;
     obligation_store_t *store;
     timers_t *timers;
     monthly_t *monthly;
@@ -74,7 +75,7 @@ watcher_destroy (watcher_t **self_p)
     monthly_destroy (&self->monthly);
     timers_destroy (&self->timers);
     obligation_store_destroy (&self->store);
-    outbox_destroy (&self->outbox);
+    notice_log_destroy (&self->log);
     zsock_destroy (&self->intake);
     zsock_destroy (&self->notifier);
     calendar_file_destroy (&self->calendars);
@@ -90,7 +91,6 @@ read_numbers (watcher_t *self)
 {
     mot_config_t *config = self->service->config;
     return mot_config_get_long (config, "tick-ms", 10, 3600000, &self->tick_ms)
-        && mot_config_get_long (config, "redrive-ms", 100, 3600000, &self->redrive_ms)
         && mot_config_get_long (config, "remind-bd", 0, MOT_OBLIGATION_MAX_DAYS, &self->remind_bd)
         && mot_config_get_long (config, "escalate-every-bd", 0, MOT_OBLIGATION_MAX_DAYS, &self->escalate_every_bd)
         && mot_config_get_long (config, "escalate-max", 0, ESCALATION_MAX_LEVELS, &self->escalate_max)
@@ -147,11 +147,11 @@ build_modules (watcher_t *self)
     obligation_timing_t timing = {(int) self->remind_bd, (int) self->escalate_every_bd, (int) self->escalate_max};
     /* A timer fired later than this after its time is a catch-up. */
     int64_t grace = 60 + 2 * (self->tick_ms + 999) / 1000;
-    self->outbox = outbox_new (redis, self->notifier);
-    if (self->outbox)
-        self->store = obligation_store_new (redis, self->calendars, self->outbox, timing);
+    self->log = notice_log_new (self->notifier);
+    if (self->log)
+        self->store = obligation_store_new (redis, self->calendars, self->log, timing);
     if (self->store) {
-        self->timers = timers_new (redis, self->calendars, self->outbox, self->store, self->escalation, grace);
+        self->timers = timers_new (redis, self->calendars, self->log, self->store, self->escalation, grace);
         self->monthly = monthly_new (redis, self->catalogue, self->calendars, self->store,
                                      mot_config_get (self->service->config, "watch-from"));
         self->followup = followup_new (redis, self->catalogue, self->store);
@@ -216,16 +216,6 @@ on_tick (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
-static int
-on_redrive (zloop_t *loop, int timer_id, void *arg)
-{
-    (void) loop;
-    (void) timer_id;
-    watcher_t *self = (watcher_t *) arg;
-    outbox_redrive (self->outbox, (self->redrive_ms + 999) / 1000);
-    return 0;
-}
-
 /* SIGHUP arrives on a signalfd the loop polls: a handler would interrupt
  * zmq_poll, which ends zloop. Returns the fd, or -1 (logged). */
 static int
@@ -267,11 +257,9 @@ run_loop (watcher_t *self)
         rc = zloop_poller (loop, &sighup_item, on_sighup, self);
     if (rc == 0)
         rc = zloop_timer (loop, (size_t) self->tick_ms, 0, on_tick, self) < 0 ? -1 : 0;
-    if (rc == 0)
-        rc = zloop_timer (loop, (size_t) self->redrive_ms, 0, on_redrive, self) < 0 ? -1 : 0;
     if (rc == 0) {
-        mot_log_info ("ready", "tick_ms=%ld redrive_ms=%ld remind_bd=%ld escalate_every_bd=%ld escalate_max=%ld "
-                      "catchup_per_tick=%ld", self->tick_ms, self->redrive_ms, self->remind_bd,
+        mot_log_info ("ready", "tick_ms=%ld remind_bd=%ld escalate_every_bd=%ld escalate_max=%ld "
+                      "catchup_per_tick=%ld", self->tick_ms, self->remind_bd,
                       self->escalate_every_bd, self->escalate_max, self->catchup_per_tick);
         zloop_start (loop);
         mot_log_info ("stopping", "reason=signal");

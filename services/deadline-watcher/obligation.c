@@ -17,19 +17,20 @@
 
 #include "create_lua.h"
 
-/* KEYS: obligation hash, mot:obls, mot:timers, mot:pending:watch, mot:outbox,
- *       mot:outbox:notices.
+/* KEYS: obligation hash, mot:obls, mot:timers, mot:pending:watch,
+ *       mot:seq:notice, mot:notices.
  * ARGV: event_id, id, unit, report, report_name, period, deadline ("" unknown),
  *       deadline day number ("" unknown), due_at ("" unknown), now,
- *       delivered_on, status, business_days_late, notice_id, packed notice
- *       ("" when on time), keep_pending ("1": leave the event pending).
- * Cancels the reminder, the overdue timer and the next escalation.
+ *       delivered_on, status, business_days_late, packed DELIVERED_LATE
+ *       notice ("" when on time), keep_pending ("1": leave the event pending).
+ * Cancels the reminder, the overdue timer and the next escalation, and logs
+ * the late-delivery notice (notice_log.lua, joined in front).
  * Returns 1 when applied, 0 when this event was applied before, -1 when an
  * earlier delivery already cleared the obligation. */
-static const char *deliver_lua =
+static const char *deliver_lua = NOTICE_LOG_SCRIPT (
     "local applied = redis.call('HGET', KEYS[1], 'delivery_event')\n"
     "if applied then\n"
-    "  if ARGV[16] ~= '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end\n"
+    "  if ARGV[15] ~= '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end\n"
     "  if applied == ARGV[1] then return 0 end\n"
     "  return -1\n"
     "end\n"
@@ -44,12 +45,9 @@ static const char *deliver_lua =
     "  'business_days_late', ARGV[13], 'delivery_event', ARGV[1])\n"
     "redis.call('ZREM', KEYS[3], ARGV[2] .. '|reminder', ARGV[2] .. '|overdue',\n"
     "  ARGV[2] .. '|escalation|' .. (level + 1))\n"
-    "if ARGV[15] ~= '' then\n"
-    "  redis.call('HSET', KEYS[6], ARGV[14], ARGV[15])\n"
-    "  redis.call('ZADD', KEYS[5], redis.call('TIME')[1], ARGV[14])\n"
-    "end\n"
-    "if ARGV[16] ~= '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end\n"
-    "return 1\n";
+    "if ARGV[14] ~= '' then log_notices(KEYS[5], KEYS[6], {ARGV[14]}) end\n"
+    "if ARGV[15] ~= '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end\n"
+    "return 1\n");
 
 /* KEYS: obligation hash, mot:obls, mot:timers, audit list.
  * ARGV: id, old deadline, new deadline, new day number, new due_at, new
@@ -73,7 +71,7 @@ static const char *reschedule_lua =
 struct _obligation_store_t {
     mot_redis_t *redis;
     calendar_file_t *calendars;
-    outbox_t *outbox;
+    notice_log_t *log;
     obligation_timing_t timing;
     mot_script_t *create;
     mot_script_t *deliver;
@@ -91,14 +89,14 @@ typedef struct {
 } deadline_t;
 
 obligation_store_t *
-obligation_store_new (mot_redis_t *redis, calendar_file_t *calendars, outbox_t *outbox, obligation_timing_t timing)
+obligation_store_new (mot_redis_t *redis, calendar_file_t *calendars, notice_log_t *log, obligation_timing_t timing)
 {
     obligation_store_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
     self->redis = redis;
     self->calendars = calendars;
-    self->outbox = outbox;
+    self->log = log;
     self->timing = timing;
     self->create = mot_script_new (create_lua);
     self->deliver = mot_script_new (deliver_lua);
@@ -331,7 +329,7 @@ pack_late_notice (const mot_obligation_def_t *def, const char *period, const cha
     notice.has_fired_at = true;
     notice.fired_at = now;
     notice.obligation_id = (char *) id;
-    return outbox_pack (&notice, size);
+    return notice_log_pack (&notice, size);
 }
 
 typedef struct {
@@ -355,7 +353,7 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
     format_time (now, now_text);
     snprintf (late_text, sizeof late_text, "%d", late);
     mot_day_format (delivery->delivered_on, delivered_text);
-    char *notice_id = outbox_notice_id (delivery->id, MOT__V1__NOTICE_KIND__DELIVERED_LATE);
+    char *notice_id = notice_log_notice_id (delivery->id, MOT__V1__NOTICE_KIND__DELIVERED_LATE);
     size_t packed_size = 0;
     uint8_t *packed = late > 0 && notice_id ? pack_late_notice (delivery->def, delivery->period, delivery->id,
                                                                 deadline, notice_id, late, now, &packed_size)
@@ -365,25 +363,26 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
         free (packed);
         return OBLIGATION_FAILED;
     }
-    const char *argv[] = {delivery->key, MOT_KEY_OBLS, MOT_KEY_TIMERS, MOT_KEY_PENDING_WATCH, MOT_KEY_OUTBOX,
-                          MOT_KEY_OUTBOX_NOTICES, delivery->event_id, delivery->id, delivery->def->unit_name,
+    const char *argv[] = {delivery->key, MOT_KEY_OBLS, MOT_KEY_TIMERS, MOT_KEY_PENDING_WATCH, MOT_KEY_SEQ_NOTICE,
+                          MOT_KEY_NOTICES, delivery->event_id, delivery->id, delivery->def->unit_name,
                           delivery->def->code, delivery->def->name, delivery->period, deadline->deadline,
                           deadline->deadline_day, deadline->due_at, now_text, delivered_text,
-                          late > 0 ? "delivered_late" : "delivered", late_text, notice_id,
+                          late > 0 ? "delivered_late" : "delivered", late_text,
                           packed ? (const char *) packed : "", delivery->keep_pending ? "1" : "0"};
-    size_t lengths[22];
-    for (int i = 0; i < 22; i++)
-        lengths[i] = i == 20 ? (packed ? packed_size : 0) : strlen (argv[i]);
+    enum { ARGC = sizeof argv / sizeof argv[0], PACKED_ARG = ARGC - 2 };
+    size_t lengths[ARGC];
+    for (int i = 0; i < ARGC; i++)
+        lengths[i] = i == PACKED_ARG ? (packed ? packed_size : 0) : strlen (argv[i]);
     bool ok;
-    long long applied = eval_integer (self->redis, self->deliver, 6, 22, argv, lengths, &ok);
+    long long applied = eval_integer (self->redis, self->deliver, 6, ARGC, argv, lengths, &ok);
     if (!ok)
         mot_log_error ("delivery_failed", "event_id=%s obligation_id=%s", delivery->event_id, delivery->id);
     else
     if (applied == 1) {
         mot_log_info ("delivery_recorded", "event_id=%s obligation_id=%s delivered_on=%s business_days_late=%d",
                       delivery->event_id, delivery->id, delivered_text, late);
-        if (packed && !outbox_push (self->outbox, packed, packed_size))
-            mot_log_warn ("notice_not_sent", "notice_id=%s redrive=1", notice_id);
+        if (packed)
+            notice_log_wake_notifier (self->log);
     }
     else
         mot_log_info ("delivery_ignored", "event_id=%s obligation_id=%s reason=%s", delivery->event_id,

@@ -25,7 +25,7 @@
 #include "calendar_file.h"
 #include "mot_obligations.h"
 #include "mot_redis.h"
-#include "outbox.h"
+#include "notice_log.h"
 
 typedef struct _obligation_store_t obligation_store_t;
 
@@ -53,7 +53,7 @@ typedef struct {
     const char *event_id;           /* NULL, or the intake event to commit in the same step */
 } obligation_spec_t;
 
-obligation_store_t *obligation_store_new (mot_redis_t *redis, calendar_file_t *calendars, outbox_t *outbox,
+obligation_store_t *obligation_store_new (mot_redis_t *redis, calendar_file_t *calendars, notice_log_t *log,
                                           obligation_timing_t timing);
 void obligation_store_destroy (obligation_store_t **self_p);
 obligation_timing_t obligation_store_timing (obligation_store_t *self);

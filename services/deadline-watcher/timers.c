@@ -13,6 +13,8 @@
 
 #include "fire_lua.h"
 
+static const char *fire_source = NOTICE_LOG_SCRIPT (FIRE_LUA_TEXT);
+
 /* Due timers are read, and fired, this many at a time (one pipelined read of
  * their obligations, one script call). */
 #define FIRE_BATCH 500
@@ -25,7 +27,7 @@
 struct _timers_t {
     mot_redis_t *redis;
     calendar_file_t *calendars;
-    outbox_t *outbox;
+    notice_log_t *log;
     obligation_store_t *store;
     escalation_t *escalation;
     int64_t grace;
@@ -56,7 +58,7 @@ typedef struct {
 } firing_t;
 
 timers_t *
-timers_new (mot_redis_t *redis, calendar_file_t *calendars, outbox_t *outbox, obligation_store_t *store,
+timers_new (mot_redis_t *redis, calendar_file_t *calendars, notice_log_t *log, obligation_store_t *store,
             escalation_t *escalation, int64_t grace)
 {
     timers_t *self = calloc (1, sizeof *self);
@@ -64,11 +66,11 @@ timers_new (mot_redis_t *redis, calendar_file_t *calendars, outbox_t *outbox, ob
         return NULL;
     self->redis = redis;
     self->calendars = calendars;
-    self->outbox = outbox;
+    self->log = log;
     self->store = store;
     self->escalation = escalation;
     self->grace = grace;
-    self->fire = mot_script_new (fire_lua);
+    self->fire = mot_script_new (fire_source);
     if (!self->fire)
         timers_destroy (&self);
     return self;
@@ -227,7 +229,7 @@ pack_notice (timers_t *self, const firing_t *firing, int64_t now, size_t *size)
         notice.escalation_level = (uint32_t) firing->level;
         notice.recipients = escalation_recipients (self->escalation, firing->level, &notice.n_recipients);
     }
-    return outbox_pack (&notice, size);
+    return notice_log_pack (&notice, size);
 }
 
 /* The escalation that follows this timer ("" when none), and its time. */
@@ -327,7 +329,7 @@ run_fire_script (timers_t *self, firing_t *batch, size_t count, size_t ready, in
     redisReply *reply = NULL;
     if (argv && lengths) {
         size_t a = 0;
-        const char *head[FIRE_HEAD] = {MOT_KEY_TIMERS, MOT_KEY_OUTBOX, MOT_KEY_OUTBOX_NOTICES, count_text, now_text};
+        const char *head[FIRE_HEAD] = {MOT_KEY_TIMERS, MOT_KEY_SEQ_NOTICE, MOT_KEY_NOTICES, count_text, now_text};
         for (; a < FIRE_HEAD; a++)
             argv[a] = head[a];
         for (size_t i = 0; i < count; i++) {
@@ -355,9 +357,9 @@ run_fire_script (timers_t *self, firing_t *batch, size_t count, size_t ready, in
     return reply;
 }
 
-/* Sends the notices this watcher fired; returns how many. */
+/* Counts and logs the timers this watcher's script fired. */
 static int
-send_fired (timers_t *self, firing_t *batch, size_t count, redisReply *results, int64_t now)
+count_fired (timers_t *self, firing_t *batch, size_t count, redisReply *results, int64_t now)
 {
     int fired = 0;
     size_t r = 0;
@@ -366,13 +368,11 @@ send_fired (timers_t *self, firing_t *batch, size_t count, redisReply *results, 
         if (!f->ready)
             continue;
         redisReply *result = results->element[r++];
-        if (result->type != REDIS_REPLY_INTEGER || result->integer != 1)
+        if (result->type != REDIS_REPLY_INTEGER || result->integer <= 0)
             continue;
         fired++;
-        mot_log_info ("timer_fired", "notice_id=%s due_at=%lld catch_up=%d", f->member, (long long) f->due,
-                      now - f->due > self->grace ? 1 : 0);
-        if (!outbox_push (self->outbox, f->packed, f->size))
-            mot_log_warn ("notice_not_sent", "notice_id=%s redrive=1", f->member);
+        mot_log_info ("timer_fired", "notice_id=%s seq=%lld due_at=%lld catch_up=%d", f->member,
+                      (long long) result->integer, (long long) f->due, now - f->due > self->grace ? 1 : 0);
     }
     return fired;
 }
@@ -403,7 +403,10 @@ fire_batch (timers_t *self, redisReply **elements, size_t count, int64_t now, in
     settled += remove_obsolete (self, batch, count);
     redisReply *results = ready ? run_fire_script (self, batch, count, ready, now) : NULL;
     if (results) {
-        *fired += send_fired (self, batch, count, results, now);
+        int logged = count_fired (self, batch, count, results, now);
+        if (logged > 0)
+            notice_log_wake_notifier (self->log);
+        *fired += logged;
         settled += (long) ready;
         freeReplyObject (results);
     }

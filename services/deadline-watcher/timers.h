@@ -12,9 +12,10 @@
  *  still due (a delivery since the read removed it in its own step), marks
  *  the obligation (status overdue, escalation_level), schedules the next
  *  escalation (level 1 after the overdue notice, up to the cap), and
- *  records the notice in the outbox (outbox.h). Several watchers may run:
- *  only the one whose script removed the timer sends the notice, so each
- *  timer fires once.
+ *  appends the notice, with its seq, to the notice log (notice_log.h); the
+ *  notifier is then woken once for the batch. Several watchers may run:
+ *  only the one whose script removed the timer logs the notice, so each
+ *  timer fires once, and a watcher killed at any point loses nothing.
  *
  *  Catch-up: timers missed by more than `grace` seconds (the system was
  *  down, or behind) fire at most `limit` a call, earliest fire time first
@@ -31,12 +32,12 @@
 #include "escalation.h"
 #include "mot_redis.h"
 #include "obligation.h"
-#include "outbox.h"
+#include "notice_log.h"
 #include <stdint.h>
 
 typedef struct _timers_t timers_t;
 
-timers_t *timers_new (mot_redis_t *redis, calendar_file_t *calendars, outbox_t *outbox, obligation_store_t *store,
+timers_t *timers_new (mot_redis_t *redis, calendar_file_t *calendars, notice_log_t *log, obligation_store_t *store,
                       escalation_t *escalation, int64_t grace);
 void timers_destroy (timers_t **self_p);
 /* Fires the timers due at `now` (missed ones: at most `limit`); returns how many fired. */

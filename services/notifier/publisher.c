@@ -1,33 +1,31 @@
-/*  publisher — once-per-notice publication with seq and replay log, one
- *  script call per batch (see publisher.h; the script is publish.lua beside
- *  this file).
+/*  publisher — tailing the notice log and publishing it, a batch per script
+ *  call (see publisher.h; the script is tail.lua beside this file).
  */
 #include "publisher.h"
 #include "mot_keys.h"
 #include "mot_log.h"
+#include "mot_notice_text.h"
+#include "mot_wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* KEYS: mot:seq:notice, mot:notices, mot:outbox, mot:outbox:notices. ARGV:
- * count, log size, then per notice: notice_id, packed Notice without seq.
- * Returns {seq, packed Notice with seq} per notice, {0, ""} when it is not
- * published now. */
-#include "publish_lua.h"
+#include "tail_lua.h"
 
-#define ARGS_HEAD 6             /* 4 KEYS + count, log size */
-#define ARGS_PER_NOTICE 2       /* notice_id, packed Notice */
+/* A packed Notice is small; a log entry larger than this is not one of ours. */
+#define NOTICE_LIMIT (16 * 1024)
 
 struct _publisher_t {
     mot_redis_t *redis;         /* not owned */
     zsock_t *pub;               /* not owned */
     long log_size;
-    mot_script_t *publish;
+    long batch;
+    mot_script_t *tail;
 };
 
 publisher_t *
-publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size)
+publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size, long batch)
 {
     publisher_t *self = calloc (1, sizeof *self);
     if (!self)
@@ -35,8 +33,9 @@ publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size)
     self->redis = redis;
     self->pub = pub;
     self->log_size = log_size;
-    self->publish = mot_script_new (publish_lua);
-    if (!self->publish)
+    self->batch = batch;
+    self->tail = mot_script_new (tail_lua);
+    if (!self->tail)
         publisher_destroy (&self);
     return self;
 }
@@ -46,7 +45,7 @@ publisher_destroy (publisher_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    mot_script_destroy (&(*self_p)->publish);
+    mot_script_destroy (&(*self_p)->tail);
     free (*self_p);
     *self_p = NULL;
 }
@@ -59,103 +58,91 @@ send_frames (publisher_t *self, const char *topic, const char *packed, size_t si
         && zmq_send (handle, packed, size, ZMQ_DONTWAIT) >= 0;
 }
 
-/* Packs every notice, without seq, into one buffer (returned, caller frees)
- * and points its slots of argv/lengths at it; NULL on allocation failure. */
-static uint8_t *
-pack_notices (Mot__V1__Notice **notices, size_t count, const char **argv, size_t *lengths)
+/* The entry as a publishable Notice carrying `seq`, or NULL with *reason set. */
+static Mot__V1__Notice *
+read_entry (const redisReply *entry, uint64_t seq, const char **reason)
 {
-    size_t total = 0;
-    for (size_t i = 0; i < count; i++) {
-        notices[i]->has_seq = false;
-        notices[i]->seq = 0;
-        total += mot__v1__notice__get_packed_size (notices[i]);
+    Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__BAD_FRAMING;
+    Mot__V1__Notice *notice = entry->type != REDIS_REPLY_STRING ? NULL
+        : (Mot__V1__Notice *) mot_wire_unpack_bytes ((const uint8_t *) entry->str, entry->len,
+                                                     &mot__v1__notice__descriptor, NOTICE_LIMIT, &code);
+    *reason = NULL;
+    if (!notice)
+        *reason = mot_error_code_name (code);
+    else
+    if (!notice->has_seq || notice->seq != seq)
+        *reason = "wrong_seq";
+    else
+    if (!notice->text || !*notice->text)
+        *reason = "no_text";
+    else {
+        const char *why = NULL;
+        if (!mot_notice_text_is_publishable (notice, &why))
+            *reason = why;
     }
-    uint8_t *buffer = malloc (total ? total : 1);
-    size_t offset = 0;
-    for (size_t i = 0; buffer && i < count; i++) {
-        const char **slot = argv + ARGS_HEAD + i * ARGS_PER_NOTICE;
-        size_t *length = lengths + ARGS_HEAD + i * ARGS_PER_NOTICE;
-        slot[0] = notices[i]->notice_id;
-        length[0] = strlen (notices[i]->notice_id);
-        slot[1] = (const char *) buffer + offset;
-        length[1] = mot__v1__notice__pack (notices[i], buffer + offset);
-        offset += length[1];
+    if (*reason && notice) {
+        protobuf_c_message_free_unpacked (&notice->base, NULL);
+        notice = NULL;
     }
-    return buffer;
+    return notice;
 }
 
-static bool
-reply_fits_batch (const redisReply *reply, size_t count)
-{
-    if (!mot_reply_ok (reply) || reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 * count)
-        return false;
-    for (size_t i = 0; i < count; i++)
-        if (reply->element[2 * i]->type != REDIS_REPLY_INTEGER || reply->element[2 * i]->integer < 0
-            || reply->element[2 * i + 1]->type != REDIS_REPLY_STRING)
-            return false;
-    return true;
-}
-
-/* Runs the script on the batch: the reply (checked: it fits the batch, or it
- * is a Redis error) or NULL when Redis is unavailable or memory ran out. */
-static redisReply *
-record_notices (publisher_t *self, Mot__V1__Notice **notices, size_t count)
-{
-    size_t total = ARGS_HEAD + count * ARGS_PER_NOTICE;
-    const char **argv = calloc (total, sizeof *argv);
-    size_t *lengths = calloc (total, sizeof *lengths);
-    uint8_t *packed = argv && lengths ? pack_notices (notices, count, argv, lengths) : NULL;
-    char count_text[24], log_size_text[24];
-    snprintf (count_text, sizeof count_text, "%zu", count);
-    snprintf (log_size_text, sizeof log_size_text, "%ld", self->log_size);
-    const char *head[ARGS_HEAD] = {MOT_KEY_SEQ_NOTICE, MOT_KEY_NOTICES, MOT_KEY_OUTBOX, MOT_KEY_OUTBOX_NOTICES,
-                                   count_text, log_size_text};
-    redisReply *reply = NULL;
-    if (packed) {
-        for (size_t i = 0; i < ARGS_HEAD; i++) {
-            argv[i] = head[i];
-            lengths[i] = strlen (head[i]);
-        }
-        reply = mot_redis_eval (self->redis, self->publish, 4, (int) total, argv, lengths);
-    }
-    free (packed);
-    free (lengths);
-    free (argv);
-    if (reply && reply->type != REDIS_REPLY_ERROR && !reply_fits_batch (reply, count)) {
-        mot_log_error ("publish_reply_invalid", "notices=%zu", count);
-        freeReplyObject (reply);
-        reply = NULL;
-    }
-    return reply;
-}
-
-/* The script's outcome per notice; the new ones go out on PUB, in order
- * (which is seq order). */
+/* Publishes one log entry, the notice with sequence number `seq`. */
 static void
-send_new (publisher_t *self, Mot__V1__Notice **notices, char **topics, size_t count, const redisReply *reply,
-          uint64_t *seqs, publish_result_t *results)
+publish_entry (publisher_t *self, const redisReply *entry, uint64_t seq)
 {
-    for (size_t i = 0; i < count; i++) {
-        const redisReply *packed = reply->element[2 * i + 1];
-        seqs[i] = (uint64_t) reply->element[2 * i]->integer;
-        results[i] = packed->len > 0 ? PUBLISH_SENT : PUBLISH_DUPLICATE;
-        if (results[i] == PUBLISH_SENT && !send_frames (self, topics[i], packed->str, packed->len))
-            mot_log_warn ("publish_dropped", "notice_id=%s seq=%llu in_log=1", notices[i]->notice_id,
-                          (unsigned long long) seqs[i]);
-    }
+    const char *reason = NULL;
+    Mot__V1__Notice *notice = read_entry (entry, seq, &reason);
+    char *topic = notice ? mot_notice_topic (notice) : NULL;
+    if (!notice)
+        mot_log_warn ("notice_dropped", "seq=%llu reason=%s", (unsigned long long) seq, reason);
+    else
+    if (!topic)
+        mot_log_error ("notice_not_published", "notice_id=%s seq=%llu in_log=1", notice->notice_id,
+                       (unsigned long long) seq);
+    else
+    if (send_frames (self, topic, entry->str, entry->len))
+        mot_log_info ("notice_published", "notice_id=%s seq=%llu topic=%s catch_up=%d", notice->notice_id,
+                      (unsigned long long) seq, topic, mot_notice_text_is_catch_up (notice) ? 1 : 0);
+    else
+        mot_log_warn ("publish_dropped", "notice_id=%s seq=%llu in_log=1", notice->notice_id,
+                      (unsigned long long) seq);
+    free (topic);
+    if (notice)
+        protobuf_c_message_free_unpacked (&notice->base, NULL);
 }
 
-void
-publisher_publish_batch (publisher_t *self, Mot__V1__Notice **notices, char **topics, size_t count,
-                         uint64_t *seqs, publish_result_t *results)
+/* Whether the script's reply has its shape: {first_seq, skipped, entries...}. */
+static bool
+reply_is_tail (const redisReply *reply)
 {
-    for (size_t i = 0; i < count; i++)
-        results[i] = PUBLISH_FAILED;
-    if (count == 0)
-        return;
-    redisReply *reply = record_notices (self, notices, count);
-    if (reply && reply->type != REDIS_REPLY_ERROR)
-        send_new (self, notices, topics, count, reply, seqs, results);
-    if (reply)
-        freeReplyObject (reply);
+    return mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2
+        && reply->element[0]->type == REDIS_REPLY_INTEGER && reply->element[0]->integer >= 1
+        && reply->element[1]->type == REDIS_REPLY_INTEGER && reply->element[1]->integer >= 0;
+}
+
+long
+publisher_publish_next (publisher_t *self)
+{
+    char batch_text[24], log_size_text[24];
+    snprintf (batch_text, sizeof batch_text, "%ld", self->batch);
+    snprintf (log_size_text, sizeof log_size_text, "%ld", self->log_size);
+    const char *argv[] = {MOT_KEY_SEQ_NOTICE, MOT_KEY_NOTICES, MOT_KEY_NOTICES_PUBLISHED, batch_text, log_size_text};
+    redisReply *reply = mot_redis_eval (self->redis, self->tail, 3, 5, argv, NULL);
+    if (!reply_is_tail (reply)) {
+        if (reply && reply->type != REDIS_REPLY_ERROR)
+            mot_log_error ("tail_reply_invalid", "type=%d", reply->type);
+        if (reply)
+            freeReplyObject (reply);
+        return -1;
+    }
+    uint64_t first = (uint64_t) reply->element[0]->integer;
+    if (reply->element[1]->integer > 0)
+        mot_log_warn ("notices_skipped", "count=%lld before_seq=%llu reason=left_the_log_unpublished",
+                      reply->element[1]->integer, (unsigned long long) first);
+    long taken = (long) reply->elements - 2;
+    for (long i = 0; i < taken; i++)
+        publish_entry (self, reply->element[2 + i], first + (uint64_t) i);
+    freeReplyObject (reply);
+    return taken;
 }

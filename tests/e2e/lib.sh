@@ -104,11 +104,18 @@ csv_field() {
 
 # --- deadlines: the test clock, the watcher's queues and the notices file ---
 rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
+# Every logged notice taken by the notifier (its mark reached the last seq).
+all_published() {
+  local published logged
+  published=$(rcli GET mot:notices:published)
+  logged=$(rcli GET mot:seq:notice)
+  [ "${published:-0}" = "${logged:-0}" ]
+}
 # Nothing due and nothing in flight at the current test-clock time.
 quiet() {
   local now
   now=$(rcli GET mot:clock)
-  [ "$(rcli ZCOUNT mot:timers -inf "$now")" = 0 ] && [ "$(rcli ZCARD mot:outbox)" = 0 ] &&
+  [ "$(rcli ZCOUNT mot:timers -inf "$now")" = 0 ] && all_published &&
     [ "$(rcli ZCARD mot:pending:watch)" = 0 ]
 }
 set_clock() { "$MOTCTL" clock set "$1" >/dev/null && sleep 0.5 && mot_wait 60 quiet; }

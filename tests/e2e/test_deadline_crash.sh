@@ -9,7 +9,7 @@ source "$(dirname "$0")/lib.sh"
 
 N=600
 export MOT_WATCH_FROM=2027-01 MOT_REMIND_BD=0 MOT_ESCALATE_EVERY_BD=0
-export MOT_WATCHER_TICK_MS=200 MOT_WATCHER_CATCHUP_PER_TICK=10 MOT_WATCHER_REDRIVE_MS=500
+export MOT_WATCHER_TICK_MS=200 MOT_WATCHER_CATCHUP_PER_TICK=10
 seq_at_least() { [ "$(rcli GET mot:seq:notice || echo 0)" -ge "$1" ] 2>/dev/null; }
 
 mot_start_redis "$RUN"

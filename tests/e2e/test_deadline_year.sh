@@ -98,7 +98,8 @@ echo "expected $expected_count notices over $(cut -f1 "$RUN/steps.txt" | sort -u
 # ---- the system --------------------------------------------------------------
 quiet_lua="local now = redis.call('GET', 'mot:clock')
 if redis.call('ZCOUNT', 'mot:timers', '-inf', now) > 0 then return 0 end
-if redis.call('ZCARD', 'mot:outbox') > 0 or redis.call('ZCARD', 'mot:pending:watch') > 0 then return 0 end
+if tonumber(redis.call('GET', 'mot:notices:published') or '0') ~= tonumber(redis.call('GET', 'mot:seq:notice') or '0') then return 0 end
+if redis.call('ZCARD', 'mot:pending:watch') > 0 then return 0 end
 if ARGV[1] ~= '' and (redis.call('GET', 'mot:watch:generated') or '') < ARGV[1] then return 0 end
 return 1"
 settle() {   # settle PERIOD_THAT_MUST_BE_GENERATED (or "")

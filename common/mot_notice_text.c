@@ -1,6 +1,6 @@
-/*  notice_text — the Spanish text and topic of a notice (see notice_text.h).
+/*  mot_notice_text — the Spanish text of a notice (see mot_notice_text.h).
  */
-#include "notice_text.h"
+#include "mot_notice_text.h"
 #include "mot_obligations.h"
 #include "mot_text.h"
 #include "mot_wire.h"
@@ -35,19 +35,19 @@ is_token (const char *text, size_t max)
 static bool
 recipients_are_text (const Mot__V1__Notice *notice)
 {
-    if (notice->n_recipients > NOTICE_MAX_RECIPIENTS)
+    if (notice->n_recipients > MOT_NOTICE_MAX_RECIPIENTS)
         return false;
     for (size_t i = 0; i < notice->n_recipients; i++)
-        if (!is_text (notice->recipients[i], NOTICE_MAX_NAME))
+        if (!is_text (notice->recipients[i], MOT_NOTICE_MAX_NAME))
             return false;
     return true;
 }
 
 bool
-notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason)
+mot_notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason)
 {
     *reason = NULL;
-    if (!is_token (notice->notice_id, NOTICE_MAX_ID))
+    if (!is_token (notice->notice_id, MOT_NOTICE_MAX_ID))
         *reason = "bad_notice_id";
     else
     if (notice->kind < MOT__V1__NOTICE_KIND__REMINDER || notice->kind > MOT__V1__NOTICE_KIND__DELIVERED_LATE)
@@ -59,7 +59,7 @@ notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason)
     if (!mot_obligation_ref_is_safe (notice->report) || strchr (notice->report, '/'))
         *reason = "bad_report";
     else
-    if (!is_text (notice->report_name, NOTICE_MAX_NAME) || !is_text (notice->period, MOT_OBLIGATION_MAX_REF)
+    if (!is_text (notice->report_name, MOT_NOTICE_MAX_NAME) || !is_text (notice->period, MOT_OBLIGATION_MAX_REF)
         || !is_text (notice->deadline, MOT_DAY_TEXT_SIZE))
         *reason = "bad_text_field";
     else
@@ -79,19 +79,10 @@ business_days (uint32_t count)
     return count == 1 ? zsys_sprintf ("1 día hábil") : zsys_sprintf ("%u días hábiles", count);
 }
 
-/* An overdue notice without the watcher's catch_up mark (an older watcher)
- * sent more than this after the deadline day ended was caught up. */
-#define LATE_AFTER_SECONDS 3600
-
 bool
-notice_text_is_catch_up (const Mot__V1__Notice *notice)
+mot_notice_text_is_catch_up (const Mot__V1__Notice *notice)
 {
-    if (notice->has_catch_up)
-        return notice->catch_up;
-    mot_day_t deadline;
-    return notice->kind == MOT__V1__NOTICE_KIND__OVERDUE && notice->has_fired_at
-        && mot_day_parse (notice->deadline, &deadline)
-        && notice->fired_at > mot_day_end_local (deadline) + LATE_AFTER_SECONDS;
+    return notice->has_catch_up && notice->catch_up;
 }
 
 /* The first sentence, by kind (malloc'd). */
@@ -146,7 +137,7 @@ join_recipients (const Mot__V1__Notice *notice)
 }
 
 char *
-notice_text_render (const Mot__V1__Notice *notice)
+mot_notice_text_render (const Mot__V1__Notice *notice)
 {
     char *late = business_days (notice->has_business_days_late ? notice->business_days_late : 0);
     char *text = late ? render_headline (notice, mot_source_name (notice->unit), late) : NULL;
@@ -155,7 +146,7 @@ notice_text_render (const Mot__V1__Notice *notice)
     bool ok = append (&text, "Territorio", notice->territory) && append (&text, "Responsable", notice->responsible)
            && append (&text, "Destinatarios", recipients);
     free (recipients);
-    if (ok && notice_text_is_catch_up (notice)) {
+    if (ok && mot_notice_text_is_catch_up (notice)) {
         char *longer = zsys_sprintf ("%s (notificación tardía)", text);
         free (text);
         text = longer;

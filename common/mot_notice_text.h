@@ -1,4 +1,6 @@
-/*  notice_text — the Spanish text of a notice (the topic is mot_notice_topic).
+/*  mot_notice_text — the Spanish text of a notice (the topic is
+ *  mot_notice_topic). The deadline-watcher renders it before a notice enters
+ *  the log; the notifier checks what it publishes with the same rules.
  *
  *  Owns: what subscribers read. Texts follow the norm's terms, e.g.
  *    Vencido: «Informe de quejas y gestiones (OOAD, UMAE)» de UAD, periodo
@@ -18,23 +20,23 @@
  *  subscribers filter by kind, unit, report and territory with ZeroMQ prefix
  *  matching ("overdue/", "overdue/UAD", "escalation/CV/acuerdo/OOAD-15").
  */
-#ifndef NOTICE_TEXT_H_INCLUDED
-#define NOTICE_TEXT_H_INCLUDED
+#ifndef MOT_NOTICE_TEXT_H_INCLUDED
+#define MOT_NOTICE_TEXT_H_INCLUDED
 
 #include "mot.pb-c.h"
 #include <stdbool.h>
 
 /* Longest notice id and report name accepted, in bytes. */
-#define NOTICE_MAX_ID 320
-#define NOTICE_MAX_NAME 300
-#define NOTICE_MAX_RECIPIENTS 16
+#define MOT_NOTICE_MAX_ID 320
+#define MOT_NOTICE_MAX_NAME 300
+#define MOT_NOTICE_MAX_RECIPIENTS 16
 
 /* True when every field the text and the topic use is present, of a known
  * kind and unit, valid UTF-8 and within its length; else sets *reason. */
-bool notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason);
+bool mot_notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason);
 /* The Spanish text (malloc'd; NULL on allocation failure). */
-char *notice_text_render (const Mot__V1__Notice *notice);
+char *mot_notice_text_render (const Mot__V1__Notice *notice);
 /* True for a notice the watcher marked catch_up (fired late). */
-bool notice_text_is_catch_up (const Mot__V1__Notice *notice);
+bool mot_notice_text_is_catch_up (const Mot__V1__Notice *notice);
 
 #endif
