@@ -20,8 +20,8 @@
  *    mot:obls                        zset    obligation ids by deadline
  *    mot:timers                      zset    "<obligation_id>|<kind>" by fire time
  *    mot:seq:notice                  string  notice sequence (the last seq given)
- *    mot:notices                     list    the notice log: packed Notices with seq
- *                                            and text, newest first; appended by the
+ *    mot:notices                     stream  the notice log: one entry per watcher step
+ *                                            (see mot_notice_log.h); appended by the
  *                                            watchers' scripts, trimmed by the notifier
  *                                            to --log-size once published
  *    mot:notices:published           string  the last seq the notifier took to publish

@@ -250,31 +250,98 @@ load_script (mot_redis_t *self, mot_script_t *script)
     return ok;
 }
 
+/* EVALSHA's argument vector: "EVALSHA" sha numkeys args... (the arrays
+ * are malloc'd, the strings borrowed; false on allocation failure). */
+typedef struct {
+    int count;
+    const char **args;
+    size_t *lengths;
+    char numkeys_text[16];
+} evalsha_args_t;
+
+static bool
+evalsha_args_build (evalsha_args_t *self, mot_script_t *script, int numkeys, int argc, const char **argv,
+                    const size_t *argvlen)
+{
+    self->count = argc + 3;
+    self->args = calloc ((size_t) self->count, sizeof *self->args);
+    self->lengths = calloc ((size_t) self->count, sizeof *self->lengths);
+    if (!self->args || !self->lengths)
+        return false;
+    snprintf (self->numkeys_text, sizeof self->numkeys_text, "%d", numkeys);
+    self->args[0] = "EVALSHA";
+    self->args[1] = script->sha;
+    self->args[2] = self->numkeys_text;
+    for (int i = 0; i < 3; i++)
+        self->lengths[i] = strlen (self->args[i]);
+    for (int i = 0; i < argc; i++) {
+        self->args[i + 3] = argv[i];
+        self->lengths[i + 3] = argvlen ? argvlen[i] : strlen (argv[i]);
+    }
+    return true;
+}
+
+static void
+evalsha_args_free (evalsha_args_t *self)
+{
+    free (self->args);
+    free (self->lengths);
+}
+
 static redisReply *
 evalsha (mot_redis_t *self, mot_script_t *script, int numkeys, int argc, const char **argv,
          const size_t *argvlen)
 {
-    int total = argc + 3;
-    const char **args = calloc ((size_t) total, sizeof *args);
-    size_t *lengths = calloc ((size_t) total, sizeof *lengths);
-    char numkeys_text[16];
-    redisReply *reply = NULL;
-    if (args && lengths) {
-        snprintf (numkeys_text, sizeof numkeys_text, "%d", numkeys);
-        args[0] = "EVALSHA";
-        args[1] = script->sha;
-        args[2] = numkeys_text;
-        for (int i = 0; i < 3; i++)
-            lengths[i] = strlen (args[i]);
-        for (int i = 0; i < argc; i++) {
-            args[i + 3] = argv[i];
-            lengths[i + 3] = argvlen ? argvlen[i] : strlen (argv[i]);
-        }
-        reply = mot_redis_commandv (self, total, args, lengths);
-    }
-    free (args);
-    free (lengths);
+    evalsha_args_t call = {0};
+    redisReply *reply = evalsha_args_build (&call, script, numkeys, argc, argv, argvlen)
+                            ? mot_redis_commandv (self, call.count, call.args, call.lengths)
+                            : NULL;
+    evalsha_args_free (&call);
     return reply;
+}
+
+bool
+mot_redis_script_load (mot_redis_t *self, mot_script_t *script)
+{
+    return script->sha || load_script (self, script);
+}
+
+bool
+mot_redis_append_eval (mot_redis_t *self, mot_script_t *script, int numkeys, int argc, const char **argv,
+                       const size_t *argvlen)
+{
+    evalsha_args_t call = {0};
+    bool ok = script->sha && evalsha_args_build (&call, script, numkeys, argc, argv, argvlen)
+           && mot_redis_append (self, call.count, call.args, call.lengths);
+    evalsha_args_free (&call);
+    return ok;
+}
+
+static bool
+is_noscript (const redisReply *reply)
+{
+    return reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) == 0;
+}
+
+void
+mot_redis_script_check (mot_script_t *script, const redisReply *reply)
+{
+    if (is_noscript (reply)) {
+        free (script->sha);
+        script->sha = NULL;
+    }
+}
+
+bool
+mot_redis_flush (mot_redis_t *self)
+{
+    int done = 0;
+    while (self->context && !done)
+        if (redisBufferWrite (self->context, &done) != REDIS_OK) {
+            mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+            drop_context (self);
+        }
+    return done != 0;
 }
 
 redisReply *
@@ -284,7 +351,7 @@ mot_redis_eval (mot_redis_t *self, mot_script_t *script, int numkeys, int argc, 
     if (!script->sha && !load_script (self, script))
         return NULL;
     redisReply *reply = evalsha (self, script, numkeys, argc, argv, argvlen);
-    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) == 0) {
+    if (is_noscript (reply)) {
         freeReplyObject (reply);
         if (!load_script (self, script))
             return NULL;

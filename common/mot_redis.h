@@ -38,9 +38,20 @@ void mot_script_destroy (mot_script_t **self_p);
 redisReply *mot_redis_eval (mot_redis_t *self, mot_script_t *script, int numkeys,
                             int argc, const char **argv, const size_t *argvlen);
 
-/* Pipelining, for batches: append then read replies in order. */
+/* Pipelining, for batches: append then read replies in order. Reading
+ * sends whatever was appended first; flush sends it without reading, so
+ * that Redis works while the caller does. */
 bool mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen);
 redisReply *mot_redis_read (mot_redis_t *self);
+bool mot_redis_flush (mot_redis_t *self);
+/* A pipelined script call: mot_redis_script_load first, while no reply is
+ * pending (it waits for its own); then append its EVALSHA. A NOSCRIPT reply
+ * read later (someone flushed the scripts) makes the next load run again:
+ * pass every such reply to mot_redis_script_check. */
+bool mot_redis_script_load (mot_redis_t *self, mot_script_t *script);
+bool mot_redis_append_eval (mot_redis_t *self, mot_script_t *script, int numkeys, int argc, const char **argv,
+                            const size_t *argvlen);
+void mot_redis_script_check (mot_script_t *script, const redisReply *reply);
 
 /* Redis's own wall-clock time in unix seconds (false when unavailable). For
  * transport bookkeeping shared by several processes, never business time. */

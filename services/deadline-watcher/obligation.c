@@ -21,8 +21,9 @@
  *       mot:seq:notice, mot:notices.
  * ARGV: event_id, id, unit, report, report_name, period, deadline ("" unknown),
  *       deadline day number ("" unknown), due_at ("" unknown), now,
- *       delivered_on, status, business_days_late, packed DELIVERED_LATE
- *       notice ("" when on time), keep_pending ("1": leave the event pending).
+ *       delivered_on, status, business_days_late, the DELIVERED_LATE notice
+ *       as a packed NoticeBatch ("" when on time), keep_pending ("1": leave
+ *       the event pending).
  * Cancels the reminder, the overdue timer and the next escalation, and logs
  * the late-delivery notice (notice_log.lua, joined in front).
  * Returns 1 when applied, 0 when this event was applied before, -1 when an
@@ -45,7 +46,7 @@ static const char *deliver_lua = NOTICE_LOG_SCRIPT (
     "  'business_days_late', ARGV[13], 'delivery_event', ARGV[1])\n"
     "redis.call('ZREM', KEYS[3], ARGV[2] .. '|reminder', ARGV[2] .. '|overdue',\n"
     "  ARGV[2] .. '|escalation|' .. (level + 1))\n"
-    "if ARGV[14] ~= '' then log_notices(KEYS[5], KEYS[6], {ARGV[14]}) end\n"
+    "if ARGV[14] ~= '' then log_batch(KEYS[5], KEYS[6], ARGV[14], 1, {0}) end\n"
     "if ARGV[15] ~= '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end\n"
     "return 1\n");
 
@@ -311,10 +312,10 @@ find_deadline (obligation_store_t *self, const mot_obligation_def_t *def, const 
     return ok;
 }
 
-/* The DELIVERED_LATE notice, packed (NULL when out of memory). */
-static uint8_t *
-pack_late_notice (const mot_obligation_def_t *def, const char *period, const char *id, const deadline_t *deadline,
-                  const char *notice_id, int late, int64_t now, size_t *size)
+/* The DELIVERED_LATE notice, as a batch of one (false when out of memory). */
+static bool
+late_notice_batch (const mot_obligation_def_t *def, const char *period, const char *id, const deadline_t *deadline,
+                   const char *notice_id, int late, int64_t now, notice_batch_t *batch)
 {
     Mot__V1__Notice notice = MOT__V1__NOTICE__INIT;
     notice.notice_id = (char *) notice_id;
@@ -329,7 +330,7 @@ pack_late_notice (const mot_obligation_def_t *def, const char *period, const cha
     notice.has_fired_at = true;
     notice.fired_at = now;
     notice.obligation_id = (char *) id;
-    return notice_log_pack (&notice, size);
+    return notice_batch_append (batch, &notice);
 }
 
 typedef struct {
@@ -354,13 +355,11 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
     snprintf (late_text, sizeof late_text, "%d", late);
     mot_day_format (delivery->delivered_on, delivered_text);
     char *notice_id = notice_log_notice_id (delivery->id, MOT__V1__NOTICE_KIND__DELIVERED_LATE);
-    size_t packed_size = 0;
-    uint8_t *packed = late > 0 && notice_id ? pack_late_notice (delivery->def, delivery->period, delivery->id,
-                                                                deadline, notice_id, late, now, &packed_size)
-                                             : NULL;
-    if (!notice_id || (late > 0 && !packed)) {
+    notice_batch_t batch;
+    notice_batch_init (&batch);
+    if (!notice_id || (late > 0 && !late_notice_batch (delivery->def, delivery->period, delivery->id, deadline,
+                                                       notice_id, late, now, &batch))) {
         free (notice_id);
-        free (packed);
         return OBLIGATION_FAILED;
     }
     const char *argv[] = {delivery->key, MOT_KEY_OBLS, MOT_KEY_TIMERS, MOT_KEY_PENDING_WATCH, MOT_KEY_SEQ_NOTICE,
@@ -368,11 +367,11 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
                           delivery->def->code, delivery->def->name, delivery->period, deadline->deadline,
                           deadline->deadline_day, deadline->due_at, now_text, delivered_text,
                           late > 0 ? "delivered_late" : "delivered", late_text,
-                          packed ? (const char *) packed : "", delivery->keep_pending ? "1" : "0"};
-    enum { ARGC = sizeof argv / sizeof argv[0], PACKED_ARG = ARGC - 2 };
+                          batch.count ? (const char *) batch.data : "", delivery->keep_pending ? "1" : "0"};
+    enum { ARGC = sizeof argv / sizeof argv[0], BATCH_ARG = ARGC - 2 };
     size_t lengths[ARGC];
     for (int i = 0; i < ARGC; i++)
-        lengths[i] = i == PACKED_ARG ? (packed ? packed_size : 0) : strlen (argv[i]);
+        lengths[i] = i == BATCH_ARG ? batch.size : strlen (argv[i]);
     bool ok;
     long long applied = eval_integer (self->redis, self->deliver, 6, ARGC, argv, lengths, &ok);
     if (!ok)
@@ -381,14 +380,14 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
     if (applied == 1) {
         mot_log_info ("delivery_recorded", "event_id=%s obligation_id=%s delivered_on=%s business_days_late=%d",
                       delivery->event_id, delivery->id, delivered_text, late);
-        if (packed)
+        if (batch.count)
             notice_log_wake_notifier (self->log);
     }
     else
         mot_log_info ("delivery_ignored", "event_id=%s obligation_id=%s reason=%s", delivery->event_id,
                       delivery->id, applied == 0 ? "event_already_applied" : "already_delivered");
     free (notice_id);
-    free (packed);
+    notice_batch_clear (&batch);
     return !ok ? OBLIGATION_FAILED : applied == 1 ? OBLIGATION_CHANGED : OBLIGATION_UNCHANGED;
 }
 

@@ -18,11 +18,14 @@ static const char *fire_source = NOTICE_LOG_SCRIPT (FIRE_LUA_TEXT);
 /* Due timers are read, and fired, this many at a time (one pipelined read of
  * their obligations, one script call). */
 #define FIRE_BATCH 500
-/* Timers due now (not missed) are fired up to this many batches a tick. */
-#define ON_TIME_ROUNDS 200
-/* fire.lua's keys and ARGV: three keys, two arguments, then seven per timer. */
-#define FIRE_HEAD 5
-#define FIRE_PER_TIMER 7
+/* Timers due now (not missed) are fetched up to this many batches at once
+ * (they go through the pipeline below), and up to ON_TIME_ROUNDS such
+ * fetches a tick. */
+#define FETCH_BATCHES 20
+#define ON_TIME_ROUNDS 10
+/* fire.lua's keys and ARGV: three keys, three arguments, then five per timer. */
+#define FIRE_HEAD 6
+#define FIRE_PER_TIMER 5
 
 struct _timers_t {
     mot_redis_t *redis;
@@ -48,12 +51,10 @@ typedef struct {
     int level;                      /* escalations */
     char *key;                      /* the obligation's hash */
     redisReply *fields;             /* read from it */
-    uint8_t *packed;                /* the notice */
-    size_t size;
     char *next;                     /* the next escalation's member, "" none */
     char next_at[24];
-    char level_text[16];
-    bool ready;                     /* goes into the script */
+    char mark[16];                  /* fire.lua's mark: "", "overdue" or the level */
+    bool ready;                     /* its notice is in the batch: goes into the script */
     bool obsolete;                  /* unreadable, or its obligation is gone or no longer needs it */
 } firing_t;
 
@@ -93,7 +94,6 @@ firing_clear (firing_t *firing)
     free (firing->key);
     if (firing->fields)
         freeReplyObject (firing->fields);
-    free (firing->packed);
     free (firing->next);
     memset (firing, 0, sizeof *firing);
 }
@@ -134,50 +134,6 @@ parse_member (firing_t *firing)
     return ok;
 }
 
-/* Whether a HMGET reply has every required field. */
-static bool
-fields_complete (const redisReply *reply)
-{
-    bool complete = reply->type == REDIS_REPLY_ARRAY && reply->elements == F_COUNT;
-    for (size_t i = 0; complete && i < F_REQUIRED; i++)
-        complete = reply->element[i]->type == REDIS_REPLY_STRING;
-    return complete;
-}
-
-/* Reads the obligations of the batch in one pipelined round trip. A timer
- * whose obligation is gone is obsolete; when Redis fails the rest of the
- * batch stays without fields (retried on the next tick). */
-static void
-read_obligations (timers_t *self, firing_t *batch, size_t count)
-{
-    size_t appended = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (!batch[i].key)
-            continue;
-        const char *argv[] = {"HMGET", batch[i].key, "id", "unit", "report", "report_name", "period", "deadline",
-                              "status", "territory", "responsible", "due_at"};
-        if (!mot_redis_append (self->redis, 2 + F_COUNT, argv, NULL))
-            break;
-        appended = i + 1;
-    }
-    for (size_t i = 0; i < appended; i++) {
-        if (!batch[i].key)
-            continue;
-        redisReply *reply = mot_redis_read (self->redis);
-        if (!reply)
-            return;                 /* the connection is gone: nothing more to read */
-        if (mot_reply_ok (reply) && fields_complete (reply))
-            batch[i].fields = reply;
-        else {
-            if (mot_reply_ok (reply)) {
-                mot_log_warn ("timer_dropped", "obligation_id=%s reason=no_obligation", batch[i].obligation_id);
-                batch[i].obsolete = true;
-            }
-            freeReplyObject (reply);
-        }
-    }
-}
-
 /* ---- the notice --------------------------------------------------------- */
 
 static char *
@@ -198,14 +154,15 @@ business_days_late (timers_t *self, const char *deadline_text, int64_t now)
                                                mot_day_local_of (now));
 }
 
-static uint8_t *
-pack_notice (timers_t *self, const firing_t *firing, int64_t now, size_t *size)
+/* Appends the timer's notice to the batch's notices. */
+static bool
+add_notice (timers_t *self, const firing_t *firing, int64_t now, notice_batch_t *notices)
 {
     redisReply *fields = firing->fields;
     Mot__V1__Notice notice = MOT__V1__NOTICE__INIT;
     Mot__V1__Source unit;
     if (!mot_source_parse (fields->element[F_UNIT]->str, &unit))
-        return NULL;
+        return false;
     notice.notice_id = (char *) firing->member;
     notice.kind = firing->kind;
     notice.unit = unit;
@@ -229,7 +186,7 @@ pack_notice (timers_t *self, const firing_t *firing, int64_t now, size_t *size)
         notice.escalation_level = (uint32_t) firing->level;
         notice.recipients = escalation_recipients (self->escalation, firing->level, &notice.n_recipients);
     }
-    return notice_log_pack (&notice, size);
+    return notice_batch_append (notices, &notice);
 }
 
 /* The escalation that follows this timer ("" when none), and its time. */
@@ -265,106 +222,191 @@ still_needed (const firing_t *firing, int64_t now)
     return firing->kind != MOT__V1__NOTICE_KIND__REMINDER || !due_at || now <= strtoll (due_at, NULL, 10);
 }
 
-/* Builds the notice and the next timer of each timer that has its fields
- * and is still needed. */
-static size_t
-prepare_notices (timers_t *self, firing_t *batch, size_t count, int64_t now)
+/* ---- a batch through the pipeline -------------------------------------- */
+
+/* One batch of due timers on its way: its obligations read, its notices
+ * built, fired by one script call. Each step either appends commands or
+ * reads the replies of those it appended, so that two batches can be in
+ * flight on the one connection (see fire_timers). */
+typedef struct {
+    firing_t *timers;
+    size_t count;
+    size_t reads;                   /* HMGETs appended: replies to read */
+    size_t ready;                   /* timers whose notice is in `notices` */
+    notice_batch_t notices;
+    bool zrem_sent, fire_sent;      /* replies to read */
+    bool failed;                    /* Redis failed: its timers stay and fire later */
+} batch_t;
+
+static void
+batch_free (batch_t *batch)
 {
-    size_t ready = 0;
-    for (size_t i = 0; i < count; i++) {
-        firing_t *firing = &batch[i];
-        if (!firing->fields)
-            continue;
-        if (!still_needed (firing, now)) {
-            firing->obsolete = true;
-            continue;
-        }
-        firing->packed = pack_notice (self, firing, now, &firing->size);
-        firing->next = firing->packed ? next_timer (self, firing, firing->next_at) : NULL;
-        snprintf (firing->level_text, sizeof firing->level_text, "%d", firing->level);
-        firing->ready = firing->next != NULL;
-        if (!firing->ready)
-            mot_log_error ("notice_not_built", "timer=%s", firing->member);
-        ready += firing->ready;
-    }
-    return ready;
+    for (size_t i = 0; i < batch->count; i++)
+        firing_clear (&batch->timers[i]);
+    free (batch->timers);
+    notice_batch_clear (&batch->notices);
+    memset (batch, 0, sizeof *batch);
 }
 
-/* Takes the obsolete timers out of mot:timers in one command; returns how many. */
-static long
-remove_obsolete (timers_t *self, firing_t *batch, size_t count)
+/* Takes a slice of a ZRANGEBYSCORE … WITHSCORES reply and appends one HMGET
+ * per timer it can parse (the others are obsolete). */
+static void
+batch_start (timers_t *self, batch_t *batch, redisReply **elements, size_t count)
 {
-    const char **argv = calloc (count + 2, sizeof *argv);
-    if (!argv)
-        return 0;
+    memset (batch, 0, sizeof *batch);
+    notice_batch_init (&batch->notices);
+    batch->timers = calloc (count, sizeof *batch->timers);
+    batch->failed = batch->timers == NULL;
+    batch->count = batch->timers ? count : 0;
+    for (size_t i = 0; i < batch->count && !batch->failed; i++) {
+        firing_t *f = &batch->timers[i];
+        f->member = elements[2 * i]->str;
+        f->due = strtoll (elements[2 * i + 1]->str, NULL, 10);
+        if (!parse_member (f)) {
+            mot_log_warn ("timer_dropped", "reason=unknown_kind");
+            f->obsolete = true;
+        }
+        else
+            f->key = obligation_key (f->obligation_id);
+        const char *argv[] = {"HMGET", f->key ? f->key : "-", "id", "unit", "report", "report_name", "period",
+                              "deadline", "status", "territory", "responsible", "due_at"};
+        batch->failed = !mot_redis_append (self->redis, 2 + F_COUNT, argv, NULL);
+        batch->reads += !batch->failed;
+    }
+}
+
+/* Whether a HMGET reply has every required field. */
+static bool
+fields_complete (const redisReply *reply)
+{
+    bool complete = reply->type == REDIS_REPLY_ARRAY && reply->elements == F_COUNT;
+    for (size_t i = 0; complete && i < F_REQUIRED; i++)
+        complete = reply->element[i]->type == REDIS_REPLY_STRING;
+    return complete;
+}
+
+/* Reads the batch's HMGET replies. A timer whose obligation is gone is
+ * obsolete. */
+static void
+batch_read (timers_t *self, batch_t *batch)
+{
+    for (size_t i = 0; i < batch->reads; i++) {
+        firing_t *f = &batch->timers[i];
+        redisReply *reply = mot_redis_read (self->redis);
+        if (!reply) {
+            batch->failed = true;       /* the connection is gone: nothing more to read */
+            return;
+        }
+        if (mot_reply_ok (reply) && fields_complete (reply) && !f->obsolete) {
+            f->fields = reply;
+            continue;
+        }
+        if (mot_reply_ok (reply) && !f->obsolete) {
+            mot_log_warn ("timer_dropped", "obligation_id=%s reason=no_obligation", f->obligation_id);
+            f->obsolete = true;
+        }
+        freeReplyObject (reply);
+    }
+}
+
+/* Builds the notice and the next timer of each timer that has its fields
+ * and is still needed. */
+static void
+batch_prepare (timers_t *self, batch_t *batch, int64_t now)
+{
+    for (size_t i = 0; i < batch->count && !batch->failed; i++) {
+        firing_t *f = &batch->timers[i];
+        if (!f->fields)
+            continue;
+        if (!still_needed (f, now)) {
+            f->obsolete = true;
+            continue;
+        }
+        f->next = next_timer (self, f, f->next_at);
+        if (f->kind == MOT__V1__NOTICE_KIND__OVERDUE)
+            snprintf (f->mark, sizeof f->mark, "overdue");
+        else
+        if (f->kind == MOT__V1__NOTICE_KIND__ESCALATION)
+            snprintf (f->mark, sizeof f->mark, "%d", f->level);
+        f->ready = f->next && add_notice (self, f, now, &batch->notices);
+        if (!f->ready)
+            mot_log_error ("notice_not_built", "timer=%s", f->member);
+        batch->ready += f->ready;
+    }
+}
+
+/* Appends the ZREM of the batch's obsolete timers, when it has any. */
+static void
+append_remove_obsolete (timers_t *self, batch_t *batch)
+{
+    const char **argv = calloc (batch->count + 2, sizeof *argv);
     size_t argc = 2;
-    for (size_t i = 0; i < count; i++)
-        if (batch[i].obsolete)
-            argv[argc++] = batch[i].member;
-    long removed = 0;
+    for (size_t i = 0; argv && i < batch->count; i++)
+        if (batch->timers[i].obsolete)
+            argv[argc++] = batch->timers[i].member;
     if (argc > 2) {
         argv[0] = "ZREM";
         argv[1] = MOT_KEY_TIMERS;
-        redisReply *reply = mot_redis_commandv (self->redis, (int) argc, argv, NULL);
-        removed = mot_reply_ok (reply) ? (long) argc - 2 : 0;   /* else the next tick weeds them out */
-        if (reply)
-            freeReplyObject (reply);
+        batch->zrem_sent = mot_redis_append (self->redis, (int) argc, argv, NULL);
     }
     free (argv);
-    return removed;
 }
 
-/* ---- firing ------------------------------------------------------------- */
-
-/* Runs fire.lua on the ready timers; the reply (one integer each) or NULL. */
-static redisReply *
-run_fire_script (timers_t *self, firing_t *batch, size_t count, size_t ready, int64_t now)
+/* Appends fire.lua's call for the ready timers. */
+static void
+append_fire (timers_t *self, batch_t *batch, int64_t now)
 {
-    size_t argc = FIRE_HEAD + FIRE_PER_TIMER * ready;
+    size_t argc = FIRE_HEAD + FIRE_PER_TIMER * batch->ready;
     const char **argv = calloc (argc, sizeof *argv);
     size_t *lengths = calloc (argc, sizeof *lengths);
     char count_text[24], now_text[24];
-    snprintf (count_text, sizeof count_text, "%zu", ready);
+    snprintf (count_text, sizeof count_text, "%zu", batch->ready);
     snprintf (now_text, sizeof now_text, "%lld", (long long) now);
-    redisReply *reply = NULL;
     if (argv && lengths) {
+        const char *head[FIRE_HEAD] = {MOT_KEY_TIMERS, MOT_KEY_SEQ_NOTICE, MOT_KEY_NOTICES, count_text, now_text,
+                                       (const char *) batch->notices.data};
         size_t a = 0;
-        const char *head[FIRE_HEAD] = {MOT_KEY_TIMERS, MOT_KEY_SEQ_NOTICE, MOT_KEY_NOTICES, count_text, now_text};
-        for (; a < FIRE_HEAD; a++)
+        for (; a < FIRE_HEAD; a++) {
             argv[a] = head[a];
-        for (size_t i = 0; i < count; i++) {
-            firing_t *f = &batch[i];
+            lengths[a] = a == FIRE_HEAD - 1 ? batch->notices.size : strlen (head[a]);
+        }
+        for (size_t i = 0; i < batch->count; i++) {
+            firing_t *f = &batch->timers[i];
             if (!f->ready)
                 continue;
-            const char *timer[FIRE_PER_TIMER] = {f->member, mot_notice_kind_name (f->kind), f->key,
-                                                 (const char *) f->packed, f->next, f->next_at, f->level_text};
+            const char *timer[FIRE_PER_TIMER] = {f->member, f->key, f->mark, f->next, f->next_at};
             for (int k = 0; k < FIRE_PER_TIMER; k++, a++) {
                 argv[a] = timer[k];
-                lengths[a] = k == 3 ? f->size : strlen (timer[k]);
+                lengths[a] = strlen (timer[k]);
             }
         }
-        for (size_t h = 0; h < FIRE_HEAD; h++)
-            lengths[h] = strlen (argv[h]);
-        reply = mot_redis_eval (self->redis, self->fire, 3, (int) argc, argv, lengths);
+        batch->fire_sent = mot_redis_append_eval (self->redis, self->fire, 3, (int) argc, argv, lengths);
     }
     free (argv);
     free (lengths);
-    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == ready;
-    if (!ok && reply) {
-        freeReplyObject (reply);
-        reply = NULL;
-    }
-    return reply;
 }
 
-/* Counts and logs the timers this watcher's script fired. */
+/* Appends what settles the batch: the obsolete timers' removal and the
+ * script call. */
+static void
+batch_send (timers_t *self, batch_t *batch, int64_t now)
+{
+    if (batch->failed)
+        return;
+    append_remove_obsolete (self, batch);
+    if (batch->ready > 0)
+        append_fire (self, batch, now);
+    batch->failed = batch->ready > 0 && !batch->fire_sent;
+}
+
+/* Counts and logs the timers the script fired. */
 static int
-count_fired (timers_t *self, firing_t *batch, size_t count, redisReply *results, int64_t now)
+count_fired (timers_t *self, batch_t *batch, redisReply *results, int64_t now)
 {
     int fired = 0;
     size_t r = 0;
-    for (size_t i = 0; i < count; i++) {
-        firing_t *f = &batch[i];
+    for (size_t i = 0; i < batch->count; i++) {
+        firing_t *f = &batch->timers[i];
         if (!f->ready)
             continue;
         redisReply *result = results->element[r++];
@@ -377,48 +419,84 @@ count_fired (timers_t *self, firing_t *batch, size_t count, redisReply *results,
     return fired;
 }
 
-/* Fires one batch of due timers (a slice of a ZRANGEBYSCORE … WITHSCORES
- * reply). Returns how many are settled (fired, found fired or obsolete, or
- * dropped), or -1 when Redis failed (those timers stay, and fire later). */
+/* Reads the replies batch_send asked for; returns how many timers are
+ * settled (fired, found fired or obsolete, or dropped), or -1 when Redis
+ * failed (those timers stay, and fire later). */
 static long
-fire_batch (timers_t *self, redisReply **elements, size_t count, int64_t now, int *fired)
+batch_finish (timers_t *self, batch_t *batch, int64_t now, int *fired)
 {
-    firing_t *batch = calloc (count, sizeof *batch);
-    if (!batch)
-        return -1;
     long settled = 0;
-    for (size_t i = 0; i < count; i++) {
-        firing_t *f = &batch[i];
-        f->member = elements[2 * i]->str;
-        f->due = strtoll (elements[2 * i + 1]->str, NULL, 10);
-        if (!parse_member (f)) {
-            mot_log_warn ("timer_dropped", "reason=unknown_kind");
-            f->obsolete = true;
-        }
-        else
-            f->key = obligation_key (f->obligation_id);
-    }
-    read_obligations (self, batch, count);
-    size_t ready = prepare_notices (self, batch, count, now);
-    settled += remove_obsolete (self, batch, count);
-    redisReply *results = ready ? run_fire_script (self, batch, count, ready, now) : NULL;
-    if (results) {
-        int logged = count_fired (self, batch, count, results, now);
+    redisReply *removed = batch->zrem_sent ? mot_redis_read (self->redis) : NULL;
+    if (mot_reply_ok (removed))
+        for (size_t i = 0; i < batch->count; i++)
+            settled += batch->timers[i].obsolete;
+    redisReply *results = batch->fire_sent ? mot_redis_read (self->redis) : NULL;
+    if (results)
+        mot_redis_script_check (self->fire, results);
+    if (mot_reply_ok (results) && results->type == REDIS_REPLY_ARRAY && results->elements == batch->ready) {
+        int logged = count_fired (self, batch, results, now);
         if (logged > 0)
             notice_log_wake_notifier (self->log);
         *fired += logged;
-        settled += (long) ready;
-        freeReplyObject (results);
+        settled += (long) batch->ready;
     }
-    for (size_t i = 0; i < count; i++)
-        firing_clear (&batch[i]);
-    free (batch);
-    return ready > 0 && !results ? -1 : settled;
+    else
+    if (batch->fire_sent)
+        batch->failed = true;
+    if (removed)
+        freeReplyObject (removed);
+    if (results)
+        freeReplyObject (results);
+    return batch->failed ? -1 : settled;
+}
+
+/* ---- firing ------------------------------------------------------------- */
+
+/* Fires `timers` due timers (a ZRANGEBYSCORE … WITHSCORES reply's
+ * elements), FIRE_BATCH at a time, with the next batch's obligations read
+ * while the current one's script runs, and its notices built while Redis
+ * works:
+ *     [HMGET b+1] [fire b] [HMGET b+2] [fire b+1] …   Redis, in this order
+ *     read b+1, build b+1 while fire b runs, read fire b's reply, …
+ * Returns how many were settled, or -1 when Redis failed. */
+static long
+fire_timers (timers_t *self, redisReply **elements, size_t timers, int64_t now, int *fired)
+{
+    size_t batches = (timers + FIRE_BATCH - 1) / FIRE_BATCH;
+    batch_t current, next;
+    memset (&next, 0, sizeof next);
+    long settled = 0;
+    if (batches == 0)
+        return 0;
+    batch_start (self, &current, elements, timers < FIRE_BATCH ? timers : FIRE_BATCH);
+    batch_read (self, &current);
+    batch_prepare (self, &current, now);
+    for (size_t b = 0; b < batches; b++) {
+        size_t from = (b + 1) * FIRE_BATCH;
+        size_t count = b + 1 < batches ? (timers - from < FIRE_BATCH ? timers - from : FIRE_BATCH) : 0;
+        if (count > 0 && !current.failed)
+            batch_start (self, &next, elements + 2 * from, count);
+        batch_send (self, &current, now);
+        bool flowing = mot_redis_flush (self->redis);
+        if (count > 0 && !current.failed && flowing) {
+            batch_read (self, &next);
+            batch_prepare (self, &next, now);
+        }
+        long done = batch_finish (self, &current, now, fired);
+        settled = done < 0 || settled < 0 ? -1 : settled + done;
+        batch_free (&current);
+        current = next;
+        memset (&next, 0, sizeof next);
+        if (settled < 0 || count == 0)
+            break;
+    }
+    batch_free (&current);
+    return settled;
 }
 
 /* Fires up to `limit` timers due in [from, to] (from exclusive when
- * `exclusive`), earliest first, FIRE_BATCH at a time; returns how many were
- * settled, or -1 when Redis failed. */
+ * `exclusive`), earliest first; returns how many were settled, or -1 when
+ * Redis failed. */
 static long
 fire_range (timers_t *self, int64_t from, bool exclusive, int64_t to, long limit, int64_t now, int *fired)
 {
@@ -427,6 +505,8 @@ fire_range (timers_t *self, int64_t from, bool exclusive, int64_t to, long limit
         snprintf (low, sizeof low, "-inf");
     else
         snprintf (low, sizeof low, "%s%lld", exclusive ? "(" : "", (long long) from);
+    if (!mot_redis_script_load (self->redis, self->fire))
+        return -1;
     redisReply *due = mot_redis_command (self->redis, "ZRANGEBYSCORE %s %s %lld WITHSCORES LIMIT 0 %ld",
                                          MOT_KEY_TIMERS, low, (long long) to, limit);
     long settled = -1;
@@ -435,12 +515,7 @@ fire_range (timers_t *self, int64_t from, bool exclusive, int64_t to, long limit
         for (size_t i = 0; i < timers; i++)
             if (due->element[2 * i]->type != REDIS_REPLY_STRING || due->element[2 * i + 1]->type != REDIS_REPLY_STRING)
                 timers = 0;         /* not a WITHSCORES reply: read nothing */
-        settled = 0;
-        for (size_t start = 0; start < timers && settled >= 0; start += FIRE_BATCH) {
-            size_t count = timers - start < FIRE_BATCH ? timers - start : FIRE_BATCH;
-            long batch = fire_batch (self, due->element + 2 * start, count, now, fired);
-            settled = batch < 0 ? -1 : settled + batch;
-        }
+        settled = fire_timers (self, due->element, timers, now, fired);
     }
     if (due)
         freeReplyObject (due);
@@ -455,9 +530,10 @@ timers_fire_due (timers_t *self, int64_t now, long limit)
     fire_range (self, INT64_MIN, false, now - self->grace, limit, now, &fired);
     if (fired > 0)
         mot_log_info ("catch_up_tick", "fired=%d limit=%ld", fired, limit);
-    /* Due now: all of them, a batch at a time, while batches come back full. */
+    /* Due now: all of them, while fetches come back full. */
+    long fetch = (long) FIRE_BATCH * FETCH_BATCHES;
     for (int round = 0; round < ON_TIME_ROUNDS; round++)
-        if (fire_range (self, now - self->grace, true, now, FIRE_BATCH, now, &fired) < FIRE_BATCH)
+        if (fire_range (self, now - self->grace, true, now, fetch, now, &fired) < fetch)
             break;
     return fired;
 }

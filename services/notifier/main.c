@@ -3,7 +3,7 @@
  *  Owns: the process: options, the PULL socket where deadline-watchers send
  *  wake-ups (bound: watchers come and go), the PUB socket alert subscribers
  *  connect to (bound), and one zloop. The watchers write every notice, with
- *  its seq and Spanish text, into the log mot:notices themselves; this
+ *  its Spanish text, into the log mot:notices themselves; this
  *  process tails the log (publisher.h) when a watcher wakes it, and every
  *  --poll-ms in case a wake-up was lost (it was down, or its queue full), so
  *  a notice is published however it got there. A wake-up is one empty frame;
@@ -12,8 +12,8 @@
  *  Slow subscribers: PUB never blocks; when a subscriber's queue reaches the
  *  send high-water mark (--sndhwm) ZeroMQ drops further notices FOR THAT
  *  SUBSCRIBER only. That is the policy: live delivery is best effort, and the
- *  persisted, bounded log mot:notices (newest first, each notice with its
- *  seq) is the catch-up path — a subscriber that sees a gap in seq, or was
+ *  persisted, bounded log mot:notices (every notice with its seq, see
+ *  mot_notice_log.h) is the catch-up path — a subscriber that sees a gap in seq, or was
  *  away, reads the log from the last seq it has.
  */
 #include "mot_service.h"
@@ -33,7 +33,7 @@ static const mot_option_t options[] = {
     {"publish", "MOT_NOTIFIER_PUBLISH", "tcp://127.0.0.1:5554", "where subscribers connect (PUB, bind)"},
     {"log-size", "MOT_NOTIFIER_LOG_SIZE", "10000", "published notices kept in the log mot:notices"},
     {"sndhwm", "MOT_NOTIFIER_SNDHWM", "10000", "notices queued per subscriber before PUB drops for it"},
-    {"batch", "MOT_NOTIFIER_BATCH", "500", "notices taken from the log with one script call (1..10000)"},
+    {"batch", "MOT_NOTIFIER_BATCH", "10", "log entries read at a time; an entry is one watcher step, up to 500 notices (1..1000)"},
     {"poll-ms", "MOT_NOTIFIER_POLL_MS", "200", "how often to look at the log without a wake-up"},
     {NULL, NULL, NULL, NULL}};
 
@@ -95,7 +95,7 @@ notifier_new (int argc, char **argv, int *exit_code)
     mot_config_t *config = self->service->config;
     if (mot_config_get_long (config, "log-size", 1, 10000000, &log_size)
         && mot_config_get_long (config, "sndhwm", 1, 10000000, &sndhwm)
-        && mot_config_get_long (config, "batch", 1, 10000, &self->batch)
+        && mot_config_get_long (config, "batch", 1, 1000, &self->batch)
         && mot_config_get_long (config, "poll-ms", 10, 60000, &self->poll_ms)
         && (self->collect = bind_socket (self, ZMQ_PULL, "collect", 0))
         && (self->publish = bind_socket (self, ZMQ_PUB, "publish", sndhwm)))

@@ -1,9 +1,9 @@
-/*  publisher — tailing the notice log and publishing it, a batch per script
- *  call (see publisher.h; the script is tail.lua beside this file).
+/*  publisher — tailing the notice log and publishing it (see publisher.h).
  */
 #include "publisher.h"
 #include "mot_keys.h"
 #include "mot_log.h"
+#include "mot_notice_log.h"
 #include "mot_notice_text.h"
 #include "mot_wire.h"
 
@@ -11,21 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tail_lua.h"
-
-/* A packed Notice is small; a log entry larger than this is not one of ours. */
+/* A packed Notice is small; one larger than this is not one of ours. */
 #define NOTICE_LIMIT (16 * 1024)
+/* The most notices one log entry holds (a watcher's batch), for trimming. */
+#define ENTRY_MAX_NOTICES 1000
 
 struct _publisher_t {
     mot_redis_t *redis;         /* not owned */
     zsock_t *pub;               /* not owned */
     long log_size;
-    long batch;
-    mot_script_t *tail;
+    long entries;
+    bool marked;                /* `mark` is known */
+    uint64_t mark;              /* the last seq taken */
 };
 
 publisher_t *
-publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size, long batch)
+publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size, long entries)
 {
     publisher_t *self = calloc (1, sizeof *self);
     if (!self)
@@ -33,10 +34,7 @@ publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size, long batch)
     self->redis = redis;
     self->pub = pub;
     self->log_size = log_size;
-    self->batch = batch;
-    self->tail = mot_script_new (tail_lua);
-    if (!self->tail)
-        publisher_destroy (&self);
+    self->entries = entries;
     return self;
 }
 
@@ -45,33 +43,78 @@ publisher_destroy (publisher_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    mot_script_destroy (&(*self_p)->tail);
     free (*self_p);
     *self_p = NULL;
 }
 
+/* An integer reply, or a string holding one; false otherwise (nil too). */
 static bool
-send_frames (publisher_t *self, const char *topic, const char *packed, size_t size)
+reply_number (const redisReply *reply, uint64_t *value)
+{
+    if (reply && reply->type == REDIS_REPLY_INTEGER && reply->integer >= 0) {
+        *value = (uint64_t) reply->integer;
+        return true;
+    }
+    char *end = NULL;
+    if (!reply || reply->type != REDIS_REPLY_STRING || reply->len == 0)
+        return false;
+    *value = strtoull (reply->str, &end, 10);
+    return *end == 0 || *end == '-';
+}
+
+/* Finds the mark: the stored one, or (first start) just before the oldest
+ * notice in the log, or the last seq given when the log is empty. */
+static bool
+find_mark (publisher_t *self)
+{
+    redisReply *stored = mot_redis_command (self->redis, "GET %s", MOT_KEY_NOTICES_PUBLISHED);
+    self->marked = mot_reply_ok (stored) && reply_number (stored, &self->mark);
+    bool failed = !mot_reply_ok (stored);
+    if (stored)
+        freeReplyObject (stored);
+    if (self->marked || failed)
+        return self->marked;
+    redisReply *oldest = mot_redis_command (self->redis, "XRANGE %s - + COUNT 1", MOT_KEY_NOTICES);
+    uint64_t first = 0;
+    if (mot_reply_ok (oldest) && oldest->type == REDIS_REPLY_ARRAY && oldest->elements == 1
+        && oldest->element[0]->type == REDIS_REPLY_ARRAY && oldest->element[0]->elements == 2
+        && reply_number (oldest->element[0]->element[0], &first) && first > 0) {
+        self->mark = first - 1;
+        self->marked = true;
+    }
+    else
+    if (mot_reply_ok (oldest)) {
+        redisReply *last = mot_redis_command (self->redis, "GET %s", MOT_KEY_SEQ_NOTICE);
+        self->marked = mot_reply_ok (last);
+        if (self->marked && !reply_number (last, &self->mark))
+            self->mark = 0;
+        if (last)
+            freeReplyObject (last);
+    }
+    if (oldest)
+        freeReplyObject (oldest);
+    return self->marked;
+}
+
+static bool
+send_frames (publisher_t *self, const char *topic, const uint8_t *packed, size_t size)
 {
     void *handle = zsock_resolve (self->pub);
     return zmq_send (handle, topic, strlen (topic), ZMQ_SNDMORE | ZMQ_DONTWAIT) >= 0
         && zmq_send (handle, packed, size, ZMQ_DONTWAIT) >= 0;
 }
 
-/* The entry as a publishable Notice carrying `seq`, or NULL with *reason set. */
+/* The logged notice as a publishable Notice, or NULL with *reason set. */
 static Mot__V1__Notice *
-read_entry (const redisReply *entry, uint64_t seq, const char **reason)
+read_notice (const mot_logged_notice_t *logged, const char **reason)
 {
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__BAD_FRAMING;
-    Mot__V1__Notice *notice = entry->type != REDIS_REPLY_STRING ? NULL
-        : (Mot__V1__Notice *) mot_wire_unpack_bytes ((const uint8_t *) entry->str, entry->len,
-                                                     &mot__v1__notice__descriptor, NOTICE_LIMIT, &code);
+    Mot__V1__Notice *notice = (Mot__V1__Notice *) mot_wire_unpack_bytes (logged->data, logged->size,
+                                                                         &mot__v1__notice__descriptor, NOTICE_LIMIT,
+                                                                         &code);
     *reason = NULL;
     if (!notice)
         *reason = mot_error_code_name (code);
-    else
-    if (!notice->has_seq || notice->seq != seq)
-        *reason = "wrong_seq";
     else
     if (!notice->text || !*notice->text)
         *reason = "no_text";
@@ -87,62 +130,104 @@ read_entry (const redisReply *entry, uint64_t seq, const char **reason)
     return notice;
 }
 
-/* Publishes one log entry, the notice with sequence number `seq`. */
+/* Publishes one logged notice. */
 static void
-publish_entry (publisher_t *self, const redisReply *entry, uint64_t seq)
+publish_notice (publisher_t *self, const mot_logged_notice_t *logged)
 {
+    unsigned long long seq = (unsigned long long) logged->seq;
     const char *reason = NULL;
-    Mot__V1__Notice *notice = read_entry (entry, seq, &reason);
+    Mot__V1__Notice *notice = read_notice (logged, &reason);
     char *topic = notice ? mot_notice_topic (notice) : NULL;
+    size_t size = 0;
+    uint8_t *bytes = topic ? mot_logged_notice_with_seq (logged, &size) : NULL;
     if (!notice)
-        mot_log_warn ("notice_dropped", "seq=%llu reason=%s", (unsigned long long) seq, reason);
+        mot_log_warn ("notice_dropped", "seq=%llu reason=%s", seq, reason);
     else
-    if (!topic)
-        mot_log_error ("notice_not_published", "notice_id=%s seq=%llu in_log=1", notice->notice_id,
-                       (unsigned long long) seq);
+    if (!bytes)
+        mot_log_error ("notice_not_published", "notice_id=%s seq=%llu in_log=1", notice->notice_id, seq);
     else
-    if (send_frames (self, topic, entry->str, entry->len))
-        mot_log_info ("notice_published", "notice_id=%s seq=%llu topic=%s catch_up=%d", notice->notice_id,
-                      (unsigned long long) seq, topic, mot_notice_text_is_catch_up (notice) ? 1 : 0);
+    if (send_frames (self, topic, bytes, size))
+        mot_log_info ("notice_published", "notice_id=%s seq=%llu topic=%s catch_up=%d", notice->notice_id, seq,
+                      topic, mot_notice_text_is_catch_up (notice) ? 1 : 0);
     else
-        mot_log_warn ("publish_dropped", "notice_id=%s seq=%llu in_log=1", notice->notice_id,
-                      (unsigned long long) seq);
+        mot_log_warn ("publish_dropped", "notice_id=%s seq=%llu in_log=1", notice->notice_id, seq);
+    free (bytes);
     free (topic);
     if (notice)
         protobuf_c_message_free_unpacked (&notice->base, NULL);
 }
 
-/* Whether the script's reply has its shape: {first_seq, skipped, entries...}. */
+/* Moves the mark to `mark` and trims what the log no longer needs to keep
+ * (one round trip); false when Redis failed. */
 static bool
-reply_is_tail (const redisReply *reply)
+store_mark (publisher_t *self, uint64_t mark)
 {
-    return mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2
-        && reply->element[0]->type == REDIS_REPLY_INTEGER && reply->element[0]->integer >= 1
-        && reply->element[1]->type == REDIS_REPLY_INTEGER && reply->element[1]->integer >= 0;
+    char mark_text[24], min_id[32];
+    snprintf (mark_text, sizeof mark_text, "%llu", (unsigned long long) mark);
+    /* Entries from this id on stay: at least log_size published notices. */
+    long long keep_from = (long long) mark + 1 - self->log_size - ENTRY_MAX_NOTICES;
+    snprintf (min_id, sizeof min_id, "%lld-0", keep_from > 1 ? keep_from : 1);
+    const char *set[] = {"SET", MOT_KEY_NOTICES_PUBLISHED, mark_text};
+    const char *trim[] = {"XTRIM", MOT_KEY_NOTICES, "MINID", min_id};
+    bool ok = mot_redis_append (self->redis, 3, set, NULL) && mot_redis_append (self->redis, 4, trim, NULL);
+    for (int i = 0; ok && i < 2; i++) {
+        redisReply *reply = mot_redis_read (self->redis);
+        ok = mot_reply_ok (reply);
+        if (reply)
+            freeReplyObject (reply);
+    }
+    if (ok)
+        self->mark = mark;
+    return ok;
+}
+
+/* Reads the entries of `reply` into `entries`; returns the seq the mark
+ * moves to (past every entry, readable or not). */
+static uint64_t
+read_entries (publisher_t *self, const redisReply *reply, mot_log_entry_t *entries)
+{
+    uint64_t mark = self->mark;
+    for (size_t i = 0; i < reply->elements; i++) {
+        const char *reason = NULL;
+        if (!mot_log_entry_read (reply->element[i], &entries[i], &reason))
+            mot_log_warn ("notice_dropped", "seq=%llu reason=%s", (unsigned long long) entries[i].first, reason);
+        if (entries[i].first > mark + 1)
+            mot_log_warn ("notices_skipped", "count=%llu before_seq=%llu reason=left_the_log_unpublished",
+                          (unsigned long long) (entries[i].first - mark - 1), (unsigned long long) entries[i].first);
+        if (entries[i].last > mark)
+            mark = entries[i].last;
+        else
+        if (entries[i].first > mark)
+            mark = entries[i].first;
+    }
+    return mark;
 }
 
 long
 publisher_publish_next (publisher_t *self)
 {
-    char batch_text[24], log_size_text[24];
-    snprintf (batch_text, sizeof batch_text, "%ld", self->batch);
-    snprintf (log_size_text, sizeof log_size_text, "%ld", self->log_size);
-    const char *argv[] = {MOT_KEY_SEQ_NOTICE, MOT_KEY_NOTICES, MOT_KEY_NOTICES_PUBLISHED, batch_text, log_size_text};
-    redisReply *reply = mot_redis_eval (self->redis, self->tail, 3, 5, argv, NULL);
-    if (!reply_is_tail (reply)) {
-        if (reply && reply->type != REDIS_REPLY_ERROR)
-            mot_log_error ("tail_reply_invalid", "type=%d", reply->type);
+    if (!self->marked && !find_mark (self))
+        return -1;
+    char from[32], count[24];
+    snprintf (from, sizeof from, "%llu-0", (unsigned long long) self->mark + 1);
+    snprintf (count, sizeof count, "%ld", self->entries);
+    const char *argv[] = {"XRANGE", MOT_KEY_NOTICES, from, "+", "COUNT", count};
+    redisReply *reply = mot_redis_commandv (self->redis, 6, argv, NULL);
+    if (!mot_reply_ok (reply) || reply->type != REDIS_REPLY_ARRAY) {
         if (reply)
             freeReplyObject (reply);
         return -1;
     }
-    uint64_t first = (uint64_t) reply->element[0]->integer;
-    if (reply->element[1]->integer > 0)
-        mot_log_warn ("notices_skipped", "count=%lld before_seq=%llu reason=left_the_log_unpublished",
-                      reply->element[1]->integer, (unsigned long long) first);
-    long taken = (long) reply->elements - 2;
-    for (long i = 0; i < taken; i++)
-        publish_entry (self, reply->element[2 + i], first + (uint64_t) i);
+    long taken = (long) reply->elements;
+    mot_log_entry_t *entries = calloc (reply->elements + 1, sizeof *entries);
+    uint64_t mark = entries ? read_entries (self, reply, entries) : self->mark;
+    bool stored = entries && taken > 0 && store_mark (self, mark);
+    for (long i = 0; stored && i < taken; i++)
+        for (size_t k = 0; k < entries[i].count; k++)
+            publish_notice (self, &entries[i].notices[k]);
+    for (long i = 0; entries && i < taken; i++)
+        mot_log_entry_free (&entries[i]);
+    free (entries);
     freeReplyObject (reply);
-    return taken;
+    return taken == 0 ? 0 : stored ? taken : -1;
 }

@@ -2,12 +2,15 @@
 
   notices.py log FIRST_SEQ ENTRY...   prints, as Redis protocol for
       `redis-cli --pipe`, what a watcher's script does to log notices: each
-      ENTRY gets the next seq from FIRST_SEQ on, mot:seq:notice is set to the
-      last, and the entries are LPUSHed onto mot:notices (newest first).
-      ENTRY is a notice id (an overdue notice of that id, with seq and the
-      text "texto <id>"), "@N:PREFIX" (N notices PREFIX1..PREFIXN),
-      "garbage" (not a Notice), "wrongseq" (a notice whose seq is not its
-      place), or "notext" (a notice without text).
+      ENTRY becomes one entry of the stream mot:notices (see NoticeBatch in
+      proto/mot.proto), its notices numbered on from FIRST_SEQ, and
+      mot:seq:notice is set to the last seq, all in one MULTI. ENTRY is a
+      notice id (one overdue notice of that id, with the text "texto <id>"),
+      "@N:PREFIX" (N notices PREFIX1..PREFIXN), "@N:PREFIX:I,J" (the same N
+      in the entry, but only those at 0-based indexes I, J held),
+      "garbage" (one notice whose bytes are not a Notice), "notext" (one
+      notice without text) or "badbatch" (an entry whose notices are not a
+      NoticeBatch).
   notices.py wake ENDPOINT [twoframes]   sends the notifier one wake-up (an
       empty frame), or a malformed one (two frames).
   notices.py stall ENDPOINT             a subscriber that connects, subscribes
@@ -23,34 +26,46 @@ import zmq
 import mot_pb2
 
 
-def notice(notice_id, seq, text=True):
+def notice(notice_id, text=True):
     message = mot_pb2.Notice(notice_id=notice_id, kind=mot_pb2.OVERDUE, unit=mot_pb2.UEOD,
                              report="accion-correctiva", report_name="Acción correctiva",
                              period=notice_id, deadline="2026-11-02", business_days_late=1,
-                             fired_at=1793685600, seq=seq)
+                             fired_at=1793685600)
     if text:
         message.text = f"texto {notice_id}"
     return message.SerializeToString()
 
 
-def entries(arguments, first_seq):
-    seq = first_seq
-    for entry in arguments:
-        if entry.startswith("@"):
-            count, prefix = entry[1:].split(":", 1)
-            for i in range(1, int(count) + 1):
-                yield notice(f"{prefix}{i}", seq)
-                seq += 1
-            continue
-        if entry == "garbage":
-            yield b"\x0a\xff\xff\xff\xff\x0f garbage"
-        elif entry == "wrongseq":
-            yield notice(f"NB-seq{seq}", seq + 50)
-        elif entry == "notext":
-            yield notice(f"NB-notext{seq}", seq, text=False)
-        else:
-            yield notice(entry, seq)
-        seq += 1
+def varint(value):
+    out = bytearray()
+    while value >= 0x80:
+        out.append(value & 0x7F | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
+def batch(packed_notices):
+    """A packed NoticeBatch: field 1, length-delimited, once per notice."""
+    return b"".join(b"\x0a" + varint(len(p)) + p for p in packed_notices)
+
+
+def entry(spec):
+    """(blob, held count, which) of one log entry."""
+    if spec.startswith("@"):
+        parts = spec[1:].split(":")
+        count, prefix = int(parts[0]), parts[1]
+        blob = batch([notice(f"{prefix}{i}") for i in range(1, count + 1)])
+        if len(parts) > 2:
+            return blob, len(parts[2].split(",")), parts[2]
+        return blob, count, "all"
+    if spec == "garbage":
+        return batch([b"\x0a\xff\xff\xff\xff\x0f garbage"]), 1, "all"
+    if spec == "notext":
+        return batch([notice("NB-notext", text=False)]), 1, "all"
+    if spec == "badbatch":
+        return b"\xff not a batch", 1, "all"
+    return batch([notice(spec)]), 1, "all"
 
 
 def command(*words):
@@ -61,13 +76,15 @@ def command(*words):
     return b"".join(parts)
 
 
-def log(first_seq, arguments):
-    logged = list(entries(arguments, first_seq))
+def log(first_seq, specs):
     out = sys.stdout.buffer
     out.write(command("MULTI"))          # atomic, as a watcher's script is
-    for start in range(0, len(logged), 1000):
-        out.write(command("LPUSH", "mot:notices", *logged[start:start + 1000]))
-    out.write(command("SET", "mot:seq:notice", first_seq + len(logged) - 1))
+    seq = first_seq
+    for spec in specs:
+        blob, held, which = entry(spec)
+        out.write(command("XADD", "mot:notices", f"{seq}-0", "n", held, "which", which, "notices", blob))
+        seq += held
+    out.write(command("SET", "mot:seq:notice", seq - 1))
     out.write(command("EXEC"))
     out.flush()
 

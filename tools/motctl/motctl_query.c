@@ -11,6 +11,7 @@
 #include "motctl_net.h"
 
 #include "mot_keys.h"
+#include "mot_notice_log.h"
 #include "mot_redis.h"
 #include "mot_wire.h"
 
@@ -285,34 +286,53 @@ print_notice (subscriber_t *self, const Mot__V1__Notice *notice, const char *top
 
 /* ---- the persisted log (--since) ---- */
 
-static int
-compare_seq (const void *a, const void *b)
+/* Appends to `notices` the entry's notices with seq > last_seq (and
+ * < before, when before > 0), decoded, with their seq set. */
+static void
+take_entry (subscriber_t *self, const redisReply *element, uint64_t before, Mot__V1__Notice ***notices,
+            size_t *count, size_t *capacity)
 {
-    const Mot__V1__Notice *left = *(Mot__V1__Notice *const *) a;
-    const Mot__V1__Notice *right = *(Mot__V1__Notice *const *) b;
-    return (left->seq > right->seq) - (left->seq < right->seq);
+    mot_log_entry_t entry;
+    const char *reason = NULL;
+    if (!mot_log_entry_read (element, &entry, &reason))
+        fprintf (stderr, "motctl: skipped a log entry at seq %llu (%s)\n", (unsigned long long) entry.first, reason);
+    for (size_t k = 0; k < entry.count; k++) {
+        uint64_t seq = entry.notices[k].seq;
+        if (seq <= self->last_seq || (before > 0 && seq >= before))
+            continue;
+        Mot__V1__ErrorCode code;
+        Mot__V1__Notice *notice = (Mot__V1__Notice *) mot_wire_unpack_bytes (
+            entry.notices[k].data, entry.notices[k].size, &mot__v1__notice__descriptor, 0, &code);
+        if (*count == *capacity) {
+            size_t larger = *capacity ? *capacity * 2 : 256;
+            Mot__V1__Notice **more = realloc (*notices, larger * sizeof **notices);
+            if (!more && notice)
+                protobuf_c_message_free_unpacked (&notice->base, NULL);
+            if (!more)
+                break;
+            *notices = more;
+            *capacity = larger;
+        }
+        if (!notice)
+            continue;
+        notice->has_seq = true;
+        notice->seq = seq;
+        (*notices)[(*count)++] = notice;
+    }
+    mot_log_entry_free (&entry);
 }
 
 /* The logged notices with seq > last_seq (and < before, when before > 0),
- * oldest first, in a new array (caller frees the notices and the array). */
+ * oldest first, in a new array (caller frees the notices and the array);
+ * NULL when out of memory. */
 static Mot__V1__Notice **
 logged_notices (subscriber_t *self, redisReply *log, uint64_t before, size_t *count)
 {
-    Mot__V1__Notice **notices = calloc (log->elements + 1, sizeof *notices);
+    size_t capacity = 256;
+    Mot__V1__Notice **notices = calloc (capacity, sizeof *notices);
     *count = 0;
-    for (size_t i = 0; notices && i < log->elements; i++) {
-        redisReply *entry = log->element[i];
-        Mot__V1__ErrorCode code;
-        Mot__V1__Notice *notice = entry->type != REDIS_REPLY_STRING ? NULL
-            : (Mot__V1__Notice *) mot_wire_unpack_bytes ((const uint8_t *) entry->str, entry->len,
-                                                         &mot__v1__notice__descriptor, 0, &code);
-        if (notice && notice->has_seq && notice->seq > self->last_seq && (before == 0 || notice->seq < before))
-            notices[(*count)++] = notice;
-        else if (notice)
-            protobuf_c_message_free_unpacked (&notice->base, NULL);
-    }
-    if (notices)
-        qsort (notices, *count, sizeof *notices, compare_seq);
+    for (size_t i = 0; notices && i < log->elements; i++)
+        take_entry (self, log->element[i], before, &notices, count, &capacity);
     return notices;
 }
 
@@ -344,7 +364,7 @@ replay_log (subscriber_t *self, uint64_t before)
     const char *address = motctl_env ("MOT_REDIS", MOTCTL_DEFAULT_REDIS);
     mot_redis_t *redis = mot_redis_new (address);
     redisReply *log = redis && mot_redis_connect (redis, 1, 0)
-                          ? mot_redis_command (redis, "LRANGE %s 0 -1", MOT_KEY_NOTICES)
+                          ? mot_redis_command (redis, "XRANGE %s - +", MOT_KEY_NOTICES)
                           : NULL;
     bool ok = mot_reply_ok (log) && log->type == REDIS_REPLY_ARRAY;
     size_t count = 0;

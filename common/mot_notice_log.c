@@ -1,0 +1,163 @@
+/*  mot_notice_log — parsing notice log entries (see mot_notice_log.h).
+ */
+#include "mot_notice_log.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* NoticeBatch field 1 (notices), wire type 2; Notice field 11 (seq), varint. */
+#define NOTICES_TAG 0x0a
+#define SEQ_TAG 0x58
+#define VARINT_MAX 10
+
+/* Reads a varint at data[*at], at most `end`; false when it is cut or too long. */
+static bool
+get_varint (const uint8_t *data, size_t end, size_t *at, uint64_t *value)
+{
+    *value = 0;
+    for (int shift = 0; shift < 64 && *at < end; shift += 7) {
+        uint8_t byte = data[(*at)++];
+        *value |= (uint64_t) (byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return true;
+    }
+    return false;
+}
+
+/* The notices of a packed NoticeBatch, in a new array (*count of them);
+ * NULL when it is not one or out of memory. */
+static mot_logged_notice_t *
+split_batch (const uint8_t *data, size_t size, size_t *count)
+{
+    size_t capacity = 16, at = 0;
+    mot_logged_notice_t *notices = malloc (capacity * sizeof *notices);
+    *count = 0;
+    while (notices && at < size) {
+        uint64_t length;
+        if (data[at++] != NOTICES_TAG || !get_varint (data, size, &at, &length) || length > size - at) {
+            free (notices);
+            return NULL;
+        }
+        if (*count == capacity) {
+            capacity *= 2;
+            mot_logged_notice_t *more = realloc (notices, capacity * sizeof *notices);
+            if (!more)
+                free (notices);
+            notices = more;
+            if (!notices)
+                return NULL;
+        }
+        notices[(*count)++] = (mot_logged_notice_t) {0, data + at, (size_t) length};
+        at += (size_t) length;
+    }
+    return notices;
+}
+
+/* The value of `field` in an entry's field list, or NULL. */
+static const redisReply *
+entry_field (const redisReply *fields, const char *field)
+{
+    for (size_t i = 0; i + 1 < fields->elements; i += 2)
+        if (fields->element[i]->type == REDIS_REPLY_STRING && strcmp (fields->element[i]->str, field) == 0)
+            return fields->element[i + 1];
+    return NULL;
+}
+
+/* Parses a decimal number that is the whole string. */
+static bool
+parse_count (const char *text, uint64_t *value)
+{
+    char *end = NULL;
+    if (!text || *text < '0' || *text > '9')
+        return false;
+    unsigned long long parsed = strtoull (text, &end, 10);
+    *value = parsed;
+    return end && (*end == 0 || *end == '-');
+}
+
+/* Keeps, in order, the notices `which` names ("all", or increasing 0-based
+ * indexes, comma-separated); false when it names any other way. */
+static bool
+keep_held (mot_log_entry_t *entry, const char *which)
+{
+    if (strcmp (which, "all") == 0)
+        return true;
+    size_t kept = 0;
+    long long previous = -1;
+    const char *at = which;
+    while (*at) {
+        char *end = NULL;
+        long long index = strtoll (at, &end, 10);
+        if (end == at || index <= previous || (size_t) index >= entry->count || (*end && *end != ','))
+            return false;
+        entry->notices[kept++] = entry->notices[index];
+        previous = index;
+        at = *end ? end + 1 : end;
+    }
+    entry->count = kept;
+    return kept > 0;
+}
+
+bool
+mot_log_entry_read (const redisReply *element, mot_log_entry_t *entry, const char **reason)
+{
+    memset (entry, 0, sizeof *entry);
+    *reason = "bad_entry";
+    if (element->type != REDIS_REPLY_ARRAY || element->elements != 2 || element->element[0]->type != REDIS_REPLY_STRING
+        || element->element[1]->type != REDIS_REPLY_ARRAY || !parse_count (element->element[0]->str, &entry->first)
+        || entry->first == 0)
+        return false;
+    entry->last = entry->first - 1;
+    const redisReply *fields = element->element[1];
+    const redisReply *n = entry_field (fields, "n");
+    const redisReply *which = entry_field (fields, "which");
+    const redisReply *notices = entry_field (fields, "notices");
+    uint64_t held;
+    if (!n || n->type != REDIS_REPLY_STRING || !parse_count (n->str, &held) || held == 0)
+        return false;
+    entry->last = entry->first + held - 1;
+    *reason = "bad_batch";
+    if (!which || which->type != REDIS_REPLY_STRING || !notices || notices->type != REDIS_REPLY_STRING)
+        return false;
+    entry->notices = split_batch ((const uint8_t *) notices->str, notices->len, &entry->count);
+    if (!entry->notices)
+        return false;
+    *reason = "bad_which";
+    if (!keep_held (entry, which->str) || entry->count != held)
+        return false;
+    for (size_t k = 0; k < entry->count; k++)
+        entry->notices[k].seq = entry->first + k;
+    *reason = NULL;
+    return true;
+}
+
+void
+mot_log_entry_free (mot_log_entry_t *entry)
+{
+    free (entry->notices);
+    memset (entry, 0, sizeof *entry);
+}
+
+uint8_t *
+mot_logged_notice_with_seq (const mot_logged_notice_t *notice, size_t *size)
+{
+    uint8_t *bytes = malloc (notice->size + 1 + VARINT_MAX);
+    if (!bytes)
+        return NULL;
+    memcpy (bytes, notice->data, notice->size);
+    bytes[notice->size] = SEQ_TAG;
+    *size = notice->size + 1 + mot_notice_log_put_varint (bytes + notice->size + 1, notice->seq);
+    return bytes;
+}
+
+size_t
+mot_notice_log_put_varint (uint8_t *out, uint64_t value)
+{
+    size_t length = 0;
+    while (value >= 0x80) {
+        out[length++] = (uint8_t) (value | 0x80);
+        value >>= 7;
+    }
+    out[length++] = (uint8_t) value;
+    return length;
+}
