@@ -173,12 +173,59 @@ mot_redis_command (mot_redis_t *self, const char *format, ...)
     return NULL;
 }
 
+/* Writes "<prefix><n>\r\n" at out; returns the bytes written. */
+static size_t
+put_header (char *out, char prefix, size_t n)
+{
+    char digits[24];
+    size_t count = 0;
+    do {
+        digits[count++] = (char) ('0' + n % 10);
+        n /= 10;
+    } while (n);
+    out[0] = prefix;
+    for (size_t i = 0; i < count; i++)
+        out[1 + i] = digits[count - 1 - i];
+    out[1 + count] = '\r';
+    out[2 + count] = '\n';
+    return 3 + count;
+}
+
+/* The command in Redis's protocol (malloc'd, *size set; NULL when out of
+ * memory). What hiredis's redisFormatCommandArgv makes, without its
+ * per-argument string building: batches format thousands of arguments. */
+static char *
+format_command (int argc, const char **argv, const size_t *argvlen, size_t *size)
+{
+    size_t total = 24;
+    for (int i = 0; i < argc; i++)
+        total += 24 + 2 + (argvlen ? argvlen[i] : strlen (argv[i]));
+    char *out = malloc (total);
+    if (!out)
+        return NULL;
+    size_t at = put_header (out, '*', (size_t) argc);
+    for (int i = 0; i < argc; i++) {
+        size_t length = argvlen ? argvlen[i] : strlen (argv[i]);
+        at += put_header (out + at, '$', length);
+        memcpy (out + at, argv[i], length);
+        at += length;
+        out[at++] = '\r';
+        out[at++] = '\n';
+    }
+    *size = at;
+    return out;
+}
+
 bool
 mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen)
 {
     if (!ensure_connected (self))
         return false;
-    return redisAppendCommandArgv (self->context, argc, argv, argvlen) == REDIS_OK;
+    size_t size;
+    char *command = format_command (argc, argv, argvlen, &size);
+    bool ok = command && redisAppendFormattedCommand (self->context, command, size) == REDIS_OK;
+    free (command);
+    return ok;
 }
 
 redisReply *
@@ -330,6 +377,12 @@ mot_redis_script_check (mot_script_t *script, const redisReply *reply)
         free (script->sha);
         script->sha = NULL;
     }
+}
+
+void
+mot_redis_disconnect (mot_redis_t *self)
+{
+    drop_context (self);
 }
 
 bool

@@ -44,6 +44,9 @@ redisReply *mot_redis_eval (mot_redis_t *self, mot_script_t *script, int numkeys
 bool mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen);
 redisReply *mot_redis_read (mot_redis_t *self);
 bool mot_redis_flush (mot_redis_t *self);
+/* Drops the connection (the next command reconnects): how a pipeline that
+ * stopped half-way discards the replies still on their way. */
+void mot_redis_disconnect (mot_redis_t *self);
 /* A pipelined script call: mot_redis_script_load first, while no reply is
  * pending (it waits for its own); then append its EVALSHA. A NOSCRIPT reply
  * read later (someone flushed the scripts) makes the next load run again:

@@ -5,8 +5,8 @@
 -- KEYS[3]  mot:notices          (the notice log)
 -- ARGV     count, now (service clock, unix s), the batch's notices (a packed
 --          NoticeBatch, the i-th notice for the i-th timer), then per timer:
---          member (also the notice id), obligation key, mark ("" for a
---          reminder, "overdue", or the escalation level), next escalation
+--          member (also the notice id), obligation key and escalation level
+--          (both "" for a reminder or the overdue notice), next escalation
 --          member ("" none), its time
 -- Returns  one integer per timer, in order:
 --          >0  fired: its notice is in the log with this seq
@@ -15,7 +15,7 @@
 -- A timer leaves mot:timers here and only here, and its notice enters the
 -- log in the same step, so of several watchers only the one whose call
 -- removed it logs its notice, and a watcher killed at any point loses
--- nothing. Per timer this costs at most one write to its obligation;
+-- nothing. Per timer only an escalation writes to its obligation;
 -- everything else is one command for the whole batch, and the notices'
 -- bytes are one value that Lua never takes apart.
 local count, now = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -25,17 +25,14 @@ for i = 0, count - 1 do members[#members + 1] = ARGV[4 + i * PER_TIMER] end
 local scores = redis.call('ZMSCORE', KEYS[1], unpack(members))
 local out, removed, next_timers, held = {}, {}, {}, {}
 
--- Marks the obligation: overdue after the overdue notice, the level sent
--- after an escalation (a reminder changes nothing). The watcher checked the
--- status it read just before; a delivery since then took the timer out of
--- mot:timers in its own step (it cancels every pending timer), so a timer
--- still there belongs to an obligation still in the status it needs.
-local function mark(key, what)
-  if what == 'overdue' then
-    redis.call('HSET', key, 'status', 'overdue')
-  elseif what ~= '' then
-    redis.call('HSET', key, 'escalation_level', what)
-  end
+-- Records the escalation level sent on the obligation (a reminder or the
+-- overdue notice changes nothing: "overdue" is not stored, it follows from
+-- the time). The watcher checked the status it read just before; a delivery
+-- since then took the timer out of mot:timers in its own step (it cancels
+-- every pending timer), so a timer still there belongs to an obligation
+-- still undelivered.
+local function mark(key, level)
+  if level ~= '' then redis.call('HSET', key, 'escalation_level', level) end
 end
 
 for i = 1, count do

@@ -36,14 +36,14 @@ static const mot_option_t options[] = {
     {"calendar", "MOT_CALENDAR", MOT_CALENDAR_DEFAULT_FILE, "extra non-working days (TSV)"},
     {"watch-from", "MOT_WATCH_FROM", NULL,
      "YYYY-MM: first period of monthly obligations (default: the month before today, at first start)"},
-    {"tick-ms", "MOT_WATCHER_TICK_MS", "250",
+    {"tick-ms", "MOT_WATCHER_TICK_MS", "100",
      "how often to create due obligations and fire timers (a due timer waits at most this long)"},
     {"remind-bd", "MOT_REMIND_BD", "2", "reminder this many business days before a deadline (0: none)"},
     {"escalation", "MOT_ESCALATION", ESCALATION_DEFAULT_FILE, "recipients per escalation level (TSV)"},
     {"escalate-every-bd", "MOT_ESCALATE_EVERY_BD", "5",
      "escalate an overdue obligation every this many business days (0: never)"},
     {"escalate-max", "MOT_ESCALATE_MAX", "3", "highest escalation level"},
-    {"catchup-per-tick", "MOT_WATCHER_CATCHUP_PER_TICK", "125",
+    {"catchup-per-tick", "MOT_WATCHER_CATCHUP_PER_TICK", "50",
      "most MISSED timers fired per tick (bounds the catch-up rate after downtime; timers due now all fire)"},
     {NULL, NULL, NULL, NULL}};
 

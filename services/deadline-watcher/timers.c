@@ -38,22 +38,25 @@ struct _timers_t {
 };
 
 /* The fields of an obligation a notice needs, as read from its hash; the
- * first F_REQUIRED must be there. */
-enum { F_ID, F_UNIT, F_REPORT, F_REPORT_NAME, F_PERIOD, F_DEADLINE, F_STATUS, F_REQUIRED,
-       F_TERRITORY = F_REQUIRED, F_RESPONSIBLE, F_DUE_AT, F_COUNT };
+ * first F_REQUIRED must be there. (Its unit, report and period are in its
+ * id, "<UNIT>:<report>:<period>", which the timer's member starts with.) */
+enum { F_REPORT_NAME, F_DEADLINE, F_STATUS, F_REQUIRED, F_TERRITORY = F_REQUIRED, F_RESPONSIBLE, F_DUE_AT, F_COUNT };
 
 /* One due timer on its way through a batch. */
 typedef struct {
     const char *member;             /* as in the zset, and the notice id */
     int64_t due;                    /* its score */
     char *obligation_id;            /* parsed from member (malloc'd) */
+    char *parts;                    /* a copy of it, cut into the three below (malloc'd) */
+    Mot__V1__Source unit;
+    const char *report, *period;
     Mot__V1__NoticeKind kind;
     int level;                      /* escalations */
     char *key;                      /* the obligation's hash */
     redisReply *fields;             /* read from it */
     char *next;                     /* the next escalation's member, "" none */
     char next_at[24];
-    char mark[16];                  /* fire.lua's mark: "", "overdue" or the level */
+    char mark[16];                  /* the escalation level fire.lua records ("" none) */
     bool ready;                     /* its notice is in the batch: goes into the script */
     bool obsolete;                  /* unreadable, or its obligation is gone or no longer needs it */
 } firing_t;
@@ -95,6 +98,7 @@ firing_clear (firing_t *firing)
     if (firing->fields)
         freeReplyObject (firing->fields);
     free (firing->next);
+    free (firing->parts);
     memset (firing, 0, sizeof *firing);
 }
 
@@ -134,6 +138,23 @@ parse_member (firing_t *firing)
     return ok;
 }
 
+/* Cuts the obligation id into its unit, report and period. */
+static bool
+split_obligation_id (firing_t *firing)
+{
+    firing->parts = strdup (firing->obligation_id);
+    char *unit = firing->parts;
+    char *report = unit ? strchr (unit, ':') : NULL;
+    char *period = report ? strchr (report + 1, ':') : NULL;
+    if (!period || !period[1])
+        return false;
+    *report++ = 0;
+    *period++ = 0;
+    firing->report = report;
+    firing->period = period;
+    return *report && mot_source_parse (unit, &firing->unit);
+}
+
 /* ---- the notice --------------------------------------------------------- */
 
 static char *
@@ -160,17 +181,14 @@ add_notice (timers_t *self, const firing_t *firing, int64_t now, notice_batch_t 
 {
     redisReply *fields = firing->fields;
     Mot__V1__Notice notice = MOT__V1__NOTICE__INIT;
-    Mot__V1__Source unit;
-    if (!mot_source_parse (fields->element[F_UNIT]->str, &unit))
-        return false;
     notice.notice_id = (char *) firing->member;
     notice.kind = firing->kind;
-    notice.unit = unit;
-    notice.report = fields->element[F_REPORT]->str;
+    notice.unit = firing->unit;
+    notice.report = (char *) firing->report;
     notice.report_name = fields->element[F_REPORT_NAME]->str;
-    notice.period = fields->element[F_PERIOD]->str;
+    notice.period = (char *) firing->period;
     notice.deadline = fields->element[F_DEADLINE]->str;
-    notice.obligation_id = fields->element[F_ID]->str;
+    notice.obligation_id = firing->obligation_id;
     notice.territory = optional_field (fields, F_TERRITORY);
     notice.responsible = optional_field (fields, F_RESPONSIBLE);
     notice.has_fired_at = true;
@@ -206,17 +224,16 @@ next_timer (timers_t *self, const firing_t *firing, char at[24])
     return zsys_sprintf ("%s|escalation|%d", firing->obligation_id, level);
 }
 
-/* Whether the obligation, as just read, still needs this timer: pending for
- * a reminder (before its deadline ends) or the overdue notice, overdue for
- * an escalation. (A delivery cancels the timers in its own step, so this
- * only weeds out what an interrupted older step may have left.) */
+/* Whether the obligation, as just read, still needs this timer: not
+ * delivered (status pending; "overdue", from older versions, counts as
+ * pending), and for a reminder its deadline not yet ended. (A delivery
+ * cancels the timers in its own step, so this only weeds out what an
+ * interrupted older step may have left.) */
 static bool
 still_needed (const firing_t *firing, int64_t now)
 {
     const char *status = firing->fields->element[F_STATUS]->str;
-    if (firing->kind == MOT__V1__NOTICE_KIND__ESCALATION)
-        return strcmp (status, "overdue") == 0;
-    if (strcmp (status, "pending") != 0)
+    if (strcmp (status, "pending") != 0 && strcmp (status, "overdue") != 0)
         return false;
     const char *due_at = optional_field (firing->fields, F_DUE_AT);
     return firing->kind != MOT__V1__NOTICE_KIND__REMINDER || !due_at || now <= strtoll (due_at, NULL, 10);
@@ -267,9 +284,14 @@ batch_start (timers_t *self, batch_t *batch, redisReply **elements, size_t count
             f->obsolete = true;
         }
         else
+        if (!split_obligation_id (f)) {
+            mot_log_warn ("timer_dropped", "reason=bad_obligation_id");
+            f->obsolete = true;
+        }
+        else
             f->key = obligation_key (f->obligation_id);
-        const char *argv[] = {"HMGET", f->key ? f->key : "-", "id", "unit", "report", "report_name", "period",
-                              "deadline", "status", "territory", "responsible", "due_at"};
+        const char *argv[] = {"HMGET", f->key ? f->key : "-", "report_name", "deadline", "status", "territory",
+                              "responsible", "due_at"};
         batch->failed = !mot_redis_append (self->redis, 2 + F_COUNT, argv, NULL);
         batch->reads += !batch->failed;
     }
@@ -323,9 +345,6 @@ batch_prepare (timers_t *self, batch_t *batch, int64_t now)
             continue;
         }
         f->next = next_timer (self, f, f->next_at);
-        if (f->kind == MOT__V1__NOTICE_KIND__OVERDUE)
-            snprintf (f->mark, sizeof f->mark, "overdue");
-        else
         if (f->kind == MOT__V1__NOTICE_KIND__ESCALATION)
             snprintf (f->mark, sizeof f->mark, "%d", f->level);
         f->ready = f->next && add_notice (self, f, now, &batch->notices);
@@ -374,7 +393,8 @@ append_fire (timers_t *self, batch_t *batch, int64_t now)
             firing_t *f = &batch->timers[i];
             if (!f->ready)
                 continue;
-            const char *timer[FIRE_PER_TIMER] = {f->member, f->key, f->mark, f->next, f->next_at};
+            /* The key only where the script writes to it (an escalation's level). */
+            const char *timer[FIRE_PER_TIMER] = {f->member, f->mark[0] ? f->key : "", f->mark, f->next, f->next_at};
             for (int k = 0; k < FIRE_PER_TIMER; k++, a++) {
                 argv[a] = timer[k];
                 lengths[a] = strlen (timer[k]);
@@ -452,45 +472,57 @@ batch_finish (timers_t *self, batch_t *batch, int64_t now, int *fired)
 
 /* ---- firing ------------------------------------------------------------- */
 
+/* Batch b of `timers` (FIRE_BATCH each): its first element in *from and
+ * its size, 0 when there is no such batch. */
+static size_t
+batch_slice (size_t timers, size_t b, size_t *from)
+{
+    *from = b * FIRE_BATCH;
+    if (*from >= timers)
+        return 0;
+    return timers - *from < FIRE_BATCH ? timers - *from : FIRE_BATCH;
+}
+
 /* Fires `timers` due timers (a ZRANGEBYSCORE … WITHSCORES reply's
- * elements), FIRE_BATCH at a time, with the next batch's obligations read
- * while the current one's script runs, and its notices built while Redis
- * works:
- *     [HMGET b+1] [fire b] [HMGET b+2] [fire b+1] …   Redis, in this order
- *     read b+1, build b+1 while fire b runs, read fire b's reply, …
- * Returns how many were settled, or -1 when Redis failed. */
+ * elements), FIRE_BATCH at a time, as a pipeline two batches deep: while
+ * the script of batch b runs, the obligations of batch b + 2 are asked for
+ * and batch b + 1 (whose obligations came back meanwhile) is built:
+ *     Redis:    [fire b][HMGET b+2] [fire b+1][HMGET b+3] …
+ *     watcher:  send fire b, HMGET b+2; read HMGET b+1; build b+1; read fire b …
+ * so that Redis seldom waits for the watcher, nor the watcher for Redis.
+ * Returns how many were settled, or -1 when Redis failed (the connection is
+ * then dropped, with whatever replies were still on their way). */
 static long
 fire_timers (timers_t *self, redisReply **elements, size_t timers, int64_t now, int *fired)
 {
-    size_t batches = (timers + FIRE_BATCH - 1) / FIRE_BATCH;
-    batch_t current, next;
-    memset (&next, 0, sizeof next);
-    long settled = 0;
-    if (batches == 0)
-        return 0;
-    batch_start (self, &current, elements, timers < FIRE_BATCH ? timers : FIRE_BATCH);
-    batch_read (self, &current);
-    batch_prepare (self, &current, now);
-    for (size_t b = 0; b < batches; b++) {
-        size_t from = (b + 1) * FIRE_BATCH;
-        size_t count = b + 1 < batches ? (timers - from < FIRE_BATCH ? timers - from : FIRE_BATCH) : 0;
-        if (count > 0 && !current.failed)
-            batch_start (self, &next, elements + 2 * from, count);
-        batch_send (self, &current, now);
-        bool flowing = mot_redis_flush (self->redis);
-        if (count > 0 && !current.failed && flowing) {
-            batch_read (self, &next);
-            batch_prepare (self, &next, now);
-        }
-        long done = batch_finish (self, &current, now, fired);
-        settled = done < 0 || settled < 0 ? -1 : settled + done;
-        batch_free (&current);
-        current = next;
-        memset (&next, 0, sizeof next);
-        if (settled < 0 || count == 0)
-            break;
+    batch_t ring[3];
+    memset (ring, 0, sizeof ring);
+    size_t from, count;
+    for (size_t b = 0; b < 2 && (count = batch_slice (timers, b, &from)) > 0; b++)
+        batch_start (self, &ring[b], elements + 2 * from, count);
+    if (ring[0].count) {
+        batch_read (self, &ring[0]);
+        batch_prepare (self, &ring[0], now);
     }
-    batch_free (&current);
+    long settled = 0;
+    for (size_t b = 0; settled >= 0 && batch_slice (timers, b, &from) > 0; b++) {
+        batch_t *current = &ring[b % 3], *next = &ring[(b + 1) % 3], *after = &ring[(b + 2) % 3];
+        batch_send (self, current, now);
+        if ((count = batch_slice (timers, b + 2, &from)) > 0 && !current->failed)
+            batch_start (self, after, elements + 2 * from, count);
+        bool flowing = mot_redis_flush (self->redis);
+        if (next->count && flowing) {
+            batch_read (self, next);
+            batch_prepare (self, next, now);
+        }
+        long done = batch_finish (self, current, now, fired);
+        settled = done < 0 ? -1 : settled + done;
+        batch_free (current);
+    }
+    if (settled < 0)
+        mot_redis_disconnect (self->redis);
+    for (int i = 0; i < 3; i++)
+        batch_free (&ring[i]);
     return settled;
 }
 

@@ -4,18 +4,26 @@
  *  second it fires at: "<obligation_id>|reminder", "<obligation_id>|overdue"
  *  and "<obligation_id>|escalation|<level>"; the member is also the id of
  *  the notice it fires. Due timers fire a batch at a time: one pipelined
- *  read of their obligations; a timer its obligation no longer needs (the
- *  status must be pending for a reminder or the overdue notice, overdue for
- *  an escalation; a reminder whose deadline has ended) is dropped silently;
+ *  read of their obligations; a timer its obligation no longer needs (it
+ *  was delivered, or it is a reminder whose deadline has ended) is dropped
+ *  silently;
  *  the notices of the others are built here, then ONE call of fire.lua for
  *  the batch, which per timer removes it only if it is still there and
- *  still due (a delivery since the read removed it in its own step), marks
- *  the obligation (status overdue, escalation_level), schedules the next
+ *  still due (a delivery since the read removed it in its own step),
+ *  records the escalation level sent (escalation_level), schedules the next
  *  escalation (level 1 after the overdue notice, up to the cap), and
- *  appends the notice, with its seq, to the notice log (notice_log.h); the
- *  notifier is then woken once for the batch. Several watchers may run:
- *  only the one whose script removed the timer logs the notice, so each
- *  timer fires once, and a watcher killed at any point loses nothing.
+ *  appends the batch's notices to the notice log as one entry
+ *  (notice_log.h); the notifier is then woken once for the batch. The
+ *  batches of a tick go through one Redis connection as a pipeline: the
+ *  next batch's obligations are read while the current batch's script
+ *  runs.
+ *  "Overdue" is not stored: an obligation is overdue while it is
+ *  undelivered (status pending) after its deadline day (due_at); the
+ *  reporter shows it so. That keeps a burst of overdue notices from
+ *  writing to every obligation.
+ *  Several watchers may run: only the one whose script removed the timer
+ *  logs the notice, so each timer fires once, and a watcher killed at any
+ *  point loses nothing.
  *
  *  Catch-up: timers missed by more than `grace` seconds (the system was
  *  down, or behind) fire at most `limit` a call, earliest fire time first

@@ -35,6 +35,7 @@ typedef struct {
     const register_spec_t *spec;
     register_table_t *table;
     mot_catalog_t *territories;
+    int64_t now;                /* service clock: an obligation past its deadline is overdue */
 } query_t;
 
 typedef bool (row_fn) (query_t *query, redisReply *hash);
@@ -200,6 +201,19 @@ add_item_row (query_t *query, redisReply *hash)
            && copy_text (query, "corregido_por", hash, "override_by");
 }
 
+/* The obligation's state: as stored (pending, delivered, delivered_late),
+ * except that a pending one whose deadline day has ended is overdue (the
+ * watcher does not store that: it follows from the time, see timers.h). */
+static const char *
+obligation_state (query_t *query, redisReply *hash)
+{
+    const char *status = hash_field (hash, "status");
+    long due_at;
+    if (status && strcmp (status, "pending") == 0 && hash_long (hash, "due_at", &due_at) && query->now > due_at)
+        return "overdue";
+    return status;
+}
+
 static bool
 add_obligation_row (query_t *query, redisReply *hash)
 {
@@ -210,7 +224,7 @@ add_obligation_row (query_t *query, redisReply *hash)
            && copy_text (query, "nombre_informe", hash, "report_name")
            && copy_text (query, "periodo", hash, "period")
            && copy_text (query, "fecha_limite", hash, "deadline")
-           && copy_text (query, "estado", hash, "status")
+           && register_table_set_text (query->table, "estado", obligation_state (query, hash))
            && copy_text (query, "entregado_el", hash, "delivered_on")
            && copy_number (query, "dias_habiles_atraso", hash, "business_days_late");
 }
@@ -326,10 +340,10 @@ fill_table (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
 }
 
 register_table_t *
-register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
+register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind, int64_t now,
                     Mot__V1__ErrorCode *code)
 {
-    query_t query = {spec_of (kind), NULL, territories};
+    query_t query = {spec_of (kind), NULL, territories, now};
     if (!query.spec) {
         *code = MOT__V1__ERROR_CODE__UNKNOWN_TYPE;
         return NULL;

@@ -31,12 +31,14 @@
 #include "mot_catalog.h"
 #include "mot_redis.h"
 #include "register_table.h"
+#include <stdint.h>
 
 /* The table for `kind`, or NULL with *code set: UNKNOWN_TYPE (not a query
  * kind), UNAVAILABLE (Redis unreachable), INTERNAL (a Redis error or out of
- * memory). `territories` names the territory codes (may be NULL). */
+ * memory). `territories` names the territory codes (may be NULL); `now`
+ * (the service clock) tells which pending obligations are overdue. */
 register_table_t *register_query_run (mot_redis_t *redis, mot_catalog_t *territories,
-                                      Mot__V1__QueryKind kind, Mot__V1__ErrorCode *code);
+                                      Mot__V1__QueryKind kind, int64_t now, Mot__V1__ErrorCode *code);
 
 /* AUDIT: the item's audit trail, one JSON object per line, oldest first, as
  * a new buffer (caller frees) of *size bytes; NULL with *code set:

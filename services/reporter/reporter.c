@@ -144,7 +144,8 @@ answer_query (reporter_t *self, zmsg_t *route, const Mot__V1__Query *query)
     }
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
     register_table_t *table = register_query_run (self->service->redis, self->territories,
-                                                  query->has_kind ? query->kind : 0, &code);
+                                                  query->has_kind ? query->kind : 0,
+                                                  mot_clock_now (self->service->clock), &code);
     if (!table) {
         send_error (self, route, code,
                     code == MOT__V1__ERROR_CODE__UNKNOWN_TYPE ? "unknown query kind"

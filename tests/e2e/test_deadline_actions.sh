@@ -104,6 +104,14 @@ check "its text names the kind, the territory and the responsible" bash -c \
 territory_topic() { grep -q '"topic":"overdue/UEOD/accion-correctiva/OOAD-15"' "$RUN/territory.jsonl"; }
 check "a subscriber to overdue/UEOD/accion-correctiva/OOAD-15 gets it" mot_wait 60 territory_topic
 check "no overdue for the agreement delivered on time" bash -c "! grep -q 'AG-7|overdue' '$RUN/notices.jsonl'"
+# "Overdue" is not stored; the reporter derives it from the deadline.
+"$MOTCTL" obligations --csv >"$RUN/obl-overdue.csv"
+equals "the reporter shows the action overdue" overdue \
+  "$(csv_field "$RUN/obl-overdue.csv" id UEOD:accion-correctiva:AC-2026-001 estado)"
+equals "and the agreement delivered on time as delivered" delivered \
+  "$(csv_field "$RUN/obl-overdue.csv" id CAPSOI:acuerdo:AG-7 estado)"
+equals "the stored status stays pending (nothing written per overdue notice)" pending \
+  "$(rcli HGET 'mot:obl:{UEOD:accion-correctiva:AC-2026-001}' status)"
 
 # Delivered on Fri 13: Wed 11, Thu 12, Fri 13 → 3 business days late.
 "$MOTCTL" deliver UEOD accion-correctiva AC-2026-001 2026-11-13 >/dev/null || fail "deliver AC-2026-001"
