@@ -88,7 +88,8 @@ keep_held (mot_log_entry_t *entry, const char *which)
     while (*at) {
         char *end = NULL;
         long long index = strtoll (at, &end, 10);
-        if (end == at || index <= previous || (size_t) index >= entry->count || (*end && *end != ','))
+        if (end == at || index <= previous || (size_t) index >= entry->count || (*end && *end != ',')
+            || (*end == ',' && !end[1]))
             return false;
         entry->notices[kept++] = entry->notices[index];
         previous = index;

@@ -1,0 +1,239 @@
+/*  test_notice_log — unit tests for mot_notice_log: reading entries of the
+ *  notice log (a stream entry {id, [n, N, which, W, notices, NoticeBatch]})
+ *  into notices with their seqs, refusing malformed ones, and appending a
+ *  notice's seq. Replies are built by hand, as hiredis would return them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mot_notice_log.h"
+#include "mot.pb-c.h"
+
+/* ---- hand-made replies ---- */
+
+static redisReply *
+string_reply (const void *bytes, size_t length)
+{
+    redisReply *reply = calloc (1, sizeof *reply);
+    assert_non_null (reply);
+    reply->type = REDIS_REPLY_STRING;
+    reply->str = malloc (length + 1);
+    assert_non_null (reply->str);
+    memcpy (reply->str, bytes, length);
+    reply->str[length] = 0;
+    reply->len = length;
+    return reply;
+}
+
+static redisReply *
+array_reply (size_t count)
+{
+    redisReply *reply = calloc (1, sizeof *reply);
+    assert_non_null (reply);
+    reply->type = REDIS_REPLY_ARRAY;
+    reply->elements = count;
+    reply->element = calloc (count ? count : 1, sizeof *reply->element);
+    assert_non_null (reply->element);
+    return reply;
+}
+
+/* An entry as XRANGE returns it. */
+static redisReply *
+entry_reply (const char *id, const char *n, const char *which, const void *notices, size_t size)
+{
+    redisReply *entry = array_reply (2);
+    entry->element[0] = string_reply (id, strlen (id));
+    redisReply *fields = array_reply (6);
+    const char *names[] = {"n", "which", "notices"};
+    fields->element[0] = string_reply (names[0], 1);
+    fields->element[1] = string_reply (n, strlen (n));
+    fields->element[2] = string_reply (names[1], 5);
+    fields->element[3] = string_reply (which, strlen (which));
+    fields->element[4] = string_reply (names[2], 7);
+    fields->element[5] = string_reply (notices, size);
+    entry->element[1] = fields;
+    return entry;
+}
+
+/* A packed NoticeBatch of notices with ids A, B, C, …, (count of them). */
+static uint8_t *
+batch_of (size_t count, size_t *size)
+{
+    Mot__V1__Notice *notices[8];
+    char ids[8][2];
+    for (size_t i = 0; i < count; i++) {
+        notices[i] = calloc (1, sizeof **notices);
+        assert_non_null (notices[i]);
+        mot__v1__notice__init (notices[i]);
+        ids[i][0] = (char) ('A' + i);
+        ids[i][1] = 0;
+        notices[i]->notice_id = ids[i];
+        notices[i]->report = (char *) "r";
+        notices[i]->report_name = (char *) "n";
+        notices[i]->period = (char *) "p";
+        notices[i]->deadline = (char *) "2026-11-02";
+    }
+    Mot__V1__NoticeBatch batch = MOT__V1__NOTICE_BATCH__INIT;
+    batch.n_notices = count;
+    batch.notices = notices;
+    *size = mot__v1__notice_batch__get_packed_size (&batch);
+    uint8_t *bytes = malloc (*size + 1);
+    assert_non_null (bytes);
+    mot__v1__notice_batch__pack (&batch, bytes);
+    for (size_t i = 0; i < count; i++)
+        free (notices[i]);
+    return bytes;
+}
+
+/* The notice_id of a logged notice. */
+static char *
+id_of (const mot_logged_notice_t *logged)
+{
+    Mot__V1__Notice *notice = mot__v1__notice__unpack (NULL, logged->size, logged->data);
+    assert_non_null (notice);
+    char *id = strdup (notice->notice_id);
+    mot__v1__notice__free_unpacked (notice, NULL);
+    return id;
+}
+
+static void
+expect_ids (const mot_log_entry_t *entry, const char *expected)
+{
+    char joined[64] = "";
+    for (size_t k = 0; k < entry->count; k++) {
+        char *id = id_of (&entry->notices[k]);
+        strcat (joined, id);
+        free (id);
+    }
+    assert_string_equal (joined, expected);
+}
+
+/* Reads an entry that must be well-formed. */
+static void
+read_ok (const redisReply *reply, mot_log_entry_t *entry)
+{
+    const char *reason = "unset";
+    assert_true (mot_log_entry_read (reply, entry, &reason));
+    assert_null (reason);
+}
+
+/* ---- tests ---- */
+
+static void
+test_an_entry_gives_its_notices_their_seqs (void **state)
+{
+    (void) state;
+    size_t size;
+    uint8_t *bytes = batch_of (3, &size);
+    redisReply *reply = entry_reply ("41-0", "3", "all", bytes, size);
+    mot_log_entry_t entry;
+    read_ok (reply, &entry);
+    assert_int_equal (entry.first, 41);
+    assert_int_equal (entry.last, 43);
+    assert_int_equal (entry.count, 3);
+    expect_ids (&entry, "ABC");
+    for (size_t k = 0; k < 3; k++)
+        assert_int_equal (entry.notices[k].seq, 41 + k);
+    mot_log_entry_free (&entry);
+    freeReplyObject (reply);
+    free (bytes);
+}
+
+static void
+test_which_keeps_the_held_ones_in_order (void **state)
+{
+    (void) state;
+    size_t size;
+    uint8_t *bytes = batch_of (4, &size);
+    redisReply *reply = entry_reply ("7-0", "2", "1,3", bytes, size);
+    mot_log_entry_t entry;
+    read_ok (reply, &entry);
+    expect_ids (&entry, "BD");
+    assert_int_equal (entry.notices[0].seq, 7);
+    assert_int_equal (entry.notices[1].seq, 8);
+    assert_int_equal (entry.last, 8);
+    mot_log_entry_free (&entry);
+    freeReplyObject (reply);
+    free (bytes);
+}
+
+/* Reads an entry that must be refused for `reason`, spanning seqs first..last. */
+static void
+expect_refused (redisReply *reply, const char *reason, uint64_t first, uint64_t last)
+{
+    mot_log_entry_t entry;
+    const char *why = NULL;
+    assert_false (mot_log_entry_read (reply, &entry, &why));
+    assert_non_null (why);
+    assert_string_equal (why, reason);
+    assert_int_equal (entry.first, first);
+    assert_int_equal (entry.last, last);
+    mot_log_entry_free (&entry);
+    freeReplyObject (reply);
+}
+
+static void
+test_malformed_entries_are_refused_but_can_be_stepped_over (void **state)
+{
+    (void) state;
+    size_t size;
+    uint8_t *bytes = batch_of (3, &size);
+    /* which names an index past the batch, or out of order, or the count disagrees */
+    expect_refused (entry_reply ("10-0", "2", "0,5", bytes, size), "bad_which", 10, 11);
+    expect_refused (entry_reply ("10-0", "2", "2,1", bytes, size), "bad_which", 10, 11);
+    expect_refused (entry_reply ("10-0", "2", "all", bytes, size), "bad_which", 10, 11);
+    expect_refused (entry_reply ("10-0", "1", "1,", bytes, size), "bad_which", 10, 10);
+    /* the notices are not a NoticeBatch: a wrong tag, a length past the end */
+    expect_refused (entry_reply ("20-0", "1", "all", "\xff garbage", 9), "bad_batch", 20, 20);
+    uint8_t cut[] = {0x0a, 0x7f, 'x'};
+    expect_refused (entry_reply ("20-0", "1", "all", cut, sizeof cut), "bad_batch", 20, 20);
+    uint8_t endless[] = {0x0a, 0xff, 0xff};
+    expect_refused (entry_reply ("20-0", "1", "all", endless, sizeof endless), "bad_batch", 20, 20);
+    /* no count: it cannot say how many seqs it spans */
+    expect_refused (entry_reply ("30-0", "x", "all", bytes, size), "bad_entry", 30, 29);
+    /* not an entry at all */
+    expect_refused (string_reply ("30-0", 4), "bad_entry", 0, 0);
+    free (bytes);
+}
+
+static void
+test_a_notice_with_its_seq_is_a_notice_with_seq (void **state)
+{
+    (void) state;
+    size_t size;
+    uint8_t *bytes = batch_of (1, &size);
+    redisReply *reply = entry_reply ("300-0", "1", "all", bytes, size);
+    mot_log_entry_t entry;
+    read_ok (reply, &entry);
+    size_t with_size;
+    uint8_t *with = mot_logged_notice_with_seq (&entry.notices[0], &with_size);
+    assert_non_null (with);
+    Mot__V1__Notice *notice = mot__v1__notice__unpack (NULL, with_size, with);
+    assert_non_null (notice);
+    assert_true (notice->has_seq);
+    assert_int_equal (notice->seq, 300);
+    assert_string_equal (notice->notice_id, "A");
+    mot__v1__notice__free_unpacked (notice, NULL);
+    free (with);
+    mot_log_entry_free (&entry);
+    freeReplyObject (reply);
+    free (bytes);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_an_entry_gives_its_notices_their_seqs),
+        cmocka_unit_test (test_which_keeps_the_held_ones_in_order),
+        cmocka_unit_test (test_malformed_entries_are_refused_but_can_be_stepped_over),
+        cmocka_unit_test (test_a_notice_with_its_seq_is_a_notice_with_seq),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}
