@@ -62,38 +62,63 @@ reply_number (const redisReply *reply, uint64_t *value)
     return *end == 0 || *end == '-';
 }
 
-/* Finds the mark: the stored one, or (first start) just before the oldest
- * notice in the log, or the last seq given when the log is empty. */
+/* Reads the number in `key`; false when Redis failed. A missing key reads
+ * as 0, with *present false. */
+static bool
+read_number (publisher_t *self, const char *key, bool *present, uint64_t *value)
+{
+    redisReply *reply = mot_redis_command (self->redis, "GET %s", key);
+    bool ok = mot_reply_ok (reply);
+    *present = ok && reply_number (reply, value);
+    if (!*present)
+        *value = 0;
+    if (reply)
+        freeReplyObject (reply);
+    return ok;
+}
+
+/* The seq of the oldest notice in the log (*any false when it is empty);
+ * false when Redis failed. */
+static bool
+oldest_logged (publisher_t *self, bool *any, uint64_t *first)
+{
+    redisReply *oldest = mot_redis_command (self->redis, "XRANGE %s - + COUNT 1", MOT_KEY_NOTICES);
+    bool ok = mot_reply_ok (oldest) && oldest->type == REDIS_REPLY_ARRAY;
+    *any = ok && oldest->elements == 1 && oldest->element[0]->type == REDIS_REPLY_ARRAY
+        && oldest->element[0]->elements == 2 && reply_number (oldest->element[0]->element[0], first) && *first > 0;
+    if (oldest)
+        freeReplyObject (oldest);
+    return ok;
+}
+
+/* Finds the mark: the stored one; else (first start, or the log and its
+ * counter were reset under a stored mark) just before the oldest notice in
+ * the log, or the last seq given when the log is empty. */
 static bool
 find_mark (publisher_t *self)
 {
-    redisReply *stored = mot_redis_command (self->redis, "GET %s", MOT_KEY_NOTICES_PUBLISHED);
-    self->marked = mot_reply_ok (stored) && reply_number (stored, &self->mark);
-    bool failed = !mot_reply_ok (stored);
-    if (stored)
-        freeReplyObject (stored);
-    if (self->marked || failed)
-        return self->marked;
-    redisReply *oldest = mot_redis_command (self->redis, "XRANGE %s - + COUNT 1", MOT_KEY_NOTICES);
-    uint64_t first = 0;
-    if (mot_reply_ok (oldest) && oldest->type == REDIS_REPLY_ARRAY && oldest->elements == 1
-        && oldest->element[0]->type == REDIS_REPLY_ARRAY && oldest->element[0]->elements == 2
-        && reply_number (oldest->element[0]->element[0], &first) && first > 0) {
-        self->mark = first - 1;
-        self->marked = true;
-    }
-    else
-    if (mot_reply_ok (oldest)) {
-        redisReply *last = mot_redis_command (self->redis, "GET %s", MOT_KEY_SEQ_NOTICE);
-        self->marked = mot_reply_ok (last);
-        if (self->marked && !reply_number (last, &self->mark))
-            self->mark = 0;
-        if (last)
-            freeReplyObject (last);
-    }
-    if (oldest)
-        freeReplyObject (oldest);
-    return self->marked;
+    uint64_t stored, last, first = 0;
+    bool has_stored, has_last, any;
+    if (!read_number (self, MOT_KEY_NOTICES_PUBLISHED, &has_stored, &stored)
+        || !read_number (self, MOT_KEY_SEQ_NOTICE, &has_last, &last) || !oldest_logged (self, &any, &first))
+        return false;
+    if (has_stored && stored > last)
+        mot_log_warn ("notice_log_reset", "mark=%llu last_seq=%llu", (unsigned long long) stored,
+                      (unsigned long long) last);
+    self->mark = has_stored && stored <= last ? stored : any ? first - 1 : last;
+    self->marked = true;
+    return true;
+}
+
+/* Whether the log's counter went below the mark (someone reset the log):
+ * the mark is then found again. */
+static void
+check_for_reset (publisher_t *self)
+{
+    uint64_t last;
+    bool present;
+    if (read_number (self, MOT_KEY_SEQ_NOTICE, &present, &last) && last < self->mark)
+        self->marked = false;
 }
 
 static bool
@@ -229,5 +254,7 @@ publisher_publish_next (publisher_t *self)
         mot_log_entry_free (&entries[i]);
     free (entries);
     freeReplyObject (reply);
+    if (taken == 0)
+        check_for_reset (self);
     return taken == 0 ? 0 : stored ? taken : -1;
 }

@@ -14,6 +14,7 @@
 # - trim the log once published, never an unpublished entry;
 # - go on after a restart from its mark: nothing published twice;
 # - report notices cut from the log before they were published;
+# - go on from seq 1 when the log and its counter are reset under it;
 # and stop with nothing leaked (under ASan/valgrind).
 source "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
@@ -104,6 +105,14 @@ rcli XTRIM mot:notices MINID 1020 >/dev/null
 start_notifier 3
 check "the cut is reported" mot_wait 60 logged 'notices_skipped count=2 before_seq=1020 reason=left_the_log_unpublished'
 check "what is left is published" mot_wait 60 logged 'notice_published notice_id=NB-c-3 seq=1020 '
+
+# Someone resets the log and its counter under the running notifier (the
+# mark stays at 1020): it notices on its next poll and goes on from seq 1.
+rcli DEL mot:notices mot:seq:notice >/dev/null
+sleep 0.5
+log NB-r-1
+check "after a reset, the first new notice is published" mot_wait 60 logged 'notice_published notice_id=NB-r-1 seq=1 '
+check "the reset is logged" logged 'notice_log_reset mark=1020 '
 
 mot_kill_service "$RUN" notifier
 check "the notifier stopped cleanly" grep -q ' stopping reason=signal' "$RUN/log/notifier.log"
