@@ -19,10 +19,12 @@
  *    on.
  *  - Notices that left the log before being published (someone cut it) are
  *    logged notices_skipped with the count.
- *  - The log keeps at least --log-size published notices (whole entries, so
- *    up to one watcher batch more) and every unpublished one: while the
- *    notifier is down the log grows by what the watchers fire, and it
- *    publishes the backlog when it starts.
+ *  - The log keeps at least --log-size published notices (whole entries go,
+ *    so up to 1,000 more) and every unpublished one: while the notifier is
+ *    down the log grows by what the watchers fire, and it publishes the
+ *    backlog when it starts.
+ *  - When the log's counter is found below the mark (someone reset the log)
+ *    it is logged notice_log_reset and the mark starts again from the log.
  *  One notifier per Redis: the mark is one key.
  */
 #ifndef PUBLISHER_H_INCLUDED
