@@ -1,10 +1,14 @@
 /*  mot_notice_log — parsing notice log entries (see mot_notice_log.h).
  */
 #include "mot_notice_log.h"
+#include "mot_notice_text.h"
+#include "mot_wire.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* A packed Notice is small; one larger than this is not one of ours. */
+#define NOTICE_LIMIT (16 * 1024)
 /* NoticeBatch field 1 (notices), wire type 2; Notice field 11 (seq), varint. */
 #define NOTICES_TAG 0x0a
 #define SEQ_TAG 0x58
@@ -137,6 +141,35 @@ mot_log_entry_free (mot_log_entry_t *entry)
 {
     free (entry->notices);
     memset (entry, 0, sizeof *entry);
+}
+
+Mot__V1__Notice *
+mot_logged_notice_decode (const mot_logged_notice_t *logged, const char **reason)
+{
+    Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__BAD_FRAMING;
+    Mot__V1__Notice *notice = (Mot__V1__Notice *) mot_wire_unpack_bytes (logged->data, logged->size,
+                                                                         &mot__v1__notice__descriptor, NOTICE_LIMIT,
+                                                                         &code);
+    *reason = NULL;
+    if (!notice)
+        *reason = mot_error_code_name (code);
+    else
+    if (!notice->text || !*notice->text)
+        *reason = "no_text";
+    else {
+        const char *why = NULL;
+        if (!mot_notice_text_is_publishable (notice, &why))
+            *reason = why;
+    }
+    if (*reason && notice) {
+        protobuf_c_message_free_unpacked (&notice->base, NULL);
+        notice = NULL;
+    }
+    if (notice) {
+        notice->has_seq = true;
+        notice->seq = logged->seq;
+    }
+    return notice;
 }
 
 uint8_t *

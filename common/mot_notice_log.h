@@ -10,6 +10,7 @@
 #ifndef MOT_NOTICE_LOG_H_INCLUDED
 #define MOT_NOTICE_LOG_H_INCLUDED
 
+#include "mot.pb-c.h"
 #include <hiredis/hiredis.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,6 +38,13 @@ typedef struct {
  * over it. Free with mot_log_entry_free either way. */
 bool mot_log_entry_read (const redisReply *element, mot_log_entry_t *entry, const char **reason);
 void mot_log_entry_free (mot_log_entry_t *entry);
+
+/* The logged notice decoded, with its seq set, when it is one subscribers
+ * may get: a Notice within 16 KiB, with its text, publishable (see
+ * mot_notice_text.h). Else NULL, with *reason set (an ErrorCode name, or
+ * "no_text", or mot_notice_text's reason). Free with
+ * protobuf_c_message_free_unpacked. */
+Mot__V1__Notice *mot_logged_notice_decode (const mot_logged_notice_t *logged, const char **reason);
 
 /* The notice's bytes followed by its seq (protobuf field 11): a Notice with
  * seq, what subscribers get. Malloc'd, *size set; NULL when out of memory. */

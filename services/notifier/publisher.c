@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A packed Notice is small; one larger than this is not one of ours. */
-#define NOTICE_LIMIT (16 * 1024)
 /* The most notices one log entry holds (a watcher's batch), for trimming. */
 #define ENTRY_MAX_NOTICES 1000
 
@@ -129,39 +127,13 @@ send_frames (publisher_t *self, const char *topic, const uint8_t *packed, size_t
         && zmq_send (handle, packed, size, ZMQ_DONTWAIT) >= 0;
 }
 
-/* The logged notice as a publishable Notice, or NULL with *reason set. */
-static Mot__V1__Notice *
-read_notice (const mot_logged_notice_t *logged, const char **reason)
-{
-    Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__BAD_FRAMING;
-    Mot__V1__Notice *notice = (Mot__V1__Notice *) mot_wire_unpack_bytes (logged->data, logged->size,
-                                                                         &mot__v1__notice__descriptor, NOTICE_LIMIT,
-                                                                         &code);
-    *reason = NULL;
-    if (!notice)
-        *reason = mot_error_code_name (code);
-    else
-    if (!notice->text || !*notice->text)
-        *reason = "no_text";
-    else {
-        const char *why = NULL;
-        if (!mot_notice_text_is_publishable (notice, &why))
-            *reason = why;
-    }
-    if (*reason && notice) {
-        protobuf_c_message_free_unpacked (&notice->base, NULL);
-        notice = NULL;
-    }
-    return notice;
-}
-
 /* Publishes one logged notice. */
 static void
 publish_notice (publisher_t *self, const mot_logged_notice_t *logged)
 {
     unsigned long long seq = (unsigned long long) logged->seq;
     const char *reason = NULL;
-    Mot__V1__Notice *notice = read_notice (logged, &reason);
+    Mot__V1__Notice *notice = mot_logged_notice_decode (logged, &reason);
     char *topic = notice ? mot_notice_topic (notice) : NULL;
     size_t size = 0;
     uint8_t *bytes = topic ? mot_logged_notice_with_seq (logged, &size) : NULL;

@@ -61,9 +61,10 @@ entry_reply (const char *id, const char *n, const char *which, const void *notic
     return entry;
 }
 
-/* A packed NoticeBatch of notices with ids A, B, C, …, (count of them). */
+/* A packed NoticeBatch of notices with ids A, B, C, …, (count of them),
+ * publishable ones unless `text` is NULL. */
 static uint8_t *
-batch_of (size_t count, size_t *size)
+batch_with_text (size_t count, const char *text, size_t *size)
 {
     Mot__V1__Notice *notices[8];
     char ids[8][2];
@@ -78,6 +79,9 @@ batch_of (size_t count, size_t *size)
         notices[i]->report_name = (char *) "n";
         notices[i]->period = (char *) "p";
         notices[i]->deadline = (char *) "2026-11-02";
+        notices[i]->kind = MOT__V1__NOTICE_KIND__OVERDUE;
+        notices[i]->unit = MOT__V1__SOURCE__UAD;
+        notices[i]->text = (char *) text;
     }
     Mot__V1__NoticeBatch batch = MOT__V1__NOTICE_BATCH__INIT;
     batch.n_notices = count;
@@ -89,6 +93,12 @@ batch_of (size_t count, size_t *size)
     for (size_t i = 0; i < count; i++)
         free (notices[i]);
     return bytes;
+}
+
+static uint8_t *
+batch_of (size_t count, size_t *size)
+{
+    return batch_with_text (count, "texto", size);
 }
 
 /* The notice_id of a logged notice. */
@@ -226,6 +236,39 @@ test_a_notice_with_its_seq_is_a_notice_with_seq (void **state)
     free (bytes);
 }
 
+static void
+test_only_publishable_notices_decode (void **state)
+{
+    (void) state;
+    size_t size;
+    uint8_t *bytes = batch_of (1, &size);
+    redisReply *reply = entry_reply ("9-0", "1", "all", bytes, size);
+    mot_log_entry_t entry;
+    read_ok (reply, &entry);
+    const char *reason = "unset";
+    Mot__V1__Notice *notice = mot_logged_notice_decode (&entry.notices[0], &reason);
+    assert_non_null (notice);
+    assert_null (reason);
+    assert_true (notice->has_seq);
+    assert_int_equal (notice->seq, 9);
+    protobuf_c_message_free_unpacked (&notice->base, NULL);
+    mot_log_entry_free (&entry);
+    freeReplyObject (reply);
+    free (bytes);
+
+    bytes = batch_with_text (1, NULL, &size);
+    reply = entry_reply ("10-0", "1", "all", bytes, size);
+    read_ok (reply, &entry);
+    assert_null (mot_logged_notice_decode (&entry.notices[0], &reason));
+    assert_string_equal (reason, "no_text");
+    mot_logged_notice_t garbage = {11, (const uint8_t *) "\x0a\xff\xff", 3};
+    assert_null (mot_logged_notice_decode (&garbage, &reason));
+    assert_string_equal (reason, "MALFORMED");
+    mot_log_entry_free (&entry);
+    freeReplyObject (reply);
+    free (bytes);
+}
+
 int
 main (void)
 {
@@ -234,6 +277,7 @@ main (void)
         cmocka_unit_test (test_which_keeps_the_held_ones_in_order),
         cmocka_unit_test (test_malformed_entries_are_refused_but_can_be_stepped_over),
         cmocka_unit_test (test_a_notice_with_its_seq_is_a_notice_with_seq),
+        cmocka_unit_test (test_only_publishable_notices_decode),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

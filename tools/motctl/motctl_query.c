@@ -286,8 +286,28 @@ print_notice (subscriber_t *self, const Mot__V1__Notice *notice, const char *top
 
 /* ---- the persisted log (--since) ---- */
 
+/* Appends `notice` to the array, growing it; false (the notice freed) when
+ * out of memory. */
+static bool
+push_notice (Mot__V1__Notice *notice, Mot__V1__Notice ***notices, size_t *count, size_t *capacity)
+{
+    if (*count == *capacity) {
+        size_t larger = *capacity ? *capacity * 2 : 256;
+        Mot__V1__Notice **more = realloc (*notices, larger * sizeof **notices);
+        if (!more) {
+            protobuf_c_message_free_unpacked (&notice->base, NULL);
+            return false;
+        }
+        *notices = more;
+        *capacity = larger;
+    }
+    (*notices)[(*count)++] = notice;
+    return true;
+}
+
 /* Appends to `notices` the entry's notices with seq > last_seq (and
- * < before, when before > 0), decoded, with their seq set. */
+ * < before, when before > 0), decoded, with their seq set; what the notifier
+ * would not publish is not replayed either (said on stderr). */
 static void
 take_entry (subscriber_t *self, const redisReply *element, uint64_t before, Mot__V1__Notice ***notices,
             size_t *count, size_t *capacity)
@@ -300,24 +320,12 @@ take_entry (subscriber_t *self, const redisReply *element, uint64_t before, Mot_
         uint64_t seq = entry.notices[k].seq;
         if (seq <= self->last_seq || (before > 0 && seq >= before))
             continue;
-        Mot__V1__ErrorCode code;
-        Mot__V1__Notice *notice = (Mot__V1__Notice *) mot_wire_unpack_bytes (
-            entry.notices[k].data, entry.notices[k].size, &mot__v1__notice__descriptor, 0, &code);
-        if (*count == *capacity) {
-            size_t larger = *capacity ? *capacity * 2 : 256;
-            Mot__V1__Notice **more = realloc (*notices, larger * sizeof **notices);
-            if (!more && notice)
-                protobuf_c_message_free_unpacked (&notice->base, NULL);
-            if (!more)
-                break;
-            *notices = more;
-            *capacity = larger;
-        }
+        Mot__V1__Notice *notice = mot_logged_notice_decode (&entry.notices[k], &reason);
         if (!notice)
-            continue;
-        notice->has_seq = true;
-        notice->seq = seq;
-        (*notices)[(*count)++] = notice;
+            fprintf (stderr, "motctl: skipped the logged notice at seq %llu (%s)\n", (unsigned long long) seq, reason);
+        else
+        if (!push_notice (notice, notices, count, capacity))
+            break;
     }
     mot_log_entry_free (&entry);
 }
@@ -403,11 +411,15 @@ open_subscription (subscriber_t *self, const char *endpoint)
 }
 
 /* The subscription may have started after the log was read: the first live
- * notice shows whether notices in between must still come from the log. */
+ * notice shows whether notices in between must still come from the log.
+ * Without a topic filter every later gap in seq shows too (notices the
+ * notifier did not get out live to us: it restarted, or its queue for us was
+ * full) and is filled from the log the same way; with a filter a gap may
+ * just be other topics, so only the first one is checked. */
 static void
 fill_gap_before (subscriber_t *self, const Mot__V1__Notice *notice)
 {
-    if (!self->since_set || self->joined)
+    if (!self->since_set || (self->joined && self->topic_count > 0))
         return;
     self->joined = true;
     if (notice->has_seq && notice->seq > self->last_seq + 1)
