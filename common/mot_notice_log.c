@@ -2,6 +2,7 @@
  */
 #include "mot_notice_log.h"
 #include "mot_notice_text.h"
+#include "mot_redis.h"
 #include "mot_wire.h"
 
 #include <stdlib.h>
@@ -57,28 +58,6 @@ split_batch (const uint8_t *data, size_t size, size_t *count)
     return notices;
 }
 
-/* The value of `field` in an entry's field list, or NULL. */
-static const redisReply *
-entry_field (const redisReply *fields, const char *field)
-{
-    for (size_t i = 0; i + 1 < fields->elements; i += 2)
-        if (fields->element[i]->type == REDIS_REPLY_STRING && strcmp (fields->element[i]->str, field) == 0)
-            return fields->element[i + 1];
-    return NULL;
-}
-
-/* Parses a decimal number that is the whole string. */
-static bool
-parse_count (const char *text, uint64_t *value)
-{
-    char *end = NULL;
-    if (!text || *text < '0' || *text > '9')
-        return false;
-    unsigned long long parsed = strtoull (text, &end, 10);
-    *value = parsed;
-    return end && (*end == 0 || *end == '-');
-}
-
 /* Keeps, in order, the notices `which` names ("all", or increasing 0-based
  * indexes, comma-separated); false when it names any other way. */
 static bool
@@ -109,16 +88,16 @@ mot_log_entry_read (const redisReply *element, mot_log_entry_t *entry, const cha
     memset (entry, 0, sizeof *entry);
     *reason = "bad_entry";
     if (element->type != REDIS_REPLY_ARRAY || element->elements != 2 || element->element[0]->type != REDIS_REPLY_STRING
-        || element->element[1]->type != REDIS_REPLY_ARRAY || !parse_count (element->element[0]->str, &entry->first)
+        || element->element[1]->type != REDIS_REPLY_ARRAY || !mot_notice_log_seq (element->element[0], &entry->first)
         || entry->first == 0)
         return false;
     entry->last = entry->first - 1;
     const redisReply *fields = element->element[1];
-    const redisReply *n = entry_field (fields, "n");
-    const redisReply *which = entry_field (fields, "which");
-    const redisReply *notices = entry_field (fields, "notices");
+    const redisReply *n = mot_reply_field (fields, "n");
+    const redisReply *which = mot_reply_field (fields, "which");
+    const redisReply *notices = mot_reply_field (fields, "notices");
     uint64_t held;
-    if (!n || n->type != REDIS_REPLY_STRING || !parse_count (n->str, &held) || held == 0)
+    if (!n || n->type != REDIS_REPLY_STRING || !mot_notice_log_seq (n, &held) || held == 0)
         return false;
     entry->last = entry->first + held - 1;
     *reason = "bad_batch";
@@ -182,6 +161,20 @@ mot_logged_notice_with_seq (const mot_logged_notice_t *notice, size_t *size)
     bytes[notice->size] = SEQ_TAG;
     *size = notice->size + 1 + mot_notice_log_put_varint (bytes + notice->size + 1, notice->seq);
     return bytes;
+}
+
+bool
+mot_notice_log_seq (const redisReply *reply, uint64_t *value)
+{
+    if (reply && reply->type == REDIS_REPLY_INTEGER && reply->integer >= 0) {
+        *value = (uint64_t) reply->integer;
+        return true;
+    }
+    if (!reply || reply->type != REDIS_REPLY_STRING || reply->str[0] < '0' || reply->str[0] > '9')
+        return false;
+    char *end = NULL;
+    *value = strtoull (reply->str, &end, 10);
+    return *end == 0 || *end == '-';
 }
 
 size_t

@@ -50,6 +50,10 @@ Mot__V1__Notice *mot_logged_notice_decode (const mot_logged_notice_t *logged, co
  * seq, what subscribers get. Malloc'd, *size set; NULL when out of memory. */
 uint8_t *mot_logged_notice_with_seq (const mot_logged_notice_t *notice, size_t *size);
 
+/* A seq as Redis gives it: an integer reply, or a string holding a decimal
+ * number or a stream id "<seq>-<n>". False otherwise (nil too). */
+bool mot_notice_log_seq (const redisReply *reply, uint64_t *value);
+
 /* Writes `value` as a protobuf varint at `out` (room for 10 bytes); returns
  * how many bytes it took. */
 size_t mot_notice_log_put_varint (uint8_t *out, uint64_t value);

@@ -261,6 +261,15 @@ mot_reply_ok (const redisReply *reply)
     return reply && reply->type != REDIS_REPLY_ERROR;
 }
 
+const redisReply *
+mot_reply_field (const redisReply *pairs, const char *name)
+{
+    for (size_t i = 0; pairs->type == REDIS_REPLY_ARRAY && i + 1 < pairs->elements; i += 2)
+        if (pairs->element[i]->type == REDIS_REPLY_STRING && strcmp (pairs->element[i]->str, name) == 0)
+            return pairs->element[i + 1];
+    return NULL;
+}
+
 mot_script_t *
 mot_script_new (const char *source)
 {

@@ -62,5 +62,8 @@ bool mot_redis_server_time (mot_redis_t *self, int64_t *seconds);
 
 /* Helpers on replies: true when the reply is not NULL and not an error. */
 bool mot_reply_ok (const redisReply *reply);
+/* The value of `name` in a field/value array (an HGETALL reply, a stream
+ * entry's fields); NULL when absent. */
+const redisReply *mot_reply_field (const redisReply *pairs, const char *name);
 
 #endif

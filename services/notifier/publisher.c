@@ -45,21 +45,6 @@ publisher_destroy (publisher_t **self_p)
     *self_p = NULL;
 }
 
-/* An integer reply, or a string holding one; false otherwise (nil too). */
-static bool
-reply_number (const redisReply *reply, uint64_t *value)
-{
-    if (reply && reply->type == REDIS_REPLY_INTEGER && reply->integer >= 0) {
-        *value = (uint64_t) reply->integer;
-        return true;
-    }
-    char *end = NULL;
-    if (!reply || reply->type != REDIS_REPLY_STRING || reply->len == 0)
-        return false;
-    *value = strtoull (reply->str, &end, 10);
-    return *end == 0 || *end == '-';
-}
-
 /* Reads the number in `key`; false when Redis failed. A missing key reads
  * as 0, with *present false. */
 static bool
@@ -67,7 +52,7 @@ read_number (publisher_t *self, const char *key, bool *present, uint64_t *value)
 {
     redisReply *reply = mot_redis_command (self->redis, "GET %s", key);
     bool ok = mot_reply_ok (reply);
-    *present = ok && reply_number (reply, value);
+    *present = ok && mot_notice_log_seq (reply, value);
     if (!*present)
         *value = 0;
     if (reply)
@@ -83,7 +68,7 @@ oldest_logged (publisher_t *self, bool *any, uint64_t *first)
     redisReply *oldest = mot_redis_command (self->redis, "XRANGE %s - + COUNT 1", MOT_KEY_NOTICES);
     bool ok = mot_reply_ok (oldest) && oldest->type == REDIS_REPLY_ARRAY;
     *any = ok && oldest->elements == 1 && oldest->element[0]->type == REDIS_REPLY_ARRAY
-        && oldest->element[0]->elements == 2 && reply_number (oldest->element[0]->element[0], first) && *first > 0;
+        && oldest->element[0]->elements == 2 && mot_notice_log_seq (oldest->element[0]->element[0], first) && *first > 0;
     if (oldest)
         freeReplyObject (oldest);
     return ok;

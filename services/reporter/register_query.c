@@ -93,14 +93,8 @@ add_obligation_columns (query_t *query)
 static const char *
 hash_field (redisReply *hash, const char *name)
 {
-    for (size_t i = 0; i + 1 < hash->elements; i += 2) {
-        redisReply *key = hash->element[i];
-        redisReply *value = hash->element[i + 1];
-        if (key->type == REDIS_REPLY_STRING && value->type == REDIS_REPLY_STRING
-            && strcmp (key->str, name) == 0)
-            return value->len > 0 ? value->str : NULL;
-    }
-    return NULL;
+    const redisReply *value = mot_reply_field (hash, name);
+    return value && value->type == REDIS_REPLY_STRING && value->len > 0 ? value->str : NULL;
 }
 
 /* The field as a decimal integer; false when absent or not a number. */

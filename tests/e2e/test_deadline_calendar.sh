@@ -69,10 +69,11 @@ check "a file that does not load is refused (logged)" mot_wait 60 refused
 equals "deadlines unchanged" 2026-11-17 "$(deadline_of "$UAD")"
 check "the watcher still runs" mot_pid_alive "$RUN/pids/deadline-watcher.pid"
 
-# SIGHUP reloads on demand (the file fixed meanwhile: holiday kept).
-printf '# extra days\n2026-04-02\tJueves Santo\n2026-11-05\tDía inhábil publicado\n' >"$MOT_CALENDAR"
+# SIGHUP reloads on demand (the file fixed meanwhile: holiday kept). The
+# count is taken before the file changes: a tick may reload it at once.
 reloads() { redis-cli -s "$RUN/redis.sock" LLEN mot:calendar:audit; }
 before=$(reloads)
+printf '# extra days\n2026-04-02\tJueves Santo\n2026-11-05\tDía inhábil publicado\n' >"$MOT_CALENDAR"
 mot_wait 60 bash -c "[ \$(redis-cli -s '$RUN/redis.sock' LLEN mot:calendar:audit) -gt $before ]" || fail "fixed file not reloaded"
 before=$(reloads)
 kill -HUP "$(cat "$RUN/pids/deadline-watcher.pid")"

@@ -95,12 +95,6 @@ batch_with_text (size_t count, const char *text, size_t *size)
     return bytes;
 }
 
-static uint8_t *
-batch_of (size_t count, size_t *size)
-{
-    return batch_with_text (count, "texto", size);
-}
-
 /* The notice_id of a logged notice. */
 static char *
 id_of (const mot_logged_notice_t *logged)
@@ -124,13 +118,30 @@ expect_ids (const mot_log_entry_t *entry, const char *expected)
     assert_string_equal (joined, expected);
 }
 
-/* Reads an entry that must be well-formed. */
+/* A well-formed entry of `count` notices (text NULL: without text), read. */
+typedef struct {
+    uint8_t *bytes;
+    redisReply *reply;
+    mot_log_entry_t entry;
+} logged_t;
+
 static void
-read_ok (const redisReply *reply, mot_log_entry_t *entry)
+logged_read (logged_t *self, size_t count, const char *text, const char *id, const char *n, const char *which)
 {
+    size_t size;
+    self->bytes = batch_with_text (count, text, &size);
+    self->reply = entry_reply (id, n, which, self->bytes, size);
     const char *reason = "unset";
-    assert_true (mot_log_entry_read (reply, entry, &reason));
+    assert_true (mot_log_entry_read (self->reply, &self->entry, &reason));
     assert_null (reason);
+}
+
+static void
+logged_free (logged_t *self)
+{
+    mot_log_entry_free (&self->entry);
+    freeReplyObject (self->reply);
+    free (self->bytes);
 }
 
 /* ---- tests ---- */
@@ -139,38 +150,28 @@ static void
 test_an_entry_gives_its_notices_their_seqs (void **state)
 {
     (void) state;
-    size_t size;
-    uint8_t *bytes = batch_of (3, &size);
-    redisReply *reply = entry_reply ("41-0", "3", "all", bytes, size);
-    mot_log_entry_t entry;
-    read_ok (reply, &entry);
-    assert_int_equal (entry.first, 41);
-    assert_int_equal (entry.last, 43);
-    assert_int_equal (entry.count, 3);
-    expect_ids (&entry, "ABC");
+    logged_t logged;
+    logged_read (&logged, 3, "texto", "41-0", "3", "all");
+    assert_int_equal (logged.entry.first, 41);
+    assert_int_equal (logged.entry.last, 43);
+    assert_int_equal (logged.entry.count, 3);
+    expect_ids (&logged.entry, "ABC");
     for (size_t k = 0; k < 3; k++)
-        assert_int_equal (entry.notices[k].seq, 41 + k);
-    mot_log_entry_free (&entry);
-    freeReplyObject (reply);
-    free (bytes);
+        assert_int_equal (logged.entry.notices[k].seq, 41 + k);
+    logged_free (&logged);
 }
 
 static void
 test_which_keeps_the_held_ones_in_order (void **state)
 {
     (void) state;
-    size_t size;
-    uint8_t *bytes = batch_of (4, &size);
-    redisReply *reply = entry_reply ("7-0", "2", "1,3", bytes, size);
-    mot_log_entry_t entry;
-    read_ok (reply, &entry);
-    expect_ids (&entry, "BD");
-    assert_int_equal (entry.notices[0].seq, 7);
-    assert_int_equal (entry.notices[1].seq, 8);
-    assert_int_equal (entry.last, 8);
-    mot_log_entry_free (&entry);
-    freeReplyObject (reply);
-    free (bytes);
+    logged_t logged;
+    logged_read (&logged, 4, "texto", "7-0", "2", "1,3");
+    expect_ids (&logged.entry, "BD");
+    assert_int_equal (logged.entry.notices[0].seq, 7);
+    assert_int_equal (logged.entry.notices[1].seq, 8);
+    assert_int_equal (logged.entry.last, 8);
+    logged_free (&logged);
 }
 
 /* Reads an entry that must be refused for `reason`, spanning seqs first..last. */
@@ -193,7 +194,7 @@ test_malformed_entries_are_refused_but_can_be_stepped_over (void **state)
 {
     (void) state;
     size_t size;
-    uint8_t *bytes = batch_of (3, &size);
+    uint8_t *bytes = batch_with_text (3, "texto", &size);
     /* which names an index past the batch, or out of order, or the count disagrees */
     expect_refused (entry_reply ("10-0", "2", "0,5", bytes, size), "bad_which", 10, 11);
     expect_refused (entry_reply ("10-0", "2", "2,1", bytes, size), "bad_which", 10, 11);
@@ -216,13 +217,10 @@ static void
 test_a_notice_with_its_seq_is_a_notice_with_seq (void **state)
 {
     (void) state;
-    size_t size;
-    uint8_t *bytes = batch_of (1, &size);
-    redisReply *reply = entry_reply ("300-0", "1", "all", bytes, size);
-    mot_log_entry_t entry;
-    read_ok (reply, &entry);
+    logged_t logged;
+    logged_read (&logged, 1, "texto", "300-0", "1", "all");
     size_t with_size;
-    uint8_t *with = mot_logged_notice_with_seq (&entry.notices[0], &with_size);
+    uint8_t *with = mot_logged_notice_with_seq (&logged.entry.notices[0], &with_size);
     assert_non_null (with);
     Mot__V1__Notice *notice = mot__v1__notice__unpack (NULL, with_size, with);
     assert_non_null (notice);
@@ -231,42 +229,31 @@ test_a_notice_with_its_seq_is_a_notice_with_seq (void **state)
     assert_string_equal (notice->notice_id, "A");
     mot__v1__notice__free_unpacked (notice, NULL);
     free (with);
-    mot_log_entry_free (&entry);
-    freeReplyObject (reply);
-    free (bytes);
+    logged_free (&logged);
 }
 
 static void
 test_only_publishable_notices_decode (void **state)
 {
     (void) state;
-    size_t size;
-    uint8_t *bytes = batch_of (1, &size);
-    redisReply *reply = entry_reply ("9-0", "1", "all", bytes, size);
-    mot_log_entry_t entry;
-    read_ok (reply, &entry);
+    logged_t logged;
+    logged_read (&logged, 1, "texto", "9-0", "1", "all");
     const char *reason = "unset";
-    Mot__V1__Notice *notice = mot_logged_notice_decode (&entry.notices[0], &reason);
+    Mot__V1__Notice *notice = mot_logged_notice_decode (&logged.entry.notices[0], &reason);
     assert_non_null (notice);
     assert_null (reason);
     assert_true (notice->has_seq);
     assert_int_equal (notice->seq, 9);
     protobuf_c_message_free_unpacked (&notice->base, NULL);
-    mot_log_entry_free (&entry);
-    freeReplyObject (reply);
-    free (bytes);
+    logged_free (&logged);
 
-    bytes = batch_with_text (1, NULL, &size);
-    reply = entry_reply ("10-0", "1", "all", bytes, size);
-    read_ok (reply, &entry);
-    assert_null (mot_logged_notice_decode (&entry.notices[0], &reason));
+    logged_read (&logged, 1, NULL, "10-0", "1", "all");
+    assert_null (mot_logged_notice_decode (&logged.entry.notices[0], &reason));
     assert_string_equal (reason, "no_text");
     mot_logged_notice_t garbage = {11, (const uint8_t *) "\x0a\xff\xff", 3};
     assert_null (mot_logged_notice_decode (&garbage, &reason));
     assert_string_equal (reason, "MALFORMED");
-    mot_log_entry_free (&entry);
-    freeReplyObject (reply);
-    free (bytes);
+    logged_free (&logged);
 }
 
 int
