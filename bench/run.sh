@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/run.sh — issue #3's benchmark: intake + classifier throughput and
+# bench/run.sh — the intake + classifier benchmark: throughput and
 # intake's ack latency on this machine, everything (Redis, services, load
 # generator) on it, and the Redis ceiling for the same work.
 #
@@ -11,8 +11,8 @@
 #              and submit → classified rate (until mot:pending:classify is empty);
 #   2. paced:  50000 events at 5000/s: ack latency p50/p99;
 #   3. redis:  the Redis CPU time the same work cost over run 1 (INFO cpu) as
-#              an events/s ceiling, and redis-benchmark running intake's
-#              accept script alone, for calibration.
+#              an events/s ceiling, and redis-benchmark running the scripts
+#              one event per call, for calibration.
 # Prints key=value lines; numbers vary with the machine's load: run it three
 # times and take the medians (the README does).
 set -euo pipefail
@@ -64,27 +64,36 @@ awk -v n="$EVENTS" -v a="$cpu0" -v b="$cpu1" \
 "$BUILD/mot-load" --count 50000 --rate 5000 --window 5000 --prefix paced- | sed 's/^/paced5000_/'
 while [ "$(redis ZCARD mot:pending:classify)" != 0 ]; do sleep 0.05; done
 
-# 3b. redis-benchmark: the same two scripts, one event per call (no batching,
-# so a pessimistic ceiling): intake's accept, then the classifier's commit of
-# a new event joining an item (mot:bench:* keys, apart from the real ones).
-sha=$(redis SCRIPT LOAD "$(cat "$top/services/intake/accept.lua")")
-redis-benchmark -s "$RUN/redis.sock" -n 200000 -P 16 -r 100000000 -q \
-  EVALSHA "$sha" 1 mot:bench:seq 1 mot:bench:event: 1 1 mot:bench:dedup:__rand_int__ mot:bench:pending \
-  envelope-bytes-of-a-typical-queja-0123456789012345678901234567890123456789 UAD queja \
-  | tr '\r' '\n' | grep 'requests per second' | sed -E 's/.*: ([0-9.]+) requests per second.*/redis_benchmark_accept_calls_per_s=\1/' \
-  >"$RUN/accept.txt"
-sha=$(redis SCRIPT LOAD "$(cat "$top/services/classifier/commit.lua")")
-redis-benchmark -s "$RUN/redis.sock" -n 200000 -P 16 -r 100000000 -q \
-  EVALSHA "$sha" 3 mot:bench:pending mot:bench:seq:item mot:bench:unclassified \
-  1795340000 mot:bench:item: mot:bench:items: "1:1,2:2,3:3,5:4,8:5,12:6,20:7,35:8,60:9,100:10" 3 \
-  mot:bench:event: mot:bench:itemidx: \
-  e ev-__rand_int__ problematica UAD OOAD-15 "Oportunidad de la atención" "oportunidad de la atencion" \
-  2026-11-20 Estratégico DPM 7 0 oportunidad "keyword oportunidad 7" \
-  | tr '\r' '\n' | grep 'requests per second' | sed -E 's/.*: ([0-9.]+) requests per second.*/redis_benchmark_commit_calls_per_s=\1/' \
-  >"$RUN/commit.txt"
-cat "$RUN/accept.txt" "$RUN/commit.txt"
+# 3b. redis-benchmark: the scripts as the services run them (assembled in
+# $BUILD/lua, layouts in common/mot_scripts.h), one event per call (no
+# batching, so a pessimistic ceiling): intake's reserve + accept, then the
+# classifier's reserve + commit of a new event joining an item (mot:bench:*
+# keys, apart from the real ones). The two lookups commit.lua takes only need
+# the right length and digits for the timing.
+bench_script() {  # NAME ARG… : "redis_benchmark_NAME_calls_per_s=N"
+  local name=$1; shift
+  local sha; sha=$(redis SCRIPT LOAD "$(cat "$BUILD/lua/$name.lua")")
+  redis-benchmark -s "$RUN/redis.sock" -n 200000 -P 16 -r 100000000 -q EVALSHA "$sha" "$@" \
+    | tr '\r' '\n' | grep 'requests per second' \
+    | sed -E "s/.*: ([0-9.]+) requests per second.*/redis_benchmark_${name}_calls_per_s=\\1/"
+}
+frequencies=1$(printf '5%.0s' $(seq 100))
+quadrants=$(printf '3%.0s' $(seq 121))
+redis SET mot:bench:itemidx:x it-1 >/dev/null
+{
+  bench_script reserve 2 mot:bench:seq mot:bench:dedup:__rand_int__
+  bench_script accept 3 mot:bench:dedup:__rand_int__ mot:bench:event:__rand_int__ mot:bench:pending \
+    1795340000 1795340000000 ev-__rand_int__ \
+    envelope-bytes-of-a-typical-queja-0123456789012345678901234567890123456789 UAD queja
+  bench_script commit 7 mot:bench:pending mot:bench:unclassified mot:bench:event:ev-__rand_int__ \
+    mot:bench:itemidx:x "mot:bench:item:{it-1}" "mot:bench:item:{it-1}:audit" mot:bench:items:problematica \
+    1795340000 3 "$frequencies" "$quadrants" \
+    1 ev-__rand_int__ it-1 1 0 problematica UAD OOAD-15 "Oportunidad de la atención" "oportunidad de la atencion" \
+    2026-11-20 Estratégico DPM 7 0 oportunidad "keyword oportunidad 7"
+} >"$RUN/scripts.txt"
+cat "$RUN/scripts.txt"
 awk -F= -v sustained="$(awk -v n="$EVENTS" -v s="$start" -v d="$done_at" 'BEGIN { print n / (d - s) }')" '
-  /accept/ { a = $2 } /commit/ { c = $2 }
-  END { ceiling = 1 / (1 / a + 1 / c)
+  /reserve/ { r = $2 } /accept/ { a = $2 } /commit/ { c = $2 }
+  END { ceiling = 1 / (2 / r + 1 / a + 1 / c)
         printf "redis_benchmark_ceiling_events_per_s=%.0f\nsustained_to_ceiling_ratio=%.2f\n", ceiling, sustained / ceiling }' \
-  "$RUN/accept.txt" "$RUN/commit.txt"
+  "$RUN/scripts.txt"

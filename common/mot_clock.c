@@ -1,7 +1,7 @@
 /*  mot_clock — the one clock every service reads.
  */
 #include "mot_clock.h"
-#include "mot_keys.h"
+#include "mot_schema.h"
 #include "mot_log.h"
 
 #include <stdlib.h>

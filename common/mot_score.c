@@ -32,6 +32,15 @@ pick (int quadrant, const char *const table[4])
     return quadrant >= 1 && quadrant <= 4 ? table[quadrant - 1] : "";
 }
 
+void
+mot_score_quadrant_lookup (char *out)
+{
+    for (int impact = 0; impact <= 10; impact++)
+        for (int vertical = 0; vertical <= 10; vertical++)
+            out[impact * 11 + vertical] = (char) ('0' + mot_score_quadrant (impact, vertical));
+    out[MOT_SCORE_QUADRANT_LOOKUP_SIZE - 1] = 0;
+}
+
 const char *
 mot_score_quadrant_roman (int quadrant)
 {

@@ -15,6 +15,12 @@
 bool mot_score_is_valid (long score);               /* 1..10 */
 /* 1..4 for quadrants I..IV; 0 when a score is out of range. */
 int mot_score_quadrant (long impact, long vertical);
+/* The quadrant of every pair (impact, vertical) in 0..10, for a Lua script
+ * that scores (commit.lua): out[impact * 11 + vertical] is '0' + the
+ * quadrant (0 when a score is out of range); out must hold
+ * MOT_SCORE_QUADRANT_LOOKUP_SIZE bytes and is NUL-terminated. */
+#define MOT_SCORE_QUADRANT_LOOKUP_SIZE (11 * 11 + 1)
+void mot_score_quadrant_lookup (char *out);
 const char *mot_score_quadrant_roman (int quadrant);  /* "I".."IV", "" */
 const char *mot_score_quadrant_colour (int quadrant); /* "rojo", "naranja", "verde", "amarillo" */
 /* The norm's reading of the quadrant for problemáticas or riesgos,

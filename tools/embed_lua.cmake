@@ -1,12 +1,31 @@
-# embed_lua.cmake — turns a Lua script into a C header holding it as a string
-# constant, so scripts live in .lua files (readable, and runnable by
-# redis-cli/redis-benchmark) and are compiled into the service. The header
-# defines both a string literal macro (<NAME>_TEXT, upper case, for joining
-# scripts at compile time) and a pointer <name> to it.
-#   cmake -DIN=accept.lua -DOUT=accept_lua.h -DNAME=accept_lua -P embed_lua.cmake
-file(READ "${IN}" text)
+# embed_lua.cmake — the one way a Lua script gets into a service: the
+# script's prelude (printed by mot-lua-prelude from common/mot_schema.h and
+# common/mot_scripts.h: field names and the script's KEYS/ARGV layout), the
+# Lua libraries it names on "-- uses: <path from the source root>" lines,
+# then the script itself, written out as
+#   <OUT_DIR>/<NAME>.lua     the assembled script (what Redis runs; tests and
+#                            redis-cli can load it as it is)
+#   <OUT_DIR>/<NAME>_lua.h   a C header holding it as a string constant
+#                            `static const char *<NAME>_lua`
+#   cmake -DIN=fire.lua -DNAME=fire -DOUT_DIR=… -DPRELUDE=…/mot-lua-prelude
+#         -DSOURCE_ROOT=… -P embed_lua.cmake
+execute_process(COMMAND "${PRELUDE}" "${NAME}" OUTPUT_VARIABLE prelude RESULT_VARIABLE failed)
+if(failed)
+  message(FATAL_ERROR "mot-lua-prelude ${NAME} failed: the script needs a layout in common/mot_scripts.h")
+endif()
+file(READ "${IN}" body)
+set(text "${prelude}")
+file(STRINGS "${IN}" uses REGEX "^-- uses: ")
+foreach(line ${uses})
+  string(REGEX REPLACE "^-- uses: *" "" lib "${line}")
+  file(READ "${SOURCE_ROOT}/${lib}" lib_text)
+  string(APPEND text "-- from ${lib}\n${lib_text}")
+endforeach()
+string(APPEND text "-- from ${IN}\n${body}")
+file(WRITE "${OUT_DIR}/${NAME}.lua" "${text}")
 string(REPLACE "\\" "\\\\" text "${text}")
 string(REPLACE "\"" "\\\"" text "${text}")
 string(REPLACE "\n" "\\n\" \\\n    \"" text "${text}")
-string(TOUPPER "${NAME}_TEXT" macro)
-file(WRITE "${OUT}" "/* Generated from ${IN} by tools/embed_lua.cmake; do not edit. */\n#define ${macro} \\\n    \"${text}\"\nstatic const char *${NAME} __attribute__ ((unused)) = ${macro};\n")
+file(WRITE "${OUT_DIR}/${NAME}_lua.h"
+  "/* Generated from ${IN} by tools/embed_lua.cmake; do not edit. */\n"
+  "static const char *${NAME}_lua __attribute__ ((unused)) = \\\n    \"${text}\";\n")

@@ -12,6 +12,7 @@
  *  (commit.c). Items start in stage Identificación.
  */
 #include "commit.h"
+#include "mot_schema.h"
 #include "mot_date.h"
 #include "mot_service.h"
 #include "mot_socket.h"
@@ -108,7 +109,7 @@ add_evidence (classifier_t *self, const char *event_id, const Mot__V1__Envelope 
     char *basis = NULL;
     int impact = rules_impact (self->rules, &input, &basis);
     commit_event_t event = {
-        .event_id = event_id, .kind = envelope->source == MOT__V1__SOURCE__CAPSOI ? "riesgo" : "problematica",
+        .event_id = event_id, .kind = mot_item_kind_of (envelope->source),
         .source = source, .territory = view.territory, .topic = view.topic, .topic_key = topic_key, .day = view.day,
         .category = match.category, .on = match.on, .impact = impact, .given_vertical = view.given_vertical,
         .rule = match.keyword ? match.keyword : "", .basis = basis};
@@ -216,7 +217,7 @@ classifier_open (classifier_t *self)
         free (error);
         return false;
     }
-    self->commit = commit_new (self->service->redis, rules_frequency_table (self->rules), (int) window);
+    self->commit = commit_new (self->service->redis, rules_frequency_lookup (self->rules), (int) window);
     /* The receive queue is sized so that a burst waits here instead of being
      * dropped at intake's send queue and re-driven later. */
     mot_socket_options_t options = {.rcvhwm = rcvhwm};

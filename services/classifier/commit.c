@@ -1,25 +1,41 @@
 /*  commit — the classifier's atomic, idempotent step, a batch at a time
  *  (see commit.h).
+ *
+ *  A batch takes two script calls (layouts in common/mot_scripts.h):
+ *  reserve.lua reads the index key of each piece of evidence (the open item
+ *  of its kind, territory and topic) and reserves item numbers for those
+ *  that open one, so that the caller can name every item key; commit.lua
+ *  then applies the batch, and answers "stale" for a record whose index no
+ *  longer holds what reserve.lua saw (another classifier opened the item
+ *  meanwhile): such records are looked up and committed again.
  */
 #include "commit.h"
-#include "mot_keys.h"
+#include "mot_call.h"
 #include "mot_log.h"
+#include "mot_schema.h"
+#include "mot_score.h"
+#include "mot_scripts.h"
 
 #include <czmq.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Fields of one record after its tag ("e" evidence, "o" override); commit.lua
- * reads records of these sizes. */
-#define EVIDENCE_FIELDS 13
-#define OVERRIDE_FIELDS 8
-
 #include "commit_lua.h"
+#include "reserve_lua.h"
 
-/* One event's record: its tag and fields, as script arguments. */
+/* A record's arguments and keys are indexed by the EVIDENCE_ or OVERRIDE_
+ * layout; evidence has the most of both. */
+#define RECORD_ARGS EVIDENCE_ARGS
+#define RECORD_KEYS EVIDENCE_KEYS
+_Static_assert ((int) OVERRIDE_ARGS <= (int) RECORD_ARGS && (int) OVERRIDE_KEYS <= (int) RECORD_KEYS, "evidence is the larger record");
+
+/* How often a record found stale is looked up again within one run. */
+#define STALE_RETRIES 5
+
 typedef struct {
-    size_t count;
-    char *fields[1 + EVIDENCE_FIELDS];
+    bool override;
+    char *args[RECORD_ARGS];        /* owned; by the record layout's ARG enum */
+    char *keys[RECORD_KEYS];        /* owned; by its KEY enum */
 } record_t;
 
 static void
@@ -27,51 +43,63 @@ record_destroy (record_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    for (size_t i = 0; i < (*self_p)->count; i++)
-        free ((*self_p)->fields[i]);
+    for (size_t i = 0; i < RECORD_ARGS; i++)
+        free ((*self_p)->args[i]);
+    for (size_t i = 0; i < RECORD_KEYS; i++)
+        free ((*self_p)->keys[i]);
     free (*self_p);
     *self_p = NULL;
 }
 
-/* Copies `count` strings (NULL as ""); NULL on allocation failure. */
-static record_t *
-record_new (const char *const *fields, size_t count)
+static const char *
+record_event_id (const record_t *self)
 {
-    record_t *self = calloc (1, sizeof *self);
-    for (size_t i = 0; self && i < count; i++) {
-        self->fields[i] = strdup (fields[i] ? fields[i] : "");
-        self->count++;
-        if (!self->fields[i])
-            record_destroy (&self);
-    }
-    return self;
+    return self->args[self->override ? OVERRIDE_ARG_EVENT_ID : EVIDENCE_ARG_EVENT_ID];
 }
 
-/* The fixed part of the script's arguments before the records. */
-#define FIXED_ARGS 10
+/* Sets args[index] to a copy of `value` (NULL as ""); false when out of memory. */
+static bool
+record_set (char **slot, const char *value)
+{
+    free (*slot);
+    *slot = strdup (value ? value : "");
+    return *slot != NULL;
+}
+
+static bool
+record_set_number (char **slot, long long value)
+{
+    free (*slot);
+    *slot = zsys_sprintf ("%lld", value);
+    return *slot != NULL;
+}
 
 struct _commit_t {
     mot_redis_t *redis;         /* not owned */
+    mot_script_t *reserve;
     mot_script_t *script;
-    char *frequency_table;
+    char *frequencies;          /* rules_frequency_lookup */
+    char quadrants[MOT_SCORE_QUADRANT_LOOKUP_SIZE];
     char *window;
     zlistx_t *records;          /* record_t, in the order added */
 };
 
 commit_t *
-commit_new (mot_redis_t *redis, const char *frequency_table, int window_months)
+commit_new (mot_redis_t *redis, const char *frequency_lookup, int window_months)
 {
     commit_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
     self->redis = redis;
+    self->reserve = mot_script_new (reserve_lua);
     self->script = mot_script_new (commit_lua);
-    self->frequency_table = strdup (frequency_table);
+    self->frequencies = strdup (frequency_lookup);
+    mot_score_quadrant_lookup (self->quadrants);
     self->window = zsys_sprintf ("%d", window_months);
     self->records = zlistx_new ();
     if (self->records)
         zlistx_set_destructor (self->records, (zlistx_destructor_fn *) record_destroy);
-    if (!self->script || !self->frequency_table || !self->window || !self->records)
+    if (!self->reserve || !self->script || !self->frequencies || !self->window || !self->records)
         commit_destroy (&self);
     return self;
 }
@@ -83,18 +111,18 @@ commit_destroy (commit_t **self_p)
         return;
     commit_t *self = *self_p;
     zlistx_destroy (&self->records);
+    mot_script_destroy (&self->reserve);
     mot_script_destroy (&self->script);
-    free (self->frequency_table);
+    free (self->frequencies);
     zstr_free (&self->window);
     free (self);
     *self_p = NULL;
 }
 
 static bool
-add_record (commit_t *self, const char *const *fields, size_t count)
+add_record (commit_t *self, record_t *record, bool ok)
 {
-    record_t *record = record_new (fields, count);
-    if (record && zlistx_add_end (self->records, record))
+    if (ok && zlistx_add_end (self->records, record))
         return true;
     record_destroy (&record);
     return false;
@@ -103,25 +131,51 @@ add_record (commit_t *self, const char *const *fields, size_t count)
 bool
 commit_add_event (commit_t *self, const commit_event_t *event)
 {
-    char impact[16], given[16];
-    snprintf (impact, sizeof impact, "%d", event->impact);
-    snprintf (given, sizeof given, "%d", event->given_vertical);
-    const char *fields[1 + EVIDENCE_FIELDS] = {
-        "e", event->event_id, event->kind, event->source, event->territory, event->topic, event->topic_key,
-        event->day, event->category, event->on, impact, given, event->rule, event->basis};
-    return add_record (self, fields, 1 + EVIDENCE_FIELDS);
+    record_t *record = calloc (1, sizeof *record);
+    if (!record)
+        return false;
+    char **a = record->args;
+    bool ok = record_set_number (&a[EVIDENCE_ARG_TAG], EVIDENCE_TAG_VALUE)
+           && record_set (&a[EVIDENCE_ARG_EVENT_ID], event->event_id)
+           && record_set (&a[EVIDENCE_ARG_KIND], event->kind) && record_set (&a[EVIDENCE_ARG_SOURCE], event->source)
+           && record_set (&a[EVIDENCE_ARG_TERRITORY], event->territory)
+           && record_set (&a[EVIDENCE_ARG_TOPIC], event->topic)
+           && record_set (&a[EVIDENCE_ARG_TOPIC_KEY], event->topic_key) && record_set (&a[EVIDENCE_ARG_DAY], event->day)
+           && record_set (&a[EVIDENCE_ARG_CATEGORY], event->category) && record_set (&a[EVIDENCE_ARG_ON], event->on)
+           && record_set_number (&a[EVIDENCE_ARG_IMPACT], event->impact)
+           && record_set_number (&a[EVIDENCE_ARG_GIVEN_VERTICAL], event->given_vertical)
+           && record_set (&a[EVIDENCE_ARG_RULE], event->rule) && record_set (&a[EVIDENCE_ARG_BASIS], event->basis)
+           && (record->keys[EVIDENCE_KEY_EVENT] = mot_key_event (event->event_id))
+           && (record->keys[EVIDENCE_KEY_INDEX] = mot_key_item_index (event->kind, event->territory, event->topic_key))
+           && (record->keys[EVIDENCE_KEY_ITEMS] = mot_key_items (event->kind));
+    return add_record (self, record, ok);
 }
 
 bool
 commit_add_override (commit_t *self, const commit_override_t *override)
 {
-    char impact[16], vertical[16];
-    snprintf (impact, sizeof impact, "%d", override->impact);
-    snprintf (vertical, sizeof vertical, "%d", override->vertical);
-    const char *fields[1 + OVERRIDE_FIELDS] = {"o", override->event_id, override->item_id, impact, vertical,
-                                               override->category, override->on, override->analyst,
-                                               override->reason};
-    return add_record (self, fields, 1 + OVERRIDE_FIELDS);
+    record_t *record = calloc (1, sizeof *record);
+    if (!record)
+        return false;
+    record->override = true;
+    char **a = record->args;
+    long long number = 0;
+    if (!mot_item_number (override->item_id, &number))
+        number = 0;
+    bool ok = record_set_number (&a[OVERRIDE_ARG_TAG], OVERRIDE_TAG_VALUE)
+           && record_set (&a[OVERRIDE_ARG_EVENT_ID], override->event_id)
+           && record_set (&a[OVERRIDE_ARG_ITEM_ID], override->item_id)
+           && record_set_number (&a[OVERRIDE_ARG_ITEM_NUMBER], number)
+           && record_set_number (&a[OVERRIDE_ARG_IMPACT], override->impact)
+           && record_set_number (&a[OVERRIDE_ARG_VERTICAL], override->vertical)
+           && record_set (&a[OVERRIDE_ARG_CATEGORY], override->category)
+           && record_set (&a[OVERRIDE_ARG_ON], override->on)
+           && record_set (&a[OVERRIDE_ARG_ANALYST], override->analyst)
+           && record_set (&a[OVERRIDE_ARG_REASON], override->reason)
+           && (record->keys[OVERRIDE_KEY_EVENT] = mot_key_event (override->event_id))
+           && (record->keys[OVERRIDE_KEY_ITEM] = mot_key_item (override->item_id))
+           && (record->keys[OVERRIDE_KEY_AUDIT] = mot_key_item_audit (override->item_id));
+    return add_record (self, record, ok);
 }
 
 size_t
@@ -130,31 +184,94 @@ commit_size (commit_t *self)
     return zlistx_size (self->records);
 }
 
-/* One script call for `count` records. Returns the reply, or NULL (Redis
- * unavailable). */
+/* ---- finding the items ------------------------------------------------ */
+
+/* Names an evidence record's item from what reserve.lua answered for its
+ * index: the open item's id, or the number reserved for a new one. */
+static bool
+name_item (record_t *record, const redisReply *found)
+{
+    char **a = record->args;
+    char *id = NULL;
+    bool is_new = found->type == REDIS_REPLY_INTEGER;
+    if (is_new)
+        id = mot_item_id (found->integer);
+    else
+    if (found->type == REDIS_REPLY_STRING)
+        id = strdup (found->str);
+    long long number = is_new ? found->integer : 0;
+    if (id && !is_new && !mot_item_number (id, &number))
+        number = 0;
+    for (int k = EVIDENCE_KEY_ITEM; k <= EVIDENCE_KEY_AUDIT; k++)
+        zstr_free (&record->keys[k]);
+    bool ok = id && record_set (&a[EVIDENCE_ARG_ITEM_ID], id) && record_set_number (&a[EVIDENCE_ARG_ITEM_NUMBER], number)
+           && record_set_number (&a[EVIDENCE_ARG_IS_NEW], is_new)
+           && (record->keys[EVIDENCE_KEY_ITEM] = mot_key_item (id))
+           && (record->keys[EVIDENCE_KEY_AUDIT] = mot_key_item_audit (id));
+    free (id);
+    return ok;
+}
+
+/* Runs reserve.lua over the evidence among records[0..count). False when
+ * Redis failed (or out of memory): nothing can be committed now. */
+static bool
+find_items (commit_t *self, record_t **records, size_t count)
+{
+    size_t evidence = 0;
+    for (size_t i = 0; i < count; i++)
+        evidence += !records[i]->override;
+    if (evidence == 0)
+        return true;
+    mot_call_t call;
+    mot_call_init (&call, RESERVE_KEYS + evidence * RESERVE_LOOKUP_KEYS, RESERVE_ARGS + evidence * RESERVE_LOOKUP_ARGS);
+    mot_call_key (&call, RESERVE_KEY_SEQ, MOT_KEY_SEQ_ITEM);
+    for (size_t i = 0, n = 0; i < count; i++)
+        if (!records[i]->override)
+            mot_call_key (&call, RESERVE_KEYS + n++ * RESERVE_LOOKUP_KEYS + RESERVE_LOOKUP_KEY_LOOKUP,
+                          records[i]->keys[EVIDENCE_KEY_INDEX]);
+    redisReply *reply = mot_call_eval (&call, self->redis, self->reserve);
+    mot_call_free (&call);
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == evidence;
+    for (size_t i = 0, n = 0; ok && i < count; i++)
+        if (!records[i]->override)
+            ok = name_item (records[i], reply->element[n++]);
+    if (reply)
+        freeReplyObject (reply);
+    return ok;
+}
+
+/* ---- committing ------------------------------------------------------- */
+
+/* One commit.lua call for `count` records. Returns the reply, or NULL
+ * (Redis unavailable). */
 static redisReply *
 run_script (commit_t *self, int64_t now, record_t **records, size_t count)
 {
-    size_t total = FIXED_ARGS;
-    for (size_t i = 0; i < count; i++)
-        total += records[i]->count;
-    const char **argv = calloc (total, sizeof *argv);
+    size_t keys = COMMIT_KEYS, args = COMMIT_ARGS;
+    for (size_t i = 0; i < count; i++) {
+        keys += records[i]->override ? OVERRIDE_KEYS : EVIDENCE_KEYS;
+        args += records[i]->override ? OVERRIDE_ARGS : EVIDENCE_ARGS;
+    }
     char now_text[32];
     snprintf (now_text, sizeof now_text, "%lld", (long long) now);
-    redisReply *reply = NULL;
-    if (argv) {
-        const char *fixed[FIXED_ARGS] = {MOT_KEY_PENDING_CLASSIFY, MOT_KEY_SEQ_ITEM, MOT_KEY_ITEMS_UNCLASSIFIED,
-                                         now_text, MOT_KEY_ITEM_PREFIX, MOT_KEY_ITEMS_PREFIX,
-                                         self->frequency_table, self->window, MOT_KEY_EVENT_PREFIX,
-                                         MOT_KEY_ITEMIDX_PREFIX};
-        memcpy (argv, fixed, sizeof fixed);
-        size_t used = FIXED_ARGS;
-        for (size_t i = 0; i < count; i++)
-            for (size_t j = 0; j < records[i]->count; j++)
-                argv[used++] = records[i]->fields[j];
-        reply = mot_redis_eval (self->redis, self->script, 3, (int) total, argv, NULL);
+    mot_call_t call;
+    mot_call_init (&call, keys, args);
+    mot_call_key (&call, COMMIT_KEY_PENDING, MOT_KEY_PENDING_CLASSIFY);
+    mot_call_key (&call, COMMIT_KEY_UNCLASSIFIED, MOT_KEY_ITEMS_UNCLASSIFIED);
+    mot_call_arg (&call, COMMIT_ARG_NOW, now_text);
+    mot_call_arg (&call, COMMIT_ARG_WINDOW, self->window);
+    mot_call_arg (&call, COMMIT_ARG_FREQUENCY, self->frequencies);
+    mot_call_arg (&call, COMMIT_ARG_QUADRANTS, self->quadrants);
+    for (size_t i = 0, k = COMMIT_KEYS, a = COMMIT_ARGS; i < count; i++) {
+        size_t record_keys = records[i]->override ? OVERRIDE_KEYS : EVIDENCE_KEYS;
+        size_t record_args = records[i]->override ? OVERRIDE_ARGS : EVIDENCE_ARGS;
+        for (size_t j = 0; j < record_keys; j++)
+            mot_call_key (&call, k++, records[i]->keys[j]);
+        for (size_t j = 0; j < record_args; j++)
+            mot_call_arg (&call, a++, records[i]->args[j]);
     }
-    free (argv);
+    redisReply *reply = mot_call_eval (&call, self->redis, self->script);
+    mot_call_free (&call);
     return reply;
 }
 
@@ -169,39 +286,56 @@ reply_fits (const redisReply *reply, size_t count)
     return true;
 }
 
-static void
-report_all (record_t **records, size_t count, redisReply *reply, commit_report_fn *report, void *arg)
+/* Reports the settled records and moves the stale ones to the front of
+ * `records`; returns how many are stale. */
+static size_t
+report_settled (record_t **records, size_t count, redisReply *reply, commit_report_fn *report, void *arg)
 {
+    size_t stale = 0;
     for (size_t i = 0; i < count; i++) {
         long long outcome = reply->element[2 * i]->integer;
-        report (arg, records[i]->fields[1],
-                outcome == 1 ? COMMIT_APPLIED : outcome == 2 ? COMMIT_REJECTED : COMMIT_ALREADY,
-                reply->element[2 * i + 1]->str);
+        if (outcome == COMMIT_OUTCOME_STALE)
+            records[stale++] = records[i];
+        else
+            report (arg, record_event_id (records[i]),
+                    outcome == COMMIT_OUTCOME_APPLIED    ? COMMIT_APPLIED
+                    : outcome == COMMIT_OUTCOME_REJECTED ? COMMIT_REJECTED
+                                                         : COMMIT_ALREADY,
+                    reply->element[2 * i + 1]->str);
     }
+    return stale;
 }
 
-/* Commits records[0..count); on a Redis error (not unavailability) of a
- * batch of several, tries each alone. Returns how many were committed. */
+/* Finds the items of records[0..count) and commits them; records found
+ * stale are looked up again, up to STALE_RETRIES times. On a Redis error
+ * (not unavailability) of a batch of several, tries each alone. Returns how
+ * many were committed. */
 static size_t
 commit_records (commit_t *self, int64_t now, record_t **records, size_t count, commit_report_fn *report, void *arg)
 {
-    redisReply *reply = run_script (self, now, records, count);
     size_t committed = 0;
-    if (reply_fits (reply, count)) {
-        report_all (records, count, reply, report, arg);
-        committed = count;
+    for (int attempt = 0; count > 0 && attempt <= STALE_RETRIES; attempt++) {
+        redisReply *reply = find_items (self, records, count) ? run_script (self, now, records, count) : NULL;
+        size_t stale = 0;
+        if (reply_fits (reply, count)) {
+            stale = report_settled (records, count, reply, report, arg);
+            committed += count - stale;
+        }
+        else if (reply && count > 1) {
+            mot_log_warn ("batch_failed", "events=%zu reason=\"%s\" retry=\"one by one\"", count,
+                          reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+            for (size_t i = 0; i < count; i++)
+                committed += commit_records (self, now, records + i, 1, report, arg);
+        }
+        else if (reply)
+            mot_log_warn ("commit_refused", "event_id=%s reason=\"%s\"", record_event_id (records[0]),
+                          reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
+        if (reply)
+            freeReplyObject (reply);
+        if (stale > 0)
+            mot_log_debug ("commit_stale", "events=%zu attempt=%d", stale, attempt + 1);
+        count = stale;
     }
-    else if (reply && count > 1) {
-        mot_log_warn ("batch_failed", "events=%zu reason=\"%s\" retry=\"one by one\"", count,
-                      reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
-        for (size_t i = 0; i < count; i++)
-            committed += commit_records (self, now, records + i, 1, report, arg);
-    }
-    else if (reply)
-        mot_log_warn ("commit_refused", "event_id=%s reason=\"%s\"", records[0]->fields[1],
-                      reply->type == REDIS_REPLY_ERROR ? reply->str : "unexpected reply");
-    if (reply)
-        freeReplyObject (reply);
     return committed;
 }
 

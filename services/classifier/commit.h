@@ -18,15 +18,9 @@
  *  duplicated dispatches are harmless, and two classifiers on the same item
  *  never lose an update (Redis runs scripts one at a time).
  *
- *  Item hash fields (mot:item:{<id>}):
- *    id kind source territory topic topic_key stage events first_seen
- *    last_seen created_at updated_at version month:<YYYY-MM>
- *    impact vertical quadrant category on     effective values (registers)
- *    proposed_impact proposed_vertical proposed_category proposed_on
- *    impact_override vertical_override category_override on_override
- *                                             (only when an analyst set them)
- *    window_events                            events in the window, last scoring
- *    vertical_given vertical_given_day        the unit's own value (latest by date)
+ *  The item's fields are MOT_ITEM_FIELDS in common/mot_schema.h; the two
+ *  scripts' arguments are laid out in common/mot_scripts.h (RESERVE,
+ *  COMMIT, EVIDENCE, OVERRIDE).
  */
 #ifndef COMMIT_H_INCLUDED
 #define COMMIT_H_INCLUDED
@@ -74,8 +68,8 @@ typedef void (commit_report_fn) (void *arg, const char *event_id, commit_outcome
 
 typedef struct _commit_t commit_t;
 
-/* window_months >= 1. */
-commit_t *commit_new (mot_redis_t *redis, const char *frequency_table, int window_months);
+/* frequency_lookup: rules_frequency_lookup. window_months >= 1. */
+commit_t *commit_new (mot_redis_t *redis, const char *frequency_lookup, int window_months);
 void commit_destroy (commit_t **self_p);
 
 /* Add to the batch; false on allocation failure (the event stays pending). */

@@ -41,7 +41,7 @@ struct _rules_t {
     size_t keyword_count;
     frequency_step_t *steps;
     size_t step_count;
-    char *frequency_table;
+    char *frequency_lookup;      /* see rules_frequency_lookup */
     impact_rule_t *impacts;
     size_t impact_count;
     int default_impact;
@@ -120,8 +120,8 @@ add_frequency_step (rules_t *self, char *line)
     long min_events, score;
     if (!split_fields (line, f, 2) || !parse_long (f[0], &min_events) || !parse_long (f[1], &score))
         return "expected MIN_EVENTS<TAB>SCORE";
-    if (!mot_score_is_valid (score) || min_events < 1)
-        return "MIN_EVENTS must be >= 1 and SCORE 1..10";
+    if (!mot_score_is_valid (score) || min_events < 1 || min_events > RULES_MAX_MIN_EVENTS)
+        return "MIN_EVENTS must be 1..10000 and SCORE 1..10";
     if (self->step_count == 0 && min_events != 1)
         return "the first row must be MIN_EVENTS 1";
     if (self->step_count > 0 && (min_events <= self->steps[self->step_count - 1].min_events
@@ -221,17 +221,24 @@ load_file (rules_t *self, const char *path, line_fn *add_line, char **error)
     return mot_datafile_read (path, take_line, &loader, NULL, error);
 }
 
-static bool
-build_frequency_table (rules_t *self)
+int
+rules_frequency (rules_t *self, long count)
 {
-    size_t size = self->step_count * 32 + 1;
-    self->frequency_table = calloc (1, size);
-    if (!self->frequency_table)
+    int score = 1;
+    for (size_t i = 0; i < self->step_count && count >= self->steps[i].min_events; i++)
+        score = self->steps[i].score;
+    return score;
+}
+
+static bool
+build_frequency_lookup (rules_t *self)
+{
+    long highest = self->steps[self->step_count - 1].min_events;
+    self->frequency_lookup = calloc (1, (size_t) highest + 2);
+    if (!self->frequency_lookup)
         return false;
-    size_t used = 0;
-    for (size_t i = 0; i < self->step_count; i++)
-        used += (size_t) snprintf (self->frequency_table + used, size - used, "%s%ld:%d", i ? "," : "",
-                                   self->steps[i].min_events, self->steps[i].score);
+    for (long count = 0; count <= highest; count++)
+        self->frequency_lookup[count] = (char) ('0' + rules_frequency (self, count));
     return true;
 }
 
@@ -250,7 +257,7 @@ rules_new (const char *classification_path, const char *frequency_path, const ch
         rules_destroy (&self);
         return NULL;
     }
-    if (self->step_count == 0 || !build_frequency_table (self)) {
+    if (self->step_count == 0 || !build_frequency_lookup (self)) {
         *error = zsys_sprintf ("%s: no frequency rows", frequency_path);
         rules_destroy (&self);
     }
@@ -273,7 +280,7 @@ rules_destroy (rules_t **self_p)
         free (self->impacts[i].match);
     free (self->impacts);
     free (self->steps);
-    free (self->frequency_table);
+    free (self->frequency_lookup);
     free (self);
     *self_p = NULL;
 }
@@ -289,9 +296,9 @@ rules_match (rules_t *self, const char *text)
 }
 
 const char *
-rules_frequency_table (rules_t *self)
+rules_frequency_lookup (rules_t *self)
 {
-    return self->frequency_table;
+    return self->frequency_lookup;
 }
 
 /* ---- impact ------------------------------------------------------------- */

@@ -4,7 +4,8 @@
  *  - deploy/rules/classification.tsv: KEYWORD, CATEGORY, ON, IMPACT; the
  *    first keyword found in the normalised topic + description wins.
  *  - deploy/rules/frequency.tsv: MIN_EVENTS, SCORE; the score of the last
- *    row whose minimum the item's event count (in the window) reaches.
+ *    row whose minimum the item's event count (in the window) reaches (1
+ *    below the first row). MIN_EVENTS is at most RULES_MAX_MIN_EVENTS.
  *  - deploy/rules/impact.tsv: rows `origin SOURCE IMPACT`, `reach MIN IMPACT`
  *    and `territory CODE|KIND ADJUST`. An event's impact, when the unit did
  *    not score it:
@@ -20,10 +21,12 @@
 #ifndef RULES_H_INCLUDED
 #define RULES_H_INCLUDED
 
+#include "mot_schema.h"
 #include <stdbool.h>
 #include <stdint.h>
 
-#define RULES_UNCLASSIFIED "sin clasificar"
+#define RULES_UNCLASSIFIED MOT_UNCLASSIFIED
+#define RULES_MAX_MIN_EVENTS 10000
 
 typedef struct _rules_t rules_t;
 
@@ -51,8 +54,12 @@ rules_t *rules_new (const char *classification_path, const char *frequency_path,
 void rules_destroy (rules_t **self_p);
 /* `text` must already be normalised (mot_text_normalise). */
 rules_match_t rules_match (rules_t *self, const char *text);
-/* The frequency table as "min:score,min:score,…" for the Lua commit step. */
-const char *rules_frequency_table (rules_t *self);
+/* The frequency score of an item with `count` events in the window. */
+int rules_frequency (rules_t *self, long count);
+/* The frequency score of 0, 1, 2… events, as the Lua commit step takes it
+ * (mot_scripts.h): one character '0' + score per count up to the highest
+ * MIN_EVENTS, which stands for every larger count. */
+const char *rules_frequency_lookup (rules_t *self);
 /* The proposed impact, 1..10. When `basis` is not NULL it receives (malloc'd,
  * NULL on allocation failure) the rules applied, for the audit trail, e.g.
  * "keyword 8; reach>=100000 9; territory UMAE +1". */

@@ -1,16 +1,18 @@
 -- create.lua — the deadline-watcher's one atomic step for a batch of new
--- obligation instances with their timers.
--- KEYS[1]  mot:obls
--- KEYS[2]  mot:timers
--- KEYS[3]  mot:pending:watch
--- ARGV     count, now (service clock, unix s), then per instance: hash key,
---          id, unit, report, report_name, period, deadline, deadline day
---          number, due_at, reminder_at ("" none), anchor, n, territory (""
---          none), responsible ("" none), intake event id ("" none)
+-- obligation instances with their timers (layout: CREATE, then one INSTANCE
+-- record each, in common/mot_scripts.h; field names from mot_schema.h).
+-- KEYS     mot:obls, mot:timers, mot:pending:watch, then per instance its
+--          obligation hash
+-- ARGV     now (service clock, unix s), then per instance: id, unit,
+--          report, report_name, period, deadline, deadline day number,
+--          due_at, anchor, n, territory ("" none), responsible ("" none),
+--          intake event id ("" none), its overdue timer's member and time,
+--          its reminder's member and time ("" none)
 -- Returns  one integer per instance, in order: 1 created, 0 it existed
 --          already (nothing changes: creating twice creates once).
 -- Either way the intake event leaves mot:pending:watch in the same step.
-local count, now = tonumber(ARGV[1]), ARGV[2]
+local count = (#ARGV - CREATE_ARGS) / INSTANCE_ARGS
+local now = ARGV[CREATE_ARG_NOW]
 local out, obls, timers, events = {}, {}, {}, {}
 
 local function append(list, score, member)
@@ -18,33 +20,37 @@ local function append(list, score, member)
   list[#list + 1] = member
 end
 
-local function create(b)
-  local key, id = ARGV[b], ARGV[b + 1]
+local function create(key, a)
   if redis.call('EXISTS', key) == 1 then return 0 end
-  local fields = {'id', id, 'unit', ARGV[b + 2], 'report', ARGV[b + 3], 'report_name', ARGV[b + 4],
-                  'period', ARGV[b + 5], 'deadline', ARGV[b + 6], 'due_at', ARGV[b + 8], 'status', 'pending',
-                  'created_at', now, 'anchor', ARGV[b + 10], 'n', ARGV[b + 11]}
-  if ARGV[b + 12] ~= '' then
-    fields[#fields + 1] = 'territory'
-    fields[#fields + 1] = ARGV[b + 12]
+  local id = ARGV[a + INSTANCE_ARG_ID]
+  local fields = {OBL_ID, id, OBL_UNIT, ARGV[a + INSTANCE_ARG_UNIT], OBL_REPORT, ARGV[a + INSTANCE_ARG_REPORT],
+                  OBL_REPORT_NAME, ARGV[a + INSTANCE_ARG_REPORT_NAME], OBL_PERIOD, ARGV[a + INSTANCE_ARG_PERIOD],
+                  OBL_DEADLINE, ARGV[a + INSTANCE_ARG_DEADLINE], OBL_DUE_AT, ARGV[a + INSTANCE_ARG_DUE_AT],
+                  OBL_STATUS, STATUS_PENDING, OBL_CREATED_AT, now, OBL_ANCHOR, ARGV[a + INSTANCE_ARG_ANCHOR],
+                  OBL_N, ARGV[a + INSTANCE_ARG_DAYS]}
+  if ARGV[a + INSTANCE_ARG_TERRITORY] ~= '' then
+    fields[#fields + 1] = OBL_TERRITORY
+    fields[#fields + 1] = ARGV[a + INSTANCE_ARG_TERRITORY]
   end
-  if ARGV[b + 13] ~= '' then
-    fields[#fields + 1] = 'responsible'
-    fields[#fields + 1] = ARGV[b + 13]
+  if ARGV[a + INSTANCE_ARG_RESPONSIBLE] ~= '' then
+    fields[#fields + 1] = OBL_RESPONSIBLE
+    fields[#fields + 1] = ARGV[a + INSTANCE_ARG_RESPONSIBLE]
   end
   redis.call('HSET', key, unpack(fields))
-  append(obls, ARGV[b + 7], id)
-  append(timers, tonumber(ARGV[b + 8]) + 1, id .. '|overdue')
-  if ARGV[b + 9] ~= '' then append(timers, ARGV[b + 9], id .. '|reminder') end
+  append(obls, ARGV[a + INSTANCE_ARG_DEADLINE_DAY], id)
+  append(timers, ARGV[a + INSTANCE_ARG_OVERDUE_AT], ARGV[a + INSTANCE_ARG_OVERDUE_MEMBER])
+  if ARGV[a + INSTANCE_ARG_REMINDER_AT] ~= '' then
+    append(timers, ARGV[a + INSTANCE_ARG_REMINDER_AT], ARGV[a + INSTANCE_ARG_REMINDER_MEMBER])
+  end
   return 1
 end
 
 for i = 0, count - 1 do
-  local b = 3 + i * 15
-  out[#out + 1] = create(b)
-  if ARGV[b + 14] ~= '' then events[#events + 1] = ARGV[b + 14] end
+  local a = CREATE_ARGS + 1 + i * INSTANCE_ARGS
+  out[#out + 1] = create(KEYS[CREATE_KEYS + 1 + i * INSTANCE_KEYS + INSTANCE_KEY_OBLIGATION], a)
+  if ARGV[a + INSTANCE_ARG_EVENT_ID] ~= '' then events[#events + 1] = ARGV[a + INSTANCE_ARG_EVENT_ID] end
 end
-if #obls > 0 then redis.call('ZADD', KEYS[1], unpack(obls)) end
-if #timers > 0 then redis.call('ZADD', KEYS[2], unpack(timers)) end
-if #events > 0 then redis.call('ZREM', KEYS[3], unpack(events)) end
+if #obls > 0 then redis.call('ZADD', KEYS[CREATE_KEY_OBLS], unpack(obls)) end
+if #timers > 0 then redis.call('ZADD', KEYS[CREATE_KEY_TIMERS], unpack(timers)) end
+if #events > 0 then redis.call('ZREM', KEYS[CREATE_KEY_PENDING], unpack(events)) end
 return out

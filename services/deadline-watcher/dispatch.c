@@ -2,7 +2,7 @@
  *  triggers and action due dates to obligations (see dispatch.h).
  */
 #include "dispatch.h"
-#include "mot_keys.h"
+#include "mot_schema.h"
 #include "mot_log.h"
 #include "mot_wire.h"
 
@@ -106,7 +106,7 @@ last_delivery (dispatch_t *self, const mot_obligation_def_t *after, const char *
         free (id);
         if (!ok)
             return false;
-        if (strncmp (status, "delivered", 9) != 0 || delivered_on == 0) {
+        if (strncmp (status, MOT_STATUS_DELIVERED, strlen (MOT_STATUS_DELIVERED)) != 0 || delivered_on == 0) {
             *last = 0;
             return true;
         }
@@ -287,8 +287,8 @@ read_territories (dispatch_t *self)
         const char *item_id = self->queue[i].dispatch->envelope->action->item_id;
         if (!item_id || !*item_id)
             continue;
-        char *key = zsys_sprintf ("%s{%s}", MOT_KEY_ITEM_PREFIX, item_id);
-        const char *argv[] = {"HGET", key, "territory"};
+        char *key = mot_key_item (item_id);
+        const char *argv[] = {"HGET", key, MOT_ITEM_TERRITORY};
         ok = key && mot_redis_append (self->redis, 3, argv, NULL);
         appended += ok;
         free (key);

@@ -2,7 +2,9 @@
  *  followup.h).
  */
 #include "followup.h"
-#include "mot_keys.h"
+#include "mot_call.h"
+#include "mot_schema.h"
+#include "mot_scripts.h"
 #include "mot_log.h"
 
 #include <czmq.h>
@@ -12,11 +14,7 @@
 
 #define CUTS_PER_CALL 48
 
-/* KEYS: mot:watch:followups. ARGV: field, value. Records progress only
- * while the follow-up is still open. */
-static const char *progress_lua =
-    "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end\n"
-    "return 0\n";
+#include "progress_lua.h"
 
 struct _followup_t {
     mot_redis_t *redis;
@@ -150,8 +148,13 @@ advance_one (followup_t *self, const char *field, const char *value, mot_day_t u
     memcpy (opened, value, MOT_DAY_TEXT_SIZE - 1);
     mot_day_format (last, done);
     char *progress = zsys_sprintf ("%s %s", opened, done);
-    const char *argv[] = {MOT_KEY_FOLLOWUPS, field, progress ? progress : ""};
-    redisReply *reply = progress ? mot_redis_eval (self->redis, self->progress, 1, 3, argv, NULL) : NULL;
+    mot_call_t call;
+    mot_call_init (&call, PROGRESS_KEYS, PROGRESS_ARGS);
+    mot_call_key (&call, PROGRESS_KEY_FOLLOWUPS, MOT_KEY_FOLLOWUPS);
+    mot_call_arg (&call, PROGRESS_ARG_FIELD, field);
+    mot_call_arg (&call, PROGRESS_ARG_VALUE, progress);
+    redisReply *reply = progress ? mot_call_eval (&call, self->redis, self->progress) : NULL;
+    mot_call_free (&call);
     bool ok = mot_reply_ok (reply);
     if (reply)
         freeReplyObject (reply);

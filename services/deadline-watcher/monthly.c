@@ -2,7 +2,10 @@
  *  progress kept in Redis (see monthly.h).
  */
 #include "monthly.h"
+#include "mot_call.h"
 #include "mot_log.h"
+#include "mot_schema.h"
+#include "mot_scripts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,11 +13,7 @@
 
 #define PERIODS_PER_CALL 24
 
-/* KEYS: the progress key. ARGV: a period. Moves the progress forward only. */
-static const char *advance_lua =
-    "local current = redis.call('GET', KEYS[1])\n"
-    "if not current or current < ARGV[1] then redis.call('SET', KEYS[1], ARGV[1]) return 1 end\n"
-    "return 0\n";
+#include "advance_lua.h"
 
 struct _monthly_t {
     mot_redis_t *redis;
@@ -77,7 +76,7 @@ monthly_destroy (monthly_t **self_p)
 static bool
 first_pending_period (monthly_t *self, int last_due, int *first)
 {
-    redisReply *reply = mot_redis_command (self->redis, "GET %s", MONTHLY_KEY_GENERATED);
+    redisReply *reply = mot_redis_command (self->redis, "GET %s", MOT_KEY_WATCH_GENERATED);
     if (!mot_reply_ok (reply)) {
         if (reply)
             freeReplyObject (reply);
@@ -108,8 +107,12 @@ generate_period (monthly_t *self, period_t period, int64_t now)
         if (obligation_store_create (self->store, &spec, now) == OBLIGATION_FAILED)
             return false;
     }
-    const char *argv[] = {MONTHLY_KEY_GENERATED, text};
-    redisReply *reply = mot_redis_eval (self->redis, self->advance, 1, 2, argv, NULL);
+    mot_call_t call;
+    mot_call_init (&call, ADVANCE_KEYS, ADVANCE_ARGS);
+    mot_call_key (&call, ADVANCE_KEY_GENERATED, MOT_KEY_WATCH_GENERATED);
+    mot_call_arg (&call, ADVANCE_ARG_PERIOD, text);
+    redisReply *reply = mot_call_eval (&call, self->redis, self->advance);
+    mot_call_free (&call);
     bool ok = mot_reply_ok (reply);
     if (reply)
         freeReplyObject (reply);

@@ -14,8 +14,6 @@
 
 #include "obligation.h"
 
-#define MONTHLY_KEY_GENERATED "mot:watch:generated"
-
 typedef struct _monthly_t monthly_t;
 
 /* watch_from: "YYYY-MM" or NULL/"" for "the month before today". */

@@ -31,17 +31,6 @@ notice_log_destroy (notice_log_t **self_p)
     *self_p = NULL;
 }
 
-char *
-notice_log_notice_id (const char *obligation_id, Mot__V1__NoticeKind kind)
-{
-    const char *word = mot_notice_kind_name (kind);
-    size_t size = strlen (obligation_id) + 1 + strlen (word) + 1;
-    char *id = malloc (size);
-    if (id)
-        snprintf (id, size, "%s|%s", obligation_id, word);
-    return id;
-}
-
 void
 notice_batch_init (notice_batch_t *self)
 {

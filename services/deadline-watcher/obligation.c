@@ -2,7 +2,10 @@
  *  one Lua script (see obligation.h).
  */
 #include "obligation.h"
-#include "mot_keys.h"
+#include "mot_call.h"
+#include "mot_schema.h"
+#include "mot_scripts.h"
+#include "escalation.h"
 #include "mot_log.h"
 
 #include <czmq.h>
@@ -11,63 +14,11 @@
 #include <string.h>
 
 #define RECOMPUTE_BATCH 500
-/* create.lua's ARGV: two, then fifteen per instance. */
-#define CREATE_HEAD 5
-#define CREATE_PER_INSTANCE 15
 
+/* The scripts, beside this file (layouts in common/mot_scripts.h). */
 #include "create_lua.h"
-
-/* KEYS: obligation hash, mot:obls, mot:timers, mot:pending:watch,
- *       mot:seq:notice, mot:notices.
- * ARGV: event_id, id, unit, report, report_name, period, deadline ("" unknown),
- *       deadline day number ("" unknown), due_at ("" unknown), now,
- *       delivered_on, status, business_days_late, the DELIVERED_LATE notice
- *       as a packed NoticeBatch ("" when on time), keep_pending ("1": leave
- *       the event pending).
- * Cancels the reminder, the overdue timer and the next escalation, and logs
- * the late-delivery notice (notice_log.lua, joined in front).
- * Returns 1 when applied, 0 when this event was applied before, -1 when an
- * earlier delivery already cleared the obligation. */
-static const char *deliver_lua = NOTICE_LOG_SCRIPT (
-    "local applied = redis.call('HGET', KEYS[1], 'delivery_event')\n"
-    "if applied then\n"
-    "  if ARGV[15] ~= '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end\n"
-    "  if applied == ARGV[1] then return 0 end\n"
-    "  return -1\n"
-    "end\n"
-    "if redis.call('EXISTS', KEYS[1]) == 0 then\n"
-    "  redis.call('HSET', KEYS[1], 'id', ARGV[2], 'unit', ARGV[3], 'report', ARGV[4],\n"
-    "    'report_name', ARGV[5], 'period', ARGV[6], 'deadline', ARGV[7], 'due_at', ARGV[9],\n"
-    "    'created_at', ARGV[10])\n"
-    "  if ARGV[8] ~= '' then redis.call('ZADD', KEYS[2], ARGV[8], ARGV[2]) end\n"
-    "end\n"
-    "local level = tonumber(redis.call('HGET', KEYS[1], 'escalation_level') or '0')\n"
-    "redis.call('HSET', KEYS[1], 'status', ARGV[12], 'delivered_on', ARGV[11],\n"
-    "  'business_days_late', ARGV[13], 'delivery_event', ARGV[1])\n"
-    "redis.call('ZREM', KEYS[3], ARGV[2] .. '|reminder', ARGV[2] .. '|overdue',\n"
-    "  ARGV[2] .. '|escalation|' .. (level + 1))\n"
-    "if ARGV[14] ~= '' then log_batch(KEYS[5], KEYS[6], ARGV[14], 1, {0}) end\n"
-    "if ARGV[15] ~= '1' then redis.call('ZREM', KEYS[4], ARGV[1]) end\n"
-    "return 1\n");
-
-/* KEYS: obligation hash, mot:obls, mot:timers, audit list.
- * ARGV: id, old deadline, new deadline, new day number, new due_at, new
- *       anchor, reminder_at ("" none), escalation member ("" none),
- *       escalation time, audit entry (JSON), required status ("" any).
- * Moves the deadline only if it is still the old one (compare and set), and
- * only the timers that are still pending (ZADD XX).
- * Returns 1 when moved, 0 when the deadline had changed meanwhile, -1 when
- * the status is not the required one. */
-static const char *reschedule_lua =
-    "if redis.call('HGET', KEYS[1], 'deadline') ~= ARGV[2] then return 0 end\n"
-    "if ARGV[11] ~= '' and redis.call('HGET', KEYS[1], 'status') ~= ARGV[11] then return -1 end\n"
-    "redis.call('HSET', KEYS[1], 'deadline', ARGV[3], 'due_at', ARGV[5], 'anchor', ARGV[6])\n"
-    "redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])\n"
-    "redis.call('ZADD', KEYS[3], 'XX', tonumber(ARGV[5]) + 1, ARGV[1] .. '|overdue')\n"
-    "if ARGV[7] ~= '' then redis.call('ZADD', KEYS[3], 'XX', ARGV[7], ARGV[1] .. '|reminder') end\n"
-    "if ARGV[8] ~= '' then redis.call('ZADD', KEYS[3], 'XX', ARGV[9], ARGV[8]) end\n"
-    "redis.call('RPUSH', KEYS[4], ARGV[10])\n"
-    "return 1\n";
+#include "deliver_lua.h"
+#include "reschedule_lua.h"
 
 struct _obligation_store_t {
     mot_redis_t *redis;
@@ -85,6 +36,7 @@ typedef struct {
     char deadline[MOT_DAY_TEXT_SIZE];       /* "" when unknown */
     char deadline_day[16];
     char due_at[24];
+    char overdue_at[24];                    /* when the overdue notice fires: the second after due_at */
     mot_day_t deadline_value;
     bool has_deadline;
 } deadline_t;
@@ -126,12 +78,6 @@ obligation_store_timing (obligation_store_t *self)
     return self->timing;
 }
 
-char *
-obligation_key (const char *obligation_id)
-{
-    return zsys_sprintf ("%s{%s}", MOT_KEY_OBL_PREFIX, obligation_id);
-}
-
 static void
 deadline_set (deadline_t *deadline, mot_day_t day)
 {
@@ -140,14 +86,14 @@ deadline_set (deadline_t *deadline, mot_day_t day)
     mot_day_format (day, deadline->deadline);
     snprintf (deadline->deadline_day, sizeof deadline->deadline_day, "%d", (int) day);
     snprintf (deadline->due_at, sizeof deadline->due_at, "%lld", (long long) mot_day_end_local (day));
+    snprintf (deadline->overdue_at, sizeof deadline->overdue_at, "%lld", (long long) mot_day_end_local (day) + 1);
 }
 
 /* Runs a script whose reply is an integer; *ok false on any error. */
 static long long
-eval_integer (mot_redis_t *redis, mot_script_t *script, int numkeys, int argc, const char **argv,
-              const size_t *lengths, bool *ok)
+eval_integer (mot_redis_t *redis, mot_script_t *script, mot_call_t *call, bool *ok)
 {
-    redisReply *reply = mot_redis_eval (redis, script, numkeys, argc, argv, lengths);
+    redisReply *reply = mot_call_eval (call, redis, script);
     *ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_INTEGER;
     long long value = *ok ? reply->integer : 0;
     if (reply)
@@ -185,6 +131,7 @@ format_time (int64_t value, char out[24])
 typedef struct {
     char *id;
     char *key;
+    char *overdue_member, *reminder_member;
     deadline_t deadline;
     char reminder_at[24], anchor[MOT_DAY_TEXT_SIZE], n[16];
 } creation_t;
@@ -193,8 +140,10 @@ static bool
 creation_prepare (obligation_store_t *self, const obligation_spec_t *spec, int64_t now, creation_t *c)
 {
     c->id = mot_obligation_id (spec->def, spec->period);
-    c->key = c->id ? obligation_key (c->id) : NULL;
-    if (!c->key)
+    c->key = c->id ? mot_key_obligation (c->id) : NULL;
+    c->overdue_member = c->id ? mot_timer_member (c->id, MOT__V1__NOTICE_KIND__OVERDUE, 0) : NULL;
+    c->reminder_member = c->id ? mot_timer_member (c->id, MOT__V1__NOTICE_KIND__REMINDER, 0) : NULL;
+    if (!c->key || !c->overdue_member || !c->reminder_member)
         return false;
     deadline_set (&c->deadline, mot_calendar_add_business_days (calendar_file_current (self->calendars),
                                                                spec->anchor, spec->n));
@@ -204,33 +153,42 @@ creation_prepare (obligation_store_t *self, const obligation_spec_t *spec, int64
     return true;
 }
 
+/* Sets the INSTANCE record at (key base k, argument base a) of a create.lua call. */
+static void
+set_instance (mot_call_t *call, size_t k, size_t a, const obligation_spec_t *spec, const creation_t *c)
+{
+    mot_call_key (call, k + INSTANCE_KEY_OBLIGATION, c->key);
+    const char *args[INSTANCE_ARGS] = {
+        [INSTANCE_ARG_ID] = c->id, [INSTANCE_ARG_UNIT] = spec->def->unit_name,
+        [INSTANCE_ARG_REPORT] = spec->def->code, [INSTANCE_ARG_REPORT_NAME] = spec->def->name,
+        [INSTANCE_ARG_PERIOD] = spec->period, [INSTANCE_ARG_DEADLINE] = c->deadline.deadline,
+        [INSTANCE_ARG_DEADLINE_DAY] = c->deadline.deadline_day, [INSTANCE_ARG_DUE_AT] = c->deadline.due_at,
+        [INSTANCE_ARG_ANCHOR] = c->anchor, [INSTANCE_ARG_DAYS] = c->n, [INSTANCE_ARG_TERRITORY] = spec->territory,
+        [INSTANCE_ARG_RESPONSIBLE] = spec->responsible, [INSTANCE_ARG_EVENT_ID] = spec->event_id,
+        [INSTANCE_ARG_OVERDUE_MEMBER] = c->overdue_member, [INSTANCE_ARG_OVERDUE_AT] = c->deadline.overdue_at,
+        [INSTANCE_ARG_REMINDER_MEMBER] = c->reminder_member, [INSTANCE_ARG_REMINDER_AT] = c->reminder_at};
+    for (size_t i = 0; i < INSTANCE_ARGS; i++)
+        mot_call_arg (call, a + i, args[i]);
+}
+
 /* Runs create.lua on every prepared instance; the reply (one integer each) or NULL. */
 static redisReply *
 run_create_script (obligation_store_t *self, const obligation_spec_t *specs, const creation_t *creations,
                    size_t count, int64_t now)
 {
-    size_t argc = CREATE_HEAD + CREATE_PER_INSTANCE * count;
-    const char **argv = calloc (argc, sizeof *argv);
-    char count_text[24], now_text[24];
-    snprintf (count_text, sizeof count_text, "%zu", count);
+    char now_text[24];
     format_time (now, now_text);
-    redisReply *reply = NULL;
-    if (argv) {
-        const char *head[CREATE_HEAD] = {MOT_KEY_OBLS, MOT_KEY_TIMERS, MOT_KEY_PENDING_WATCH, count_text, now_text};
-        memcpy (argv, head, sizeof head);
-        for (size_t i = 0; i < count; i++) {
-            const obligation_spec_t *spec = &specs[i];
-            const creation_t *c = &creations[i];
-            const char *instance[CREATE_PER_INSTANCE]
-                = {c->key, c->id, spec->def->unit_name, spec->def->code, spec->def->name, spec->period,
-                   c->deadline.deadline, c->deadline.deadline_day, c->deadline.due_at, c->reminder_at, c->anchor,
-                   c->n, spec->territory ? spec->territory : "", spec->responsible ? spec->responsible : "",
-                   spec->event_id ? spec->event_id : ""};
-            memcpy (argv + CREATE_HEAD + i * CREATE_PER_INSTANCE, instance, sizeof instance);
-        }
-        reply = mot_redis_eval (self->redis, self->create, 3, (int) argc, argv, NULL);
-    }
-    free (argv);
+    mot_call_t call;
+    mot_call_init (&call, CREATE_KEYS + count * INSTANCE_KEYS, CREATE_ARGS + count * INSTANCE_ARGS);
+    mot_call_key (&call, CREATE_KEY_OBLS, MOT_KEY_OBLS);
+    mot_call_key (&call, CREATE_KEY_TIMERS, MOT_KEY_TIMERS);
+    mot_call_key (&call, CREATE_KEY_PENDING, MOT_KEY_PENDING_WATCH);
+    mot_call_arg (&call, CREATE_ARG_NOW, now_text);
+    for (size_t i = 0; i < count; i++)
+        set_instance (&call, CREATE_KEYS + i * INSTANCE_KEYS, CREATE_ARGS + i * INSTANCE_ARGS, &specs[i],
+                      &creations[i]);
+    redisReply *reply = mot_call_eval (&call, self->redis, self->create);
+    mot_call_free (&call);
     bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == count;
     for (size_t i = 0; ok && i < count; i++)
         ok = reply->element[i]->type == REDIS_REPLY_INTEGER;
@@ -273,6 +231,8 @@ obligation_store_create_many (obligation_store_t *self, const obligation_spec_t 
     for (size_t i = 0; creations && i < count; i++) {
         free (creations[i].id);
         free (creations[i].key);
+        free (creations[i].overdue_member);
+        free (creations[i].reminder_member);
     }
     free (creations);
     if (reply)
@@ -297,7 +257,7 @@ find_deadline (obligation_store_t *self, const mot_obligation_def_t *def, const 
                deadline_t *deadline)
 {
     memset (deadline, 0, sizeof *deadline);
-    redisReply *reply = mot_redis_command (self->redis, "HGET %s deadline", key);
+    redisReply *reply = mot_redis_command (self->redis, "HGET %s %s", key, MOT_OBL_DEADLINE);
     bool ok = mot_reply_ok (reply);
     mot_day_t day;
     int year, month;
@@ -343,6 +303,73 @@ typedef struct {
     bool keep_pending;
 } delivery_t;
 
+/* The members of every timer an obligation may have pending: its
+ * reminder, its overdue timer and each escalation level (malloc'd, NULL
+ * terminated; NULL when out of memory). */
+static char **
+timer_members (const char *obligation_id)
+{
+    enum { COUNT = 2 + ESCALATION_MAX_LEVELS };
+    char **members = calloc (COUNT + 1, sizeof *members);
+    bool ok = members != NULL;
+    for (int i = 0; ok && i < COUNT; i++) {
+        Mot__V1__NoticeKind kind = i == 0 ? MOT__V1__NOTICE_KIND__REMINDER
+                                 : i == 1 ? MOT__V1__NOTICE_KIND__OVERDUE
+                                          : MOT__V1__NOTICE_KIND__ESCALATION;
+        ok = (members[i] = mot_timer_member (obligation_id, kind, i - 1)) != NULL;
+    }
+    if (!ok && members) {
+        for (int i = 0; i < COUNT; i++)
+            free (members[i]);
+        free (members);
+        members = NULL;
+    }
+    return members;
+}
+
+/* Runs deliver.lua; texts are now, delivered_on, status, business days
+ * late. Returns its answer; *ok false when it failed. */
+static long long
+run_deliver (obligation_store_t *self, const delivery_t *delivery, const deadline_t *deadline,
+             const char *const texts[4], const notice_batch_t *batch, bool *ok)
+{
+    char **cancel = timer_members (delivery->id);
+    size_t cancels = 0;
+    while (cancel && cancel[cancels])
+        cancels++;
+    mot_call_t call;
+    mot_call_init (&call, DELIVER_KEYS, DELIVER_ARGS + cancels * CANCEL_ARGS);
+    const char *keys[DELIVER_KEYS] = {
+        [DELIVER_KEY_OBLIGATION] = delivery->key, [DELIVER_KEY_OBLS] = MOT_KEY_OBLS,
+        [DELIVER_KEY_TIMERS] = MOT_KEY_TIMERS, [DELIVER_KEY_PENDING] = MOT_KEY_PENDING_WATCH,
+        [DELIVER_KEY_SEQ] = MOT_KEY_SEQ_NOTICE, [DELIVER_KEY_LOG] = MOT_KEY_NOTICES};
+    const char *args[DELIVER_ARGS] = {
+        [DELIVER_ARG_EVENT_ID] = delivery->event_id, [DELIVER_ARG_ID] = delivery->id,
+        [DELIVER_ARG_UNIT] = delivery->def->unit_name, [DELIVER_ARG_REPORT] = delivery->def->code,
+        [DELIVER_ARG_REPORT_NAME] = delivery->def->name, [DELIVER_ARG_PERIOD] = delivery->period,
+        [DELIVER_ARG_DEADLINE] = deadline->deadline, [DELIVER_ARG_DEADLINE_DAY] = deadline->deadline_day,
+        [DELIVER_ARG_DUE_AT] = deadline->due_at, [DELIVER_ARG_NOW] = texts[0],
+        [DELIVER_ARG_DELIVERED_ON] = texts[1], [DELIVER_ARG_STATUS] = texts[2],
+        [DELIVER_ARG_BUSINESS_DAYS_LATE] = texts[3], [DELIVER_ARG_KEEP_PENDING] = delivery->keep_pending ? "1" : "0"};
+    for (size_t i = 0; i < DELIVER_KEYS; i++)
+        mot_call_key (&call, i, keys[i]);
+    for (size_t i = 0; i < DELIVER_ARGS; i++)
+        if (i == DELIVER_ARG_NOTICES)
+            mot_call_bytes (&call, i, batch->data, batch->count ? batch->size : 0);
+        else
+            mot_call_arg (&call, i, args[i]);
+    for (size_t i = 0; i < cancels; i++)
+        mot_call_arg (&call, DELIVER_ARGS + i * CANCEL_ARGS + CANCEL_ARG_MEMBER, cancel[i]);
+    long long applied = cancel ? eval_integer (self->redis, self->deliver, &call, ok) : 0;
+    if (!cancel)
+        *ok = false;
+    mot_call_free (&call);
+    for (size_t i = 0; i < cancels; i++)
+        free (cancel[i]);
+    free (cancel);
+    return applied;
+}
+
 static obligation_result_t
 apply_delivery (obligation_store_t *self, const delivery_t *delivery, const deadline_t *deadline, int64_t now)
 {
@@ -354,7 +381,7 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
     format_time (now, now_text);
     snprintf (late_text, sizeof late_text, "%d", late);
     mot_day_format (delivery->delivered_on, delivered_text);
-    char *notice_id = notice_log_notice_id (delivery->id, MOT__V1__NOTICE_KIND__DELIVERED_LATE);
+    char *notice_id = mot_timer_member (delivery->id, MOT__V1__NOTICE_KIND__DELIVERED_LATE, 0);
     notice_batch_t batch;
     notice_batch_init (&batch);
     if (!notice_id || (late > 0 && !late_notice_batch (delivery->def, delivery->period, delivery->id, deadline,
@@ -362,18 +389,10 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
         free (notice_id);
         return OBLIGATION_FAILED;
     }
-    const char *argv[] = {delivery->key, MOT_KEY_OBLS, MOT_KEY_TIMERS, MOT_KEY_PENDING_WATCH, MOT_KEY_SEQ_NOTICE,
-                          MOT_KEY_NOTICES, delivery->event_id, delivery->id, delivery->def->unit_name,
-                          delivery->def->code, delivery->def->name, delivery->period, deadline->deadline,
-                          deadline->deadline_day, deadline->due_at, now_text, delivered_text,
-                          late > 0 ? "delivered_late" : "delivered", late_text,
-                          batch.count ? (const char *) batch.data : "", delivery->keep_pending ? "1" : "0"};
-    enum { ARGC = sizeof argv / sizeof argv[0], BATCH_ARG = ARGC - 2 };
-    size_t lengths[ARGC];
-    for (int i = 0; i < ARGC; i++)
-        lengths[i] = i == BATCH_ARG ? batch.size : strlen (argv[i]);
-    bool ok;
-    long long applied = eval_integer (self->redis, self->deliver, 6, ARGC, argv, lengths, &ok);
+    const char *status = late > 0 ? MOT_STATUS_DELIVERED_LATE : MOT_STATUS_DELIVERED;
+    const char *texts[] = {now_text, delivered_text, status, late_text};
+    bool ok = false;
+    long long applied = run_deliver (self, delivery, deadline, texts, &batch, &ok);
     if (!ok)
         mot_log_error ("delivery_failed", "event_id=%s obligation_id=%s", delivery->event_id, delivery->id);
     else
@@ -396,7 +415,7 @@ obligation_store_deliver (obligation_store_t *self, const mot_obligation_def_t *
                           mot_day_t delivered_on, const char *event_id, bool keep_pending, int64_t now)
 {
     char *id = mot_obligation_id (def, period);
-    char *key = id ? obligation_key (id) : NULL;
+    char *key = id ? mot_key_obligation (id) : NULL;
     deadline_t deadline;
     obligation_result_t result = OBLIGATION_FAILED;
     if (key && find_deadline (self, def, period, key, &deadline)) {
@@ -419,6 +438,76 @@ typedef struct {
     int escalation_level;               /* last level sent */
 } current_t;
 
+/* What one reschedule sends: the new deadline and the obligation's keys,
+ * timer members and audit entry. */
+typedef struct {
+    deadline_t deadline;
+    char anchor[MOT_DAY_TEXT_SIZE], reminder_at[24], escalation_at[24];
+    char *key, *audit_key, *entry, *overdue, *reminder, *escalation;
+} move_t;
+
+static void
+move_free (move_t *move)
+{
+    free (move->key);
+    free (move->audit_key);
+    free (move->entry);
+    free (move->overdue);
+    free (move->reminder);
+    free (move->escalation);
+}
+
+/* Prepares the move of `current` to a deadline n business days after
+ * `anchor`; false when out of memory. */
+static bool
+move_prepare (obligation_store_t *self, const current_t *current, mot_day_t anchor, const char *reason, int64_t now,
+              move_t *move)
+{
+    mot_day_format (anchor, move->anchor);
+    format_time (obligation_reminder_at (self, move->deadline.deadline_value, now), move->reminder_at);
+    int next_level = current->escalation_level + 1;
+    bool escalates = self->timing.escalate_every_bd > 0 && next_level <= self->timing.escalate_max;
+    move->escalation
+        = escalates ? mot_timer_member (current->id, MOT__V1__NOTICE_KIND__ESCALATION, next_level) : strdup ("");
+    format_time (escalates ? obligation_escalation_at (self, move->deadline.deadline_value, next_level) : -1,
+                 move->escalation_at);
+    move->key = mot_key_obligation (current->id);
+    move->audit_key = mot_key_obligation_audit (current->id);
+    move->overdue = mot_timer_member (current->id, MOT__V1__NOTICE_KIND__OVERDUE, 0);
+    move->reminder = mot_timer_member (current->id, MOT__V1__NOTICE_KIND__REMINDER, 0);
+    move->entry = zsys_sprintf ("{\"at\":%lld,\"what\":\"deadline_moved\",\"reason\":\"%s\",\"old_deadline\":\"%s\","
+                                "\"new_deadline\":\"%s\",\"anchor\":\"%s\"}",
+                                (long long) now, reason, current->old_deadline, move->deadline.deadline, move->anchor);
+    return move->escalation && move->key && move->audit_key && move->overdue && move->reminder && move->entry;
+}
+
+/* Runs reschedule.lua for a prepared move; its answer, *ok false when it failed. */
+static long long
+run_reschedule (obligation_store_t *self, const current_t *current, const move_t *move,
+                const char *required_status, bool *ok)
+{
+    const char *keys[RESCHEDULE_KEYS] = {
+        [RESCHEDULE_KEY_OBLIGATION] = move->key, [RESCHEDULE_KEY_OBLS] = MOT_KEY_OBLS,
+        [RESCHEDULE_KEY_TIMERS] = MOT_KEY_TIMERS, [RESCHEDULE_KEY_AUDIT] = move->audit_key};
+    const char *args[RESCHEDULE_ARGS] = {
+        [RESCHEDULE_ARG_ID] = current->id, [RESCHEDULE_ARG_OLD_DEADLINE] = current->old_deadline,
+        [RESCHEDULE_ARG_DEADLINE] = move->deadline.deadline, [RESCHEDULE_ARG_DEADLINE_DAY] = move->deadline.deadline_day,
+        [RESCHEDULE_ARG_DUE_AT] = move->deadline.due_at, [RESCHEDULE_ARG_ANCHOR] = move->anchor,
+        [RESCHEDULE_ARG_OVERDUE_MEMBER] = move->overdue, [RESCHEDULE_ARG_OVERDUE_AT] = move->deadline.overdue_at,
+        [RESCHEDULE_ARG_REMINDER_MEMBER] = move->reminder, [RESCHEDULE_ARG_REMINDER_AT] = move->reminder_at,
+        [RESCHEDULE_ARG_ESCALATION_MEMBER] = move->escalation, [RESCHEDULE_ARG_ESCALATION_AT] = move->escalation_at,
+        [RESCHEDULE_ARG_ENTRY] = move->entry, [RESCHEDULE_ARG_REQUIRED_STATUS] = required_status};
+    mot_call_t call;
+    mot_call_init (&call, RESCHEDULE_KEYS, RESCHEDULE_ARGS);
+    for (size_t i = 0; i < RESCHEDULE_KEYS; i++)
+        mot_call_key (&call, i, keys[i]);
+    for (size_t i = 0; i < RESCHEDULE_ARGS; i++)
+        mot_call_arg (&call, i, args[i]);
+    long long answer = eval_integer (self->redis, self->reschedule, &call, ok);
+    mot_call_free (&call);
+    return answer;
+}
+
 /* Runs the reschedule script for `current` to a new anchor. Returns the
  * script's answer (1 moved, 0 changed meanwhile, -1 wrong status), or -2
  * when Redis failed. */
@@ -426,71 +515,65 @@ static int
 reschedule (obligation_store_t *self, const current_t *current, mot_day_t anchor, const char *reason,
             const char *required_status, int64_t now)
 {
-    deadline_t deadline;
-    deadline_set (&deadline,
+    move_t move = {0};
+    deadline_set (&move.deadline,
                   mot_calendar_add_business_days (calendar_file_current (self->calendars), anchor, current->n));
-    if (strcmp (deadline.deadline, current->old_deadline) == 0 && anchor == current->old_anchor)
+    if (strcmp (move.deadline.deadline, current->old_deadline) == 0 && anchor == current->old_anchor)
         return 0;
-    char anchor_text[MOT_DAY_TEXT_SIZE], reminder_at[24], escalation_at[24];
-    mot_day_format (anchor, anchor_text);
-    format_time (obligation_reminder_at (self, deadline.deadline_value, now), reminder_at);
-    int next_level = current->escalation_level + 1;
-    bool escalates = self->timing.escalate_every_bd > 0 && next_level <= self->timing.escalate_max;
-    char *member = escalates ? zsys_sprintf ("%s|escalation|%d", current->id, next_level) : NULL;
-    format_time (escalates ? obligation_escalation_at (self, deadline.deadline_value, next_level) : -1,
-                 escalation_at);
-    char *key = obligation_key (current->id);
-    char *audit_key = key ? zsys_sprintf ("%s:audit", key) : NULL;
-    char *entry = zsys_sprintf ("{\"at\":%lld,\"what\":\"deadline_moved\",\"reason\":\"%s\",\"old_deadline\":\"%s\","
-                                "\"new_deadline\":\"%s\",\"anchor\":\"%s\"}",
-                                (long long) now, reason, current->old_deadline, deadline.deadline, anchor_text);
     int result = -2;
-    if (audit_key && entry && (!escalates || member)) {
-        const char *argv[] = {key, MOT_KEY_OBLS, MOT_KEY_TIMERS, audit_key, current->id, current->old_deadline,
-                              deadline.deadline, deadline.deadline_day, deadline.due_at, anchor_text, reminder_at,
-                              member ? member : "", escalation_at, entry, required_status};
+    if (move_prepare (self, current, anchor, reason, now, &move)) {
         bool ok;
-        long long moved = eval_integer (self->redis, self->reschedule, 4, 15, argv, NULL, &ok);
+        long long moved = run_reschedule (self, current, &move, required_status, &ok);
         result = ok ? (int) moved : -2;
         if (moved == 1)
             mot_log_info ("deadline_moved", "obligation_id=%s reason=%s old_deadline=%s new_deadline=%s",
-                          current->id, reason, current->old_deadline, deadline.deadline);
+                          current->id, reason, current->old_deadline, move.deadline.deadline);
     }
-    free (member);
-    free (key);
-    free (audit_key);
-    free (entry);
+    move_free (&move);
     return result;
 }
 
-/* Reads anchor, n, deadline, escalation_level from an HMGET reply of
- * "anchor n deadline escalation_level status"; false when incomplete. */
+/* The fields reschedule reads, in this order (HMGET). */
+enum { C_ANCHOR, C_N, C_DEADLINE, C_ESCALATION_LEVEL, C_STATUS, C_COUNT };
+
+/* The HMGET of those fields of the obligation whose hash is `key`. */
+static void
+read_current_command (const char *key, const char *argv[2 + C_COUNT])
+{
+    const char *command[2 + C_COUNT] = {"HMGET", key ? key : "-", MOT_OBL_ANCHOR, MOT_OBL_N, MOT_OBL_DEADLINE,
+                                        MOT_OBL_ESCALATION_LEVEL, MOT_OBL_STATUS};
+    memcpy (argv, command, sizeof command);
+}
+
+/* Reads anchor, n, deadline, escalation_level from the HMGET reply of
+ * read_current_command; false when incomplete. */
 static bool
 read_current (redisReply *fields, current_t *current)
 {
-    if (!fields || fields->type != REDIS_REPLY_ARRAY || fields->elements != 5)
+    if (!fields || fields->type != REDIS_REPLY_ARRAY || fields->elements != C_COUNT)
         return false;
-    for (int i = 0; i < 3; i++)
+    for (int i = C_ANCHOR; i <= C_DEADLINE; i++)
         if (fields->element[i]->type != REDIS_REPLY_STRING)
             return false;
-    if (!mot_day_parse (fields->element[0]->str, &current->old_anchor)
-        || fields->element[2]->len >= MOT_DAY_TEXT_SIZE)
+    if (!mot_day_parse (fields->element[C_ANCHOR]->str, &current->old_anchor)
+        || fields->element[C_DEADLINE]->len >= MOT_DAY_TEXT_SIZE)
         return false;
-    current->n = atoi (fields->element[1]->str);
-    snprintf (current->old_deadline, sizeof current->old_deadline, "%s", fields->element[2]->str);
-    current->escalation_level
-        = fields->element[3]->type == REDIS_REPLY_STRING ? atoi (fields->element[3]->str) : 0;
+    current->n = atoi (fields->element[C_N]->str);
+    snprintf (current->old_deadline, sizeof current->old_deadline, "%s", fields->element[C_DEADLINE]->str);
+    current->escalation_level = fields->element[C_ESCALATION_LEVEL]->type == REDIS_REPLY_STRING
+                                  ? atoi (fields->element[C_ESCALATION_LEVEL]->str)
+                                  : 0;
     return current->n >= 0 && current->n <= MOT_OBLIGATION_MAX_DAYS;
 }
-
-#define CURRENT_FIELDS "anchor n deadline escalation_level status"
 
 obligation_result_t
 obligation_store_move_anchor (obligation_store_t *self, const char *obligation_id, mot_day_t anchor,
                               const char *reason, int64_t now)
 {
-    char *key = obligation_key (obligation_id);
-    redisReply *fields = key ? mot_redis_command (self->redis, "HMGET %s " CURRENT_FIELDS, key) : NULL;
+    char *key = mot_key_obligation (obligation_id);
+    const char *argv[2 + C_COUNT];
+    read_current_command (key, argv);
+    redisReply *fields = key ? mot_redis_commandv (self->redis, 2 + C_COUNT, argv, NULL) : NULL;
     free (key);
     if (!mot_reply_ok (fields)) {
         if (fields)
@@ -498,14 +581,14 @@ obligation_store_move_anchor (obligation_store_t *self, const char *obligation_i
         return OBLIGATION_FAILED;
     }
     current_t current = {.id = obligation_id};
-    bool usable = read_current (fields, &current) && fields->element[4]->type == REDIS_REPLY_STRING
-               && strcmp (fields->element[4]->str, "pending") == 0 && anchor > current.old_anchor;
+    bool usable = read_current (fields, &current) && fields->element[C_STATUS]->type == REDIS_REPLY_STRING
+               && strcmp (fields->element[C_STATUS]->str, MOT_STATUS_PENDING) == 0 && anchor > current.old_anchor;
     freeReplyObject (fields);
     if (!usable) {
         mot_log_info ("anchor_not_moved", "obligation_id=%s reason=%s", obligation_id, reason);
         return OBLIGATION_UNCHANGED;
     }
-    int result = reschedule (self, &current, anchor, reason, "pending", now);
+    int result = reschedule (self, &current, anchor, reason, MOT_STATUS_PENDING, now);
     return result == -2 ? OBLIGATION_FAILED : result == 1 ? OBLIGATION_CHANGED : OBLIGATION_UNCHANGED;
 }
 
@@ -514,10 +597,8 @@ static int
 recompute_one (obligation_store_t *self, const char *id, redisReply *fields, int64_t now)
 {
     current_t current = {.id = id};
-    if (!read_current (fields, &current) || fields->element[4]->type != REDIS_REPLY_STRING)
-        return 0;
-    const char *status = fields->element[4]->str;
-    if (strcmp (status, "pending") != 0 && strcmp (status, "overdue") != 0)
+    if (!read_current (fields, &current) || fields->element[C_STATUS]->type != REDIS_REPLY_STRING
+        || !mot_status_is_pending (fields->element[C_STATUS]->str))
         return 0;
     int result = reschedule (self, &current, current.old_anchor, "calendar_changed", "", now);
     return result == -2 ? -1 : result == 1 ? 1 : 0;
@@ -531,9 +612,10 @@ recompute_batch (obligation_store_t *self, redisReply *ids, int64_t now)
 {
     size_t sent = 0;
     for (size_t i = 0; i < ids->elements; i++) {
-        char *key = ids->element[i]->type == REDIS_REPLY_STRING ? obligation_key (ids->element[i]->str) : NULL;
-        const char *argv[] = {"HMGET", key ? key : "-", "anchor", "n", "deadline", "escalation_level", "status"};
-        if (mot_redis_append (self->redis, 7, argv, NULL))
+        char *key = ids->element[i]->type == REDIS_REPLY_STRING ? mot_key_obligation (ids->element[i]->str) : NULL;
+        const char *argv[2 + C_COUNT];
+        read_current_command (key, argv);
+        if (mot_redis_append (self->redis, 2 + C_COUNT, argv, NULL))
             sent++;
         free (key);
     }
@@ -597,8 +679,10 @@ bool
 obligation_store_delivery_of (obligation_store_t *self, const char *obligation_id, char status[24],
                               mot_day_t *delivered_on)
 {
-    char *key = obligation_key (obligation_id);
-    redisReply *reply = key ? mot_redis_command (self->redis, "HMGET %s status delivered_on", key) : NULL;
+    char *key = mot_key_obligation (obligation_id);
+    redisReply *reply = key ? mot_redis_command (self->redis, "HMGET %s %s %s", key, MOT_OBL_STATUS,
+                                                 MOT_OBL_DELIVERED_ON)
+                            : NULL;
     free (key);
     bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2;
     status[0] = 0;

@@ -96,8 +96,6 @@ bool obligation_store_delivery_of (obligation_store_t *self, const char *obligat
 /* Commits (ZREMs) an intake event this module did not take out itself. */
 void obligation_store_commit_event (obligation_store_t *self, const char *event_id);
 
-/* "mot:obl:{<obligation_id>}" (malloc'd). */
-char *obligation_key (const char *obligation_id);
 /* The start (unix seconds) of the reminder day, or -1 when there is none
  * (disabled, or the deadline ended before `now`). */
 int64_t obligation_reminder_at (obligation_store_t *self, mot_day_t deadline, int64_t now);

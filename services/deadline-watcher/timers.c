@@ -2,7 +2,9 @@
  *  (see timers.h).
  */
 #include "timers.h"
-#include "mot_keys.h"
+#include "mot_call.h"
+#include "mot_schema.h"
+#include "mot_scripts.h"
 #include "mot_log.h"
 
 #include <czmq.h>
@@ -13,8 +15,6 @@
 
 #include "fire_lua.h"
 
-static const char *fire_source = NOTICE_LOG_SCRIPT (FIRE_LUA_TEXT);
-
 /* Due timers are read, and fired, this many at a time (one pipelined read of
  * their obligations, one script call). */
 #define FIRE_BATCH 500
@@ -23,9 +23,6 @@ static const char *fire_source = NOTICE_LOG_SCRIPT (FIRE_LUA_TEXT);
  * fetches a tick. */
 #define FETCH_BATCHES 20
 #define ON_TIME_ROUNDS 10
-/* fire.lua's keys and ARGV: three keys, three arguments, then five per timer. */
-#define FIRE_HEAD 6
-#define FIRE_PER_TIMER 5
 
 struct _timers_t {
     mot_redis_t *redis;
@@ -74,7 +71,7 @@ timers_new (mot_redis_t *redis, calendar_file_t *calendars, notice_log_t *log, o
     self->store = store;
     self->escalation = escalation;
     self->grace = grace;
-    self->fire = mot_script_new (fire_source);
+    self->fire = mot_script_new (fire_lua);
     if (!self->fire)
         timers_destroy (&self);
     return self;
@@ -103,40 +100,6 @@ firing_clear (firing_t *firing)
 }
 
 /* ---- reading ------------------------------------------------------------ */
-
-/* Parses "<obligation_id>|reminder", "…|overdue", "…|escalation|<level>". */
-static bool
-parse_member (firing_t *firing)
-{
-    char *copy = strdup (firing->member);
-    char *bar = copy ? strrchr (copy, '|') : NULL;
-    if (!bar) {
-        free (copy);
-        return false;
-    }
-    *bar = 0;
-    const char *word = bar + 1;
-    bool ok = false;
-    if (strcmp (word, "overdue") == 0 || strcmp (word, "reminder") == 0)
-        ok = mot_notice_kind_parse (word, &firing->kind);
-    else {
-        char *end = NULL;
-        long level = strtol (word, &end, 10);
-        char *kind_bar = strrchr (copy, '|');
-        if (*word && !*end && level >= 1 && level <= ESCALATION_MAX_LEVELS * 10 && kind_bar
-            && strcmp (kind_bar + 1, "escalation") == 0) {
-            *kind_bar = 0;
-            firing->kind = MOT__V1__NOTICE_KIND__ESCALATION;
-            firing->level = (int) level;
-            ok = true;
-        }
-    }
-    if (ok)
-        firing->obligation_id = copy;
-    else
-        free (copy);
-    return ok;
-}
 
 /* Cuts the obligation id into its unit, report and period. */
 static bool
@@ -221,7 +184,7 @@ next_timer (timers_t *self, const firing_t *firing, char at[24])
         || !mot_day_parse (firing->fields->element[F_DEADLINE]->str, &deadline))
         return strdup ("");
     snprintf (at, 24, "%lld", (long long) obligation_escalation_at (self->store, deadline, level));
-    return zsys_sprintf ("%s|escalation|%d", firing->obligation_id, level);
+    return mot_timer_member (firing->obligation_id, MOT__V1__NOTICE_KIND__ESCALATION, level);
 }
 
 /* Whether the obligation, as just read, still needs this timer: not
@@ -232,8 +195,7 @@ next_timer (timers_t *self, const firing_t *firing, char at[24])
 static bool
 still_needed (const firing_t *firing, int64_t now)
 {
-    const char *status = firing->fields->element[F_STATUS]->str;
-    if (strcmp (status, "pending") != 0 && strcmp (status, "overdue") != 0)
+    if (!mot_status_is_pending (firing->fields->element[F_STATUS]->str))
         return false;
     const char *due_at = optional_field (firing->fields, F_DUE_AT);
     return firing->kind != MOT__V1__NOTICE_KIND__REMINDER || !due_at || now <= strtoll (due_at, NULL, 10);
@@ -279,7 +241,7 @@ batch_start (timers_t *self, batch_t *batch, redisReply **elements, size_t count
         firing_t *f = &batch->timers[i];
         f->member = elements[2 * i]->str;
         f->due = strtoll (elements[2 * i + 1]->str, NULL, 10);
-        if (!parse_member (f)) {
+        if (!mot_timer_member_parse (f->member, &f->obligation_id, &f->kind, &f->level)) {
             mot_log_warn ("timer_dropped", "reason=unknown_kind");
             f->obsolete = true;
         }
@@ -289,9 +251,9 @@ batch_start (timers_t *self, batch_t *batch, redisReply **elements, size_t count
             f->obsolete = true;
         }
         else
-            f->key = obligation_key (f->obligation_id);
-        const char *argv[] = {"HMGET", f->key ? f->key : "-", "report_name", "deadline", "status", "territory",
-                              "responsible", "due_at"};
+            f->key = mot_key_obligation (f->obligation_id);
+        const char *argv[2 + F_COUNT] = {"HMGET", f->key ? f->key : "-", MOT_OBL_REPORT_NAME, MOT_OBL_DEADLINE,
+                                         MOT_OBL_STATUS, MOT_OBL_TERRITORY, MOT_OBL_RESPONSIBLE, MOT_OBL_DUE_AT};
         batch->failed = !mot_redis_append (self->redis, 2 + F_COUNT, argv, NULL);
         batch->reads += !batch->failed;
     }
@@ -375,35 +337,29 @@ append_remove_obsolete (timers_t *self, batch_t *batch)
 static void
 append_fire (timers_t *self, batch_t *batch, int64_t now)
 {
-    size_t argc = FIRE_HEAD + FIRE_PER_TIMER * batch->ready;
-    const char **argv = calloc (argc, sizeof *argv);
-    size_t *lengths = calloc (argc, sizeof *lengths);
-    char count_text[24], now_text[24];
-    snprintf (count_text, sizeof count_text, "%zu", batch->ready);
+    char now_text[24];
     snprintf (now_text, sizeof now_text, "%lld", (long long) now);
-    if (argv && lengths) {
-        const char *head[FIRE_HEAD] = {MOT_KEY_TIMERS, MOT_KEY_SEQ_NOTICE, MOT_KEY_NOTICES, count_text, now_text,
-                                       (const char *) batch->notices.data};
-        size_t a = 0;
-        for (; a < FIRE_HEAD; a++) {
-            argv[a] = head[a];
-            lengths[a] = a == FIRE_HEAD - 1 ? batch->notices.size : strlen (head[a]);
-        }
-        for (size_t i = 0; i < batch->count; i++) {
-            firing_t *f = &batch->timers[i];
-            if (!f->ready)
-                continue;
-            /* The key only where the script writes to it (an escalation's level). */
-            const char *timer[FIRE_PER_TIMER] = {f->member, f->mark[0] ? f->key : "", f->mark, f->next, f->next_at};
-            for (int k = 0; k < FIRE_PER_TIMER; k++, a++) {
-                argv[a] = timer[k];
-                lengths[a] = strlen (timer[k]);
-            }
-        }
-        batch->fire_sent = mot_redis_append_eval (self->redis, self->fire, 3, (int) argc, argv, lengths);
+    mot_call_t call;
+    mot_call_init (&call, FIRE_KEYS + batch->ready * FIRE_TIMER_KEYS, FIRE_ARGS + batch->ready * FIRE_TIMER_ARGS);
+    mot_call_key (&call, FIRE_KEY_TIMERS, MOT_KEY_TIMERS);
+    mot_call_key (&call, FIRE_KEY_SEQ, MOT_KEY_SEQ_NOTICE);
+    mot_call_key (&call, FIRE_KEY_LOG, MOT_KEY_NOTICES);
+    mot_call_arg (&call, FIRE_ARG_NOW, now_text);
+    mot_call_bytes (&call, FIRE_ARG_NOTICES, batch->notices.data, batch->notices.size);
+    for (size_t i = 0, n = 0; i < batch->count; i++) {
+        firing_t *f = &batch->timers[i];
+        if (!f->ready)
+            continue;
+        size_t k = FIRE_KEYS + n * FIRE_TIMER_KEYS, a = FIRE_ARGS + n * FIRE_TIMER_ARGS;
+        n++;
+        mot_call_key (&call, k + FIRE_TIMER_KEY_OBLIGATION, f->key);
+        mot_call_arg (&call, a + FIRE_TIMER_ARG_MEMBER, f->member);
+        mot_call_arg (&call, a + FIRE_TIMER_ARG_LEVEL, f->mark);
+        mot_call_arg (&call, a + FIRE_TIMER_ARG_NEXT_MEMBER, f->next);
+        mot_call_arg (&call, a + FIRE_TIMER_ARG_NEXT_AT, f->next_at);
     }
-    free (argv);
-    free (lengths);
+    batch->fire_sent = mot_call_append (&call, self->redis, self->fire);
+    mot_call_free (&call);
 }
 
 /* Appends what settles the batch: the obsolete timers' removal and the

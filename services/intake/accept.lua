@@ -1,26 +1,30 @@
--- accept.lua — intake's one atomic step for a batch of envelopes.
--- KEYS[1]  the event id counter (mot:seq:event)
--- ARGV     count, event key prefix, received_at (unix s), sent_ms, then per
---          envelope: dedup key, pending set, packed envelope, source, type
--- Returns  {event_id_1, duplicate_1, event_id_2, duplicate_2, ...}
--- A (source, external id) already seen, also earlier in the same batch,
--- gets its original event id back, flagged as a duplicate.
-local count, prefix, received, sent = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
+-- accept.lua — intake's atomic step for a batch of new envelopes (layout:
+-- ACCEPT in common/mot_scripts.h), after reserve.lua gave them event ids.
+-- KEYS     per request: its dedup key, its event hash, the pending set of
+--          the stage it goes to
+-- ARGV     received_at (unix s), sent_ms, then per request: event id, packed
+--          envelope, source, type
+-- Returns  per request {event id, duplicate}: its reserved id and 0, or,
+--          when another intake stored the same (source, external id) since
+--          the reservation, that one's id and 1 (nothing is written then).
+-- The envelope, its dedup record and its hand-off are written together.
+local count = (#ARGV - ACCEPT_ARGS) / ACCEPT_REQUEST_ARGS
+local received, sent = ARGV[ACCEPT_ARG_RECEIVED_AT], ARGV[ACCEPT_ARG_SENT_MS]
 local out = {}
 for i = 0, count - 1 do
-  local b = 5 + i * 5
-  local id = redis.call('GET', ARGV[b])
-  if id then
-    out[#out + 1] = id
-    out[#out + 1] = 1
-  else
-    id = 'ev-' .. redis.call('INCR', KEYS[1])
-    redis.call('HSET', prefix .. id, 'envelope', ARGV[b + 2], 'source', ARGV[b + 3], 'type', ARGV[b + 4],
-               'received_at', received)
-    redis.call('SET', ARGV[b], id)
-    redis.call('ZADD', ARGV[b + 1], sent, id)
+  local k = ACCEPT_KEYS + 1 + i * ACCEPT_REQUEST_KEYS
+  local a = ACCEPT_ARGS + 1 + i * ACCEPT_REQUEST_ARGS
+  local id = ARGV[a + ACCEPT_REQUEST_ARG_EVENT_ID]
+  if redis.call('SET', KEYS[k + ACCEPT_REQUEST_KEY_DEDUP], id, 'NX') then
+    redis.call('HSET', KEYS[k + ACCEPT_REQUEST_KEY_EVENT], EVENT_ENVELOPE, ARGV[a + ACCEPT_REQUEST_ARG_ENVELOPE],
+               EVENT_SOURCE, ARGV[a + ACCEPT_REQUEST_ARG_SOURCE], EVENT_TYPE, ARGV[a + ACCEPT_REQUEST_ARG_TYPE],
+               EVENT_RECEIVED_AT, received)
+    redis.call('ZADD', KEYS[k + ACCEPT_REQUEST_KEY_PENDING], sent, id)
     out[#out + 1] = id
     out[#out + 1] = 0
+  else
+    out[#out + 1] = redis.call('GET', KEYS[k + ACCEPT_REQUEST_KEY_DEDUP])
+    out[#out + 1] = 1
   end
 end
 return out

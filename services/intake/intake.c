@@ -14,7 +14,7 @@
  *  ">" endpoints several intakes connect to a device (tools/proxy) instead.
  */
 #include "mot_catalog.h"
-#include "mot_keys.h"
+#include "mot_schema.h"
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "mot_validate.h"

@@ -1,19 +1,28 @@
--- redrive.lua — claims the hand-offs of one pending set that the next stage
--- has not committed in time, marks them sent again, and returns them.
--- KEYS[1]  the pending set (mot:pending:classify or mot:pending:watch)
--- ARGV     sent before (ms), now (ms), most to claim, event key prefix
+-- redrive.lua — claims hand-offs of one pending set that the next stage has
+-- not committed in time, marks them sent again, and returns them (layout:
+-- REDRIVE in common/mot_scripts.h). The caller lists the candidates
+-- (ZRANGEBYSCORE); this step claims those still pending and still last
+-- sent before SENT_BEFORE, so two intakes never claim one twice.
+-- KEYS     the pending set, then per candidate its event hash
+-- ARGV     sent before (ms), now (ms), then per candidate its event id
 -- Returns  {event_id_1, envelope_1, event_id_2, envelope_2, ...}
 -- A pending id whose event is gone is dropped from the set.
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+local count = (#ARGV - REDRIVE_ARGS) / REDRIVE_EVENT_ARGS
+local pending, before = KEYS[REDRIVE_KEY_PENDING], tonumber(ARGV[REDRIVE_ARG_SENT_BEFORE])
 local out = {}
-for _, id in ipairs(ids) do
-  local envelope = redis.call('HGET', ARGV[4] .. id, 'envelope')
-  if envelope then
-    redis.call('ZADD', KEYS[1], 'XX', ARGV[2], id)
-    out[#out + 1] = id
-    out[#out + 1] = envelope
-  else
-    redis.call('ZREM', KEYS[1], id)
+for i = 0, count - 1 do
+  local id = ARGV[REDRIVE_ARGS + 1 + i * REDRIVE_EVENT_ARGS + REDRIVE_EVENT_ARG_EVENT_ID]
+  local sent = redis.call('ZSCORE', pending, id)
+  if sent and tonumber(sent) < before then
+    local envelope = redis.call('HGET', KEYS[REDRIVE_KEYS + 1 + i * REDRIVE_EVENT_KEYS + REDRIVE_EVENT_KEY_EVENT],
+                                EVENT_ENVELOPE)
+    if envelope then
+      redis.call('ZADD', pending, 'XX', ARGV[REDRIVE_ARG_NOW], id)
+      out[#out + 1] = id
+      out[#out + 1] = envelope
+    else
+      redis.call('ZREM', pending, id)
+    end
   end
 end
 return out

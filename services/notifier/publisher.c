@@ -1,7 +1,7 @@
 /*  publisher — tailing the notice log and publishing it (see publisher.h).
  */
 #include "publisher.h"
-#include "mot_keys.h"
+#include "mot_schema.h"
 #include "mot_log.h"
 #include "mot_notice_log.h"
 #include "mot_notice_text.h"

@@ -2,7 +2,7 @@
  */
 #include "register_query.h"
 
-#include "mot_keys.h"
+#include "mot_schema.h"
 #include "mot_score.h"
 
 #include <czmq.h>
@@ -39,6 +39,8 @@ typedef struct {
 } query_t;
 
 typedef bool (row_fn) (query_t *query, redisReply *hash);
+/* The Redis key of a row's id (mot_key_item, mot_key_obligation). */
+typedef char *(key_fn) (const char *id);
 
 static const register_spec_t *
 spec_of (Mot__V1__QueryKind kind)
@@ -141,7 +143,7 @@ static int
 quadrant_of (redisReply *hash, long impact, long vertical)
 {
     long stored;
-    if (hash_long (hash, "quadrant", &stored) && stored >= 1 && stored <= 4)
+    if (hash_long (hash, MOT_ITEM_QUADRANT, &stored) && stored >= 1 && stored <= 4)
         return (int) stored;
     return mot_score_quadrant (impact, vertical);
 }
@@ -160,7 +162,7 @@ set_quadrant (query_t *query, int quadrant, bool riesgo)
 static bool
 set_territory (query_t *query, redisReply *hash)
 {
-    const char *code = hash_field (hash, "territory");
+    const char *code = hash_field (hash, MOT_ITEM_TERRITORY);
     const char *name = code && query->territories ? mot_catalog_name (query->territories, code) : NULL;
     return register_table_set_text (query->table, "territorio", code)
            && register_table_set_text (query->table, "nombre_territorio", name);
@@ -170,29 +172,29 @@ static bool
 add_item_row (query_t *query, redisReply *hash)
 {
     const register_spec_t *spec = query->spec;
-    const char *kind = hash_field (hash, "kind");
-    bool riesgo = kind && strcmp (kind, "riesgo") == 0;
+    const char *kind = hash_field (hash, MOT_ITEM_KIND);
+    bool riesgo = kind && strcmp (kind, MOT_KIND_RIESGO) == 0;
     long impact = 0, vertical = 0;
-    hash_long (hash, "impact", &impact);
-    hash_long (hash, "vertical", &vertical);
+    hash_long (hash, MOT_ITEM_IMPACT, &impact);
+    hash_long (hash, MOT_ITEM_VERTICAL, &vertical);
     return register_table_add_row (query->table)
-           && copy_text (query, "id", hash, "id")
-           && (!is_items_spec (spec) || copy_text (query, "tipo", hash, "kind"))
+           && copy_text (query, "id", hash, MOT_ITEM_ID)
+           && (!is_items_spec (spec) || copy_text (query, "tipo", hash, MOT_ITEM_KIND))
            && set_territory (query, hash)
-           && copy_text (query, "tema", hash, "topic")
-           && copy_text (query, "categoria", hash, "category")
-           && copy_text (query, "on", hash, "on")
+           && copy_text (query, "tema", hash, MOT_ITEM_TOPIC)
+           && copy_text (query, "categoria", hash, MOT_ITEM_CATEGORY)
+           && copy_text (query, "on", hash, MOT_ITEM_ON)
            && set_score (query, "impacto", "impacto_etiqueta", impact, mot_score_impact_label (impact))
            && set_score (query, spec->vertical, spec->vertical_label, vertical,
                          mot_score_vertical_label (vertical))
            && set_quadrant (query, quadrant_of (hash, impact, vertical), riesgo)
-           && copy_text (query, "etapa", hash, "stage")
-           && copy_number (query, "eventos", hash, "events")
-           && copy_text (query, "primera", hash, "first_seen")
-           && copy_text (query, "ultima", hash, "last_seen")
-           && copy_number (query, "impacto_propuesto", hash, "proposed_impact")
-           && copy_number (query, spec->vertical_proposed, hash, "proposed_vertical")
-           && copy_text (query, "corregido_por", hash, "override_by");
+           && copy_text (query, "etapa", hash, MOT_ITEM_STAGE)
+           && copy_number (query, "eventos", hash, MOT_ITEM_EVENTS)
+           && copy_text (query, "primera", hash, MOT_ITEM_FIRST_SEEN)
+           && copy_text (query, "ultima", hash, MOT_ITEM_LAST_SEEN)
+           && copy_number (query, "impacto_propuesto", hash, MOT_ITEM_PROPOSED_IMPACT)
+           && copy_number (query, spec->vertical_proposed, hash, MOT_ITEM_PROPOSED_VERTICAL)
+           && copy_text (query, "corregido_por", hash, MOT_ITEM_OVERRIDE_BY);
 }
 
 /* The obligation's state: as stored (pending, delivered, delivered_late),
@@ -201,9 +203,10 @@ add_item_row (query_t *query, redisReply *hash)
 static const char *
 obligation_state (query_t *query, redisReply *hash)
 {
-    const char *status = hash_field (hash, "status");
+    const char *status = hash_field (hash, MOT_OBL_STATUS);
     long due_at;
-    if (status && strcmp (status, "pending") == 0 && hash_long (hash, "due_at", &due_at) && query->now > due_at)
+    if (status && strcmp (status, MOT_STATUS_PENDING) == 0 && hash_long (hash, MOT_OBL_DUE_AT, &due_at)
+        && query->now > due_at)
         return "overdue";
     return status;
 }
@@ -212,15 +215,15 @@ static bool
 add_obligation_row (query_t *query, redisReply *hash)
 {
     return register_table_add_row (query->table)
-           && copy_text (query, "id", hash, "id")
-           && copy_text (query, "unidad", hash, "unit")
-           && copy_text (query, "informe", hash, "report")
-           && copy_text (query, "nombre_informe", hash, "report_name")
-           && copy_text (query, "periodo", hash, "period")
-           && copy_text (query, "fecha_limite", hash, "deadline")
+           && copy_text (query, "id", hash, MOT_OBL_ID)
+           && copy_text (query, "unidad", hash, MOT_OBL_UNIT)
+           && copy_text (query, "informe", hash, MOT_OBL_REPORT)
+           && copy_text (query, "nombre_informe", hash, MOT_OBL_REPORT_NAME)
+           && copy_text (query, "periodo", hash, MOT_OBL_PERIOD)
+           && copy_text (query, "fecha_limite", hash, MOT_OBL_DEADLINE)
            && register_table_set_text (query->table, "estado", obligation_state (query, hash))
-           && copy_text (query, "entregado_el", hash, "delivered_on")
-           && copy_number (query, "dias_habiles_atraso", hash, "business_days_late");
+           && copy_text (query, "entregado_el", hash, MOT_OBL_DELIVERED_ON)
+           && copy_number (query, "dias_habiles_atraso", hash, MOT_OBL_BUSINESS_DAYS_LATE);
 }
 
 /* ---- Redis -------------------------------------------------------------- */
@@ -231,14 +234,17 @@ failure_of (redisReply *reply)
     return reply ? MOT__V1__ERROR_CODE__INTERNAL : MOT__V1__ERROR_CODE__UNAVAILABLE;
 }
 
-/* The ids of the register, in order (an array reply), or NULL with *code. */
+/* The register's ids in order (an array reply, NULL when out of memory):
+ * one command for the spec's kind. */
 static redisReply *
-read_ids (mot_redis_t *redis, const register_spec_t *spec, Mot__V1__ErrorCode *code)
+ask_ids (mot_redis_t *redis, const register_spec_t *spec)
 {
-    const char *problematicas = MOT_KEY_ITEMS_PREFIX "problematica";
-    const char *riesgos = MOT_KEY_ITEMS_PREFIX "riesgo";
-    redisReply *reply;
-    if (spec->kind == MOT__V1__QUERY_KIND__ITEMS)
+    char *problematicas = mot_key_items (MOT_KIND_PROBLEMATICA);
+    char *riesgos = mot_key_items (MOT_KIND_RIESGO);
+    redisReply *reply = NULL;
+    if (!problematicas || !riesgos)
+        ;
+    else if (spec->kind == MOT__V1__QUERY_KIND__ITEMS)
         reply = mot_redis_command (redis, "ZUNION 2 %s %s", problematicas, riesgos);
     else if (spec->kind == MOT__V1__QUERY_KIND__UNCLASSIFIED)
         reply = mot_redis_command (redis, "ZRANGE %s 0 -1", MOT_KEY_ITEMS_UNCLASSIFIED);
@@ -247,6 +253,16 @@ read_ids (mot_redis_t *redis, const register_spec_t *spec, Mot__V1__ErrorCode *c
                                    spec->kind == MOT__V1__QUERY_KIND__MUPOI ? problematicas
                                    : spec->kind == MOT__V1__QUERY_KIND__MURO ? riesgos
                                                                              : MOT_KEY_OBLS);
+    zstr_free (&problematicas);
+    zstr_free (&riesgos);
+    return reply;
+}
+
+/* The ids of the register, in order (an array reply), or NULL with *code. */
+static redisReply *
+read_ids (mot_redis_t *redis, const register_spec_t *spec, Mot__V1__ErrorCode *code)
+{
+    redisReply *reply = ask_ids (redis, spec);
     if (mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY)
         return reply;
     *code = failure_of (reply);
@@ -255,16 +271,16 @@ read_ids (mot_redis_t *redis, const register_spec_t *spec, Mot__V1__ErrorCode *c
     return NULL;
 }
 
-/* Sends HGETALL <prefix>{<id>} for ids [from, to); returns how many were sent. */
+/* Sends HGETALL of the key of each of ids [from, to); returns how many were sent. */
 static size_t
-append_batch (mot_redis_t *redis, redisReply *ids, size_t from, size_t to, const char *prefix)
+append_batch (mot_redis_t *redis, redisReply *ids, size_t from, size_t to, key_fn *key_of)
 {
     size_t sent = 0;
     for (size_t i = from; i < to; i++) {
         redisReply *id = ids->element[i];
         if (id->type != REDIS_REPLY_STRING)
             break;
-        char *key = zsys_sprintf ("%s{%s}", prefix, id->str);
+        char *key = key_of (id->str);
         const char *argv[] = {"HGETALL", key};
         bool ok = key && mot_redis_append (redis, 2, argv, NULL);
         zstr_free (&key);
@@ -298,12 +314,12 @@ read_batch (mot_redis_t *redis, size_t count, query_t *query, row_fn *add_row, M
 }
 
 static bool
-read_rows (mot_redis_t *redis, redisReply *ids, const char *prefix, query_t *query, row_fn *add_row,
+read_rows (mot_redis_t *redis, redisReply *ids, key_fn *key_of, query_t *query, row_fn *add_row,
            Mot__V1__ErrorCode *code)
 {
     for (size_t from = 0; from < ids->elements; from += BATCH_SIZE) {
         size_t to = from + BATCH_SIZE < ids->elements ? from + BATCH_SIZE : ids->elements;
-        size_t sent = append_batch (redis, ids, from, to, prefix);
+        size_t sent = append_batch (redis, ids, from, to, key_of);
         if (!read_batch (redis, sent, query, add_row, code))
             return false;
         if (sent < to - from) {
@@ -327,8 +343,8 @@ fill_table (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
     redisReply *ids = read_ids (redis, query->spec, code);
     if (!ids)
         return false;
-    bool ok = obligations ? read_rows (redis, ids, MOT_KEY_OBL_PREFIX, query, add_obligation_row, code)
-                          : read_rows (redis, ids, MOT_KEY_ITEM_PREFIX, query, add_item_row, code);
+    bool ok = obligations ? read_rows (redis, ids, mot_key_obligation, query, add_obligation_row, code)
+                          : read_rows (redis, ids, mot_key_item, query, add_item_row, code);
     freeReplyObject (ids);
     return ok;
 }
@@ -383,8 +399,8 @@ register_query_audit (mot_redis_t *redis, const char *item_id, size_t *size, Mot
         *code = MOT__V1__ERROR_CODE__MISSING_FIELD;
         return NULL;
     }
-    char *key = zsys_sprintf ("%s{%s}", MOT_KEY_ITEM_PREFIX, item_id);
-    char *audit_key = zsys_sprintf ("%s{%s}:audit", MOT_KEY_ITEM_PREFIX, item_id);
+    char *key = mot_key_item (item_id);
+    char *audit_key = mot_key_item_audit (item_id);
     redisReply *exists = key ? mot_redis_command (redis, "EXISTS %s", key) : NULL;
     redisReply *entries = audit_key && mot_reply_ok (exists) ? mot_redis_command (redis, "LRANGE %s 0 -1", audit_key) : NULL;
     char *body = NULL;

@@ -94,12 +94,18 @@ test_no_match_is_unclassified (void **state)
     rules_destroy (&rules);
 }
 
+/* The rows 1→1, 2→4, 3→7: the score of the last row reached, and the
+ * lookup the commit script indexes ('0' + score for 0, 1, 2, 3 events; the
+ * last stands for more). */
 static void
 test_frequency_table_for_the_script (void **state)
 {
     (void) state;
     rules_t *rules = load_good ();
-    assert_string_equal (rules_frequency_table (rules), "1:1,2:4,3:7");
+    assert_int_equal (rules_frequency (rules, 0), 1);
+    assert_int_equal (rules_frequency (rules, 2), 4);
+    assert_int_equal (rules_frequency (rules, 1000), 7);
+    assert_string_equal (rules_frequency_lookup (rules), "1147");
     rules_destroy (&rules);
 }
 
@@ -185,7 +191,16 @@ test_shipped_files_load (void **state)
     expect_impact (rules, (rules_impact_input_t){"UCS", "UMAE-03", 0, true, 250000, 0}, 7,
                    "origin UCS 5; reach>=100000 6; territory UMAE +1");
     expect_impact (rules, (rules_impact_input_t){"UAD", "OOAD-15", 0, false, 0, 0}, 4, "origin UAD 4");
-    assert_string_equal (rules_frequency_table (rules), "1:1,2:2,3:3,5:4,8:5,12:6,20:7,35:8,60:9,100:10");
+    /* frequency.tsv: 1 1, 2 2, 3 3, 5 4, 8 5, 12 6, 20 7, 35 8, 60 9, 100 10 */
+    const int expected[][2] = {{1, 1}, {2, 2}, {3, 3}, {4, 3}, {5, 4}, {7, 4}, {8, 5}, {11, 5}, {12, 6},
+                               {20, 7}, {34, 7}, {35, 8}, {60, 9}, {99, 9}, {100, 10}, {5000, 10}};
+    const char *lookup = rules_frequency_lookup (rules);
+    assert_int_equal (strlen (lookup), 101);
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        int count = expected[i][0], score = expected[i][1];
+        assert_int_equal (rules_frequency (rules, count), score);
+        assert_int_equal (lookup[count < 100 ? count : 100] - '0', score);
+    }
     rules_destroy (&rules);
 }
 

@@ -10,7 +10,7 @@
 #include "motctl.h"
 #include "motctl_net.h"
 
-#include "mot_keys.h"
+#include "mot_schema.h"
 #include "mot_notice_log.h"
 #include "mot_redis.h"
 #include "mot_wire.h"

@@ -11,7 +11,7 @@
 #include "motctl_net.h"
 
 #include "mot_date.h"
-#include "mot_keys.h"
+#include "mot_schema.h"
 #include "mot_redis.h"
 #include "mot_wire.h"
 
