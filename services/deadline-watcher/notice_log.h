@@ -1,16 +1,16 @@
 /*  notice_log — how a notice leaves the deadline-watcher: into the notice
  *  log, in the same Lua step as the state change that causes it.
  *
- *  Owns: the notice's final form (its Spanish text rendered here, so the log
- *  holds exactly what subscribers get), the batches the scripts log (a
- *  packed NoticeBatch, see proto/mot.proto, built here one notice at a
- *  time), notice ids, the Lua helper every recording script starts with
+ *  Owns: notice ids, the Lua helper every recording script starts with
  *  (notice_log.lua: the next seqs from mot:seq:notice, one entry appended to
  *  the stream mot:notices), and the wake-up sent to the notifier after a
- *  script logged notices. The notifier tails the log by seq ("Clone"
- *  pattern: the log is the snapshot, its PUB the updates), so the wake-up
- *  only saves it a poll: a lost one (notifier down, queue full) costs
- *  nothing but latency, and there is nothing to re-send.
+ *  script logged notices. What a script logs is built with
+ *  mot_notice_log.h (the log's format: each notice with its Spanish text,
+ *  packed into a NoticeBatch).
+ *  The notifier tails the log by seq ("Clone" pattern: the log is the
+ *  snapshot, its PUB the updates), so the wake-up only saves it a poll: a
+ *  lost one (notifier down, queue full) costs nothing but latency, and
+ *  there is nothing to re-send.
  *  Notice ids are "<obligation_id>|<kind>" with kind the topic word
  *  ("reminder", "overdue", "delivered_late"), "…|escalation|<level>".
  */
@@ -35,19 +35,6 @@ void notice_log_destroy (notice_log_t **self_p);
 
 /* "<obligation_id>|<kind word>" (malloc'd; NULL on allocation failure). */
 char *notice_log_notice_id (const char *obligation_id, Mot__V1__NoticeKind kind);
-/* A packed NoticeBatch being built (its bytes are what a script logs). */
-typedef struct {
-    uint8_t *data;
-    size_t size, capacity;
-    size_t count;                   /* notices in it */
-} notice_batch_t;
-
-void notice_batch_init (notice_batch_t *self);
-/* Frees the bytes and empties the batch. */
-void notice_batch_clear (notice_batch_t *self);
-/* Renders the notice's text and appends the notice; false on allocation
- * failure (the batch is then unchanged). */
-bool notice_batch_append (notice_batch_t *self, Mot__V1__Notice *notice);
 
 /* Tells the notifier the log has new notices, without blocking. */
 void notice_log_wake_notifier (notice_log_t *self);

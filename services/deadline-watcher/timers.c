@@ -4,6 +4,7 @@
 #include "timers.h"
 #include "mot_keys.h"
 #include "mot_log.h"
+#include "mot_notice_log.h"
 
 #include <czmq.h>
 #include <stdint.h>
@@ -177,7 +178,7 @@ business_days_late (timers_t *self, const char *deadline_text, int64_t now)
 
 /* Appends the timer's notice to the batch's notices. */
 static bool
-add_notice (timers_t *self, const firing_t *firing, int64_t now, notice_batch_t *notices)
+add_notice (timers_t *self, const firing_t *firing, int64_t now, mot_notice_batch_t *notices)
 {
     redisReply *fields = firing->fields;
     Mot__V1__Notice notice = MOT__V1__NOTICE__INIT;
@@ -204,7 +205,7 @@ add_notice (timers_t *self, const firing_t *firing, int64_t now, notice_batch_t 
         notice.escalation_level = (uint32_t) firing->level;
         notice.recipients = escalation_recipients (self->escalation, firing->level, &notice.n_recipients);
     }
-    return notice_batch_append (notices, &notice);
+    return mot_notice_batch_append (notices, &notice);
 }
 
 /* The escalation that follows this timer ("" when none), and its time. */
@@ -250,7 +251,7 @@ typedef struct {
     size_t count;
     size_t reads;                   /* HMGETs appended: replies to read */
     size_t ready;                   /* timers whose notice is in `notices` */
-    notice_batch_t notices;
+    mot_notice_batch_t notices;
     bool zrem_sent, fire_sent;      /* replies to read */
     bool failed;                    /* Redis failed: its timers stay and fire later */
 } batch_t;
@@ -261,7 +262,7 @@ batch_free (batch_t *batch)
     for (size_t i = 0; i < batch->count; i++)
         firing_clear (&batch->timers[i]);
     free (batch->timers);
-    notice_batch_clear (&batch->notices);
+    mot_notice_batch_clear (&batch->notices);
     memset (batch, 0, sizeof *batch);
 }
 
@@ -271,7 +272,7 @@ static void
 batch_start (timers_t *self, batch_t *batch, redisReply **elements, size_t count)
 {
     memset (batch, 0, sizeof *batch);
-    notice_batch_init (&batch->notices);
+    mot_notice_batch_init (&batch->notices);
     batch->timers = calloc (count, sizeof *batch->timers);
     batch->failed = batch->timers == NULL;
     batch->count = batch->timers ? count : 0;
