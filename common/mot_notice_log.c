@@ -107,6 +107,8 @@ batch_reserve (mot_notice_batch_t *self, size_t more)
 bool
 mot_notice_batch_append (mot_notice_batch_t *self, Mot__V1__Notice *notice)
 {
+    if (self->count >= MOT_NOTICE_LOG_WRITE_MAX)
+        return false;
     char *text = mot_notice_text_render (notice);
     if (!text)
         return false;

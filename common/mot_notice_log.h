@@ -10,7 +10,8 @@
  *  (services/deadline-watcher/notice_log.lua); a reader splits the value
  *  here into notices and gives each its seq. The protobuf keys written by
  *  hand here come from protobuf-c's descriptors of proto/mot.proto, so the
- *  bytes are what protobuf-c itself packs.
+ *  bytes are what protobuf-c itself packs. Also owns how many notices an
+ *  entry may hold (below).
  */
 #ifndef MOT_NOTICE_LOG_H_INCLUDED
 #define MOT_NOTICE_LOG_H_INCLUDED
@@ -20,6 +21,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* The most notices one log entry may hold: what readers allow for. The
+ * notifier trims whole entries, and keeps every entry that starts up to
+ * this many seqs before the last --log-size published notices, so that
+ * trimming never takes one of those along (services/notifier/publisher.h). */
+#define MOT_NOTICE_LOG_ENTRY_MAX 1000
+/* The most notices a writer puts in one entry: a watcher fires its due
+ * timers this many at a time, one entry a batch (a delivery logs one), and
+ * a mot_notice_batch_t takes no more. */
+#define MOT_NOTICE_LOG_WRITE_MAX 500
+/* A larger entry would let the notifier's trimming take published notices
+ * it promises to keep. */
+_Static_assert (MOT_NOTICE_LOG_WRITE_MAX <= MOT_NOTICE_LOG_ENTRY_MAX,
+                "a writer must not put more notices in an entry than readers allow for");
+/* A number above as text, e.g. for an option's help. */
+#define MOT_NOTICE_LOG_TEXT(number) MOT_NOTICE_LOG_TEXT_ (number)
+#define MOT_NOTICE_LOG_TEXT_(number) #number
 
 /* ---- writing ---- */
 
@@ -34,8 +52,9 @@ void mot_notice_batch_init (mot_notice_batch_t *self);
 /* Frees the bytes and empties the batch. */
 void mot_notice_batch_clear (mot_notice_batch_t *self);
 /* Renders the notice's text (mot_notice_text.h) and appends the notice with
- * it (notice->text is NULL again on return); false on allocation failure
- * (the batch is then unchanged). */
+ * it (notice->text is NULL again on return); false when the batch holds
+ * MOT_NOTICE_LOG_WRITE_MAX notices already, or on allocation failure (the
+ * batch is then unchanged). */
 bool mot_notice_batch_append (mot_notice_batch_t *self, Mot__V1__Notice *notice);
 
 /* ---- reading ---- */

@@ -6,7 +6,7 @@
  *  the stream mot:notices), and the wake-up sent to the notifier after a
  *  script logged notices. What a script logs is built with
  *  mot_notice_log.h (the log's format: each notice with its Spanish text,
- *  packed into a NoticeBatch).
+ *  packed into a NoticeBatch, at most MOT_NOTICE_LOG_WRITE_MAX an entry).
  *  The notifier tails the log by seq ("Clone" pattern: the log is the
  *  snapshot, its PUB the updates), so the wake-up only saves it a poll: a
  *  lost one (notifier down, queue full) costs nothing but latency, and

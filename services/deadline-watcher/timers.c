@@ -17,8 +17,8 @@
 static const char *fire_source = NOTICE_LOG_SCRIPT (FIRE_LUA_TEXT);
 
 /* Due timers are read, and fired, this many at a time (one pipelined read of
- * their obligations, one script call). */
-#define FIRE_BATCH 500
+ * their obligations, one script call, one entry of the notice log). */
+#define FIRE_BATCH MOT_NOTICE_LOG_WRITE_MAX
 /* Timers due now (not missed) are fetched up to this many batches at once
  * (they go through the pipeline below), and up to ON_TIME_ROUNDS such
  * fetches a tick. */

@@ -1,9 +1,10 @@
 /*  test_notice_log — unit tests for mot_notice_log: writing the notices of
  *  an entry (a batch packed by hand, checked against protobuf-c's own
- *  unpacking and packing), reading entries of the notice log (a stream
- *  entry {id, [n, N, which, W, notices, NoticeBatch]}) into notices with
- *  their seqs, refusing malformed ones, and appending a notice's seq.
- *  Replies are built by hand, as hiredis would return them.
+ *  unpacking and packing, and at most MOT_NOTICE_LOG_WRITE_MAX of them),
+ *  reading entries of the notice log (a stream entry {id, [n, N, which, W,
+ *  notices, NoticeBatch]}) into notices with their seqs, refusing malformed
+ *  ones, and appending a notice's seq. Replies are built by hand, as hiredis
+ *  would return them.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -237,6 +238,27 @@ test_what_the_writer_packs_the_reader_reads (void **state)
     mot_notice_batch_clear (&batch);
 }
 
+static void
+test_a_batch_takes_at_most_the_write_max (void **state)
+{
+    (void) state;
+    mot_notice_batch_t batch;
+    mot_notice_batch_init (&batch);
+    for (int i = 0; i < MOT_NOTICE_LOG_WRITE_MAX; i++)
+        append_notice (&batch, "A", "n");
+    size_t size = batch.size;
+    Mot__V1__Notice notice;
+    notice_init (&notice, "Z");
+    assert_false (mot_notice_batch_append (&batch, &notice));
+    assert_null (notice.text);
+    assert_int_equal (batch.count, MOT_NOTICE_LOG_WRITE_MAX);
+    assert_int_equal (batch.size, size);
+    mot_notice_batch_clear (&batch);
+    assert_null (batch.data);
+    assert_int_equal (batch.count, 0);
+    assert_int_equal (batch.size, 0);
+}
+
 /* ---- reading ---- */
 
 static void
@@ -388,6 +410,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_the_writer_packs_what_protobuf_c_unpacks),
         cmocka_unit_test (test_what_the_writer_packs_the_reader_reads),
+        cmocka_unit_test (test_a_batch_takes_at_most_the_write_max),
         cmocka_unit_test (test_an_entry_gives_its_notices_their_seqs),
         cmocka_unit_test (test_which_keeps_the_held_ones_in_order),
         cmocka_unit_test (test_malformed_entries_are_refused_but_can_be_stepped_over),
