@@ -1,8 +1,11 @@
-/*  mot_notice_log — parsing notice log entries (see mot_notice_log.h).
+/*  mot_notice_log — the notice log's bytes: packing a batch of notices for
+ *  an entry, splitting an entry into notices with their seqs (see
+ *  mot_notice_log.h).
  */
 #include "mot_notice_log.h"
 #include "mot_notice_text.h"
 #include "mot_redis.h"
+#include "mot_schema.h"
 #include "mot_wire.h"
 
 #include <stdlib.h>
@@ -10,10 +13,123 @@
 
 /* A packed Notice is small; one larger than this is not one of ours. */
 #define NOTICE_LIMIT (16 * 1024)
-/* NoticeBatch field 1 (notices), wire type 2; Notice field 11 (seq), varint. */
-#define NOTICES_TAG 0x0a
-#define SEQ_TAG 0x58
+/* The longest varint, in bytes. */
 #define VARINT_MAX 10
+
+/* ---- the protobuf bytes made by hand ------------------------------------ */
+
+/* Protobuf wire types. */
+enum { WIRE_VARINT = 0, WIRE_LENGTH_DELIMITED = 2 };
+
+/* A field of the contract that is written by hand: where protobuf-c's
+ * descriptor has its number, and how it is encoded here. */
+typedef struct {
+    const ProtobufCMessageDescriptor *message;
+    const char *name;
+    ProtobufCType type;             /* what the encoding here assumes it is */
+    unsigned wire_type;
+} field_t;
+
+/* NoticeBatch.notices: each notice, length-delimited. */
+static const field_t batch_notices = {&mot__v1__notice_batch__descriptor, "notices", PROTOBUF_C_TYPE_MESSAGE,
+                                      WIRE_LENGTH_DELIMITED};
+/* Notice.seq: a varint. */
+static const field_t notice_seq = {&mot__v1__notice__descriptor, "seq", PROTOBUF_C_TYPE_UINT64, WIRE_VARINT};
+
+/* Writes `value` as a protobuf varint at `out` (room for VARINT_MAX bytes);
+ * returns how many bytes it took. */
+static size_t
+put_varint (uint8_t *out, uint64_t value)
+{
+    size_t length = 0;
+    while (value >= 0x80) {
+        out[length++] = (uint8_t) (value | 0x80);
+        value >>= 7;
+    }
+    out[length++] = (uint8_t) value;
+    return length;
+}
+
+/* Writes the field's key (its number and wire type, a varint) at `out`;
+ * returns how many bytes it took, 0 when the contract has no such field of
+ * that type (then nothing here would be what protobuf-c packs). */
+static size_t
+put_key (uint8_t *out, const field_t *field)
+{
+    const ProtobufCFieldDescriptor *found = protobuf_c_message_descriptor_get_field_by_name (field->message,
+                                                                                            field->name);
+    if (!found || found->type != field->type)
+        return 0;
+    return put_varint (out, (uint64_t) found->id << 3 | field->wire_type);
+}
+
+/* Writes the field's key, then `value` as a varint: the value of a varint
+ * field, the length of a length-delimited one. Returns how many bytes it
+ * took (at most 2 * VARINT_MAX), 0 when the key is unknown. */
+static size_t
+put_field (uint8_t *out, const field_t *field, uint64_t value)
+{
+    size_t key = put_key (out, field);
+    return key ? key + put_varint (out + key, value) : 0;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+void
+mot_notice_batch_init (mot_notice_batch_t *self)
+{
+    memset (self, 0, sizeof *self);
+}
+
+void
+mot_notice_batch_clear (mot_notice_batch_t *self)
+{
+    free (self->data);
+    mot_notice_batch_init (self);
+}
+
+/* Room for `more` bytes. */
+static bool
+batch_reserve (mot_notice_batch_t *self, size_t more)
+{
+    if (self->size + more <= self->capacity)
+        return true;
+    size_t capacity = self->capacity ? self->capacity : 4096;
+    while (capacity < self->size + more)
+        capacity *= 2;
+    uint8_t *data = realloc (self->data, capacity);
+    if (!data)
+        return false;
+    self->data = data;
+    self->capacity = capacity;
+    return true;
+}
+
+bool
+mot_notice_batch_append (mot_notice_batch_t *self, Mot__V1__Notice *notice)
+{
+    if (self->count >= MOT_NOTICE_LOG_WRITE_MAX)
+        return false;
+    char *text = mot_notice_text_render (notice);
+    if (!text)
+        return false;
+    notice->text = text;
+    size_t size = mot__v1__notice__get_packed_size (notice);
+    uint8_t head[2 * VARINT_MAX];
+    size_t head_size = put_field (head, &batch_notices, size);
+    bool ok = head_size > 0 && batch_reserve (self, head_size + size);
+    if (ok) {
+        memcpy (self->data + self->size, head, head_size);
+        self->size += head_size;
+        self->size += mot__v1__notice__pack (notice, self->data + self->size);
+        self->count++;
+    }
+    notice->text = NULL;
+    free (text);
+    return ok;
+}
+
+/* ---- reading ------------------------------------------------------------ */
 
 /* Reads a varint at data[*at], at most `end`; false when it is cut or too long. */
 static bool
@@ -29,17 +145,31 @@ get_varint (const uint8_t *data, size_t end, size_t *at, uint64_t *value)
     return false;
 }
 
+/* Steps over `expected` (size bytes) at data[*at], at most `end`; false
+ * when the bytes there are not it. */
+static bool
+skip_expected (const uint8_t *data, size_t end, size_t *at, const uint8_t *expected, size_t size)
+{
+    if (end - *at < size || memcmp (data + *at, expected, size) != 0)
+        return false;
+    *at += size;
+    return true;
+}
+
 /* The notices of a packed NoticeBatch, in a new array (*count of them);
  * NULL when it is not one or out of memory. */
 static mot_logged_notice_t *
 split_batch (const uint8_t *data, size_t size, size_t *count)
 {
+    uint8_t key[VARINT_MAX];
+    size_t key_size = put_key (key, &batch_notices);
     size_t capacity = 16, at = 0;
-    mot_logged_notice_t *notices = malloc (capacity * sizeof *notices);
+    mot_logged_notice_t *notices = key_size ? malloc (capacity * sizeof *notices) : NULL;
     *count = 0;
     while (notices && at < size) {
         uint64_t length;
-        if (data[at++] != NOTICES_TAG || !get_varint (data, size, &at, &length) || length > size - at) {
+        if (!skip_expected (data, size, &at, key, key_size) || !get_varint (data, size, &at, &length)
+            || length > size - at) {
             free (notices);
             return NULL;
         }
@@ -63,7 +193,7 @@ split_batch (const uint8_t *data, size_t size, size_t *count)
 static bool
 keep_held (mot_log_entry_t *entry, const char *which)
 {
-    if (strcmp (which, "all") == 0)
+    if (strcmp (which, MOT_LOG_WHICH_ALL) == 0)
         return true;
     size_t kept = 0;
     long long previous = -1;
@@ -93,9 +223,9 @@ mot_log_entry_read (const redisReply *element, mot_log_entry_t *entry, const cha
         return false;
     entry->last = entry->first - 1;
     const redisReply *fields = element->element[1];
-    const redisReply *n = mot_reply_field (fields, "n");
-    const redisReply *which = mot_reply_field (fields, "which");
-    const redisReply *notices = mot_reply_field (fields, "notices");
+    const redisReply *n = mot_reply_field (fields, MOT_LOG_N);
+    const redisReply *which = mot_reply_field (fields, MOT_LOG_WHICH);
+    const redisReply *notices = mot_reply_field (fields, MOT_LOG_NOTICES);
     uint64_t held;
     if (!n || n->type != REDIS_REPLY_STRING || !mot_notice_log_seq (n, &held) || held == 0)
         return false;
@@ -154,12 +284,14 @@ mot_logged_notice_decode (const mot_logged_notice_t *logged, const char **reason
 uint8_t *
 mot_logged_notice_with_seq (const mot_logged_notice_t *notice, size_t *size)
 {
-    uint8_t *bytes = malloc (notice->size + 1 + VARINT_MAX);
-    if (!bytes)
+    uint8_t *bytes = malloc (notice->size + 2 * VARINT_MAX);
+    size_t seq = bytes ? put_field (bytes + notice->size, &notice_seq, notice->seq) : 0;
+    if (!seq) {
+        free (bytes);
         return NULL;
+    }
     memcpy (bytes, notice->data, notice->size);
-    bytes[notice->size] = SEQ_TAG;
-    *size = notice->size + 1 + mot_notice_log_put_varint (bytes + notice->size + 1, notice->seq);
+    *size = notice->size + seq;
     return bytes;
 }
 
@@ -175,16 +307,4 @@ mot_notice_log_seq (const redisReply *reply, uint64_t *value)
     char *end = NULL;
     *value = strtoull (reply->str, &end, 10);
     return *end == 0 || *end == '-';
-}
-
-size_t
-mot_notice_log_put_varint (uint8_t *out, uint64_t value)
-{
-    size_t length = 0;
-    while (value >= 0x80) {
-        out[length++] = (uint8_t) (value | 0x80);
-        value >>= 7;
-    }
-    out[length++] = (uint8_t) value;
-    return length;
 }

@@ -6,6 +6,7 @@
 #include "mot_schema.h"
 #include "mot_scripts.h"
 #include "mot_log.h"
+#include "mot_wire.h"
 
 #include <czmq.h>
 #include <stdio.h>

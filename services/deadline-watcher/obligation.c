@@ -7,6 +7,7 @@
 #include "mot_scripts.h"
 #include "escalation.h"
 #include "mot_log.h"
+#include "mot_notice_log.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -275,7 +276,7 @@ find_deadline (obligation_store_t *self, const mot_obligation_def_t *def, const 
 /* The DELIVERED_LATE notice, as a batch of one (false when out of memory). */
 static bool
 late_notice_batch (const mot_obligation_def_t *def, const char *period, const char *id, const deadline_t *deadline,
-                   const char *notice_id, int late, int64_t now, notice_batch_t *batch)
+                   const char *notice_id, int late, int64_t now, mot_notice_batch_t *batch)
 {
     Mot__V1__Notice notice = MOT__V1__NOTICE__INIT;
     notice.notice_id = (char *) notice_id;
@@ -290,7 +291,7 @@ late_notice_batch (const mot_obligation_def_t *def, const char *period, const ch
     notice.has_fired_at = true;
     notice.fired_at = now;
     notice.obligation_id = (char *) id;
-    return notice_batch_append (batch, &notice);
+    return mot_notice_batch_append (batch, &notice);
 }
 
 typedef struct {
@@ -331,7 +332,7 @@ timer_members (const char *obligation_id)
  * late. Returns its answer; *ok false when it failed. */
 static long long
 run_deliver (obligation_store_t *self, const delivery_t *delivery, const deadline_t *deadline,
-             const char *const texts[4], const notice_batch_t *batch, bool *ok)
+             const char *const texts[4], const mot_notice_batch_t *batch, bool *ok)
 {
     char **cancel = timer_members (delivery->id);
     size_t cancels = 0;
@@ -382,8 +383,8 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
     snprintf (late_text, sizeof late_text, "%d", late);
     mot_day_format (delivery->delivered_on, delivered_text);
     char *notice_id = mot_timer_member (delivery->id, MOT__V1__NOTICE_KIND__DELIVERED_LATE, 0);
-    notice_batch_t batch;
-    notice_batch_init (&batch);
+    mot_notice_batch_t batch;
+    mot_notice_batch_init (&batch);
     if (!notice_id || (late > 0 && !late_notice_batch (delivery->def, delivery->period, delivery->id, deadline,
                                                        notice_id, late, now, &batch))) {
         free (notice_id);
@@ -406,7 +407,7 @@ apply_delivery (obligation_store_t *self, const delivery_t *delivery, const dead
         mot_log_info ("delivery_ignored", "event_id=%s obligation_id=%s reason=%s", delivery->event_id,
                       delivery->id, applied == 0 ? "event_already_applied" : "already_delivered");
     free (notice_id);
-    notice_batch_clear (&batch);
+    mot_notice_batch_clear (&batch);
     return !ok ? OBLIGATION_FAILED : applied == 1 ? OBLIGATION_CHANGED : OBLIGATION_UNCHANGED;
 }
 

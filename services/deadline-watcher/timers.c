@@ -6,6 +6,8 @@
 #include "mot_schema.h"
 #include "mot_scripts.h"
 #include "mot_log.h"
+#include "mot_wire.h"
+#include "mot_notice_log.h"
 
 #include <czmq.h>
 #include <stdint.h>
@@ -16,8 +18,8 @@
 #include "fire_lua.h"
 
 /* Due timers are read, and fired, this many at a time (one pipelined read of
- * their obligations, one script call). */
-#define FIRE_BATCH 500
+ * their obligations, one script call, one entry of the notice log). */
+#define FIRE_BATCH MOT_NOTICE_LOG_WRITE_MAX
 /* Timers due now (not missed) are fetched up to this many batches at once
  * (they go through the pipeline below), and up to ON_TIME_ROUNDS such
  * fetches a tick. */
@@ -140,7 +142,7 @@ business_days_late (timers_t *self, const char *deadline_text, int64_t now)
 
 /* Appends the timer's notice to the batch's notices. */
 static bool
-add_notice (timers_t *self, const firing_t *firing, int64_t now, notice_batch_t *notices)
+add_notice (timers_t *self, const firing_t *firing, int64_t now, mot_notice_batch_t *notices)
 {
     redisReply *fields = firing->fields;
     Mot__V1__Notice notice = MOT__V1__NOTICE__INIT;
@@ -167,7 +169,7 @@ add_notice (timers_t *self, const firing_t *firing, int64_t now, notice_batch_t 
         notice.escalation_level = (uint32_t) firing->level;
         notice.recipients = escalation_recipients (self->escalation, firing->level, &notice.n_recipients);
     }
-    return notice_batch_append (notices, &notice);
+    return mot_notice_batch_append (notices, &notice);
 }
 
 /* The escalation that follows this timer ("" when none), and its time. */
@@ -212,7 +214,7 @@ typedef struct {
     size_t count;
     size_t reads;                   /* HMGETs appended: replies to read */
     size_t ready;                   /* timers whose notice is in `notices` */
-    notice_batch_t notices;
+    mot_notice_batch_t notices;
     bool zrem_sent, fire_sent;      /* replies to read */
     bool failed;                    /* Redis failed: its timers stay and fire later */
 } batch_t;
@@ -223,7 +225,7 @@ batch_free (batch_t *batch)
     for (size_t i = 0; i < batch->count; i++)
         firing_clear (&batch->timers[i]);
     free (batch->timers);
-    notice_batch_clear (&batch->notices);
+    mot_notice_batch_clear (&batch->notices);
     memset (batch, 0, sizeof *batch);
 }
 
@@ -233,7 +235,7 @@ static void
 batch_start (timers_t *self, batch_t *batch, redisReply **elements, size_t count)
 {
     memset (batch, 0, sizeof *batch);
-    notice_batch_init (&batch->notices);
+    mot_notice_batch_init (&batch->notices);
     batch->timers = calloc (count, sizeof *batch->timers);
     batch->failed = batch->timers == NULL;
     batch->count = batch->timers ? count : 0;

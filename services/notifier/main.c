@@ -16,6 +16,7 @@
  *  mot_notice_log.h) is the catch-up path — a subscriber that sees a gap in seq, or was
  *  away, reads the log from the last seq it has.
  */
+#include "mot_notice_log.h"
 #include "mot_service.h"
 #include "publisher.h"
 
@@ -33,7 +34,9 @@ static const mot_option_t options[] = {
     {"publish", "MOT_NOTIFIER_PUBLISH", "tcp://127.0.0.1:5554", "where subscribers connect (PUB, bind)"},
     {"log-size", "MOT_NOTIFIER_LOG_SIZE", "10000", "published notices kept in the log mot:notices"},
     {"sndhwm", "MOT_NOTIFIER_SNDHWM", "10000", "notices queued per subscriber before PUB drops for it"},
-    {"batch", "MOT_NOTIFIER_BATCH", "10", "log entries read at a time; an entry is one watcher step, up to 500 notices (1..1000)"},
+    {"batch", "MOT_NOTIFIER_BATCH", "10",
+     "log entries read at a time; an entry is one watcher step, up to " MOT_NOTICE_LOG_TEXT (MOT_NOTICE_LOG_WRITE_MAX)
+     " notices (1..1000)"},
     {"poll-ms", "MOT_NOTIFIER_POLL_MS", "200", "how often to look at the log without a wake-up"},
     {NULL, NULL, NULL, NULL}};
 

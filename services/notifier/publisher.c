@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The most notices one log entry holds (a watcher's batch), for trimming. */
-#define ENTRY_MAX_NOTICES 1000
-
 struct _publisher_t {
     mot_redis_t *redis;         /* not owned */
     zsock_t *pub;               /* not owned */
@@ -146,8 +143,10 @@ store_mark (publisher_t *self, uint64_t mark)
 {
     char mark_text[24], min_id[32];
     snprintf (mark_text, sizeof mark_text, "%llu", (unsigned long long) mark);
-    /* Entries from this id on stay: at least log_size published notices. */
-    long long keep_from = (long long) mark + 1 - self->log_size - ENTRY_MAX_NOTICES;
+    /* Entries from this id on stay: at least log_size published notices,
+     * however many of an entry's notices (up to MOT_NOTICE_LOG_ENTRY_MAX)
+     * come before them. */
+    long long keep_from = (long long) mark + 1 - self->log_size - MOT_NOTICE_LOG_ENTRY_MAX;
     snprintf (min_id, sizeof min_id, "%lld-0", keep_from > 1 ? keep_from : 1);
     const char *set[] = {"SET", MOT_KEY_NOTICES_PUBLISHED, mark_text};
     const char *trim[] = {"XTRIM", MOT_KEY_NOTICES, "MINID", min_id};

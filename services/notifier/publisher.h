@@ -20,9 +20,9 @@
  *  - Notices that left the log before being published (someone cut it) are
  *    logged notices_skipped with the count.
  *  - The log keeps at least --log-size published notices (whole entries go,
- *    so up to 1,000 more) and every unpublished one: while the notifier is
- *    down the log grows by what the watchers fire, and it publishes the
- *    backlog when it starts.
+ *    so up to MOT_NOTICE_LOG_ENTRY_MAX more, see mot_notice_log.h) and every
+ *    unpublished one: while the notifier is down the log grows by what the
+ *    watchers fire, and it publishes the backlog when it starts.
  *  - When the log's counter is found below the mark (someone reset the log)
  *    it is logged notice_log_reset and the mark starts again from the log.
  *  One notifier per Redis: the mark is one key.
