@@ -13,6 +13,7 @@
  */
 #include "commit.h"
 #include "mot_date.h"
+#include "mot_endpoints.h"
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "mot_text.h"
@@ -23,7 +24,7 @@
 #include <string.h>
 
 static const mot_option_t options[] = {
-    {"intake", "MOT_CLASSIFIER_INTAKE", "tcp://127.0.0.1:5551", "intake's classify endpoint (PULL, connect); comma-separated for several"},
+    {"intake", "MOT_CLASSIFIER_INTAKE", MOT_DEFAULT_CLASSIFY, "intake's classify endpoint (PULL, connect); comma-separated for several"},
     {"rules", "MOT_CLASSIFICATION_RULES", MOT_DEPLOY_DIR "/rules/classification.tsv", "keyword rules: category, ON, impact"},
     {"frequency", "MOT_FREQUENCY_RULES", MOT_DEPLOY_DIR "/rules/frequency.tsv", "events in the window → frequency mapping"},
     {"impact", "MOT_IMPACT_RULES", MOT_DEPLOY_DIR "/rules/impact.tsv", "impact rules: origin, media reach, territory"},

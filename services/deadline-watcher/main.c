@@ -17,6 +17,7 @@
 #include "escalation.h"
 #include "followup.h"
 #include "monthly.h"
+#include "mot_endpoints.h"
 #include "mot_service.h"
 #include "notice_log.h"
 #include "obligation.h"
@@ -30,8 +31,8 @@
 #include <unistd.h>
 
 static const mot_option_t options[] = {
-    {"intake", "MOT_WATCHER_INTAKE", "tcp://127.0.0.1:5552", "intake's watch endpoint (PULL, connect)"},
-    {"notifier", "MOT_WATCHER_NOTIFIER", "tcp://127.0.0.1:5553", "notifier's wake-up endpoint (PUSH, connect)"},
+    {"intake", "MOT_WATCHER_INTAKE", MOT_DEFAULT_WATCH, "intake's watch endpoint (PULL, connect)"},
+    {"notifier", "MOT_WATCHER_NOTIFIER", MOT_DEFAULT_COLLECT, "notifier's wake-up endpoint (PUSH, connect)"},
     {"catalogue", "MOT_OBLIGATIONS", MOT_OBLIGATIONS_DEFAULT_FILE, "obligation catalogue (TSV)"},
     {"calendar", "MOT_CALENDAR", MOT_CALENDAR_DEFAULT_FILE, "extra non-working days (TSV)"},
     {"watch-from", "MOT_WATCH_FROM", NULL,

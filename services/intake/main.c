@@ -14,6 +14,7 @@
  *  ">" endpoints several intakes connect to a device (tools/proxy) instead.
  */
 #include "mot_catalog.h"
+#include "mot_endpoints.h"
 #include "mot_keys.h"
 #include "mot_service.h"
 #include "mot_socket.h"
@@ -26,9 +27,9 @@
 #include <string.h>
 
 static const mot_option_t options[] = {
-    {"ingress", "MOT_INTAKE_INGRESS", "tcp://127.0.0.1:5550", "ingress endpoint (ROUTER; bind, or '>' to connect to a proxy)"},
-    {"classify", "MOT_INTAKE_CLASSIFY", "tcp://127.0.0.1:5551", "dispatch endpoint (PUSH; bind, or '>' to connect) read by classifiers"},
-    {"watch", "MOT_INTAKE_WATCH", "tcp://127.0.0.1:5552", "dispatch endpoint (PUSH; bind, or '>' to connect) read by deadline-watchers"},
+    {"ingress", "MOT_INTAKE_INGRESS", MOT_DEFAULT_INGRESS, "ingress endpoint (ROUTER; bind, or '>' to connect to a proxy)"},
+    {"classify", "MOT_INTAKE_CLASSIFY", MOT_DEFAULT_CLASSIFY, "dispatch endpoint (PUSH; bind, or '>' to connect) read by classifiers"},
+    {"watch", "MOT_INTAKE_WATCH", MOT_DEFAULT_WATCH, "dispatch endpoint (PUSH; bind, or '>' to connect) read by deadline-watchers"},
     {"territories", "MOT_TERRITORIES", MOT_CATALOG_DEFAULT_FILE, "territory catalogue (TSV)"},
     {"pii-key-file", "MOT_PII_KEY_FILE", "", "file whose content keys the hash of personal data (required)"},
     {"max-message", "MOT_INTAKE_MAX_MESSAGE", "65536", "largest accepted envelope in bytes (larger: TOO_LARGE)"},

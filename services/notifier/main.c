@@ -16,6 +16,7 @@
  *  mot_notice_log.h) is the catch-up path — a subscriber that sees a gap in seq, or was
  *  away, reads the log from the last seq it has.
  */
+#include "mot_endpoints.h"
 #include "mot_service.h"
 #include "publisher.h"
 
@@ -29,8 +30,8 @@
 #define ROUNDS_PER_WAKEUP 20
 
 static const mot_option_t options[] = {
-    {"collect", "MOT_NOTIFIER_COLLECT", "tcp://127.0.0.1:5553", "where watchers send wake-ups (PULL, bind)"},
-    {"publish", "MOT_NOTIFIER_PUBLISH", "tcp://127.0.0.1:5554", "where subscribers connect (PUB, bind)"},
+    {"collect", "MOT_NOTIFIER_COLLECT", MOT_DEFAULT_COLLECT, "where watchers send wake-ups (PULL, bind)"},
+    {"publish", "MOT_NOTIFIER_PUBLISH", MOT_DEFAULT_PUBLISH, "where subscribers connect (PUB, bind)"},
     {"log-size", "MOT_NOTIFIER_LOG_SIZE", "10000", "published notices kept in the log mot:notices"},
     {"sndhwm", "MOT_NOTIFIER_SNDHWM", "10000", "notices queued per subscriber before PUB drops for it"},
     {"batch", "MOT_NOTIFIER_BATCH", "10", "log entries read at a time; an entry is one watcher step, up to 500 notices (1..1000)"},

@@ -12,6 +12,7 @@
  */
 #include "mot_catalog.h"
 #include "mot_date.h"
+#include "mot_endpoints.h"
 #include "mot_service.h"
 #include "mot_wire.h"
 #include "register_query.h"
@@ -31,7 +32,7 @@
 #define CONTENT_TYPE_JSON_LINES "application/x-ndjson"
 
 static const mot_option_t options[] = {
-    {"query", "MOT_REPORTER_QUERY", "tcp://127.0.0.1:5555",
+    {"query", "MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY,
      "endpoint the ROUTER socket binds for queries (REQ clients)"},
     {"territories", "MOT_TERRITORIES", MOT_CATALOG_DEFAULT_FILE,
      "territory catalogue (CODE<TAB>KIND<TAB>Name per line)"},

@@ -14,6 +14,7 @@
  *  from Redis.
  */
 #include "mot_config.h"
+#include "mot_endpoints.h"
 #include "mot_log.h"
 
 #include <arpa/inet.h>
@@ -26,12 +27,12 @@
 #include <unistd.h>
 
 static const mot_option_t options[] = {
-    {"ingress", "MOT_PROXY_INGRESS", "tcp://127.0.0.1:5550", "where upstreams send Envelopes (ROUTER, bind)"},
-    {"ingress-workers", "MOT_PROXY_INGRESS_WORKERS", "tcp://127.0.0.1:5560", "where intakes connect (DEALER, bind)"},
-    {"classify-in", "MOT_PROXY_CLASSIFY_IN", "tcp://127.0.0.1:5561", "where intakes push to classifiers (PULL, bind)"},
-    {"classify-out", "MOT_PROXY_CLASSIFY_OUT", "tcp://127.0.0.1:5551", "where classifiers pull (PUSH, bind)"},
-    {"watch-in", "MOT_PROXY_WATCH_IN", "tcp://127.0.0.1:5562", "where intakes push to watchers (PULL, bind)"},
-    {"watch-out", "MOT_PROXY_WATCH_OUT", "tcp://127.0.0.1:5552", "where deadline-watchers pull (PUSH, bind)"},
+    {"ingress", "MOT_PROXY_INGRESS", MOT_DEFAULT_INGRESS, "where upstreams send Envelopes (ROUTER, bind)"},
+    {"ingress-workers", "MOT_PROXY_INGRESS_WORKERS", MOT_DEFAULT_INGRESS_WORKERS, "where intakes connect (DEALER, bind)"},
+    {"classify-in", "MOT_PROXY_CLASSIFY_IN", MOT_DEFAULT_CLASSIFY_IN, "where intakes push to classifiers (PULL, bind)"},
+    {"classify-out", "MOT_PROXY_CLASSIFY_OUT", MOT_DEFAULT_CLASSIFY, "where classifiers pull (PUSH, bind)"},
+    {"watch-in", "MOT_PROXY_WATCH_IN", MOT_DEFAULT_WATCH_IN, "where intakes push to watchers (PULL, bind)"},
+    {"watch-out", "MOT_PROXY_WATCH_OUT", MOT_DEFAULT_WATCH, "where deadline-watchers pull (PUSH, bind)"},
     {NULL, NULL, NULL, NULL}};
 
 /* Endpoints are bound: check that a TCP one can be before handing it to
