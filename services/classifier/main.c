@@ -247,15 +247,14 @@ main (int argc, char **argv)
     rc = 1;
     if (classifier_open (&self)) {
         zloop_t *loop = mot_service_loop_new ();
-        if (loop) {
-            zloop_reader (loop, self.intake, on_dispatch, &self);
+        if (loop && zloop_reader (loop, self.intake, on_dispatch, &self) == 0) {
             zloop_reader_set_tolerant (loop, self.intake);
             mot_log_info ("serving", "intake=%s window_months=%s batch=%ld", mot_config_get (self.service->config, "intake"),
                           mot_config_get (self.service->config, "window-months"), self.batch);
             zloop_start (loop);
-            zloop_destroy (&loop);
             rc = 0;
         }
+        zloop_destroy (&loop);
     }
     classifier_close (&self);
     mot_log_info ("stopped", "rc=%d", rc);

@@ -347,15 +347,14 @@ main (int argc, char **argv)
     rc = 1;
     if (intake_open (&self)) {
         zloop_t *loop = mot_service_loop_new ();
-        if (loop) {
-            zloop_reader (loop, self.ingress, on_ingress, &self);
+        if (loop && zloop_reader (loop, self.ingress, on_ingress, &self) == 0
+            && zloop_timer (loop, (size_t) (self.redrive_ms / 2), 0, on_redrive, &self) >= 0) {
             zloop_reader_set_tolerant (loop, self.ingress);
-            zloop_timer (loop, (size_t) (self.redrive_ms / 2), 0, on_redrive, &self);
             mot_log_info ("serving", "ingress=%s", mot_config_get (self.service->config, "ingress"));
             zloop_start (loop);
-            zloop_destroy (&loop);
             rc = 0;
         }
+        zloop_destroy (&loop);
     }
     intake_close (&self);
     mot_log_info ("stopped", "rc=%d", rc);
