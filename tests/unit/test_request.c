@@ -46,18 +46,15 @@ close_sockets (sockets_t *sockets)
     zsock_destroy (&sockets->router);
 }
 
-/* Sends the given frames (NULL-terminated strings; "" is an empty frame)
- * from the client as one message. */
+/* Sends `frames` (NULL-terminated; "" is an empty frame) from the client
+ * as one message. */
 static void
-send_frames (zsock_t *client, const char *first, ...)
+send_frames (zsock_t *client, const char *const *frames)
 {
     zmsg_t *msg = zmsg_new ();
     assert_non_null (msg);
-    va_list frames;
-    va_start (frames, first);
-    for (const char *frame = first; frame; frame = va_arg (frames, const char *))
-        assert_int_equal (zmsg_addmem (msg, frame, strlen (frame)), 0);
-    va_end (frames);
+    for (size_t i = 0; frames[i]; i++)
+        assert_int_equal (zmsg_addmem (msg, frames[i], strlen (frames[i])), 0);
     assert_int_equal (zmsg_send (&msg, client), 0);
 }
 
@@ -89,66 +86,80 @@ assert_ack_for (zframe_t *frame, const char *external_id)
     protobuf_c_message_free_unpacked (&ack->base, NULL);
 }
 
+/* A client of `type` sends `frames`; the ROUTER side must take a request
+ * `delimited` or not, with `body` (NULL: wrong framing), and answers it
+ * `answers` times. Returns what the client got for the first answer, after
+ * checking that each answer ends with an Ack. */
+static zmsg_t *
+round_trip (int type, const char *const *frames, bool delimited, const char *body, int answers)
+{
+    sockets_t sockets = open_sockets (type);
+    send_frames (sockets.client, frames);
+    mot_request_t *request = mot_request_recv (sockets.router);
+    assert_non_null (request);
+    assert_int_equal (mot_request_delimited (request), delimited);
+    if (body)
+        assert_frame_is (mot_request_body (request), body);
+    else
+        assert_null (mot_request_body (request));
+    for (int i = 0; i < answers; i++)
+        reply_ack (request, "answer");
+    mot_request_destroy (&request);
+    assert_null (request);
+    zmsg_t *first = NULL;
+    for (int i = 0; i < answers; i++) {
+        zmsg_t *reply = zmsg_recv (sockets.client);
+        assert_non_null (reply);
+        assert_ack_for (zmsg_last (reply), "answer");
+        if (first)
+            zmsg_destroy (&reply);
+        else
+            first = reply;
+    }
+    close_sockets (&sockets);
+    return first;
+}
+
+/* What the client got is `count` frames: the first ones as `route` says,
+ * then the Ack. */
+static void
+assert_reply_frames (zmsg_t **reply_p, size_t count, const char *route_first, const char *route_second)
+{
+    zmsg_t *reply = *reply_p;
+    assert_non_null (reply);
+    assert_int_equal (zmsg_size (reply), count);
+    if (route_first)
+        assert_frame_is (zmsg_first (reply), route_first);
+    if (route_second)
+        assert_frame_is (zmsg_next (reply), route_second);
+    zmsg_destroy (reply_p);
+}
+
 static void
 test_req_client_gets_its_answer (void **state)
 {
     (void) state;
-    sockets_t sockets = open_sockets (ZMQ_REQ);
-    assert_int_equal (zstr_send (sockets.client, "body"), 0);
-    mot_request_t *request = mot_request_recv (sockets.router);
-    assert_non_null (request);
-    assert_true (mot_request_delimited (request));
-    assert_frame_is (mot_request_body (request), "body");
-    reply_ack (request, "req-1");
-    mot_request_destroy (&request);
-    assert_null (request);
-    zmsg_t *reply = zmsg_recv (sockets.client);
-    assert_non_null (reply);
-    assert_int_equal (zmsg_size (reply), 1);
-    assert_ack_for (zmsg_first (reply), "req-1");
-    zmsg_destroy (&reply);
-    close_sockets (&sockets);
+    const char *frames[] = {"body", NULL};      /* REQ adds the delimiter and takes it off the answer */
+    zmsg_t *reply = round_trip (ZMQ_REQ, frames, true, "body", 1);
+    assert_reply_frames (&reply, 1, NULL, NULL);
 }
 
 static void
 test_dealer_framed_like_req_gets_the_delimiter_back (void **state)
 {
     (void) state;
-    sockets_t sockets = open_sockets (ZMQ_DEALER);
-    send_frames (sockets.client, "", "body", NULL);
-    mot_request_t *request = mot_request_recv (sockets.router);
-    assert_non_null (request);
-    assert_true (mot_request_delimited (request));
-    assert_frame_is (mot_request_body (request), "body");
-    reply_ack (request, "dealer-1");
-    mot_request_destroy (&request);
-    zmsg_t *reply = zmsg_recv (sockets.client);
-    assert_non_null (reply);
-    assert_int_equal (zmsg_size (reply), 2);
-    assert_frame_is (zmsg_first (reply), "");
-    assert_ack_for (zmsg_last (reply), "dealer-1");
-    zmsg_destroy (&reply);
-    close_sockets (&sockets);
+    const char *frames[] = {"", "body", NULL};
+    zmsg_t *reply = round_trip (ZMQ_DEALER, frames, true, "body", 1);
+    assert_reply_frames (&reply, 2, "", NULL);
 }
 
 static void
 test_dealer_sending_the_body_alone_gets_the_answer_alone (void **state)
 {
     (void) state;
-    sockets_t sockets = open_sockets (ZMQ_DEALER);
-    send_frames (sockets.client, "body", NULL);
-    mot_request_t *request = mot_request_recv (sockets.router);
-    assert_non_null (request);
-    assert_false (mot_request_delimited (request));
-    assert_frame_is (mot_request_body (request), "body");
-    reply_ack (request, "bare-1");
-    mot_request_destroy (&request);
-    zmsg_t *reply = zmsg_recv (sockets.client);
-    assert_non_null (reply);
-    assert_int_equal (zmsg_size (reply), 1);
-    assert_ack_for (zmsg_first (reply), "bare-1");
-    zmsg_destroy (&reply);
-    close_sockets (&sockets);
+    const char *frames[] = {"body", NULL};
+    zmsg_t *reply = round_trip (ZMQ_DEALER, frames, false, "body", 1);
+    assert_reply_frames (&reply, 1, NULL, NULL);
 }
 
 /* A device (ROUTER in front, DEALER behind) forwards [client][""][body]:
@@ -157,22 +168,9 @@ static void
 test_request_through_a_device_keeps_the_whole_route (void **state)
 {
     (void) state;
-    sockets_t sockets = open_sockets (ZMQ_DEALER);
-    send_frames (sockets.client, "client-7", "", "body", NULL);
-    mot_request_t *request = mot_request_recv (sockets.router);
-    assert_non_null (request);
-    assert_true (mot_request_delimited (request));
-    assert_frame_is (mot_request_body (request), "body");
-    reply_ack (request, "hop-1");
-    mot_request_destroy (&request);
-    zmsg_t *reply = zmsg_recv (sockets.client);
-    assert_non_null (reply);
-    assert_int_equal (zmsg_size (reply), 3);
-    assert_frame_is (zmsg_first (reply), "client-7");
-    assert_frame_is (zmsg_next (reply), "");
-    assert_ack_for (zmsg_next (reply), "hop-1");
-    zmsg_destroy (&reply);
-    close_sockets (&sockets);
+    const char *frames[] = {"client-7", "", "body", NULL};
+    zmsg_t *reply = round_trip (ZMQ_DEALER, frames, true, "body", 1);
+    assert_reply_frames (&reply, 3, "client-7", "");
 }
 
 /* The first empty frame is the delimiter, an empty frame after it is the
@@ -181,65 +179,35 @@ static void
 test_empty_body_after_the_delimiter_is_a_body (void **state)
 {
     (void) state;
-    sockets_t sockets = open_sockets (ZMQ_REQ);
-    assert_int_equal (zstr_send (sockets.client, ""), 0);
-    mot_request_t *request = mot_request_recv (sockets.router);
-    assert_non_null (request);
-    assert_true (mot_request_delimited (request));
-    assert_frame_is (mot_request_body (request), "");
-    mot_request_destroy (&request);
-    close_sockets (&sockets);
+    const char *frames[] = {"", NULL};
+    zmsg_t *reply = round_trip (ZMQ_REQ, frames, true, "", 1);
+    assert_reply_frames (&reply, 1, NULL, NULL);
 }
 
 /* Not exactly one frame after the envelope: no body, and the answer (the
  * BAD_FRAMING a service sends) still reaches the client. */
 static void
-assert_wrong_framing_is_answered (const char *first, const char *second, const char *third, bool delimited)
-{
-    sockets_t sockets = open_sockets (ZMQ_DEALER);
-    send_frames (sockets.client, first, second, third, NULL);
-    mot_request_t *request = mot_request_recv (sockets.router);
-    assert_non_null (request);
-    assert_null (mot_request_body (request));
-    assert_int_equal (mot_request_delimited (request), delimited);
-    reply_ack (request, "bad-1");
-    mot_request_destroy (&request);
-    zmsg_t *reply = zmsg_recv (sockets.client);
-    assert_non_null (reply);
-    assert_int_equal (zmsg_size (reply), delimited ? 2 : 1);
-    assert_ack_for (zmsg_last (reply), "bad-1");
-    zmsg_destroy (&reply);
-    close_sockets (&sockets);
-}
-
-static void
 test_wrong_framing_has_no_body_and_is_answered (void **state)
 {
     (void) state;
-    assert_wrong_framing_is_answered ("", "one", "two", true);     /* mot_raw multiframe */
-    assert_wrong_framing_is_answered ("", NULL, NULL, true);       /* a delimiter and nothing */
-    assert_wrong_framing_is_answered ("one", "two", NULL, false);  /* two frames, no delimiter */
+    const char *two_after_delimiter[] = {"", "one", "two", NULL};      /* mot_raw multiframe */
+    zmsg_t *reply = round_trip (ZMQ_DEALER, two_after_delimiter, true, NULL, 1);
+    assert_reply_frames (&reply, 2, "", NULL);
+    const char *nothing_after_delimiter[] = {"", NULL};
+    reply = round_trip (ZMQ_DEALER, nothing_after_delimiter, true, NULL, 1);
+    assert_reply_frames (&reply, 2, "", NULL);
+    const char *two_without_delimiter[] = {"one", "two", NULL};
+    reply = round_trip (ZMQ_DEALER, two_without_delimiter, false, NULL, 1);
+    assert_reply_frames (&reply, 1, NULL, NULL);
 }
 
 static void
 test_a_request_may_be_answered_twice (void **state)
 {
     (void) state;
-    sockets_t sockets = open_sockets (ZMQ_DEALER);
-    send_frames (sockets.client, "", "body", NULL);
-    mot_request_t *request = mot_request_recv (sockets.router);
-    assert_non_null (request);
-    reply_ack (request, "first");
-    reply_ack (request, "second");
-    mot_request_destroy (&request);
-    for (int i = 0; i < 2; i++) {
-        zmsg_t *reply = zmsg_recv (sockets.client);
-        assert_non_null (reply);
-        assert_int_equal (zmsg_size (reply), 2);
-        assert_ack_for (zmsg_last (reply), i == 0 ? "first" : "second");
-        zmsg_destroy (&reply);
-    }
-    close_sockets (&sockets);
+    const char *frames[] = {"", "body", NULL};
+    zmsg_t *reply = round_trip (ZMQ_DEALER, frames, true, "body", 2);
+    assert_reply_frames (&reply, 2, "", NULL);
 }
 
 static void
