@@ -17,6 +17,7 @@
  */
 #include "mot_config.h"
 #include "mot_date.h"
+#include "mot_endpoints.h"
 #include "mot_wire.h"
 
 #include <czmq.h>
@@ -26,7 +27,7 @@
 #include <string.h>
 
 static const mot_option_t options[] = {
-    {"endpoint", "MOT_INTAKE_INGRESS", "tcp://127.0.0.1:5550", "intake's ingress (or the proxy's)"},
+    {"endpoint", "MOT_INTAKE_INGRESS", MOT_DEFAULT_INGRESS, "intake's ingress (or the proxy's)"},
     {"count", "MOT_LOAD_COUNT", "10000", "events to publish"},
     {"rate", "MOT_LOAD_RATE", "0", "events per second; 0: as fast as the window allows"},
     {"window", "MOT_LOAD_WINDOW", "512", "most requests in flight"},

@@ -1,6 +1,7 @@
 /*  mot_config — flags and environment variables, with --help.
  */
 #include "mot_config.h"
+#include "mot_endpoints.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <strings.h>
 
 static const mot_option_t common_options[] = {
-    {"redis", "MOT_REDIS", "127.0.0.1:6379", "Redis address: host:port or unix:/path/to/socket"},
+    {"redis", "MOT_REDIS", MOT_DEFAULT_REDIS, "Redis address: host:port or unix:/path/to/socket"},
     {"env", "MOT_ENV", "production", "production | development | test"},
     {"test-clock", "MOT_TEST_CLOCK", "0", "1: read time from Redis key mot:clock (refused in production)"},
     {"log-level", "MOT_LOG_LEVEL", "info", "debug | info | warn | error"},

@@ -3,8 +3,9 @@
  *  Owns: parsing the configuration (the service's options plus the common
  *  ones of mot_config), starting the log, refusing a test clock in
  *  production, connecting to Redis with retries (a clear error per failed
- *  try, never a crash), and the clock. SIGINT/SIGTERM end zloop/zpoller
- *  loops through CZMQ's interrupt handling (zsys_interrupted).
+ *  try, never a crash), the clock, and the service's one event loop (a
+ *  zloop, mot_service_loop_new), which SIGINT/SIGTERM end through CZMQ's
+ *  interrupt handling (zsys_interrupted).
  */
 #ifndef MOT_SERVICE_H_INCLUDED
 #define MOT_SERVICE_H_INCLUDED

@@ -6,6 +6,7 @@
 static void
 set_options (zsock_t *socket, const mot_socket_options_t *options)
 {
+    zsock_set_linger (socket, options ? (int) options->linger : 0);
     if (!options)
         return;
     if (options->max_size > 0)

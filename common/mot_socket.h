@@ -13,11 +13,14 @@
 #include <stdbool.h>
 
 /* Options set before attaching (libzmq applies them to the connections
- * made afterwards, so they must come first); 0 leaves libzmq's default. */
+ * made afterwards, so they must come first); 0 leaves libzmq's default,
+ * except linger, which is always set. */
 typedef struct {
     long max_size;              /* ZMQ_MAXMSGSIZE: larger incoming messages drop the peer */
     long sndhwm;
     long rcvhwm;
+    long linger;                /* ZMQ_LINGER, ms a close waits to send what is queued; 0 (also
+                                   with options NULL): drop it at once, whatever ZSYS_LINGER says */
 } mot_socket_options_t;
 
 /* A socket of `type` attached to `endpoints`; `serverish` is the role of

@@ -8,6 +8,7 @@
  *  key=value lines: count, lag p50/p99/max, and the delivery rate.
  */
 #include "mot_config.h"
+#include "mot_endpoints.h"
 
 #include <czmq.h>
 #include <math.h>
@@ -17,7 +18,7 @@
 #include <time.h>
 
 static const mot_option_t options[] = {
-    {"publish", "MOT_NOTIFIER_PUBLISH", "tcp://127.0.0.1:5554", "the notifier's publisher"},
+    {"publish", "MOT_NOTIFIER_PUBLISH", MOT_DEFAULT_PUBLISH, "the notifier's publisher"},
     {"topic", "MOT_LAG_TOPIC", "", "topic prefix to count (\"\": every notice)"},
     {"count", "MOT_LAG_COUNT", "1000", "notices to wait for"},
     {"timeout", "MOT_LAG_TIMEOUT", "600", "seconds to wait at most"},

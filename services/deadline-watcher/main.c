@@ -17,7 +17,9 @@
 #include "escalation.h"
 #include "followup.h"
 #include "monthly.h"
+#include "mot_endpoints.h"
 #include "mot_service.h"
+#include "mot_socket.h"
 #include "notice_log.h"
 #include "obligation.h"
 #include "timers.h"
@@ -30,8 +32,8 @@
 #include <unistd.h>
 
 static const mot_option_t options[] = {
-    {"intake", "MOT_WATCHER_INTAKE", "tcp://127.0.0.1:5552", "intake's watch endpoint (PULL, connect)"},
-    {"notifier", "MOT_WATCHER_NOTIFIER", "tcp://127.0.0.1:5553", "notifier's wake-up endpoint (PUSH, connect)"},
+    {"intake", "MOT_WATCHER_INTAKE", MOT_DEFAULT_WATCH, "intake's watch endpoint (PULL; connect, '@' to bind; comma-separated for several)"},
+    {"notifier", "MOT_WATCHER_NOTIFIER", MOT_DEFAULT_COLLECT, "notifier's wake-up endpoint (PUSH; connect, '@' to bind)"},
     {"catalogue", "MOT_OBLIGATIONS", MOT_OBLIGATIONS_DEFAULT_FILE, "obligation catalogue (TSV)"},
     {"calendar", "MOT_CALENDAR", MOT_CALENDAR_DEFAULT_FILE, "extra non-working days (TSV)"},
     {"watch-from", "MOT_WATCH_FROM", NULL,
@@ -116,28 +118,16 @@ load_data_files (watcher_t *self)
     return self->calendars != NULL;
 }
 
-/* A socket connected to `endpoint`, or NULL (logged). */
-static zsock_t *
-connect_socket (int type, const char *endpoint, const char *option)
-{
-    zsock_t *socket = zsock_new (type);
-    if (socket && zsock_connect (socket, "%s", endpoint) == 0)
-        return socket;
-    mot_log_error ("connect_failed", "option=%s endpoint=%s", option, endpoint);
-    zsock_destroy (&socket);
-    return NULL;
-}
-
+/* Both sockets connect by default (intake and the notifier bind); the
+ * intake side refuses anything larger than a dispatch. */
 static bool
 open_sockets (watcher_t *self)
 {
     mot_config_t *config = self->service->config;
-    self->intake = connect_socket (ZMQ_PULL, mot_config_get (config, "intake"), "intake");
-    self->notifier = connect_socket (ZMQ_PUSH, mot_config_get (config, "notifier"), "notifier");
-    if (!self->intake || !self->notifier)
-        return false;
-    zsock_set_maxmsgsize (self->intake, DISPATCH_LIMIT);
-    return true;
+    mot_socket_options_t intake = {.max_size = DISPATCH_LIMIT};
+    self->intake = mot_socket_new (ZMQ_PULL, mot_config_get (config, "intake"), false, &intake, "intake");
+    self->notifier = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "notifier"), false, NULL, "notifier");
+    return self->intake && self->notifier;
 }
 
 static bool

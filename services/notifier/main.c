@@ -16,8 +16,10 @@
  *  mot_notice_log.h) is the catch-up path — a subscriber that sees a gap in seq, or was
  *  away, reads the log from the last seq it has.
  */
+#include "mot_endpoints.h"
 #include "mot_notice_log.h"
 #include "mot_service.h"
+#include "mot_socket.h"
 #include "publisher.h"
 
 #include <czmq.h>
@@ -30,8 +32,8 @@
 #define ROUNDS_PER_WAKEUP 20
 
 static const mot_option_t options[] = {
-    {"collect", "MOT_NOTIFIER_COLLECT", "tcp://127.0.0.1:5553", "where watchers send wake-ups (PULL, bind)"},
-    {"publish", "MOT_NOTIFIER_PUBLISH", "tcp://127.0.0.1:5554", "where subscribers connect (PUB, bind)"},
+    {"collect", "MOT_NOTIFIER_COLLECT", MOT_DEFAULT_COLLECT, "where watchers send wake-ups (PULL; bind, '>' to connect)"},
+    {"publish", "MOT_NOTIFIER_PUBLISH", MOT_DEFAULT_PUBLISH, "where subscribers connect (PUB; bind, '>' to connect)"},
     {"log-size", "MOT_NOTIFIER_LOG_SIZE", "10000", "published notices kept in the log mot:notices"},
     {"sndhwm", "MOT_NOTIFIER_SNDHWM", "10000", "notices queued per subscriber before PUB drops for it"},
     {"batch", "MOT_NOTIFIER_BATCH", "10",
@@ -62,22 +64,18 @@ notifier_destroy (notifier_t **self_p)
     *self_p = NULL;
 }
 
-/* A socket of `type` bound to the endpoint of `option`, or NULL (logged);
- * a PUB gets the high-water mark `sndhwm`. */
-static zsock_t *
-bind_socket (notifier_t *self, int type, const char *option, long sndhwm)
+/* Both sockets bind by default (watchers and subscribers come and go): the
+ * wake-up side refuses anything longer than a wake-up, the PUB queues up to
+ * `sndhwm` notices per subscriber. */
+static bool
+open_sockets (notifier_t *self, long sndhwm)
 {
-    const char *endpoint = mot_config_get (self->service->config, option);
-    zsock_t *socket = zsock_new (type);
-    if (socket && type == ZMQ_PULL)
-        zsock_set_maxmsgsize (socket, WAKEUP_LIMIT);
-    if (socket && type == ZMQ_PUB)
-        zsock_set_sndhwm (socket, (int) sndhwm);
-    if (socket && zsock_bind (socket, "%s", endpoint) >= 0)
-        return socket;
-    mot_log_error ("bind_failed", "option=%s endpoint=%s", option, endpoint);
-    zsock_destroy (&socket);
-    return NULL;
+    mot_config_t *config = self->service->config;
+    mot_socket_options_t collect = {.max_size = WAKEUP_LIMIT};
+    mot_socket_options_t publish = {.sndhwm = sndhwm};
+    self->collect = mot_socket_new (ZMQ_PULL, mot_config_get (config, "collect"), true, &collect, "collect");
+    self->publish = mot_socket_new (ZMQ_PUB, mot_config_get (config, "publish"), true, &publish, "publish");
+    return self->collect && self->publish;
 }
 
 static notifier_t *
@@ -100,8 +98,7 @@ notifier_new (int argc, char **argv, int *exit_code)
         && mot_config_get_long (config, "sndhwm", 1, 10000000, &sndhwm)
         && mot_config_get_long (config, "batch", 1, 1000, &self->batch)
         && mot_config_get_long (config, "poll-ms", 10, 60000, &self->poll_ms)
-        && (self->collect = bind_socket (self, ZMQ_PULL, "collect", 0))
-        && (self->publish = bind_socket (self, ZMQ_PUB, "publish", sndhwm)))
+        && open_sockets (self, sndhwm))
         self->publisher = publisher_new (self->service->redis, self->publish, log_size, self->batch);
     if (!self->publisher)
         notifier_destroy (&self);

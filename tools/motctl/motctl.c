@@ -45,8 +45,8 @@ print_usage (FILE *out)
     fprintf (out,
              "\nenvironment: MOT_INTAKE_INGRESS (%s), MOT_REPORTER_QUERY (%s),\n"
              "  MOT_NOTIFIER_PUBLISH (%s), MOT_REDIS (%s)\n",
-             MOTCTL_DEFAULT_INGRESS, MOTCTL_DEFAULT_QUERY, MOTCTL_DEFAULT_PUBLISH,
-             MOTCTL_DEFAULT_REDIS);
+             MOT_DEFAULT_INGRESS, MOT_DEFAULT_QUERY, MOT_DEFAULT_PUBLISH,
+             MOT_DEFAULT_REDIS);
 }
 
 int

@@ -4,15 +4,12 @@
  *  with argv[0] the verb's name, returning the process exit code (0 ok,
  *  1 failure, 2 usage). Endpoints come from the same environment variables
  *  the services read (MOT_INTAKE_INGRESS, MOT_REPORTER_QUERY,
- *  MOT_NOTIFIER_PUBLISH, MOT_REDIS), or the defaults below.
+ *  MOT_NOTIFIER_PUBLISH, MOT_REDIS), or their defaults (mot_endpoints.h).
  */
 #ifndef MOTCTL_H_INCLUDED
 #define MOTCTL_H_INCLUDED
 
-#define MOTCTL_DEFAULT_INGRESS "tcp://127.0.0.1:5550"
-#define MOTCTL_DEFAULT_QUERY "tcp://127.0.0.1:5555"
-#define MOTCTL_DEFAULT_PUBLISH "tcp://127.0.0.1:5554"
-#define MOTCTL_DEFAULT_REDIS "127.0.0.1:6379"
+#include "mot_endpoints.h"
 
 /* The value of environment variable `name`, or `fallback`. */
 const char *motctl_env (const char *name, const char *fallback);

@@ -52,7 +52,7 @@ ask_reporter (Mot__V1__QueryKind kind, bool csv, const char *item_id, int timeou
     query.format = csv ? MOT__V1__FORMAT__CSV : MOT__V1__FORMAT__JSON;
     query.item_id = (char *) item_id;
     char *error = NULL;
-    zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOTCTL_DEFAULT_QUERY), &query.base,
+    zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY), &query.base,
                                     timeout_ms, &error);
     ProtobufCMessage *answer = reply ? motctl_unpack (reply, &mot__v1__query_reply__descriptor, &error) : NULL;
     zmsg_destroy (&reply);
@@ -369,7 +369,7 @@ print_logged (subscriber_t *self, Mot__V1__Notice **notices, size_t count)
 static bool
 replay_log (subscriber_t *self, uint64_t before)
 {
-    const char *address = motctl_env ("MOT_REDIS", MOTCTL_DEFAULT_REDIS);
+    const char *address = motctl_env ("MOT_REDIS", MOT_DEFAULT_REDIS);
     mot_redis_t *redis = mot_redis_new (address);
     redisReply *log = redis && mot_redis_connect (redis, 1, 0)
                           ? mot_redis_command (redis, "XRANGE %s - +", MOT_KEY_NOTICES)
@@ -490,7 +490,7 @@ motctl_subscribe (int argc, char **argv)
         free (self.topics);
         return 2;
     }
-    const char *endpoint = motctl_env ("MOT_NOTIFIER_PUBLISH", MOTCTL_DEFAULT_PUBLISH);
+    const char *endpoint = motctl_env ("MOT_NOTIFIER_PUBLISH", MOT_DEFAULT_PUBLISH);
     /* Subscribe first, then read the log: a notice published in between is
      * in one of them (fill_gap_before covers the subscription's start-up). */
     zsock_t *socket = open_subscription (&self, endpoint);

@@ -139,7 +139,7 @@ motctl_submit (int argc, char **argv)
         fprintf (stderr, "usage: motctl submit [--timeout SEC] < events.jsonl\n");
         return 2;
     }
-    const char *endpoint = motctl_env ("MOT_INTAKE_INGRESS", MOTCTL_DEFAULT_INGRESS);
+    const char *endpoint = motctl_env ("MOT_INTAKE_INGRESS", MOT_DEFAULT_INGRESS);
     char *text = NULL;
     size_t capacity = 0, line = 0, failed = 0;
     while (!zsys_interrupted && getline (&text, &capacity, stdin) >= 0) {
@@ -171,7 +171,7 @@ motctl_deliver (int argc, char **argv)
                                 "external_id", external_id, "report", argv[first + 1], "period", argv[first + 2],
                                 "delivered_on", date);
     char *text = object ? json_dumps (object, JSON_COMPACT) : NULL;
-    bool ok = text && submit_line (motctl_env ("MOT_INTAKE_INGRESS", MOTCTL_DEFAULT_INGRESS), text, 1, timeout_ms);
+    bool ok = text && submit_line (motctl_env ("MOT_INTAKE_INGRESS", MOT_DEFAULT_INGRESS), text, 1, timeout_ms);
     free (text);
     json_decref (object);
     zstr_free (&external_id);
@@ -313,7 +313,7 @@ motctl_clock (int argc, char **argv)
         fprintf (stderr, "motctl: the test clock is only for test systems: set MOT_ENV=test\n");
         return 2;
     }
-    mot_redis_t *redis = mot_redis_new (motctl_env ("MOT_REDIS", MOTCTL_DEFAULT_REDIS));
+    mot_redis_t *redis = mot_redis_new (motctl_env ("MOT_REDIS", MOT_DEFAULT_REDIS));
     if (!redis)
         return 1;
     int rc = mot_redis_connect (redis, 1, 0) ? run_clock_verb (redis, argv[1], argc == 3 ? argv[2] : NULL) : 1;

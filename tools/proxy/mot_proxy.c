@@ -1,83 +1,113 @@
 /*  mot-proxy — the stable meeting point when several intakes run at once.
  *
- *  Owns nothing but three ZeroMQ devices (CZMQ zproxy; no broker logic, no
- *  state): upstreams keep one ingress address while any number of intakes
- *  connect behind it, and the intakes' dispatches reach any number of
- *  classifiers and deadline-watchers.
+ *  Owns nothing but three ZeroMQ devices (libzmq's zmq_proxy_steerable, one
+ *  thread each; no broker logic, no state): upstreams keep one ingress
+ *  address while any number of intakes connect behind it, and the intakes'
+ *  dispatches reach any number of classifiers and deadline-watchers.
  *
  *    ingress   ROUTER (upstreams connect)  →  DEALER (intakes connect: --ingress '>…')
  *    classify  PULL (intakes connect)      →  PUSH (classifiers connect, as usual)
  *    watch     PULL (intakes connect)      →  PUSH (deadline-watchers connect)
  *
- *  Nothing is lost if the proxy dies: intake acknowledges only what Redis
- *  holds (a client retries what got no answer), and hand-offs are re-driven
- *  from Redis.
+ *  Its sockets are made by mot_socket like every service's, so each option
+ *  takes the same endpoint syntax (bound by default) and a failed bind is
+ *  reported, not fatal. Nothing is lost if the proxy dies: intake
+ *  acknowledges only what Redis holds (a client retries what got no
+ *  answer), and hand-offs are re-driven from Redis.
  */
 #include "mot_config.h"
+#include "mot_endpoints.h"
 #include "mot_log.h"
+#include "mot_socket.h"
 
-#include <arpa/inet.h>
 #include <czmq.h>
 #include <errno.h>
-#include <netinet/in.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 static const mot_option_t options[] = {
-    {"ingress", "MOT_PROXY_INGRESS", "tcp://127.0.0.1:5550", "where upstreams send Envelopes (ROUTER, bind)"},
-    {"ingress-workers", "MOT_PROXY_INGRESS_WORKERS", "tcp://127.0.0.1:5560", "where intakes connect (DEALER, bind)"},
-    {"classify-in", "MOT_PROXY_CLASSIFY_IN", "tcp://127.0.0.1:5561", "where intakes push to classifiers (PULL, bind)"},
-    {"classify-out", "MOT_PROXY_CLASSIFY_OUT", "tcp://127.0.0.1:5551", "where classifiers pull (PUSH, bind)"},
-    {"watch-in", "MOT_PROXY_WATCH_IN", "tcp://127.0.0.1:5562", "where intakes push to watchers (PULL, bind)"},
-    {"watch-out", "MOT_PROXY_WATCH_OUT", "tcp://127.0.0.1:5552", "where deadline-watchers pull (PUSH, bind)"},
+    {"ingress", "MOT_PROXY_INGRESS", MOT_DEFAULT_INGRESS, "where upstreams send Envelopes (ROUTER; bind, '>' to connect)"},
+    {"ingress-workers", "MOT_PROXY_INGRESS_WORKERS", MOT_DEFAULT_INGRESS_WORKERS, "where intakes connect (DEALER; bind, '>' to connect)"},
+    {"classify-in", "MOT_PROXY_CLASSIFY_IN", MOT_DEFAULT_CLASSIFY_IN, "where intakes push to classifiers (PULL; bind, '>' to connect)"},
+    {"classify-out", "MOT_PROXY_CLASSIFY_OUT", MOT_DEFAULT_CLASSIFY, "where classifiers pull (PUSH; bind, '>' to connect)"},
+    {"watch-in", "MOT_PROXY_WATCH_IN", MOT_DEFAULT_WATCH_IN, "where intakes push to watchers (PULL; bind, '>' to connect)"},
+    {"watch-out", "MOT_PROXY_WATCH_OUT", MOT_DEFAULT_WATCH, "where deadline-watchers pull (PUSH; bind, '>' to connect)"},
     {NULL, NULL, NULL, NULL}};
 
-/* Endpoints are bound: check that a TCP one can be before handing it to
- * zproxy, which cannot report a failed bind (it asserts). The probe is a
- * plain socket, closed at once (a ZeroMQ socket would close asynchronously
- * and could still hold the port when zproxy binds). */
-static bool
-endpoint_is_free (const char *endpoint)
+/* One device: a front and a back socket, and the thread that joins them. */
+typedef struct {
+    const char *name;
+    int front_type;
+    const char *front_option;
+    int back_type;
+    const char *back_option;
+    zsock_t *front;
+    zsock_t *back;
+    zactor_t *actor;
+} device_t;
+
+/* Reads the actor pipe until zactor_destroy's $TERM; a signal may
+ * interrupt a read. */
+static void
+wait_for_term (zsock_t *pipe)
 {
-    unsigned a, b, c, d, port;
-    char end;
-    if (sscanf (endpoint, "tcp://%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &end) != 5 || a > 255 || b > 255
-        || c > 255 || d > 255 || port > 65535)
-        return true;            /* not an IPv4 TCP endpoint: let zproxy try */
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons ((uint16_t) port),
-                                  .sin_addr.s_addr = htonl ((a << 24) | (b << 16) | (c << 8) | d)};
-    int probe = socket (AF_INET, SOCK_STREAM, 0);
-    int yes = 1;
-    bool free_ = probe >= 0 && setsockopt (probe, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes) == 0
-                 && bind (probe, (struct sockaddr *) &address, sizeof address) == 0;
-    if (!free_)
-        mot_log_error ("bind_failed", "endpoint=%s reason=\"%s\"", endpoint, strerror (errno));
-    if (probe >= 0)
-        close (probe);
-    return free_;
+    while (true) {
+        char *command = zstr_recv (pipe);
+        if (!command && zmq_errno () == EINTR)
+            continue;
+        bool term = !command || strcmp (command, "$TERM") == 0;
+        zstr_free (&command);
+        if (term)
+            return;
+    }
 }
 
-static zactor_t *
-start_device (const char *name, const char *front_type, const char *front_endpoint, const char *back_type,
-              const char *back_endpoint)
+/* The device's thread: libzmq's proxy between the two sockets, steered by
+ * the actor pipe (device_stop sends TERMINATE). A proxy that ends on its
+ * own says FAILED on the pipe, which wakes main. */
+static void
+run_device (zsock_t *pipe, void *args)
 {
-    if (!endpoint_is_free (front_endpoint) || !endpoint_is_free (back_endpoint))
-        return NULL;
-    zactor_t *device = zactor_new (zproxy, NULL);
-    if (!device)
-        return NULL;
-    char *front_at = zsys_sprintf ("@%s", front_endpoint);
-    char *back_at = zsys_sprintf ("@%s", back_endpoint);
-    zstr_sendx (device, "FRONTEND", front_type, front_at, NULL);
-    zsock_wait (device);
-    zstr_sendx (device, "BACKEND", back_type, back_at, NULL);
-    zsock_wait (device);
-    mot_log_info ("device_started", "device=%s front=%s back=%s", name, front_endpoint, back_endpoint);
-    zstr_free (&front_at);
-    zstr_free (&back_at);
-    return device;
+    device_t *self = (device_t *) args;
+    zsock_signal (pipe, 0);
+    int rc;
+    do
+        rc = zmq_proxy_steerable (zsock_resolve (self->front), zsock_resolve (self->back), NULL, zsock_resolve (pipe));
+    while (rc < 0 && zmq_errno () == EINTR && !zsys_interrupted);
+    if (rc < 0 && !zsys_interrupted) {
+        mot_log_error ("device_failed", "device=%s reason=\"%s\"", self->name, zmq_strerror (zmq_errno ()));
+        if (zstr_send (pipe, "FAILED") != 0)
+            mot_log_error ("device_failed", "device=%s reason=\"cannot tell main\"", self->name);
+    }
+    wait_for_term (pipe);
+}
+
+/* Opens the device's sockets and starts its thread; false when a socket
+ * could not be made (logged by mot_socket) or the thread not started. */
+static bool
+device_start (device_t *self, mot_config_t *config)
+{
+    const char *front = mot_config_get (config, self->front_option);
+    const char *back = mot_config_get (config, self->back_option);
+    self->front = mot_socket_new (self->front_type, front, true, NULL, self->front_option);
+    self->back = mot_socket_new (self->back_type, back, true, NULL, self->back_option);
+    if (self->front && self->back)
+        self->actor = zactor_new (run_device, self);
+    if (self->actor)
+        mot_log_info ("device_started", "device=%s front=%s back=%s", self->name, front, back);
+    return self->actor != NULL;
+}
+
+static void
+device_stop (device_t *self)
+{
+    if (self->actor) {
+        zsock_set_sndtimeo (self->actor, 0);
+        if (zstr_send (self->actor, "TERMINATE") != 0)
+            mot_log_warn ("device_not_told", "device=%s", self->name);
+        zactor_destroy (&self->actor);
+    }
+    zsock_destroy (&self->front);
+    zsock_destroy (&self->back);
 }
 
 int
@@ -90,26 +120,26 @@ main (int argc, char **argv)
         return rc;
     mot_log_init ("proxy", mot_config_get (config, "log-level"));
     zsys_init ();
-    zactor_t *ingress = start_device ("ingress", "ROUTER", mot_config_get (config, "ingress"), "DEALER",
-                                      mot_config_get (config, "ingress-workers"));
-    zactor_t *classify = ingress ? start_device ("classify", "PULL", mot_config_get (config, "classify-in"),
-                                                 "PUSH", mot_config_get (config, "classify-out"))
-                                 : NULL;
-    zactor_t *watch = classify ? start_device ("watch", "PULL", mot_config_get (config, "watch-in"), "PUSH",
-                                               mot_config_get (config, "watch-out"))
-                               : NULL;
-    rc = watch ? 0 : 1;
-    zpoller_t *poller = watch ? zpoller_new (ingress, classify, watch, NULL) : NULL;
+    device_t devices[] = {
+        {"ingress", ZMQ_ROUTER, "ingress", ZMQ_DEALER, "ingress-workers", NULL, NULL, NULL},
+        {"classify", ZMQ_PULL, "classify-in", ZMQ_PUSH, "classify-out", NULL, NULL, NULL},
+        {"watch", ZMQ_PULL, "watch-in", ZMQ_PUSH, "watch-out", NULL, NULL, NULL},
+    };
+    bool started = device_start (&devices[0], config) && device_start (&devices[1], config)
+                   && device_start (&devices[2], config);
+    rc = started ? 0 : 1;
+    zpoller_t *poller = started ? zpoller_new (devices[0].actor, devices[1].actor, devices[2].actor, NULL) : NULL;
     if (poller) {
         /* The devices run in their own threads; this waits for a signal
-         * (or a device that dies). */
+         * (or a device that fails). */
         while (!zsys_interrupted && !zpoller_wait (poller, 500) && !zpoller_terminated (poller))
             ;
         zpoller_destroy (&poller);
     }
-    zactor_destroy (&watch);
-    zactor_destroy (&classify);
-    zactor_destroy (&ingress);
+    else if (started)
+        rc = 1;
+    for (int i = 2; i >= 0; i--)
+        device_stop (&devices[i]);
     mot_log_info ("stopped", "rc=%d", rc);
     mot_config_destroy (&config);
     return rc;

@@ -1,7 +1,7 @@
 /*  mot-intake — the only door for writes from outside.
  *
- *  Owns the ingress socket (ROUTER): each request is one Envelope, each
- *  answer one Ack. Requests are taken in batches (all that are waiting, up to
+ *  Owns the ingress socket (ROUTER, framed as mot_request reads it): each
+ *  request is one Envelope, each answer one Ack. Requests are taken in batches (all that are waiting, up to
  *  --batch): each envelope is decoded once with a size limit, validated field
  *  by field and its personal data replaced by a keyed hash; the valid ones
  *  are stored in Redis in one atomic step with their pending hand-offs
@@ -14,6 +14,8 @@
  *  ">" endpoints several intakes connect to a device (tools/proxy) instead.
  */
 #include "mot_catalog.h"
+#include "mot_endpoints.h"
+#include "mot_request.h"
 #include "mot_schema.h"
 #include "mot_service.h"
 #include "mot_socket.h"
@@ -26,9 +28,9 @@
 #include <string.h>
 
 static const mot_option_t options[] = {
-    {"ingress", "MOT_INTAKE_INGRESS", "tcp://127.0.0.1:5550", "ingress endpoint (ROUTER; bind, or '>' to connect to a proxy)"},
-    {"classify", "MOT_INTAKE_CLASSIFY", "tcp://127.0.0.1:5551", "dispatch endpoint (PUSH; bind, or '>' to connect) read by classifiers"},
-    {"watch", "MOT_INTAKE_WATCH", "tcp://127.0.0.1:5552", "dispatch endpoint (PUSH; bind, or '>' to connect) read by deadline-watchers"},
+    {"ingress", "MOT_INTAKE_INGRESS", MOT_DEFAULT_INGRESS, "ingress endpoint (ROUTER; bind, or '>' to connect to a proxy)"},
+    {"classify", "MOT_INTAKE_CLASSIFY", MOT_DEFAULT_CLASSIFY, "dispatch endpoint (PUSH; bind, or '>' to connect) read by classifiers"},
+    {"watch", "MOT_INTAKE_WATCH", MOT_DEFAULT_WATCH, "dispatch endpoint (PUSH; bind, or '>' to connect) read by deadline-watchers"},
     {"territories", "MOT_TERRITORIES", MOT_CATALOG_DEFAULT_FILE, "territory catalogue (TSV)"},
     {"pii-key-file", "MOT_PII_KEY_FILE", "", "file whose content keys the hash of personal data (required)"},
     {"max-message", "MOT_INTAKE_MAX_MESSAGE", "65536", "largest accepted envelope in bytes (larger: TOO_LARGE)"},
@@ -56,7 +58,7 @@ typedef struct {
 
 /* A request that passed validation, waiting for the batch's Redis step. */
 typedef struct {
-    zmsg_t *route;              /* routing frames to answer through */
+    mot_request_t *request;     /* to answer through */
     Mot__V1__Envelope *envelope;
     zframe_t *packed;           /* the sanitised envelope, as stored */
 } pending_t;
@@ -78,16 +80,15 @@ send_dispatch (zsock_t *socket, const char *event_id, Mot__V1__Envelope *envelop
         mot_log_debug ("dispatch_deferred", "event_id=%s reason=\"no ready peer; re-driven later\"", event_id);
 }
 
-/* Sends the Ack after the routing frames of the request. */
 static void
-reply (intake_t *self, zmsg_t *route, Mot__V1__Ack *ack)
+reply (mot_request_t *request, Mot__V1__Ack *ack)
 {
-    if (!mot_wire_send (self->ingress, route, &ack->base, true))
+    if (!mot_request_reply (request, &ack->base))
         mot_log_warn ("ack_not_sent", "reason=\"peer gone or not ready\"");
 }
 
 static void
-reply_error (intake_t *self, zmsg_t *route, const char *external_id, Mot__V1__ErrorCode code,
+reply_error (mot_request_t *request, const char *external_id, Mot__V1__ErrorCode code,
              const char *field, const char *reason)
 {
     Mot__V1__Ack ack = MOT__V1__ACK__INIT;
@@ -99,11 +100,11 @@ reply_error (intake_t *self, zmsg_t *route, const char *external_id, Mot__V1__Er
     ack.result_case = MOT__V1__ACK__RESULT_ERROR;
     ack.error = &error;
     mot_log_info ("rejected", "code=%s field=%s", mot_error_code_name (code), field ? field : "-");
-    reply (self, route, &ack);
+    reply (request, &ack);
 }
 
 static void
-reply_accepted (intake_t *self, zmsg_t *route, const char *external_id, const char *event_id, bool duplicate)
+reply_accepted (mot_request_t *request, const char *external_id, const char *event_id, bool duplicate)
 {
     Mot__V1__Ack ack = MOT__V1__ACK__INIT;
     Mot__V1__Accepted accepted = MOT__V1__ACCEPTED__INIT;
@@ -113,28 +114,28 @@ reply_accepted (intake_t *self, zmsg_t *route, const char *external_id, const ch
     accepted.duplicate = duplicate;
     ack.result_case = MOT__V1__ACK__RESULT_ACCEPTED;
     ack.accepted = &accepted;
-    reply (self, route, &ack);
+    reply (request, &ack);
 }
 
 /* Decodes and validates one request. Returns the envelope, sanitised, or
  * NULL after answering the error. */
 static Mot__V1__Envelope *
-admit_envelope (intake_t *self, zmsg_t *route, zframe_t *payload, mot_day_t today)
+admit_envelope (intake_t *self, mot_request_t *request, zframe_t *payload, mot_day_t today)
 {
     Mot__V1__ErrorCode code;
     Mot__V1__Envelope *envelope = (Mot__V1__Envelope *) mot_wire_unpack (
         payload, &mot__v1__envelope__descriptor, (size_t) self->max_message, &code);
     if (!envelope) {
-        reply_error (self, route, "", code, NULL,
+        reply_error (request, "", code, NULL,
                      code == MOT__V1__ERROR_CODE__TOO_LARGE ? "message above the size limit" : "not a mot.v1.Envelope");
         return NULL;
     }
     mot_validation_t validation;
     bool ok = mot_validate_envelope (envelope, self->territories, today, &validation);
     if (!ok)
-        reply_error (self, route, envelope->external_id, validation.code, validation.field, validation.reason);
+        reply_error (request, envelope->external_id, validation.code, validation.field, validation.reason);
     else if (envelope->body_case == MOT__V1__ENVELOPE__BODY_QUEJA && !pii_pseudonymise (self->pii, envelope->queja)) {
-        reply_error (self, route, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
+        reply_error (request, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
         ok = false;
     }
     if (!ok)
@@ -142,74 +143,48 @@ admit_envelope (intake_t *self, zmsg_t *route, zframe_t *payload, mot_day_t toda
     return ok ? envelope : NULL;
 }
 
-/* Splits a request into its routing frames and its one payload frame:
- * the routing part runs up to and including the first empty frame (REQ
- * clients, and requests that came through a proxy), or is the first frame
- * alone (DEALER clients). NULL payload: the framing is wrong. */
-static zframe_t *
-split_request (zmsg_t *msg, zmsg_t *route)
-{
-    size_t delimiter = 0, index = 0;
-    for (zframe_t *frame = zmsg_first (msg); frame; frame = zmsg_next (msg), index++)
-        if (index > 0 && zframe_size (frame) == 0) {
-            delimiter = index;
-            break;
-        }
-    size_t route_frames = delimiter ? delimiter + 1 : 1;
-    for (size_t i = 0; i < route_frames && zmsg_size (msg) > 0; i++) {
-        zframe_t *frame = zmsg_pop (msg);
-        zmsg_append (route, &frame);
-    }
-    return zmsg_size (msg) == 1 ? zmsg_first (msg) : NULL;
-}
-
 /* Reads one waiting request; a valid one is added to the batch. */
 static void
 take_request (intake_t *self, pending_t *batch, size_t *count, mot_day_t today)
 {
-    zmsg_t *msg = zmsg_recv (self->ingress);
-    zmsg_t *route = zmsg_new ();
-    if (!msg || !route) {
-        zmsg_destroy (&msg);
-        zmsg_destroy (&route);
+    mot_request_t *request = mot_request_recv (self->ingress);
+    if (!request)
         return;
-    }
-    zframe_t *payload = split_request (msg, route);
+    zframe_t *payload = mot_request_body (request);
     Mot__V1__Envelope *envelope = NULL;
     if (!payload)
-        reply_error (self, route, "", MOT__V1__ERROR_CODE__BAD_FRAMING, NULL, "expected one frame holding an Envelope");
+        reply_error (request, "", MOT__V1__ERROR_CODE__BAD_FRAMING, NULL, "expected one frame holding an Envelope");
     else
-        envelope = admit_envelope (self, route, payload, today);
+        envelope = admit_envelope (self, request, payload, today);
     zframe_t *packed = envelope ? mot_wire_frame (&envelope->base) : NULL;
     if (envelope && !packed)
-        reply_error (self, route, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
+        reply_error (request, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
     if (packed) {
-        batch[*count] = (pending_t){route, envelope, packed};
+        batch[*count] = (pending_t){request, envelope, packed};
         (*count)++;
-        route = NULL;
+        request = NULL;
         envelope = NULL;
     }
     if (envelope)
         protobuf_c_message_free_unpacked (&envelope->base, NULL);
-    zmsg_destroy (&route);
-    zmsg_destroy (&msg);
+    mot_request_destroy (&request);
 }
 
 static void
-answer_stored (intake_t *self, pending_t *entry, const store_request_t *request)
+answer_stored (intake_t *self, pending_t *entry, const store_request_t *stored)
 {
     Mot__V1__Envelope *envelope = entry->envelope;
-    if (request->result == STORE_UNAVAILABLE) {
-        reply_error (self, entry->route, envelope->external_id, MOT__V1__ERROR_CODE__UNAVAILABLE, NULL,
+    if (stored->result == STORE_UNAVAILABLE) {
+        reply_error (entry->request, envelope->external_id, MOT__V1__ERROR_CODE__UNAVAILABLE, NULL,
                      "storage unavailable, nothing was stored; retry");
         return;
     }
-    bool duplicate = request->result == STORE_DUPLICATE;
-    reply_accepted (self, entry->route, envelope->external_id, request->event_id, duplicate);
-    mot_log_info (duplicate ? "duplicate" : "accepted", "event_id=%s source=%s type=%s", request->event_id,
-                  request->source, request->type);
+    bool duplicate = stored->result == STORE_DUPLICATE;
+    reply_accepted (entry->request, envelope->external_id, stored->event_id, duplicate);
+    mot_log_info (duplicate ? "duplicate" : "accepted", "event_id=%s source=%s type=%s", stored->event_id,
+                  stored->source, stored->type);
     if (!duplicate)
-        send_dispatch (goes_to_watcher (envelope->body_case) ? self->watch : self->classify, request->event_id,
+        send_dispatch (goes_to_watcher (envelope->body_case) ? self->watch : self->classify, stored->event_id,
                        envelope);
 }
 
@@ -220,7 +195,7 @@ store_batch (intake_t *self, pending_t *batch, size_t count, int64_t now)
     store_request_t *requests = calloc (count, sizeof *requests);
     if (!requests) {
         for (size_t i = 0; i < count; i++)
-            reply_error (self, batch[i].route, batch[i].envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL,
+            reply_error (batch[i].request, batch[i].envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL,
                          "out of memory");
         return;
     }
@@ -244,7 +219,7 @@ static void
 release_batch (pending_t *batch, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
-        zmsg_destroy (&batch[i].route);
+        mot_request_destroy (&batch[i].request);
         zframe_destroy (&batch[i].packed);
         protobuf_c_message_free_unpacked (&batch[i].envelope->base, NULL);
     }
@@ -372,15 +347,14 @@ main (int argc, char **argv)
     rc = 1;
     if (intake_open (&self)) {
         zloop_t *loop = mot_service_loop_new ();
-        if (loop) {
-            zloop_reader (loop, self.ingress, on_ingress, &self);
+        if (loop && zloop_reader (loop, self.ingress, on_ingress, &self) == 0
+            && zloop_timer (loop, (size_t) (self.redrive_ms / 2), 0, on_redrive, &self) >= 0) {
             zloop_reader_set_tolerant (loop, self.ingress);
-            zloop_timer (loop, (size_t) (self.redrive_ms / 2), 0, on_redrive, &self);
             mot_log_info ("serving", "ingress=%s", mot_config_get (self.service->config, "ingress"));
             zloop_start (loop);
-            zloop_destroy (&loop);
             rc = 0;
         }
+        zloop_destroy (&loop);
     }
     intake_close (&self);
     mot_log_info ("stopped", "rc=%d", rc);

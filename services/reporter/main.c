@@ -2,9 +2,10 @@
  *  unclassified items, obligations) as JSON or CSV, and for one item's
  *  audit trail as JSON lines.
  *
- *  Owns: the query socket. A ROUTER bound on --query receives
- *  [identity…][""][Query] from REQ clients and answers each request with
- *  exactly one [identity…][""][QueryReply]: a body and its content type, or a
+ *  Owns: the query socket. A ROUTER (bound on --query by default) receives
+ *  [identity…][""][Query] from REQ clients (framing: mot_request) and
+ *  answers each request with exactly one [identity…][""][QueryReply], in one
+ *  zloop: a body and its content type, or a
  *  typed error (BAD_FRAMING, MALFORMED, TOO_LARGE, UNKNOWN_TYPE,
  *  INVALID_VALUE, UNAVAILABLE when Redis fails, INTERNAL). Anything a peer
  *  sends is answered or dropped, never fatal. The data comes from Redis
@@ -12,13 +13,15 @@
  */
 #include "mot_catalog.h"
 #include "mot_date.h"
+#include "mot_endpoints.h"
+#include "mot_request.h"
 #include "mot_service.h"
+#include "mot_socket.h"
 #include "mot_wire.h"
 #include "register_query.h"
 #include "register_table.h"
 
 #include <czmq.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,8 +34,8 @@
 #define CONTENT_TYPE_JSON_LINES "application/x-ndjson"
 
 static const mot_option_t options[] = {
-    {"query", "MOT_REPORTER_QUERY", "tcp://127.0.0.1:5555",
-     "endpoint the ROUTER socket binds for queries (REQ clients)"},
+    {"query", "MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY,
+     "endpoint of the ROUTER socket for queries (REQ clients; bind, '>' to connect)"},
     {"territories", "MOT_TERRITORIES", MOT_CATALOG_DEFAULT_FILE,
      "territory catalogue (CODE<TAB>KIND<TAB>Name per line)"},
     {NULL, NULL, NULL, NULL},
@@ -47,14 +50,14 @@ typedef struct {
 /* ---- replies ------------------------------------------------------------ */
 
 static void
-send_reply (reporter_t *self, zmsg_t *route, Mot__V1__QueryReply *reply)
+send_reply (mot_request_t *request, Mot__V1__QueryReply *reply)
 {
-    if (!mot_wire_send (self->socket, route, &reply->base, true))
+    if (!mot_request_reply (request, &reply->base))
         mot_log_warn ("reply_dropped", "reason=\"peer gone or queue full\"");
 }
 
 static void
-send_error (reporter_t *self, zmsg_t *route, Mot__V1__ErrorCode code, const char *reason,
+send_error (mot_request_t *request, Mot__V1__ErrorCode code, const char *reason,
             const char *field)
 {
     Mot__V1__Error error = MOT__V1__ERROR__INIT;
@@ -66,11 +69,11 @@ send_error (reporter_t *self, zmsg_t *route, Mot__V1__ErrorCode code, const char
     reply.result_case = MOT__V1__QUERY_REPLY__RESULT_ERROR;
     reply.error = &error;
     mot_log_warn ("query_refused", "code=%s reason=\"%s\"", mot_error_code_name (code), reason);
-    send_reply (self, route, &reply);
+    send_reply (request, &reply);
 }
 
 static void
-send_body (reporter_t *self, zmsg_t *route, char *body, size_t size, const char *content_type)
+send_body (mot_request_t *request, char *body, size_t size, const char *content_type)
 {
     Mot__V1__QueryReply reply;
     mot__v1__query_reply__init (&reply);
@@ -78,7 +81,7 @@ send_body (reporter_t *self, zmsg_t *route, char *body, size_t size, const char 
     reply.body.data = (uint8_t *) body;
     reply.body.len = size;
     reply.content_type = (char *) content_type;
-    send_reply (self, route, &reply);
+    send_reply (request, &reply);
 }
 
 /* ---- answering a query -------------------------------------------------- */
@@ -111,17 +114,17 @@ render (reporter_t *self, register_table_t *table, bool csv, size_t *size)
 
 /* AUDIT: JSON lines whatever the format asked. */
 static void
-answer_audit (reporter_t *self, zmsg_t *route, const Mot__V1__Query *query)
+answer_audit (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
 {
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
     size_t size = 0;
     char *body = register_query_audit (self->service->redis, query->item_id, &size, &code);
     if (body) {
-        send_body (self, route, body, size, CONTENT_TYPE_JSON_LINES);
+        send_body (request, body, size, CONTENT_TYPE_JSON_LINES);
         mot_log_info ("query_answered", "kind=AUDIT bytes=%zu", size);
     }
     else
-        send_error (self, route, code,
+        send_error (request, code,
                     code == MOT__V1__ERROR_CODE__MISSING_FIELD ? "item_id required"
                     : code == MOT__V1__ERROR_CODE__INVALID_VALUE ? "no such item"
                     : code == MOT__V1__ERROR_CODE__UNAVAILABLE ? "Redis unavailable, retry later"
@@ -132,14 +135,14 @@ answer_audit (reporter_t *self, zmsg_t *route, const Mot__V1__Query *query)
 }
 
 static void
-answer_query (reporter_t *self, zmsg_t *route, const Mot__V1__Query *query)
+answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
 {
     if (query->has_kind && query->kind == MOT__V1__QUERY_KIND__AUDIT) {
-        answer_audit (self, route, query);
+        answer_audit (self, request, query);
         return;
     }
     if (query->has_format && query->format != MOT__V1__FORMAT__JSON && query->format != MOT__V1__FORMAT__CSV) {
-        send_error (self, route, MOT__V1__ERROR_CODE__INVALID_VALUE, "unknown format", "format");
+        send_error (request, MOT__V1__ERROR_CODE__INVALID_VALUE, "unknown format", "format");
         return;
     }
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
@@ -147,7 +150,7 @@ answer_query (reporter_t *self, zmsg_t *route, const Mot__V1__Query *query)
                                                   query->has_kind ? query->kind : 0,
                                                   mot_clock_now (self->service->clock), &code);
     if (!table) {
-        send_error (self, route, code,
+        send_error (request, code,
                     code == MOT__V1__ERROR_CODE__UNKNOWN_TYPE ? "unknown query kind"
                     : code == MOT__V1__ERROR_CODE__UNAVAILABLE ? "Redis unavailable, retry later"
                                                                : "could not read the register",
@@ -158,69 +161,49 @@ answer_query (reporter_t *self, zmsg_t *route, const Mot__V1__Query *query)
     size_t size = 0;
     char *body = render (self, table, csv, &size);
     if (body) {
-        send_body (self, route, body, size, csv ? CONTENT_TYPE_CSV : CONTENT_TYPE_JSON);
+        send_body (request, body, size, csv ? CONTENT_TYPE_CSV : CONTENT_TYPE_JSON);
         mot_log_info ("query_answered", "kind=%s format=%s rows=%zu bytes=%zu", register_table_name (table),
                       csv ? "csv" : "json", register_table_rows (table), size);
     }
     else
-        send_error (self, route, MOT__V1__ERROR_CODE__INTERNAL, "could not render the register", NULL);
+        send_error (request, MOT__V1__ERROR_CODE__INTERNAL, "could not render the register", NULL);
     free (body);
     register_table_destroy (&table);
 }
 
-/* True when an empty delimiter follows the peer identity. */
-static bool
-has_delimiter (zmsg_t *msg)
-{
-    zframe_t *frame = zmsg_first (msg);
-    while (frame && (frame = zmsg_next (msg)))
-        if (zframe_size (frame) == 0)
-            return true;
-    return false;
-}
-
-/* Moves the routing frames, up to and including the empty delimiter, from
- * `msg` into a new message. Without a delimiter only the peer identity is
- * moved (so a DEALER peer still gets an answer) and *framed is false. */
-static zmsg_t *
-pop_route (zmsg_t *msg, bool *framed)
-{
-    *framed = has_delimiter (msg);
-    zmsg_t *route = zmsg_new ();
-    bool done = false;
-    zframe_t *frame;
-    while (route && !done && (frame = zmsg_pop (msg))) {
-        done = !*framed || (zmsg_size (route) > 0 && zframe_size (frame) == 0);
-        zmsg_append (route, &frame);
-    }
-    return route;
-}
-
+/* Answers the Query in `frame`, or why it is not one (MALFORMED,
+ * TOO_LARGE). */
 static void
-handle_request (reporter_t *self)
+answer_frame (reporter_t *self, mot_request_t *request, zframe_t *frame)
 {
-    zmsg_t *msg = zmsg_recv (self->socket);
-    if (!msg)
+    Mot__V1__ErrorCode code;
+    ProtobufCMessage *query = mot_wire_unpack (frame, &mot__v1__query__descriptor, QUERY_LIMIT, &code);
+    if (!query) {
+        send_error (request, code, code == MOT__V1__ERROR_CODE__TOO_LARGE ? "query too large" : "not a mot.v1.Query",
+                    NULL);
         return;
-    bool framed;
-    zmsg_t *route = pop_route (msg, &framed);
-    if (!route)
-        mot_log_error ("out_of_memory", "where=route");
-    else if (!framed || zmsg_size (msg) != 1)
-        send_error (self, route, MOT__V1__ERROR_CODE__BAD_FRAMING, "expected one Query frame after the delimiter", NULL);
-    else {
-        Mot__V1__ErrorCode code;
-        zframe_t *frame = zmsg_first (msg);
-        ProtobufCMessage *query = mot_wire_unpack (frame, &mot__v1__query__descriptor, QUERY_LIMIT, &code);
-        if (query)
-            answer_query (self, route, (Mot__V1__Query *) query);
-        else
-            send_error (self, route, code, code == MOT__V1__ERROR_CODE__TOO_LARGE ? "query too large" : "not a mot.v1.Query", NULL);
-        if (query)
-            protobuf_c_message_free_unpacked (query, NULL);
     }
-    zmsg_destroy (&route);
-    zmsg_destroy (&msg);
+    answer_query (self, request, (Mot__V1__Query *) query);
+    protobuf_c_message_free_unpacked (query, NULL);
+}
+
+/* Answers one request; anything but [envelope…][""][one frame] is
+ * BAD_FRAMING. */
+static int
+on_query (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    reporter_t *self = (reporter_t *) arg;
+    mot_request_t *request = mot_request_recv (reader);
+    if (!request)
+        return 0;
+    zframe_t *frame = mot_request_body (request);
+    if (mot_request_delimited (request) && frame)
+        answer_frame (self, request, frame);
+    else
+        send_error (request, MOT__V1__ERROR_CODE__BAD_FRAMING, "expected one Query frame after the delimiter", NULL);
+    mot_request_destroy (&request);
+    return 0;
 }
 
 /* ---- lifetime ----------------------------------------------------------- */
@@ -229,16 +212,11 @@ static bool
 open_socket (reporter_t *self)
 {
     const char *endpoint = mot_config_get (self->service->config, "query");
-    self->socket = zsock_new (ZMQ_ROUTER);
-    if (!self->socket)
-        return false;
-    zsock_set_linger (self->socket, 0);
-    if (zsock_bind (self->socket, "%s", endpoint) < 0) {
-        mot_log_error ("bind_failed", "endpoint=%s reason=\"%s\"", endpoint, zmq_strerror (zmq_errno ()));
-        return false;
-    }
-    mot_log_info ("listening", "query=%s", endpoint);
-    return true;
+    mot_socket_options_t query = {.linger = 0};     /* a stop drops the replies still queued */
+    self->socket = mot_socket_new (ZMQ_ROUTER, endpoint, true, &query, "query");
+    if (self->socket)
+        mot_log_info ("listening", "query=%s", endpoint);
+    return self->socket != NULL;
 }
 
 static bool
@@ -256,24 +234,22 @@ load_territories (reporter_t *self)
     return true;
 }
 
-static void
+/* Answers queries until SIGINT/SIGTERM; false when the loop could not be
+ * set up. */
+static bool
 serve (reporter_t *self)
 {
-    zpoller_t *poller = zpoller_new (self->socket, NULL);
-    if (!poller) {
-        mot_log_error ("out_of_memory", "where=poller");
-        return;
+    zloop_t *loop = mot_service_loop_new ();
+    bool ready = loop && zloop_reader (loop, self->socket, on_query, self) == 0;
+    if (ready) {
+        zloop_reader_set_tolerant (loop, self->socket);
+        zloop_start (loop);
+        mot_log_info ("stopped", "reason=signal");
     }
-    while (!zsys_interrupted) {
-        /* A bounded wait: a SIGTERM landing between the check above and the
-         * poll is seen within MOT_SERVICE_SIGNAL_CHECK_MS. */
-        void *which = zpoller_wait (poller, MOT_SERVICE_SIGNAL_CHECK_MS);
-        if (zpoller_terminated (poller))
-            break;
-        if (which == self->socket)
-            handle_request (self);
-    }
-    zpoller_destroy (&poller);
+    else
+        mot_log_error ("out_of_memory", "where=loop");
+    zloop_destroy (&loop);
+    return ready;
 }
 
 int
@@ -281,17 +257,11 @@ main (int argc, char **argv)
 {
     int exit_code = 0;
     reporter_t self = {NULL, NULL, NULL};
-    /* A Redis that goes away mid-write must give an error, not kill us. */
-    signal (SIGPIPE, SIG_IGN);
     self.service = mot_service_new ("reporter", "Answers MUPOI, MURO, items and obligations queries as JSON or CSV.",
                                     options, argc, argv, &exit_code);
     if (!self.service)
         return exit_code;
-    if (load_territories (&self) && open_socket (&self)) {
-        serve (&self);
-        mot_log_info ("stopped", "reason=signal");
-    }
-    else
+    if (!load_territories (&self) || !open_socket (&self) || !serve (&self))
         exit_code = 1;
     zsock_destroy (&self.socket);
     mot_catalog_destroy (&self.territories);

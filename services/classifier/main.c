@@ -14,6 +14,7 @@
 #include "commit.h"
 #include "mot_schema.h"
 #include "mot_date.h"
+#include "mot_endpoints.h"
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "mot_text.h"
@@ -24,7 +25,7 @@
 #include <string.h>
 
 static const mot_option_t options[] = {
-    {"intake", "MOT_CLASSIFIER_INTAKE", "tcp://127.0.0.1:5551", "intake's classify endpoint (PULL, connect); comma-separated for several"},
+    {"intake", "MOT_CLASSIFIER_INTAKE", MOT_DEFAULT_CLASSIFY, "intake's classify endpoint (PULL, connect); comma-separated for several"},
     {"rules", "MOT_CLASSIFICATION_RULES", MOT_DEPLOY_DIR "/rules/classification.tsv", "keyword rules: category, ON, impact"},
     {"frequency", "MOT_FREQUENCY_RULES", MOT_DEPLOY_DIR "/rules/frequency.tsv", "events in the window → frequency mapping"},
     {"impact", "MOT_IMPACT_RULES", MOT_DEPLOY_DIR "/rules/impact.tsv", "impact rules: origin, media reach, territory"},
@@ -247,15 +248,14 @@ main (int argc, char **argv)
     rc = 1;
     if (classifier_open (&self)) {
         zloop_t *loop = mot_service_loop_new ();
-        if (loop) {
-            zloop_reader (loop, self.intake, on_dispatch, &self);
+        if (loop && zloop_reader (loop, self.intake, on_dispatch, &self) == 0) {
             zloop_reader_set_tolerant (loop, self.intake);
             mot_log_info ("serving", "intake=%s window_months=%s batch=%ld", mot_config_get (self.service->config, "intake"),
                           mot_config_get (self.service->config, "window-months"), self.batch);
             zloop_start (loop);
-            zloop_destroy (&loop);
             rc = 0;
         }
+        zloop_destroy (&loop);
     }
     classifier_close (&self);
     mot_log_info ("stopped", "rc=%d", rc);
