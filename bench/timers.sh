@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# bench/timers.sh — issue #4's benchmark: the deadline-watcher with many
+# bench/timers.sh — the deadline benchmark: the deadline-watcher with many
 # pending timers, everything (Redis, services, load generator) on this
 # machine.
 #
 #   bash bench/timers.sh [PENDING] [BURST] [DAYS]   (defaults 1000000, 100000, 3)
 #
 #   PENDING is the number of pending timers when the burst falls due, the
-#   burst's included (issue #4: "with 1,000,000 pending timers … when
+#   burst's included (the target: "with 1,000,000 pending timers … when
 #   100,000 fall due at once").
 #   1. schedule: (PENDING - BURST) / 2 agreements due over 300 days from
 #      2027-03-01, each with its overdue timer and its reminder (the default,

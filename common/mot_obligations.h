@@ -2,7 +2,7 @@
  *
  *  Owns: loading deploy/obligations.tsv, a data file the ops team edits
  *  without a rebuild (its header comment documents the columns), the
- *  deadline rules it names, and the shape of obligation ids. Two rules:
+ *  deadline rules it names, and the shape of obligation ids. The rules:
  *    month_close  N business days after the close of the period month
  *                 (period = YYYY-MM of the month reported; "within the first
  *                 N business days of each month" is the same date, with the

@@ -105,3 +105,27 @@ mot_service_destroy (mot_service_t **self_p)
     free (self);
     *self_p = NULL;
 }
+
+int
+mot_service_run (const mot_service_class_t *class, void *self, int argc, char **argv)
+{
+    int rc;
+    mot_service_t *service = mot_service_new (class->name, class->summary, class->options, argc, argv, &rc);
+    if (!service)
+        return rc;
+    rc = 1;
+    if (class->open (self, service)) {
+        zloop_t *loop = mot_service_loop_new ();
+        if (loop && class->attach (self, loop)) {
+            mot_log_info ("ready", "service=%s", class->name);
+            zloop_start (loop);
+            mot_log_info ("stopping", "reason=signal");
+            rc = 0;
+        }
+        zloop_destroy (&loop);
+    }
+    class->close (self);
+    mot_log_info ("stopped", "rc=%d", rc);
+    mot_service_destroy (&service);
+    return rc;
+}

@@ -28,6 +28,30 @@ typedef struct {
  * message or timer. */
 #define MOT_SERVICE_SIGNAL_CHECK_MS 500
 
+/* What a service is, as its entry file (services/<name>/main.c) declares
+ * it: every service runs the same way, through mot_service_run. `self` is
+ * the service's own state. */
+typedef struct {
+    const char *name;
+    const char *summary;                /* for --help */
+    const mot_option_t *options;
+    /* Reads its options, loads its data files, opens its sockets and
+     * modules; false when it cannot run (logged). */
+    bool (*open) (void *self, mot_service_t *service);
+    /* Registers its readers and timers on the loop and logs "serving";
+     * false on failure. Runs after a successful open. */
+    bool (*attach) (void *self, zloop_t *loop);
+    /* Frees what open made, whether open succeeded or not. */
+    void (*close) (void *self);
+} mot_service_class_t;
+
+/* The whole life of a service process: configuration, log, Redis and
+ * clock (mot_service_new), open, attach ("ready service=NAME"), the zloop
+ * until SIGINT/SIGTERM ("stopping reason=signal"), close ("stopped rc=N"). Returns the exit
+ * code: 0 after a clean stop or --help, 2 on a usage error, 1 when the
+ * service cannot run. */
+int mot_service_run (const mot_service_class_t *class, void *self, int argc, char **argv);
+
 /* NULL when the service must exit with *exit_code. */
 mot_service_t *mot_service_new (const char *name, const char *summary, const mot_option_t *options,
                                 int argc, char **argv, int *exit_code);

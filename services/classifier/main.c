@@ -201,9 +201,11 @@ on_dispatch (zloop_t *loop, zsock_t *reader, void *arg)
 }
 
 static bool
-classifier_open (classifier_t *self)
+classifier_open (void *arg, mot_service_t *service)
 {
-    mot_config_t *config = self->service->config;
+    classifier_t *self = arg;
+    self->service = service;
+    mot_config_t *config = service->config;
     char *error = NULL;
     long default_impact, window, rcvhwm;
     if (!mot_config_get_long (config, "default-impact", 1, 10, &default_impact)
@@ -223,42 +225,37 @@ classifier_open (classifier_t *self)
      * dropped at intake's send queue and re-driven later. */
     mot_socket_options_t options = {.rcvhwm = rcvhwm};
     self->intake = mot_socket_new (ZMQ_PULL, mot_config_get (config, "intake"), false, &options, "intake");
-    if (!self->intake)
-        mot_log_error ("connect_failed", "intake=%s", mot_config_get (config, "intake"));
     return self->commit && self->intake;
 }
 
-static void
-classifier_close (classifier_t *self)
+static bool
+classifier_attach (void *arg, zloop_t *loop)
 {
+    classifier_t *self = arg;
+    if (zloop_reader (loop, self->intake, on_dispatch, self) != 0)
+        return false;
+    zloop_reader_set_tolerant (loop, self->intake);
+    mot_log_info ("serving", "intake=%s window_months=%s batch=%ld", mot_config_get (self->service->config, "intake"),
+                  mot_config_get (self->service->config, "window-months"), self->batch);
+    return true;
+}
+
+static void
+classifier_close (void *arg)
+{
+    classifier_t *self = arg;
     zsock_destroy (&self->intake);
     commit_destroy (&self->commit);
     rules_destroy (&self->rules);
 }
 
+static const mot_service_class_t classifier_service = {
+    "classifier", "Turns accepted events into scored items (MUPOI/MURO).", options,
+    classifier_open, classifier_attach, classifier_close};
+
 int
 main (int argc, char **argv)
 {
-    int rc;
     classifier_t self = {0};
-    self.service = mot_service_new ("classifier", "Turns accepted events into scored items (MUPOI/MURO).",
-                                    options, argc, argv, &rc);
-    if (!self.service)
-        return rc;
-    rc = 1;
-    if (classifier_open (&self)) {
-        zloop_t *loop = mot_service_loop_new ();
-        if (loop && zloop_reader (loop, self.intake, on_dispatch, &self) == 0) {
-            zloop_reader_set_tolerant (loop, self.intake);
-            mot_log_info ("serving", "intake=%s window_months=%s batch=%ld", mot_config_get (self.service->config, "intake"),
-                          mot_config_get (self.service->config, "window-months"), self.batch);
-            zloop_start (loop);
-            rc = 0;
-        }
-        zloop_destroy (&loop);
-    }
-    classifier_close (&self);
-    mot_log_info ("stopped", "rc=%d", rc);
-    mot_service_destroy (&self.service);
-    return rc;
+    return mot_service_run (&classifier_service, &self, argc, argv);
 }

@@ -64,14 +64,17 @@ typedef struct {
     timers_t *timers;
     monthly_t *monthly;
     dispatch_t *dispatch;
+    int sighup_fd;                      /* the signalfd of SIGHUP, when has_sighup */
+    zmq_pollitem_t sighup_item;
+    bool has_sighup;
 } watcher_t;
 
 static void
-watcher_destroy (watcher_t **self_p)
+watcher_close (void *arg)
 {
-    if (!self_p || !*self_p)
-        return;
-    watcher_t *self = *self_p;
+    watcher_t *self = arg;
+    if (self->has_sighup)
+        close (self->sighup_fd);
     dispatch_destroy (&self->dispatch);
     followup_destroy (&self->followup);
     monthly_destroy (&self->monthly);
@@ -83,9 +86,6 @@ watcher_destroy (watcher_t **self_p)
     calendar_file_destroy (&self->calendars);
     escalation_destroy (&self->escalation);
     mot_obligations_destroy (&self->catalogue);
-    mot_service_destroy (&self->service);
-    free (self);
-    *self_p = NULL;
 }
 
 static bool
@@ -151,23 +151,12 @@ build_modules (watcher_t *self)
     return self->timers && self->monthly && self->dispatch;
 }
 
-static watcher_t *
-watcher_new (int argc, char **argv, int *exit_code)
+static bool
+watcher_open (void *arg, mot_service_t *service)
 {
-    watcher_t *self = calloc (1, sizeof *self);
-    if (!self)
-        return NULL;
-    self->service = mot_service_new ("deadline-watcher", "Creates report obligations from the catalogue, "
-                                     "watches their deadlines and sends reminders and overdue notices.",
-                                     options, argc, argv, exit_code);
-    if (!self->service) {
-        free (self);
-        return NULL;
-    }
-    *exit_code = 1;
-    if (!read_numbers (self) || !load_data_files (self) || !open_sockets (self) || !build_modules (self))
-        watcher_destroy (&self);
-    return self;
+    watcher_t *self = arg;
+    self->service = service;
+    return read_numbers (self) && load_data_files (self) && open_sockets (self) && build_modules (self);
 }
 
 static int
@@ -231,43 +220,42 @@ on_sighup (zloop_t *loop, zmq_pollitem_t *item, void *arg)
     return 0;
 }
 
-static int
-run_loop (watcher_t *self)
+/* SIGHUP reloads the calendar; without a signalfd only a file change does. */
+static bool
+attach_sighup (watcher_t *self, zloop_t *loop)
 {
-    int sighup_fd = open_sighup_fd ();
-    zmq_pollitem_t sighup_item = {NULL, sighup_fd, ZMQ_POLLIN, 0};
-    if (sighup_fd < 0)
+    self->sighup_fd = open_sighup_fd ();
+    self->has_sighup = self->sighup_fd >= 0;
+    if (!self->has_sighup) {
         mot_log_warn ("sighup_not_caught", "reload=file_change_only");
-    zloop_t *loop = mot_service_loop_new ();
-    if (!loop)
-        return 1;
-    int rc = zloop_reader (loop, self->intake, on_intake, self);
-    zloop_reader_set_tolerant (loop, self->intake);
-    if (rc == 0 && sighup_fd >= 0)
-        rc = zloop_poller (loop, &sighup_item, on_sighup, self);
-    if (rc == 0)
-        rc = zloop_timer (loop, (size_t) self->tick_ms, 0, on_tick, self) < 0 ? -1 : 0;
-    if (rc == 0) {
-        mot_log_info ("ready", "tick_ms=%ld remind_bd=%ld escalate_every_bd=%ld escalate_max=%ld "
-                      "catchup_per_tick=%ld", self->tick_ms, self->remind_bd,
-                      self->escalate_every_bd, self->escalate_max, self->catchup_per_tick);
-        zloop_start (loop);
-        mot_log_info ("stopping", "reason=signal");
+        return true;
     }
-    zloop_destroy (&loop);
-    if (sighup_fd >= 0)
-        close (sighup_fd);
-    return rc == 0 ? 0 : 1;
+    self->sighup_item = (zmq_pollitem_t) {NULL, self->sighup_fd, ZMQ_POLLIN, 0};
+    return zloop_poller (loop, &self->sighup_item, on_sighup, self) == 0;
 }
+
+static bool
+watcher_attach (void *arg, zloop_t *loop)
+{
+    watcher_t *self = arg;
+    if (zloop_reader (loop, self->intake, on_intake, self) != 0 || !attach_sighup (self, loop)
+        || zloop_timer (loop, (size_t) self->tick_ms, 0, on_tick, self) < 0)
+        return false;
+    zloop_reader_set_tolerant (loop, self->intake);
+    mot_log_info ("serving", "tick_ms=%ld remind_bd=%ld escalate_every_bd=%ld escalate_max=%ld "
+                  "catchup_per_tick=%ld", self->tick_ms, self->remind_bd, self->escalate_every_bd,
+                  self->escalate_max, self->catchup_per_tick);
+    return true;
+}
+
+static const mot_service_class_t watcher_service = {
+    "deadline-watcher",
+    "Creates report obligations from the catalogue, watches their deadlines and sends reminders and overdue notices.",
+    options, watcher_open, watcher_attach, watcher_close};
 
 int
 main (int argc, char **argv)
 {
-    int exit_code = 1;
-    watcher_t *watcher = watcher_new (argc, argv, &exit_code);
-    if (!watcher)
-        return exit_code;
-    exit_code = run_loop (watcher);
-    watcher_destroy (&watcher);
-    return exit_code;
+    watcher_t self = {0};
+    return mot_service_run (&watcher_service, &self, argc, argv);
 }

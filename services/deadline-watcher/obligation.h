@@ -1,20 +1,19 @@
 /*  obligation — obligation instances in Redis, and their state changes.
  *
- *  Owns: hash mot:obl:{<obligation_id>} (id, unit, report, report_name,
- *  period, anchor + n (deadline = n business days after anchor), deadline,
- *  due_at = unix end of the deadline day, status
- *  pending|overdue|delivered|delivered_late, delivered_on,
- *  business_days_late, delivery_event, escalation_level = last level sent,
- *  territory and responsible when known, created_at), its audit list
- *  mot:obl:{<obligation_id>}:audit (JSON lines: deadline changes), its entry
- *  in zset mot:obls (score: deadline day number) and its timers in zset
- *  mot:timers: "<id>|reminder" at the start of the reminder day,
- *  "<id>|overdue" at due_at + 1, and while overdue one
- *  "<id>|escalation|<level>" at the start of the day the obligation is
- *  level × escalate_every_bd business days late (each member is also the id
- *  of the notice it fires; one zset member per timer, nothing else).
- *  Each change is one Lua script (creation: create.lua, a batch of
- *  instances per call), idempotent: creating twice creates once, a
+ *  Owns: the obligation instances in Redis (keys and fields in
+ *  common/mot_schema.h: hash mot:obl:{<id>} with MOT_OBLIGATION_FIELDS —
+ *  anchor + n, deadline = n business days after anchor, due_at = unix end
+ *  of the deadline day, status pending, delivered or delivered_late
+ *  (overdue is not stored: pending after due_at), escalation_level = last
+ *  level sent —, its audit list of deadline changes, its entry in mot:obls
+ *  by deadline day number) and its timers in mot:timers: the reminder at
+ *  the start of the reminder day, the overdue timer at due_at + 1, and
+ *  while overdue one escalation at the start of the day the obligation is
+ *  level × escalate_every_bd business days late (members: mot_timer_member;
+ *  each is also the id of the notice it fires; nothing else per timer).
+ *  Each change is one Lua script beside this file (create.lua, a batch of
+ *  instances per call; deliver.lua; reschedule.lua; layouts in
+ *  common/mot_scripts.h), idempotent: creating twice creates once, a
  *  delivery is applied once per obligation (the first delivery event wins)
  *  and cancels every pending timer; the intake event that caused a change
  *  leaves mot:pending:watch in the same step.

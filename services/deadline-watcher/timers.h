@@ -13,7 +13,7 @@
  *  records the escalation level sent (escalation_level), schedules the next
  *  escalation (level 1 after the overdue notice, up to the cap), and
  *  appends the batch's notices to the notice log as one entry
- *  (notice_log.h); the notifier is then woken once for the batch. The
+ *  (common/mot_notice_log.h); the notifier is then woken once for the batch. The
  *  batches of a tick go through one Redis connection as a pipeline: the
  *  next batch's obligations are read while the current batch's script
  *  runs.

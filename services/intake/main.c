@@ -296,9 +296,11 @@ on_redrive (zloop_t *loop, int timer_id, void *arg)
 }
 
 static bool
-intake_open (intake_t *self)
+intake_open (void *arg, mot_service_t *service)
 {
-    mot_config_t *config = self->service->config;
+    intake_t *self = arg;
+    self->service = service;
+    mot_config_t *config = service->config;
     char *error = NULL;
     if (!mot_config_get_long (config, "max-message", 64, 64 * 1024 * 1024, &self->max_message)
         || !mot_config_get_long (config, "batch", 1, 10000, &self->batch)
@@ -324,9 +326,22 @@ intake_open (intake_t *self)
     return self->pii && self->store && self->ingress && self->classify && self->watch;
 }
 
-static void
-intake_close (intake_t *self)
+static bool
+intake_attach (void *arg, zloop_t *loop)
 {
+    intake_t *self = arg;
+    if (zloop_reader (loop, self->ingress, on_ingress, self) != 0
+        || zloop_timer (loop, (size_t) (self->redrive_ms / 2), 0, on_redrive, self) < 0)
+        return false;
+    zloop_reader_set_tolerant (loop, self->ingress);
+    mot_log_info ("serving", "ingress=%s", mot_config_get (self->service->config, "ingress"));
+    return true;
+}
+
+static void
+intake_close (void *arg)
+{
+    intake_t *self = arg;
     zsock_destroy (&self->ingress);
     zsock_destroy (&self->classify);
     zsock_destroy (&self->watch);
@@ -335,29 +350,13 @@ intake_close (intake_t *self)
     mot_catalog_destroy (&self->territories);
 }
 
+static const mot_service_class_t intake_service = {
+    "intake", "Validates, deduplicates and stores every incoming event, then acknowledges.", options,
+    intake_open, intake_attach, intake_close};
+
 int
 main (int argc, char **argv)
 {
-    int rc;
     intake_t self = {0};
-    self.service = mot_service_new ("intake", "Validates, deduplicates and stores every incoming event, then acknowledges.",
-                                    options, argc, argv, &rc);
-    if (!self.service)
-        return rc;
-    rc = 1;
-    if (intake_open (&self)) {
-        zloop_t *loop = mot_service_loop_new ();
-        if (loop && zloop_reader (loop, self.ingress, on_ingress, &self) == 0
-            && zloop_timer (loop, (size_t) (self.redrive_ms / 2), 0, on_redrive, &self) >= 0) {
-            zloop_reader_set_tolerant (loop, self.ingress);
-            mot_log_info ("serving", "ingress=%s", mot_config_get (self.service->config, "ingress"));
-            zloop_start (loop);
-            rc = 0;
-        }
-        zloop_destroy (&loop);
-    }
-    intake_close (&self);
-    mot_log_info ("stopped", "rc=%d", rc);
-    mot_service_destroy (&self.service);
-    return rc;
+    return mot_service_run (&intake_service, &self, argc, argv);
 }

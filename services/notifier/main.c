@@ -51,17 +51,12 @@ typedef struct {
 } notifier_t;
 
 static void
-notifier_destroy (notifier_t **self_p)
+notifier_close (void *arg)
 {
-    if (!self_p || !*self_p)
-        return;
-    notifier_t *self = *self_p;
+    notifier_t *self = arg;
     publisher_destroy (&self->publisher);
     zsock_destroy (&self->collect);
     zsock_destroy (&self->publish);
-    mot_service_destroy (&self->service);
-    free (self);
-    *self_p = NULL;
 }
 
 /* Both sockets bind by default (watchers and subscribers come and go): the
@@ -78,31 +73,20 @@ open_sockets (notifier_t *self, long sndhwm)
     return self->collect && self->publish;
 }
 
-static notifier_t *
-notifier_new (int argc, char **argv, int *exit_code)
+static bool
+notifier_open (void *arg, mot_service_t *service)
 {
-    notifier_t *self = calloc (1, sizeof *self);
-    if (!self)
-        return NULL;
-    self->service = mot_service_new ("notifier", "Publishes the notice log (reminders, overdue, escalation and "
-                                     "late-delivery notices) once each, in sequence, to alert subscribers.",
-                                     options, argc, argv, exit_code);
-    if (!self->service) {
-        free (self);
-        return NULL;
-    }
-    *exit_code = 1;
+    notifier_t *self = arg;
+    self->service = service;
     long log_size, sndhwm;
-    mot_config_t *config = self->service->config;
+    mot_config_t *config = service->config;
     if (mot_config_get_long (config, "log-size", 1, 10000000, &log_size)
         && mot_config_get_long (config, "sndhwm", 1, 10000000, &sndhwm)
         && mot_config_get_long (config, "batch", 1, 1000, &self->batch)
         && mot_config_get_long (config, "poll-ms", 10, 60000, &self->poll_ms)
         && open_sockets (self, sndhwm))
-        self->publisher = publisher_new (self->service->redis, self->publish, log_size, self->batch);
-    if (!self->publisher)
-        notifier_destroy (&self);
-    return self;
+        self->publisher = publisher_new (service->redis, self->publish, log_size, self->batch);
+    return self->publisher != NULL;
 }
 
 /* Publishes what the log has after the mark, a batch at a time, until it is
@@ -143,26 +127,30 @@ on_poll (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+static bool
+notifier_attach (void *arg, zloop_t *loop)
+{
+    notifier_t *self = arg;
+    if (zloop_reader (loop, self->collect, on_wakeup, self) != 0
+        || zloop_timer (loop, (size_t) self->poll_ms, 0, on_poll, self) < 0)
+        return false;
+    zloop_reader_set_tolerant (loop, self->collect);
+    mot_log_info ("serving", "collect=%s publish=%s batch=%ld poll_ms=%ld",
+                  mot_config_get (self->service->config, "collect"), mot_config_get (self->service->config, "publish"),
+                  self->batch, self->poll_ms);
+    publish_pending (self);     /* what was logged while no notifier ran */
+    return true;
+}
+
+static const mot_service_class_t notifier_service = {
+    "notifier",
+    "Publishes the notice log (reminders, overdue, escalation and late-delivery notices) once each, in sequence, "
+    "to alert subscribers.",
+    options, notifier_open, notifier_attach, notifier_close};
+
 int
 main (int argc, char **argv)
 {
-    int exit_code = 1;
-    notifier_t *notifier = notifier_new (argc, argv, &exit_code);
-    if (!notifier)
-        return exit_code;
-    zloop_t *loop = mot_service_loop_new ();
-    if (loop && zloop_reader (loop, notifier->collect, on_wakeup, notifier) == 0
-        && zloop_timer (loop, (size_t) notifier->poll_ms, 0, on_poll, notifier) >= 0) {
-        zloop_reader_set_tolerant (loop, notifier->collect);
-        mot_log_info ("ready", "collect=%s publish=%s batch=%ld poll_ms=%ld",
-                      mot_config_get (notifier->service->config, "collect"),
-                      mot_config_get (notifier->service->config, "publish"), notifier->batch, notifier->poll_ms);
-        publish_pending (notifier);     /* what was logged while no notifier ran */
-        zloop_start (loop);
-        mot_log_info ("stopping", "reason=signal");
-        exit_code = 0;
-    }
-    zloop_destroy (&loop);
-    notifier_destroy (&notifier);
-    return exit_code;
+    notifier_t self = {0};
+    return mot_service_run (&notifier_service, &self, argc, argv);
 }

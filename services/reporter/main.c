@@ -214,8 +214,6 @@ open_socket (reporter_t *self)
     const char *endpoint = mot_config_get (self->service->config, "query");
     mot_socket_options_t query = {.linger = 0};     /* a stop drops the replies still queued */
     self->socket = mot_socket_new (ZMQ_ROUTER, endpoint, true, &query, "query");
-    if (self->socket)
-        mot_log_info ("listening", "query=%s", endpoint);
     return self->socket != NULL;
 }
 
@@ -234,37 +232,40 @@ load_territories (reporter_t *self)
     return true;
 }
 
-/* Answers queries until SIGINT/SIGTERM; false when the loop could not be
- * set up. */
 static bool
-serve (reporter_t *self)
+reporter_open (void *arg, mot_service_t *service)
 {
-    zloop_t *loop = mot_service_loop_new ();
-    bool ready = loop && zloop_reader (loop, self->socket, on_query, self) == 0;
-    if (ready) {
-        zloop_reader_set_tolerant (loop, self->socket);
-        zloop_start (loop);
-        mot_log_info ("stopped", "reason=signal");
-    }
-    else
-        mot_log_error ("out_of_memory", "where=loop");
-    zloop_destroy (&loop);
-    return ready;
+    reporter_t *self = arg;
+    self->service = service;
+    return load_territories (self) && open_socket (self);
 }
+
+static bool
+reporter_attach (void *arg, zloop_t *loop)
+{
+    reporter_t *self = arg;
+    if (zloop_reader (loop, self->socket, on_query, self) != 0)
+        return false;
+    zloop_reader_set_tolerant (loop, self->socket);
+    mot_log_info ("serving", "query=%s", mot_config_get (self->service->config, "query"));
+    return true;
+}
+
+static void
+reporter_close (void *arg)
+{
+    reporter_t *self = arg;
+    zsock_destroy (&self->socket);
+    mot_catalog_destroy (&self->territories);
+}
+
+static const mot_service_class_t reporter_service = {
+    "reporter", "Answers MUPOI, MURO, items and obligations queries as JSON or CSV.", options,
+    reporter_open, reporter_attach, reporter_close};
 
 int
 main (int argc, char **argv)
 {
-    int exit_code = 0;
-    reporter_t self = {NULL, NULL, NULL};
-    self.service = mot_service_new ("reporter", "Answers MUPOI, MURO, items and obligations queries as JSON or CSV.",
-                                    options, argc, argv, &exit_code);
-    if (!self.service)
-        return exit_code;
-    if (!load_territories (&self) || !open_socket (&self) || !serve (&self))
-        exit_code = 1;
-    zsock_destroy (&self.socket);
-    mot_catalog_destroy (&self.territories);
-    mot_service_destroy (&self.service);
-    return exit_code;
+    reporter_t self = {0};
+    return mot_service_run (&reporter_service, &self, argc, argv);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Two classifier instances on the same item never lose an update (issue 3):
+# Two classifier instances on the same item never lose an update:
 # two mot-classifier processes read intake's dispatch socket (which spreads
 # the work between them), 400 events of one item and 100 of other items are
 # submitted as fast as acks allow from two submitters at once; in the end the

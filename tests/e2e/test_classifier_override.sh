@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Analyst overrides, end to end (issue 3): an override sent through intake
+# Analyst overrides, end to end: an override sent through intake
 # changes the item's effective impact, frequency, category and ON in the
 # MUPOI while the rules' proposal stays next to it; later evidence keeps
 # re-proposing but never undoes the override; the audit trail holds the

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The classifier's proposal rules, end to end (issue 3): frequency from the
+# The classifier's proposal rules, end to end: frequency from the
 # events of the configured window (--window-months; the N calendar months
 # ending with the month of the item's latest event date), probability from
 # the risk's own value (the one of the latest event date) else the same

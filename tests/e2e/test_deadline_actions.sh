@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Due dates of corrective actions and agreements (issue 4, step 1): an
+# Due dates of corrective actions and agreements: an
 # ActionDue recorded through intake becomes the obligation
 # "<source>:<kind>:<action_id>", due on its due_on (ending 23:59:59 local),
 # with the same reminder and overdue notices as reports, the territory of the

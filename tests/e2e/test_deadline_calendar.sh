@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The holiday file changes while the watcher runs (issue 4, step 4): it is
+# The holiday file changes while the watcher runs: it is
 # reloaded when its modification time changes (checked every tick) and on
 # SIGHUP; the deadlines of pending obligations are recomputed with their
 # timers, each move is recorded in the obligation's audit list and the

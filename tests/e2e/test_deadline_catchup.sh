@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Catch-up after downtime (issue 4, step 5): the watcher is down while 40
+# Catch-up after downtime: the watcher is down while 40
 # deadlines pass; on start it fires everything missed, earliest deadline
 # first, at most --catchup-per-tick timers per tick, and the notices are
 # marked as late: catch_up=1 in the watcher's and the notifier's log lines,

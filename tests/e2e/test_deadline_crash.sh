@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Crashes during a burst (issue 4, tests b): 600 obligations fall due at the
+# Crashes during a burst: 600 obligations fall due at the
 # same moment, two watchers fire them; one watcher is SIGKILLed in the middle
 # of firing, then the notifier is SIGKILLed in the middle of publishing; both
 # are restarted. Every notice must reach a subscriber exactly once: the

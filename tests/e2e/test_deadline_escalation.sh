@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Escalations (issue 4, step 2): while an obligation stays overdue, an
+# Escalations: while an obligation stays overdue, an
 # ESCALATION notice every --escalate-every-bd business days, level 1, 2, ...
 # up to --escalate-max, with the recipients of its level from the escalation
 # file; a delivery cancels the escalations still pending. Dates counted by

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The three catalogue rules of issue 4, step 3, with the SHIPPED catalogue:
+# The three catalogue rules beyond month_close and event, with the SHIPPED catalogue:
 #  - CAPSOI informe-operativo (last_update:informe_operativo_update): 5 bd
 #    after the later of the month's close and the last recorded update;
 #  - CAPSOI avance-acuerdos-rtm (fortnight:rtm_followup): 5 bd after each

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A full year (2026) of the monthly obligations of every unit of the shipped
 # catalogue (its month_close and last_update rows), some delivered on time,
-# some early, some late, some never (issue 4, tests a). The clock is stepped
+# some early, some late, some never. The clock is stepped
 # through every moment something is due (timers fire at 00:00 local, the
 # test delivers at 12:00), waiting at each step until the system is quiet.
 # The notices published — (notice id, kind, deadline, business days late,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Several intake instances behind one address (issue #3): upstreams talk to
+# Several intake instances behind one address: upstreams talk to
 # the proxy's ingress only; two intakes connect behind it and share the
 # load; one dies (SIGKILL) and clients' retries go to the survivor; every
 # acknowledged event is classified exactly once.

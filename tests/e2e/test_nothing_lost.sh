@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Nothing acknowledged is lost (issue #3): while a stream of events flows
+# Nothing acknowledged is lost: while a stream of events flows
 # through intake, a classifier and an intake are killed with SIGKILL and
 # restarted, and redis-server is killed (SIGKILL) and restarted (AOF on). The publisher retries
 # what got no answer (same external id). In the end every acknowledged

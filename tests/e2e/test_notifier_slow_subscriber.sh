@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A slow or dead subscriber never blocks the notifier or the others (issue 4,
-# notices): one subscriber connects and reads nothing while 20,000 notices
+# A slow or dead subscriber never blocks the notifier or the others:
+# one subscriber connects and reads nothing while 20,000 notices
 # are logged and go out, 1,000 at a time (notifier --sndhwm 1000; the stalled subscriber's
 # queues and the kernel's buffers hold about half of that). The notifier
 # publishes every one, a live subscriber keeping up gets every one, and the

@@ -340,7 +340,7 @@ test_ids_and_refs (void **state)
 
 
 /* --------------------------------------------------------------------------
- * Rules of issue 4: action, last_update, fortnight, after
+ * Rules: action, last_update, fortnight, after
  */
 
 static const char *rules_file =
