@@ -234,25 +234,33 @@ failure_of (redisReply *reply)
     return reply ? MOT__V1__ERROR_CODE__INTERNAL : MOT__V1__ERROR_CODE__UNAVAILABLE;
 }
 
-/* The register's ids in order (an array reply, NULL when out of memory):
- * one command for the spec's kind. */
+/* The command that lists the register's ids in order, given the two
+ * items-by-kind keys. */
+static redisReply *
+ask_ids_of (mot_redis_t *redis, const register_spec_t *spec, const char *problematicas, const char *riesgos)
+{
+    switch (spec->kind) {
+    case MOT__V1__QUERY_KIND__ITEMS:
+        return mot_redis_command (redis, "ZUNION 2 %s %s", problematicas, riesgos);
+    case MOT__V1__QUERY_KIND__UNCLASSIFIED:
+        return mot_redis_command (redis, "ZRANGE %s 0 -1", MOT_KEY_ITEMS_UNCLASSIFIED);
+    case MOT__V1__QUERY_KIND__MUPOI:
+        return mot_redis_command (redis, "ZRANGE %s 0 -1", problematicas);
+    case MOT__V1__QUERY_KIND__MURO:
+        return mot_redis_command (redis, "ZRANGE %s 0 -1", riesgos);
+    default:
+        return mot_redis_command (redis, "ZRANGE %s 0 -1", MOT_KEY_OBLS);
+    }
+}
+
+/* The register's ids in order (an array reply; NULL when Redis is
+ * unavailable or memory ran out). */
 static redisReply *
 ask_ids (mot_redis_t *redis, const register_spec_t *spec)
 {
     char *problematicas = mot_key_items (MOT_KIND_PROBLEMATICA);
     char *riesgos = mot_key_items (MOT_KIND_RIESGO);
-    redisReply *reply = NULL;
-    if (!problematicas || !riesgos)
-        ;
-    else if (spec->kind == MOT__V1__QUERY_KIND__ITEMS)
-        reply = mot_redis_command (redis, "ZUNION 2 %s %s", problematicas, riesgos);
-    else if (spec->kind == MOT__V1__QUERY_KIND__UNCLASSIFIED)
-        reply = mot_redis_command (redis, "ZRANGE %s 0 -1", MOT_KEY_ITEMS_UNCLASSIFIED);
-    else
-        reply = mot_redis_command (redis, "ZRANGE %s 0 -1",
-                                   spec->kind == MOT__V1__QUERY_KIND__MUPOI ? problematicas
-                                   : spec->kind == MOT__V1__QUERY_KIND__MURO ? riesgos
-                                                                             : MOT_KEY_OBLS);
+    redisReply *reply = problematicas && riesgos ? ask_ids_of (redis, spec, problematicas, riesgos) : NULL;
     zstr_free (&problematicas);
     zstr_free (&riesgos);
     return reply;
