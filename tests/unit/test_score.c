@@ -109,10 +109,36 @@ test_quadrant_names_colours_and_meanings (void **state)
     assert_quadrant_texts (-1, "", "", "", "");
 }
 
+/* The lookup commit.lua reads the quadrant from: position impact * 11 +
+ * vertical, both 0..10, '0' + the quadrant, '0' when a score is out of
+ * range (the boundaries as in the spec's table). */
+static void
+test_quadrant_lookup_for_the_script (void **state)
+{
+    (void) state;
+    char lookup[MOT_SCORE_QUADRANT_LOOKUP_SIZE];
+    mot_score_quadrant_lookup (lookup);
+    assert_int_equal (strlen (lookup), 121);
+    assert_int_equal (lookup[6 * 11 + 6], '1');
+    assert_int_equal (lookup[10 * 11 + 10], '1');
+    assert_int_equal (lookup[5 * 11 + 6], '2');
+    assert_int_equal (lookup[1 * 11 + 10], '2');
+    assert_int_equal (lookup[5 * 11 + 5], '3');
+    assert_int_equal (lookup[1 * 11 + 1], '3');
+    assert_int_equal (lookup[6 * 11 + 5], '4');
+    assert_int_equal (lookup[10 * 11 + 1], '4');
+    assert_int_equal (lookup[0 * 11 + 5], '0');
+    assert_int_equal (lookup[5 * 11 + 0], '0');
+    for (int impact = 1; impact <= 10; impact++)
+        for (int vertical = 1; vertical <= 10; vertical++)
+            assert_int_equal (lookup[impact * 11 + vertical] - '0', mot_score_quadrant (impact, vertical));
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_quadrant_lookup_for_the_script),
         cmocka_unit_test (test_valid_scores),
         cmocka_unit_test (test_quadrant_boundaries_at_five_and_six),
         cmocka_unit_test (test_quadrant_corners),
