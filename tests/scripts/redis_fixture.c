@@ -1,0 +1,643 @@
+/*  redis_fixture — a throwaway redis-server for the script tests (see
+ *  redis_fixture.h).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "redis_fixture.h"
+
+#include <czmq.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* How long the server may take to answer, and to stop, in steps of STEP_MS. */
+#define STEP_MS 10
+#define READY_STEPS 1000
+#define STOP_STEPS 500
+
+struct _redis_fixture_t {
+    char *dir;                  /* the temporary folder (mkdtemp) */
+    char *socket;               /* <dir>/redis.sock */
+    char *log;                  /* <dir>/redis.log */
+    pid_t pid;                  /* the redis-server; 0 when none runs */
+    mot_redis_t *redis;
+    mot_script_t *script;
+    zlistx_t *strings;          /* kept until the next test */
+    zlistx_t *replies;
+    zlistx_t *snapshots;
+};
+
+struct _redis_snapshot_t {
+    zhashx_t *values;           /* key → zchunk_t, its DUMP */
+};
+
+static void
+pause_a_step (void)
+{
+    struct timespec step = {0, STEP_MS * 1000000L};
+    nanosleep (&step, NULL);
+}
+
+/* ---- the folder ----------------------------------------------------------- */
+
+static bool
+folder_make (redis_fixture_t *self)
+{
+    const char *tmp = getenv ("TMPDIR");
+    self->dir = zsys_sprintf ("%s/mot-script-test.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!self->dir || !mkdtemp (self->dir)) {
+        fprintf (stderr, "redis_fixture: cannot make a temporary folder: %s\n", strerror (errno));
+        zstr_free (&self->dir);
+        return false;
+    }
+    self->socket = zsys_sprintf ("%s/redis.sock", self->dir);
+    self->log = zsys_sprintf ("%s/redis.log", self->dir);
+    struct sockaddr_un address;
+    if (!self->socket || !self->log || strlen (self->socket) >= sizeof address.sun_path) {
+        fprintf (stderr, "redis_fixture: no room for the socket path in %s (set TMPDIR to a shorter folder)\n",
+                 self->dir);
+        return false;
+    }
+    return true;
+}
+
+/* Removes the folder and whatever the server left in it. */
+static bool
+folder_remove (const char *path)
+{
+    DIR *dir = opendir (path);
+    if (!dir) {
+        fprintf (stderr, "redis_fixture: cannot open %s: %s\n", path, strerror (errno));
+        return false;
+    }
+    bool ok = true;
+    struct dirent *entry;
+    errno = 0;
+    while ((entry = readdir (dir)) != NULL) {
+        if (strcmp (entry->d_name, ".") != 0 && strcmp (entry->d_name, "..") != 0
+            && unlinkat (dirfd (dir), entry->d_name, 0) != 0) {
+            fprintf (stderr, "redis_fixture: cannot remove %s/%s: %s\n", path, entry->d_name, strerror (errno));
+            ok = false;
+        }
+        errno = 0;
+    }
+    ok = errno == 0 && ok;
+    ok = closedir (dir) == 0 && ok;
+    if (rmdir (path) != 0) {
+        fprintf (stderr, "redis_fixture: cannot remove %s: %s\n", path, strerror (errno));
+        ok = false;
+    }
+    return ok;
+}
+
+/* Copies the server's log to stderr, to show why it failed. */
+static void
+log_show (const char *path)
+{
+    FILE *file = fopen (path, "r");
+    if (!file) {
+        fprintf (stderr, "redis_fixture: no server log (%s)\n", path);
+        return;
+    }
+    fprintf (stderr, "redis_fixture: the server's log (%s):\n", path);
+    char *line = NULL;
+    size_t size = 0;
+    while (getline (&line, &size, file) != -1)
+        fputs (line, stderr);
+    free (line);
+    fclose (file);
+}
+
+/* ---- the server ----------------------------------------------------------- */
+
+/* In the child: becomes redis-server. On failure writes errno to `report`. */
+static void
+child_exec (const char *const *argv, int report, pid_t parent)
+{
+    /* The server dies with the test program, even one that is killed. */
+    int null = open ("/dev/null", O_RDONLY);
+    if (prctl (PR_SET_PDEATHSIG, SIGTERM) == 0 && getppid () == parent && null >= 0
+        && dup2 (null, STDIN_FILENO) >= 0)
+        execvp (argv[0], (char *const *) argv);
+    int error = errno ? errno : ECHILD;
+    ssize_t written = write (report, &error, sizeof error);
+    (void) written;
+    _exit (127);
+}
+
+/* Waits for the child to end; its status, or -1. */
+static int
+child_reap (pid_t pid)
+{
+    int status;
+    pid_t gone;
+    do
+        gone = waitpid (pid, &status, 0);
+    while (gone < 0 && errno == EINTR);
+    return gone == pid ? status : -1;
+}
+
+/* Forks and execs redis-server; true once the exec succeeded (a pipe closed
+ * on exec tells). */
+static bool
+server_start (redis_fixture_t *self)
+{
+    const char *argv[] = {"redis-server", "--port", "0", "--unixsocket", self->socket, "--unixsocketperm", "700",
+                          "--save", "", "--appendonly", "no", "--dir", self->dir, "--logfile", self->log, NULL};
+    int report[2];
+    if (pipe (report) != 0) {
+        fprintf (stderr, "redis_fixture: pipe: %s\n", strerror (errno));
+        return false;
+    }
+    bool ok = fcntl (report[0], F_SETFD, FD_CLOEXEC) == 0 && fcntl (report[1], F_SETFD, FD_CLOEXEC) == 0;
+    pid_t parent = getpid ();
+    pid_t pid = ok ? fork () : -1;
+    if (pid == 0)
+        child_exec (argv, report[1], parent);
+    int error = errno;
+    close (report[1]);
+    ssize_t got = 0;
+    if (pid > 0)
+        do
+            got = read (report[0], &error, sizeof error);
+        while (got < 0 && errno == EINTR);
+    close (report[0]);
+    if (pid > 0 && got == 0) {
+        self->pid = pid;
+        return true;
+    }
+    if (pid > 0)
+        child_reap (pid);
+    fprintf (stderr,
+             "redis_fixture: cannot run redis-server: %s (the script tests start one; it must be on PATH, "
+             "Debian package redis-server)\n",
+             got > 0 ? strerror (error) : pid < 0 ? strerror (error) : "no answer from the child");
+    return false;
+}
+
+/* Whether the server answers PING on its socket (quietly: no log lines). */
+static bool
+server_answers (const char *socket)
+{
+    redisContext *context = redisConnectUnix (socket);
+    bool pong = false;
+    if (context && !context->err) {
+        redisReply *reply = redisCommand (context, "PING");
+        pong = reply && reply->type == REDIS_REPLY_STATUS && strcmp (reply->str, "PONG") == 0;
+        if (reply)
+            freeReplyObject (reply);
+    }
+    if (context)
+        redisFree (context);
+    return pong;
+}
+
+static bool
+server_wait_ready (redis_fixture_t *self)
+{
+    for (int step = 0; step < READY_STEPS; step++) {
+        if (server_answers (self->socket))
+            return true;
+        int status;
+        pid_t gone = waitpid (self->pid, &status, WNOHANG);
+        if (gone != 0) {
+            fprintf (stderr, "redis_fixture: redis-server ended before answering (status %d)\n",
+                     gone == self->pid ? status : -1);
+            self->pid = 0;
+            log_show (self->log);
+            return false;
+        }
+        pause_a_step ();
+    }
+    fprintf (stderr, "redis_fixture: redis-server did not answer PING within %d ms\n", READY_STEPS * STEP_MS);
+    log_show (self->log);
+    return false;
+}
+
+/* SIGTERM, then waits for it (SIGKILL when it takes too long). */
+static bool
+server_stop (redis_fixture_t *self)
+{
+    if (self->pid <= 0)
+        return true;
+    bool ok = kill (self->pid, SIGTERM) == 0;
+    int status = -1;
+    pid_t gone = 0;
+    for (int step = 0; step < STOP_STEPS && (gone = waitpid (self->pid, &status, WNOHANG)) == 0; step++)
+        pause_a_step ();
+    if (gone == 0) {
+        fprintf (stderr, "redis_fixture: redis-server did not stop on SIGTERM; killing it\n");
+        if (kill (self->pid, SIGKILL) != 0)
+            fprintf (stderr, "redis_fixture: kill: %s\n", strerror (errno));
+        ok = false;
+        status = child_reap (self->pid);
+    }
+    self->pid = 0;
+    if (!WIFEXITED (status) || WEXITSTATUS (status) != 0) {
+        fprintf (stderr, "redis_fixture: redis-server ended with status %d\n", status);
+        log_show (self->log);
+        ok = false;
+    }
+    return ok;
+}
+
+/* ---- the fixture ---------------------------------------------------------- */
+
+static void
+string_destroy (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
+static void
+reply_destroy (void **item)
+{
+    freeReplyObject (*item);
+    *item = NULL;
+}
+
+static void snapshot_destroy (void **item);
+
+/* A list that destroys what it holds with `destructor`. */
+static zlistx_t *
+list_new (zlistx_destructor_fn *destructor)
+{
+    zlistx_t *list = zlistx_new ();
+    if (list)
+        zlistx_set_destructor (list, destructor);
+    return list;
+}
+
+static void
+fixture_destroy (redis_fixture_t **self_p, bool *ok)
+{
+    redis_fixture_t *self = *self_p;
+    if (!self)
+        return;
+    mot_redis_destroy (&self->redis);
+    mot_script_destroy (&self->script);
+    zlistx_destroy (&self->strings);
+    zlistx_destroy (&self->replies);
+    zlistx_destroy (&self->snapshots);
+    *ok = server_stop (self) && *ok;
+    if (self->dir)
+        *ok = folder_remove (self->dir) && *ok;
+    zstr_free (&self->dir);
+    zstr_free (&self->socket);
+    zstr_free (&self->log);
+    free (self);
+    *self_p = NULL;
+}
+
+/* Connects with mot_redis, as the services do. */
+static bool
+fixture_connect (redis_fixture_t *self, const char *script_source)
+{
+    char *address = zsys_sprintf ("unix:%s", self->socket);
+    self->redis = address ? mot_redis_new (address) : NULL;
+    zstr_free (&address);
+    self->script = mot_script_new (script_source);
+    self->strings = list_new (string_destroy);
+    self->replies = list_new (reply_destroy);
+    self->snapshots = list_new (snapshot_destroy);
+    return self->redis && self->script && self->strings && self->replies && self->snapshots
+        && mot_redis_connect (self->redis, 1, 0);
+}
+
+int
+redis_fixture_setup (void **state, const char *script_source)
+{
+    redis_fixture_t *self = calloc (1, sizeof *self);
+    bool ok = self && folder_make (self) && server_start (self) && server_wait_ready (self)
+           && fixture_connect (self, script_source);
+    if (!ok) {
+        fprintf (stderr, "redis_fixture: no Redis for the script tests\n");
+        bool cleaned = true;
+        fixture_destroy (&self, &cleaned);
+    }
+    *state = self;
+    return ok ? 0 : -1;
+}
+
+int
+redis_fixture_teardown (void **state)
+{
+    redis_fixture_t *self = *state;
+    bool ok = true;
+    fixture_destroy (&self, &ok);
+    *state = NULL;
+    return ok ? 0 : -1;
+}
+
+int
+redis_fixture_flush (void **state)
+{
+    redis_fixture_t *self = *state;
+    zlistx_purge (self->strings);
+    zlistx_purge (self->replies);
+    zlistx_purge (self->snapshots);
+    redisReply *reply = mot_redis_command (self->redis, "FLUSHALL");
+    bool ok = reply && reply->type == REDIS_REPLY_STATUS && strcmp (reply->str, "OK") == 0;
+    if (!ok)
+        fprintf (stderr, "redis_fixture: FLUSHALL failed\n");
+    if (reply)
+        freeReplyObject (reply);
+    return ok ? 0 : -1;
+}
+
+mot_redis_t *
+redis_fixture_redis (redis_fixture_t *self)
+{
+    return self->redis;
+}
+
+const char *
+redis_fixture_keep (redis_fixture_t *self, char *owned)
+{
+    assert_non_null (owned);
+    if (!zlistx_add_end (self->strings, owned)) {
+        free (owned);
+        fail_msg ("out of memory");
+    }
+    return owned;
+}
+
+const redisReply *
+redis_fixture_keep_reply_ (redis_fixture_t *self, redisReply *reply)
+{
+    if (!zlistx_add_end (self->replies, reply)) {
+        freeReplyObject (reply);
+        fail_msg ("out of memory");
+    }
+    return reply;
+}
+
+/* ---- failing with what Redis said ---------------------------------------- */
+
+/* Prints what a reply holds, for a failure message. */
+static void
+reply_print (const redisReply *reply)
+{
+    if (!reply)
+        print_error ("no reply (Redis unavailable)");
+    else
+    if (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS || reply->type == REDIS_REPLY_ERROR)
+        print_error ("%s \"%.*s\"", reply->type == REDIS_REPLY_ERROR ? "error" : "string", (int) reply->len,
+                     reply->str);
+    else
+    if (reply->type == REDIS_REPLY_INTEGER)
+        print_error ("integer %lld", reply->integer);
+    else
+    if (reply->type == REDIS_REPLY_NIL)
+        print_error ("nil");
+    else
+    if (reply->type == REDIS_REPLY_ARRAY) {
+        print_error ("[");
+        for (size_t i = 0; i < reply->elements; i++) {
+            print_error ("%s", i ? ", " : "");
+            reply_print (reply->element[i]);
+        }
+        print_error ("]");
+    }
+    else
+        print_error ("a reply of type %d", reply->type);
+}
+
+/* A failure message: "<file>:<line>: <command>: expected <…>, got <reply>".
+ * fail_start prints up to "expected ", fail_end the rest, frees `owned`
+ * and fails the test. */
+static void
+fail_start (const char *command, const char *file, int line)
+{
+    print_error ("%s:%d: %s: expected ", file, line, command);
+}
+
+static void
+fail_end (const redisReply *shown, redisReply *owned)
+{
+    print_error (", got ");
+    reply_print (shown);
+    print_error ("\n");
+    if (owned)
+        freeReplyObject (owned);
+    fail ();
+}
+
+/* Fails the test: the expected value is a printf format and its arguments. */
+static void
+fail_on (redisReply *reply, const char *command, const char *file, int line, const char *format, ...)
+{
+    fail_start (command, file, line);
+    va_list args;
+    va_start (args, format);
+    vprint_error (format, args);
+    va_end (args);
+    fail_end (reply, reply);
+}
+
+redisReply *
+redis_fixture_reply_ (redisReply *reply, const char *command, const char *file, int line)
+{
+    if (!reply || reply->type == REDIS_REPLY_ERROR)
+        fail_on (reply, command, file, line, "%s", "a reply");
+    return reply;
+}
+
+static bool
+reply_holds (const redisReply *reply, const void *data, size_t size)
+{
+    return reply->type == REDIS_REPLY_STRING && reply->len == size && memcmp (reply->str, data, size) == 0;
+}
+
+void
+redis_fixture_check_string_ (redisReply *reply, const char *expected, const char *command, const char *file, int line)
+{
+    if (!expected && reply->type != REDIS_REPLY_NIL)
+        fail_on (reply, command, file, line, "%s", "nil");
+    if (expected && !reply_holds (reply, expected, strlen (expected)))
+        fail_on (reply, command, file, line, "string \"%s\"", expected);
+    freeReplyObject (reply);
+}
+
+void
+redis_fixture_check_bytes_ (redisReply *reply, const void *data, size_t size, const char *command, const char *file,
+                            int line)
+{
+    if (!reply_holds (reply, data, size))
+        fail_on (reply, command, file, line, "%zu other bytes", size);
+    freeReplyObject (reply);
+}
+
+void
+redis_fixture_check_integer_ (redisReply *reply, long long expected, const char *command, const char *file, int line)
+{
+    if (reply->type != REDIS_REPLY_INTEGER || reply->integer != expected)
+        fail_on (reply, command, file, line, "integer %lld", expected);
+    freeReplyObject (reply);
+}
+
+void
+redis_fixture_check_strings_ (redisReply *reply, size_t count, const char *const *expected, const char *command,
+                              const char *file, int line)
+{
+    bool same = reply->type == REDIS_REPLY_ARRAY && reply->elements == count;
+    for (size_t i = 0; same && i < count; i++)
+        same = reply_holds (reply->element[i], expected[i], strlen (expected[i]));
+    if (!same) {
+        fail_start (command, file, line);
+        for (size_t i = 0; i < count; i++)
+            print_error ("%s\"%s\"", i ? ", " : "[", expected[i]);
+        print_error ("%s]", count ? "" : "[");
+        fail_end (reply, reply);
+    }
+    freeReplyObject (reply);
+}
+
+void
+redis_fixture_check_integers_ (const redisReply *reply, size_t count, const long long *expected, const char *file,
+                               int line)
+{
+    bool same = reply->type == REDIS_REPLY_ARRAY && reply->elements == count;
+    for (size_t i = 0; same && i < count; i++)
+        same = reply->element[i]->type == REDIS_REPLY_INTEGER && reply->element[i]->integer == expected[i];
+    if (!same) {
+        fail_start ("the script's answer", file, line);
+        for (size_t i = 0; i < count; i++)
+            print_error ("%s%lld", i ? ", " : "[", expected[i]);
+        print_error ("%s]", count ? "" : "[");
+        fail_end (reply, NULL);
+    }
+}
+
+/* ---- running the script --------------------------------------------------- */
+
+const redisReply *
+redis_fixture_eval (redis_fixture_t *self, mot_call_t *call)
+{
+    redisReply *reply = mot_call_eval (call, self->redis, self->script);
+    mot_call_free (call);
+    if (!reply || reply->type == REDIS_REPLY_ERROR)
+        fail_on (reply, "the script", __FILE__, __LINE__, "%s", "an answer");
+    return redis_fixture_keep_reply_ (self, reply);
+}
+
+long long
+redis_fixture_eval_integer (redis_fixture_t *self, mot_call_t *call)
+{
+    const redisReply *reply = redis_fixture_eval (self, call);
+    if (reply->type != REDIS_REPLY_INTEGER) {
+        fail_start ("the script", __FILE__, __LINE__);
+        print_error ("an integer");
+        fail_end (reply, NULL);
+    }
+    return reply->integer;
+}
+
+/* ---- snapshots ------------------------------------------------------------ */
+
+static void
+snapshot_destroy (void **item)
+{
+    redis_snapshot_t *self = *item;
+    if (self) {
+        zhashx_destroy (&self->values);
+        free (self);
+    }
+    *item = NULL;
+}
+
+/* A new snapshot (the caller destroys it). */
+static redis_snapshot_t *
+snapshot_new (redis_fixture_t *self)
+{
+    redis_snapshot_t *snapshot = calloc (1, sizeof *snapshot);
+    assert_non_null (snapshot);
+    snapshot->values = zhashx_new ();
+    assert_non_null (snapshot->values);
+    zhashx_set_destructor (snapshot->values, (zhashx_destructor_fn *) zchunk_destroy);
+    const redisReply *keys = redis_fixture_query (self, "KEYS *");
+    assert_int_equal (keys->type, REDIS_REPLY_ARRAY);
+    for (size_t i = 0; i < keys->elements; i++) {
+        const redisReply *key = keys->element[i];
+        const redisReply *dump = redis_fixture_query (self, "DUMP %b", key->str, key->len);
+        assert_int_equal (dump->type, REDIS_REPLY_STRING);
+        zchunk_t *value = zchunk_new (dump->str, dump->len);
+        assert_non_null (value);
+        assert_int_equal (zhashx_insert (snapshot->values, key->str, value), 0);
+    }
+    return snapshot;
+}
+
+redis_snapshot_t *
+redis_fixture_snapshot (redis_fixture_t *self)
+{
+    redis_snapshot_t *snapshot = snapshot_new (self);
+    if (!zlistx_add_end (self->snapshots, snapshot)) {
+        snapshot_destroy ((void **) &snapshot);
+        fail_msg ("out of memory");
+    }
+    return snapshot;
+}
+
+/* Whether `key` holds the same in both (absent in both counts as the same). */
+static bool
+snapshot_agrees (redis_snapshot_t *one, redis_snapshot_t *other, const char *key)
+{
+    zchunk_t *a = zhashx_lookup (one->values, key), *b = zhashx_lookup (other->values, key);
+    if (!a || !b)
+        return !a && !b;
+    return zchunk_size (a) == zchunk_size (b) && memcmp (zchunk_data (a), zchunk_data (b), zchunk_size (a)) == 0;
+}
+
+/* Prints each key of `one`, unless spared, that `other` lacks (saying
+ * `missing`) or, when `changes`, holds otherwise; returns how many. */
+static size_t
+snapshot_report (redis_snapshot_t *one, redis_snapshot_t *other, zhashx_t *spared, bool changes, const char *missing)
+{
+    size_t differences = 0;
+    zlistx_t *keys = zhashx_keys (one->values);
+    assert_non_null (keys);
+    for (const char *key = zlistx_first (keys); key; key = zlistx_next (keys)) {
+        if (zhashx_lookup (spared, key) || snapshot_agrees (one, other, key))
+            continue;
+        bool lacks = !zhashx_lookup (other->values, key);
+        if (lacks || changes) {
+            print_error ("  %s: %s\n", key, lacks ? missing : "changed");
+            differences++;
+        }
+    }
+    zlistx_destroy (&keys);
+    return differences;
+}
+
+void
+redis_fixture_check_unchanged (redis_fixture_t *self, redis_snapshot_t *before, ...)
+{
+    zhashx_t *spared = zhashx_new ();
+    assert_non_null (spared);
+    va_list keys;
+    va_start (keys, before);
+    for (const char *key = va_arg (keys, const char *); key; key = va_arg (keys, const char *))
+        zhashx_update (spared, key, (void *) key);
+    va_end (keys);
+    redis_snapshot_t *after = redis_fixture_snapshot (self);
+    size_t differences = snapshot_report (before, after, spared, true, "gone")
+                       + snapshot_report (after, before, spared, false, "came");
+    zhashx_destroy (&spared);
+    if (differences > 0)
+        fail_msg ("%zu key(s) differ that should not (listed above)", differences);
+}
