@@ -386,7 +386,101 @@ redis_fixture_keep_reply_ (redis_fixture_t *self, redisReply *reply)
     return reply;
 }
 
-/* ---- failing with what Redis said ---------------------------------------- */
+/* ---- plain commands --------------------------------------------------------- */
+
+struct _redis_request_t {
+    char *text;                 /* the command in Redis's protocol, as hiredis formats it */
+    int argc;
+    const char **argv;          /* its arguments, pointing into text */
+    size_t *lengths;
+};
+
+static void
+request_destroy (redis_request_t **self_p)
+{
+    redis_request_t *self = *self_p;
+    if (!self)
+        return;
+    if (self->text)
+        redisFreeCommand (self->text);
+    free (self->argv);
+    free (self->lengths);
+    free (self);
+    *self_p = NULL;
+}
+
+/* The decimal number at `at` followed by CRLF, within `end`; -1 when none. */
+static long
+protocol_number (const char *at, const char *end, const char **next)
+{
+    char *stop = NULL;
+    long value = at < end ? strtol (at, &stop, 10) : -1;
+    if (!stop || stop == at || end - stop < 2 || stop[0] != '\r' || stop[1] != '\n')
+        return -1;
+    *next = stop + 2;
+    return value;
+}
+
+/* Finds the arguments in the protocol text: "*<n>" then "$<length>" and
+ * the bytes of each, every part ended by CRLF. */
+static bool
+request_split (redis_request_t *self, size_t size)
+{
+    const char *at = self->text, *end = self->text + size;
+    long count = at < end && *at == '*' ? protocol_number (at + 1, end, &at) : -1;
+    if (count <= 0 || count > INT32_MAX)
+        return false;
+    self->argv = calloc ((size_t) count, sizeof *self->argv);
+    self->lengths = calloc ((size_t) count, sizeof *self->lengths);
+    if (!self->argv || !self->lengths)
+        return false;
+    for (long i = 0; i < count; i++) {
+        long length = at < end && *at == '$' ? protocol_number (at + 1, end, &at) : -1;
+        if (length < 0 || end - at < length + 2)
+            return false;
+        self->argv[i] = at;
+        self->lengths[i] = (size_t) length;
+        at += length + 2;
+    }
+    self->argc = (int) count;
+    return at == end;
+}
+
+redis_request_t *
+redis_fixture_request_ (const char *format, ...)
+{
+    redis_request_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    va_list args;
+    va_start (args, format);
+    int size = redisvFormatCommand (&self->text, format, args);
+    va_end (args);
+    if (size < 0 || !request_split (self, (size_t) size))
+        request_destroy (&self);
+    return self;
+}
+
+/* Prints the command as one would type it: bytes below 0x20 escaped,
+ * empty arguments and those with spaces quoted. */
+static void
+request_print (const redis_request_t *self)
+{
+    for (int i = 0; i < self->argc; i++) {
+        bool quoted = self->lengths[i] == 0 || memchr (self->argv[i], ' ', self->lengths[i]);
+        print_error ("%s%s", i ? " " : "", quoted ? "\"" : "");
+        for (size_t j = 0; j < self->lengths[i]; j++) {
+            unsigned char c = (unsigned char) self->argv[i][j];
+            if (c < 0x20 || c == 0x7f)
+                print_error ("\\x%02x", c);
+            else
+                print_error ("%c", c);
+        }
+        print_error ("%s", quoted ? "\"" : "");
+    }
+}
+
+/* ---- failing with what Redis said -------------------------------------------- */
 
 /* Prints what a reply holds, for a failure message. */
 static void
@@ -418,43 +512,71 @@ reply_print (const redisReply *reply)
 }
 
 /* A failure message: "<file>:<line>: <command>: expected <…>, got <reply>".
- * fail_start prints up to "expected ", fail_end the rest, frees `owned`
- * and fails the test. */
+ * fail_start prints up to "expected " (the command is the script's when
+ * `request` is NULL); fail_end the rest, frees `owned` and the request, and
+ * fails the test. */
 static void
-fail_start (const char *command, const char *file, int line)
+fail_start (const redis_request_t *request, const char *file, int line)
 {
-    print_error ("%s:%d: %s: expected ", file, line, command);
+    print_error ("%s:%d: ", file, line);
+    if (request)
+        request_print (request);
+    else
+        print_error ("the script's answer");
+    print_error (": expected ");
 }
 
 static void
-fail_end (const redisReply *shown, redisReply *owned)
+fail_end (const redisReply *shown, redisReply *owned, redis_request_t *request)
 {
     print_error (", got ");
     reply_print (shown);
     print_error ("\n");
     if (owned)
         freeReplyObject (owned);
+    request_destroy (&request);
     fail ();
 }
 
 /* Fails the test: the expected value is a printf format and its arguments. */
 static void
-fail_on (redisReply *reply, const char *command, const char *file, int line, const char *format, ...)
+fail_on (redisReply *reply, redis_request_t *request, const char *file, int line, const char *format, ...)
 {
-    fail_start (command, file, line);
+    fail_start (request, file, line);
     va_list args;
     va_start (args, format);
     vprint_error (format, args);
     va_end (args);
-    fail_end (reply, reply);
+    fail_end (reply, reply, request);
 }
 
-redisReply *
-redis_fixture_reply_ (redisReply *reply, const char *command, const char *file, int line)
+/* Runs the request: its reply, never an error (else the test fails). */
+static redisReply *
+request_run (redis_fixture_t *self, redis_request_t *request, const char *file, int line)
 {
+    if (!request) {
+        print_error ("%s:%d: a command hiredis cannot format (or out of memory)\n", file, line);
+        fail ();
+    }
+    redisReply *reply = mot_redis_commandv (self->redis, request->argc, request->argv, request->lengths);
     if (!reply || reply->type == REDIS_REPLY_ERROR)
-        fail_on (reply, command, file, line, "%s", "a reply");
+        fail_on (reply, request, file, line, "%s", "a reply");
     return reply;
+}
+
+const redisReply *
+redis_fixture_query_ (redis_fixture_t *self, redis_request_t *request, const char *file, int line)
+{
+    redisReply *reply = request_run (self, request, file, line);
+    request_destroy (&request);
+    return redis_fixture_keep_reply_ (self, reply);
+}
+
+void
+redis_fixture_run_ (redis_fixture_t *self, redis_request_t *request, const char *file, int line)
+{
+    freeReplyObject (request_run (self, request, file, line));
+    request_destroy (&request);
 }
 
 static bool
@@ -463,48 +585,62 @@ reply_holds (const redisReply *reply, const void *data, size_t size)
     return reply->type == REDIS_REPLY_STRING && reply->len == size && memcmp (reply->str, data, size) == 0;
 }
 
-void
-redis_fixture_check_string_ (redisReply *reply, const char *expected, const char *command, const char *file, int line)
+/* Frees what a check that passed used. */
+static void
+check_passed (redisReply *reply, redis_request_t *request)
 {
+    freeReplyObject (reply);
+    request_destroy (&request);
+}
+
+void
+redis_fixture_check_string_ (const char *expected, redis_fixture_t *self, redis_request_t *request, const char *file,
+                             int line)
+{
+    redisReply *reply = request_run (self, request, file, line);
     if (!expected && reply->type != REDIS_REPLY_NIL)
-        fail_on (reply, command, file, line, "%s", "nil");
+        fail_on (reply, request, file, line, "%s", "nil");
     if (expected && !reply_holds (reply, expected, strlen (expected)))
-        fail_on (reply, command, file, line, "string \"%s\"", expected);
-    freeReplyObject (reply);
+        fail_on (reply, request, file, line, "string \"%s\"", expected);
+    check_passed (reply, request);
 }
 
 void
-redis_fixture_check_bytes_ (redisReply *reply, const void *data, size_t size, const char *command, const char *file,
-                            int line)
+redis_fixture_check_bytes_ (const void *data, size_t size, redis_fixture_t *self, redis_request_t *request,
+                            const char *file, int line)
 {
+    redisReply *reply = request_run (self, request, file, line);
     if (!reply_holds (reply, data, size))
-        fail_on (reply, command, file, line, "%zu other bytes", size);
-    freeReplyObject (reply);
+        fail_on (reply, request, file, line, "%zu other bytes", size);
+    check_passed (reply, request);
 }
 
 void
-redis_fixture_check_integer_ (redisReply *reply, long long expected, const char *command, const char *file, int line)
+redis_fixture_check_integer_ (long long expected, redis_fixture_t *self, redis_request_t *request, const char *file,
+                              int line)
 {
+    redisReply *reply = request_run (self, request, file, line);
     if (reply->type != REDIS_REPLY_INTEGER || reply->integer != expected)
-        fail_on (reply, command, file, line, "integer %lld", expected);
-    freeReplyObject (reply);
+        fail_on (reply, request, file, line, "integer %lld", expected);
+    check_passed (reply, request);
 }
 
 void
-redis_fixture_check_strings_ (redisReply *reply, size_t count, const char *const *expected, const char *command,
-                              const char *file, int line)
+redis_fixture_check_strings_ (size_t count, const char *const *expected, redis_fixture_t *self,
+                              redis_request_t *request, const char *file, int line)
 {
+    redisReply *reply = request_run (self, request, file, line);
     bool same = reply->type == REDIS_REPLY_ARRAY && reply->elements == count;
     for (size_t i = 0; same && i < count; i++)
         same = reply_holds (reply->element[i], expected[i], strlen (expected[i]));
     if (!same) {
-        fail_start (command, file, line);
+        fail_start (request, file, line);
         for (size_t i = 0; i < count; i++)
             print_error ("%s\"%s\"", i ? ", " : "[", expected[i]);
         print_error ("%s]", count ? "" : "[");
-        fail_end (reply, reply);
+        fail_end (reply, reply, request);
     }
-    freeReplyObject (reply);
+    check_passed (reply, request);
 }
 
 void
@@ -515,11 +651,11 @@ redis_fixture_check_integers_ (const redisReply *reply, size_t count, const long
     for (size_t i = 0; same && i < count; i++)
         same = reply->element[i]->type == REDIS_REPLY_INTEGER && reply->element[i]->integer == expected[i];
     if (!same) {
-        fail_start ("the script's answer", file, line);
+        fail_start (NULL, file, line);
         for (size_t i = 0; i < count; i++)
             print_error ("%s%lld", i ? ", " : "[", expected[i]);
         print_error ("%s]", count ? "" : "[");
-        fail_end (reply, NULL);
+        fail_end (reply, NULL, NULL);
     }
 }
 
@@ -531,7 +667,7 @@ redis_fixture_eval (redis_fixture_t *self, mot_call_t *call)
     redisReply *reply = mot_call_eval (call, self->redis, self->script);
     mot_call_free (call);
     if (!reply || reply->type == REDIS_REPLY_ERROR)
-        fail_on (reply, "the script", __FILE__, __LINE__, "%s", "an answer");
+        fail_on (reply, NULL, __FILE__, __LINE__, "%s", "an answer (no answer: see the log above)");
     return redis_fixture_keep_reply_ (self, reply);
 }
 
@@ -540,9 +676,9 @@ redis_fixture_eval_integer (redis_fixture_t *self, mot_call_t *call)
 {
     const redisReply *reply = redis_fixture_eval (self, call);
     if (reply->type != REDIS_REPLY_INTEGER) {
-        fail_start ("the script", __FILE__, __LINE__);
+        fail_start (NULL, __FILE__, __LINE__);
         print_error ("an integer");
-        fail_end (reply, NULL);
+        fail_end (reply, NULL, NULL);
     }
     return reply->integer;
 }

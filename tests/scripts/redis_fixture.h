@@ -64,42 +64,42 @@ void redis_fixture_check_unchanged (redis_fixture_t *self, redis_snapshot_t *bef
     __attribute__ ((sentinel));
 
 /* Plain commands (hiredis format, through the fixture's connection). Each
- * fails the test, naming the command and the test's line, when Redis
- * fails, answers an error, or (the checks) answers anything else than
- * expected. */
-#define REDIS_FIXTURE_WHERE_(...) #__VA_ARGS__, __FILE__, __LINE__
-#define redis_fixture_command_(self, ...)                                      \
-    redis_fixture_reply_ (mot_redis_command (redis_fixture_redis (self), __VA_ARGS__), REDIS_FIXTURE_WHERE_ (__VA_ARGS__))
-/* The reply (never an error), kept. */
-#define redis_fixture_query(self, ...) redis_fixture_keep_reply_ ((self), redis_fixture_command_ (self, __VA_ARGS__))
+ * fails the test, naming the command as sent and the test's line, when
+ * Redis fails, answers an error, or (the checks) answers anything else
+ * than expected. */
+/* The reply, kept. */
+#define redis_fixture_query(self, ...) redis_fixture_query_ (REDIS_FIXTURE_AT_ (self, __VA_ARGS__))
 /* Runs a command for its effect (setting a test's state up). */
-#define redis_fixture_run(self, ...) freeReplyObject (redis_fixture_command_ (self, __VA_ARGS__))
+#define redis_fixture_run(self, ...) redis_fixture_run_ (REDIS_FIXTURE_AT_ (self, __VA_ARGS__))
 /* A string reply equal to `expected` (NULL: a nil reply). */
 #define redis_fixture_check_string(self, expected, ...)                        \
-    redis_fixture_check_string_ (redis_fixture_command_ (self, __VA_ARGS__), (expected), REDIS_FIXTURE_WHERE_ (__VA_ARGS__))
+    redis_fixture_check_string_ ((expected), REDIS_FIXTURE_AT_ (self, __VA_ARGS__))
 /* A string reply holding exactly these bytes. */
 #define redis_fixture_check_bytes(self, data, size, ...)                       \
-    redis_fixture_check_bytes_ (redis_fixture_command_ (self, __VA_ARGS__), (data), (size),                    \
-                                REDIS_FIXTURE_WHERE_ (__VA_ARGS__))
+    redis_fixture_check_bytes_ ((data), (size), REDIS_FIXTURE_AT_ (self, __VA_ARGS__))
 /* An integer reply. */
 #define redis_fixture_check_integer(self, expected, ...)                       \
-    redis_fixture_check_integer_ (redis_fixture_command_ (self, __VA_ARGS__), (expected), REDIS_FIXTURE_WHERE_ (__VA_ARGS__))
+    redis_fixture_check_integer_ ((expected), REDIS_FIXTURE_AT_ (self, __VA_ARGS__))
 /* An array reply of exactly these strings (count of them). */
 #define redis_fixture_check_strings(self, count, expected, ...)                \
-    redis_fixture_check_strings_ (redis_fixture_command_ (self, __VA_ARGS__), (count), (expected),             \
-                                  REDIS_FIXTURE_WHERE_ (__VA_ARGS__))
+    redis_fixture_check_strings_ ((count), (expected), REDIS_FIXTURE_AT_ (self, __VA_ARGS__))
 
-/* What the macros above call; each check frees the reply. */
-redisReply *redis_fixture_reply_ (redisReply *reply, const char *command, const char *file, int line);
+/* What the macros above call: a command formatted by hiredis (NULL when it
+ * cannot be), run by the functions below, which free it. */
+typedef struct _redis_request_t redis_request_t;
+redis_request_t *redis_fixture_request_ (const char *format, ...);
+#define REDIS_FIXTURE_AT_(self, ...) (self), redis_fixture_request_ (__VA_ARGS__), __FILE__, __LINE__
 const redisReply *redis_fixture_keep_reply_ (redis_fixture_t *self, redisReply *reply);
-void redis_fixture_check_string_ (redisReply *reply, const char *expected, const char *command, const char *file,
-                                  int line);
-void redis_fixture_check_bytes_ (redisReply *reply, const void *data, size_t size, const char *command,
+const redisReply *redis_fixture_query_ (redis_fixture_t *self, redis_request_t *request, const char *file, int line);
+void redis_fixture_run_ (redis_fixture_t *self, redis_request_t *request, const char *file, int line);
+void redis_fixture_check_string_ (const char *expected, redis_fixture_t *self, redis_request_t *request,
+                                  const char *file, int line);
+void redis_fixture_check_bytes_ (const void *data, size_t size, redis_fixture_t *self, redis_request_t *request,
                                  const char *file, int line);
-void redis_fixture_check_integer_ (redisReply *reply, long long expected, const char *command, const char *file,
-                                   int line);
-void redis_fixture_check_strings_ (redisReply *reply, size_t count, const char *const *expected, const char *command,
+void redis_fixture_check_integer_ (long long expected, redis_fixture_t *self, redis_request_t *request,
                                    const char *file, int line);
+void redis_fixture_check_strings_ (size_t count, const char *const *expected, redis_fixture_t *self,
+                                   redis_request_t *request, const char *file, int line);
 void redis_fixture_check_integers_ (const redisReply *reply, size_t count, const long long *expected, const char *file,
                                     int line);
 
