@@ -8,6 +8,8 @@
 #include <cmocka.h>
 
 #include "redis_fixture.h"
+#include "mot_notice_log.h"
+#include "mot_schema.h"
 
 #include <czmq.h>
 #include <dirent.h>
@@ -35,8 +37,8 @@ struct _redis_fixture_t {
     pid_t pid;                  /* the redis-server; 0 when none runs */
     mot_redis_t *redis;
     mot_script_t *script;
-    zlistx_t *strings;          /* kept until the next test */
-    zlistx_t *replies;
+    zlistx_t *kept;             /* what tests were handed, until the next test: */
+    zlistx_t *replies;          /* memory, replies, snapshots */
     zlistx_t *snapshots;
 };
 
@@ -257,7 +259,7 @@ server_stop (redis_fixture_t *self)
 /* ---- the fixture ---------------------------------------------------------- */
 
 static void
-string_destroy (void **item)
+memory_destroy (void **item)
 {
     free (*item);
     *item = NULL;
@@ -290,7 +292,7 @@ fixture_destroy (redis_fixture_t **self_p, bool *ok)
         return;
     mot_redis_destroy (&self->redis);
     mot_script_destroy (&self->script);
-    zlistx_destroy (&self->strings);
+    zlistx_destroy (&self->kept);
     zlistx_destroy (&self->replies);
     zlistx_destroy (&self->snapshots);
     *ok = server_stop (self) && *ok;
@@ -311,10 +313,10 @@ fixture_connect (redis_fixture_t *self, const char *script_source)
     self->redis = address ? mot_redis_new (address) : NULL;
     zstr_free (&address);
     self->script = mot_script_new (script_source);
-    self->strings = list_new (string_destroy);
+    self->kept = list_new (memory_destroy);
     self->replies = list_new (reply_destroy);
     self->snapshots = list_new (snapshot_destroy);
-    return self->redis && self->script && self->strings && self->replies && self->snapshots
+    return self->redis && self->script && self->kept && self->replies && self->snapshots
         && mot_redis_connect (self->redis, 1, 0);
 }
 
@@ -347,7 +349,7 @@ int
 redis_fixture_flush (void **state)
 {
     redis_fixture_t *self = *state;
-    zlistx_purge (self->strings);
+    zlistx_purge (self->kept);
     zlistx_purge (self->replies);
     zlistx_purge (self->snapshots);
     redisReply *reply = mot_redis_command (self->redis, "FLUSHALL");
@@ -365,15 +367,25 @@ redis_fixture_redis (redis_fixture_t *self)
     return self->redis;
 }
 
-const char *
-redis_fixture_keep (redis_fixture_t *self, char *owned)
+void *
+redis_fixture_keep (redis_fixture_t *self, void *owned)
 {
     assert_non_null (owned);
-    if (!zlistx_add_end (self->strings, owned)) {
+    if (!zlistx_add_end (self->kept, owned)) {
         free (owned);
         fail_msg ("out of memory");
     }
     return owned;
+}
+
+const char *
+redis_fixture_text (redis_fixture_t *self, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    char *text = zsys_vprintf (format, args);
+    va_end (args);
+    return redis_fixture_keep (self, text);
 }
 
 const redisReply *
@@ -776,4 +788,82 @@ redis_fixture_check_unchanged (redis_fixture_t *self, redis_snapshot_t *before, 
     zhashx_destroy (&spared);
     if (differences > 0)
         fail_msg ("%zu key(s) differ that should not (listed above)", differences);
+}
+
+/* ---- the notice log ----------------------------------------------------------- */
+
+const void *
+redis_fixture_notice_batch (redis_fixture_t *self, const char *const *ids, size_t count, size_t *size)
+{
+    Mot__V1__Notice *notices = calloc (count + 1, sizeof *notices);
+    Mot__V1__Notice **each = calloc (count + 1, sizeof *each);
+    assert_true (notices && each);
+    for (size_t i = 0; i < count; i++) {
+        mot__v1__notice__init (&notices[i]);
+        notices[i].notice_id = (char *) ids[i];
+        notices[i].kind = MOT__V1__NOTICE_KIND__OVERDUE;
+        notices[i].unit = MOT__V1__SOURCE__UEOD;
+        notices[i].report = (char *) "accion-correctiva";
+        notices[i].report_name = (char *) "Acción correctiva";
+        notices[i].period = (char *) "AC-1";
+        notices[i].deadline = (char *) "2026-11-10";
+        each[i] = &notices[i];
+    }
+    Mot__V1__NoticeBatch batch = MOT__V1__NOTICE_BATCH__INIT;
+    batch.n_notices = count;
+    batch.notices = each;
+    *size = mot__v1__notice_batch__get_packed_size (&batch);
+    uint8_t *data = malloc (*size + 1);
+    size_t packed = data ? mot__v1__notice_batch__pack (&batch, data) : 0;
+    free (notices);
+    free (each);
+    assert_int_equal (packed, *size);
+    return redis_fixture_keep (self, data);
+}
+
+/* Whether a logged notice is the notice `id`. */
+static bool
+logged_notice_is (const mot_logged_notice_t *logged, const char *id)
+{
+    Mot__V1__Notice *notice = mot__v1__notice__unpack (NULL, logged->size, logged->data);
+    bool is = notice && strcmp (notice->notice_id, id) == 0;
+    if (notice)
+        protobuf_c_message_free_unpacked (&notice->base, NULL);
+    return is;
+}
+
+/* Whether mot_log_entry_read finds the notices `ids` with seqs from `first`. */
+static bool
+entry_reads_as (const redisReply *entry, unsigned long long first, const char *const *ids, size_t count)
+{
+    mot_log_entry_t read;
+    const char *reason = NULL;
+    bool same = mot_log_entry_read (entry, &read, &reason) && read.first == first && read.count == count;
+    if (reason)
+        print_error ("mot_log_entry_read: %s\n", reason);
+    for (size_t k = 0; same && k < count; k++)
+        same = read.notices[k].seq == first + k && logged_notice_is (&read.notices[k], ids[k]);
+    mot_log_entry_free (&read);
+    return same;
+}
+
+void
+redis_fixture_check_log_entry (redis_fixture_t *self, unsigned long long first, const char *which,
+                               const void *batch, size_t size, const char *const *ids, size_t count)
+{
+    const char *id = redis_fixture_text (self, "%llu-0", first);
+    const redisReply *range = redis_fixture_query (self, "XRANGE %s %s %s", MOT_KEY_NOTICES, id, id);
+    assert_int_equal (range->type, REDIS_REPLY_ARRAY);
+    assert_int_equal (range->elements, 1);
+    const redisReply *entry = range->element[0];
+    assert_true (entry->type == REDIS_REPLY_ARRAY && entry->elements == 2);
+    const redisReply *n = mot_reply_field (entry->element[1], MOT_LOG_N);
+    const redisReply *held = mot_reply_field (entry->element[1], MOT_LOG_WHICH);
+    const redisReply *notices = mot_reply_field (entry->element[1], MOT_LOG_NOTICES);
+    assert_true (n && held && notices);
+    assert_string_equal (n->str, redis_fixture_text (self, "%zu", count));
+    assert_string_equal (held->str, which);
+    assert_true (reply_holds (notices, batch, size));
+    if (!entry_reads_as (entry, first, ids, count))
+        fail_msg ("entry %s does not read as its %zu notices", id, count);
 }

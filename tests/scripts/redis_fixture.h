@@ -5,7 +5,8 @@
  *  it, the script under test, emptying the database between tests, stopping
  *  the server and removing its folder; and what the script tests share to
  *  check Redis with plain commands (a value, a reply's integers, a snapshot
- *  of the whole database to compare with later). What it hands a test (the
+ *  of the whole database to compare with later, an entry of the notice log
+ *  as the watcher's scripts write it). What it hands a test (the
  *  strings a call borrows, replies, snapshots) it keeps until the next
  *  test, so that a test frees nothing, even one that fails half-way.
  *
@@ -39,10 +40,12 @@ int redis_fixture_flush (void **state);
 
 mot_redis_t *redis_fixture_redis (redis_fixture_t *self);
 
-/* Takes ownership of a malloc'd string (a key from mot_schema's builders,
- * a formatted argument) until the next test, and returns it; fails the
- * test when it is NULL (out of memory). */
-const char *redis_fixture_keep (redis_fixture_t *self, char *owned);
+/* Takes ownership of malloc'd memory (a key from mot_schema's builders, a
+ * formatted argument, an array) until the next test, and returns it; fails
+ * the test when it is NULL (out of memory). */
+void *redis_fixture_keep (redis_fixture_t *self, void *owned);
+/* A formatted string (printf), kept. */
+const char *redis_fixture_text (redis_fixture_t *self, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 
 /* Runs the script under test with the call (EVALSHA, as the services do)
  * and frees the call; fails the test when Redis is unavailable, the call
@@ -62,6 +65,17 @@ redis_snapshot_t *redis_fixture_snapshot (redis_fixture_t *self);
  * went and none came, except the keys named (a NULL-terminated list). */
 void redis_fixture_check_unchanged (redis_fixture_t *self, redis_snapshot_t *before, ...)
     __attribute__ ((sentinel));
+
+/* A packed NoticeBatch (proto/mot.proto) of notices with these ids, the
+ * bytes a watcher passes its scripts to log; kept, *size set. */
+const void *redis_fixture_notice_batch (redis_fixture_t *self, const char *const *ids, size_t count, size_t *size);
+/* Fails the test unless the notice log (mot:notices) has the entry
+ * "<first>-0" as common/mot_notice_log.h describes it: n = count, `which`
+ * ("all" or the indexes held), the batch's bytes whole; and unless
+ * mot_log_entry_read finds in it the notices named `ids`, in order, with
+ * the seqs first, first + 1, … */
+void redis_fixture_check_log_entry (redis_fixture_t *self, unsigned long long first, const char *which,
+                                    const void *batch, size_t size, const char *const *ids, size_t count);
 
 /* Plain commands (hiredis format, through the fixture's connection). Each
  * fails the test, naming the command as sent and the test's line, when

@@ -79,12 +79,6 @@ lookups_mark (lookups_t *lookups, int impact, int vertical, char quadrant)
 
 /* ---- the call, as commit.c makes it ---------------------------------------- */
 
-static const char *
-number_text (redis_fixture_t *fixture, long long value)
-{
-    return redis_fixture_keep (fixture, zsys_sprintf ("%lld", value));
-}
-
 /* The item number of an item id (0 when it is not "it-<n>"), as commit.c takes it. */
 static long long
 item_number (const char *item_id)
@@ -102,10 +96,10 @@ set_evidence (redis_fixture_t *fixture, mot_call_t *call, size_t k, size_t a, co
     mot_call_key (call, k + EVIDENCE_KEY_ITEM, redis_fixture_keep (fixture, mot_key_item (e->item_id)));
     mot_call_key (call, k + EVIDENCE_KEY_AUDIT, redis_fixture_keep (fixture, mot_key_item_audit (e->item_id)));
     mot_call_key (call, k + EVIDENCE_KEY_ITEMS, redis_fixture_keep (fixture, mot_key_items (e->kind)));
-    mot_call_arg (call, a + EVIDENCE_ARG_TAG, number_text (fixture, EVIDENCE_TAG_VALUE));
+    mot_call_arg (call, a + EVIDENCE_ARG_TAG, redis_fixture_text (fixture, "%d", EVIDENCE_TAG_VALUE));
     mot_call_arg (call, a + EVIDENCE_ARG_EVENT_ID, e->event_id);
     mot_call_arg (call, a + EVIDENCE_ARG_ITEM_ID, e->item_id);
-    mot_call_arg (call, a + EVIDENCE_ARG_ITEM_NUMBER, number_text (fixture, item_number (e->item_id)));
+    mot_call_arg (call, a + EVIDENCE_ARG_ITEM_NUMBER, redis_fixture_text (fixture, "%lld", item_number (e->item_id)));
     mot_call_arg (call, a + EVIDENCE_ARG_IS_NEW, e->is_new ? "1" : "0");
     mot_call_arg (call, a + EVIDENCE_ARG_KIND, e->kind);
     mot_call_arg (call, a + EVIDENCE_ARG_SOURCE, e->source);
@@ -115,8 +109,8 @@ set_evidence (redis_fixture_t *fixture, mot_call_t *call, size_t k, size_t a, co
     mot_call_arg (call, a + EVIDENCE_ARG_DAY, e->day);
     mot_call_arg (call, a + EVIDENCE_ARG_CATEGORY, e->category);
     mot_call_arg (call, a + EVIDENCE_ARG_ON, e->on);
-    mot_call_arg (call, a + EVIDENCE_ARG_IMPACT, number_text (fixture, e->impact));
-    mot_call_arg (call, a + EVIDENCE_ARG_GIVEN_VERTICAL, number_text (fixture, e->given_vertical));
+    mot_call_arg (call, a + EVIDENCE_ARG_IMPACT, redis_fixture_text (fixture, "%d", e->impact));
+    mot_call_arg (call, a + EVIDENCE_ARG_GIVEN_VERTICAL, redis_fixture_text (fixture, "%d", e->given_vertical));
     mot_call_arg (call, a + EVIDENCE_ARG_RULE, e->rule);
     mot_call_arg (call, a + EVIDENCE_ARG_BASIS, e->basis);
 }
@@ -127,12 +121,12 @@ set_override (redis_fixture_t *fixture, mot_call_t *call, size_t k, size_t a, co
     mot_call_key (call, k + OVERRIDE_KEY_EVENT, redis_fixture_keep (fixture, mot_key_event (o->event_id)));
     mot_call_key (call, k + OVERRIDE_KEY_ITEM, redis_fixture_keep (fixture, mot_key_item (o->item_id)));
     mot_call_key (call, k + OVERRIDE_KEY_AUDIT, redis_fixture_keep (fixture, mot_key_item_audit (o->item_id)));
-    mot_call_arg (call, a + OVERRIDE_ARG_TAG, number_text (fixture, OVERRIDE_TAG_VALUE));
+    mot_call_arg (call, a + OVERRIDE_ARG_TAG, redis_fixture_text (fixture, "%d", OVERRIDE_TAG_VALUE));
     mot_call_arg (call, a + OVERRIDE_ARG_EVENT_ID, o->event_id);
     mot_call_arg (call, a + OVERRIDE_ARG_ITEM_ID, o->item_id);
-    mot_call_arg (call, a + OVERRIDE_ARG_ITEM_NUMBER, number_text (fixture, item_number (o->item_id)));
-    mot_call_arg (call, a + OVERRIDE_ARG_IMPACT, number_text (fixture, o->impact));
-    mot_call_arg (call, a + OVERRIDE_ARG_VERTICAL, number_text (fixture, o->vertical));
+    mot_call_arg (call, a + OVERRIDE_ARG_ITEM_NUMBER, redis_fixture_text (fixture, "%lld", item_number (o->item_id)));
+    mot_call_arg (call, a + OVERRIDE_ARG_IMPACT, redis_fixture_text (fixture, "%d", o->impact));
+    mot_call_arg (call, a + OVERRIDE_ARG_VERTICAL, redis_fixture_text (fixture, "%d", o->vertical));
     mot_call_arg (call, a + OVERRIDE_ARG_CATEGORY, o->category);
     mot_call_arg (call, a + OVERRIDE_ARG_ON, o->on);
     mot_call_arg (call, a + OVERRIDE_ARG_ANALYST, o->analyst);
@@ -326,6 +320,24 @@ lookups_for_complaints (lookups_t *lookups)
     lookups_mark (lookups, 9, 3, '4');      /* the override's impact, one event */
 }
 
+/* The first complaint dispatched and committed: it-5 is open. */
+static void
+open_the_item (redis_fixture_t *fixture, lookups_t *lookups)
+{
+    lookups_for_complaints (lookups);
+    dispatch (fixture, "ev-1");
+    commit_evidence (fixture, lookups, &first_complaint, COMMIT_OUTCOME_APPLIED, "it-5");
+}
+
+/* Another classifier opened `item_id` for the complaints' topic. */
+static void
+take_the_index (redis_fixture_t *fixture, const char *item_id)
+{
+    const char *index = redis_fixture_keep (fixture, mot_key_item_index (MOT_KIND_PROBLEMATICA, "OOAD-15",
+                                                                         "oportunidad de la atencion"));
+    redis_fixture_run (fixture, "SET %s %s", index, item_id);
+}
+
 /* ---- tests --------------------------------------------------------------------- */
 
 /* Evidence opens a new item: its fields, stage identificacion, the index,
@@ -335,9 +347,7 @@ test_evidence_opens_a_new_item (void **state)
 {
     redis_fixture_t *fixture = *state;
     lookups_t lookups;
-    lookups_for_complaints (&lookups);
-    dispatch (fixture, "ev-1");
-    commit_evidence (fixture, &lookups, &first_complaint, COMMIT_OUTCOME_APPLIED, "it-5");
+    open_the_item (fixture, &lookups);
 
     const char *fields[][2] = {
         {MOT_ITEM_ID, "it-5"}, {MOT_ITEM_KIND, MOT_KIND_PROBLEMATICA}, {MOT_ITEM_SOURCE, "UAD"},
@@ -354,9 +364,9 @@ test_evidence_opens_a_new_item (void **state)
     check_item_field (fixture, "it-5", MOT_ITEM_IMPACT_OVERRIDE, NULL);
     check_item_field (fixture, "it-5", MOT_ITEM_VERTICAL_GIVEN, NULL);
 
-    const char *index = redis_fixture_keep (fixture, mot_key_item_index (MOT_KIND_PROBLEMATICA, "OOAD-15",
-                                                                         "oportunidad de la atencion"));
-    redis_fixture_check_string (fixture, "it-5", "GET %s", index);
+    redis_fixture_check_string (fixture, "it-5", "GET %s",
+                                redis_fixture_keep (fixture, mot_key_item_index (MOT_KIND_PROBLEMATICA, "OOAD-15",
+                                                                                 "oportunidad de la atencion")));
     const char *items = redis_fixture_keep (fixture, mot_key_items (MOT_KIND_PROBLEMATICA));
     redis_fixture_check_string (fixture, "5", "ZSCORE %s it-5", items);
     redis_fixture_check_integer (fixture, 0, "EXISTS %s", MOT_KEY_ITEMS_UNCLASSIFIED);
@@ -385,9 +395,7 @@ test_a_second_event_joins_the_item (void **state)
 {
     redis_fixture_t *fixture = *state;
     lookups_t lookups;
-    lookups_for_complaints (&lookups);
-    dispatch (fixture, "ev-1");
-    commit_evidence (fixture, &lookups, &first_complaint, COMMIT_OUTCOME_APPLIED, "it-5");
+    open_the_item (fixture, &lookups);
     dispatch (fixture, "ev-2");
     commit_evidence (fixture, &lookups, &second_complaint, COMMIT_OUTCOME_APPLIED, "it-5");
 
@@ -438,9 +446,7 @@ test_an_event_already_done_changes_nothing (void **state)
 {
     redis_fixture_t *fixture = *state;
     lookups_t lookups;
-    lookups_for_complaints (&lookups);
-    dispatch (fixture, "ev-1");
-    commit_evidence (fixture, &lookups, &first_complaint, COMMIT_OUTCOME_APPLIED, "it-5");
+    open_the_item (fixture, &lookups);
     redis_snapshot_t *before = redis_fixture_snapshot (fixture);
     commit_evidence (fixture, &lookups, &first_complaint, COMMIT_OUTCOME_ALREADY, "it-5");
     evidence_t elsewhere = first_complaint;
@@ -459,9 +465,7 @@ test_an_index_that_moved_is_stale (void **state)
     redis_fixture_t *fixture = *state;
     lookups_t lookups;
     lookups_for_complaints (&lookups);
-    const char *index = redis_fixture_keep (fixture, mot_key_item_index (MOT_KIND_PROBLEMATICA, "OOAD-15",
-                                                                         "oportunidad de la atencion"));
-    redis_fixture_run (fixture, "SET %s it-9", index);
+    take_the_index (fixture, "it-9");
     dispatch (fixture, "ev-2");
     redis_snapshot_t *before = redis_fixture_snapshot (fixture);
     commit_evidence (fixture, &lookups, &second_complaint, COMMIT_OUTCOME_STALE, "it-5");
@@ -477,9 +481,7 @@ test_a_new_item_whose_index_was_taken_is_stale (void **state)
     redis_fixture_t *fixture = *state;
     lookups_t lookups;
     lookups_for_complaints (&lookups);
-    const char *index = redis_fixture_keep (fixture, mot_key_item_index (MOT_KIND_PROBLEMATICA, "OOAD-15",
-                                                                         "oportunidad de la atencion"));
-    redis_fixture_run (fixture, "SET %s it-4", index);
+    take_the_index (fixture, "it-4");
     dispatch (fixture, "ev-1");
     redis_snapshot_t *before = redis_fixture_snapshot (fixture);
     commit_evidence (fixture, &lookups, &first_complaint, COMMIT_OUTCOME_STALE, "it-5");
@@ -517,9 +519,7 @@ test_an_override_sets_the_effective_values (void **state)
 {
     redis_fixture_t *fixture = *state;
     lookups_t lookups;
-    lookups_for_complaints (&lookups);
-    dispatch (fixture, "ev-1");
-    commit_evidence (fixture, &lookups, &first_complaint, COMMIT_OUTCOME_APPLIED, "it-5");
+    open_the_item (fixture, &lookups);
     const override_t override = {"ev-8", "it-5", 9, 0, "Legal", "", "analista.norte", "Revisión de expedientes"};
     dispatch (fixture, "ev-8");
     commit_override (fixture, &lookups, &override, COMMIT_OUTCOME_APPLIED);
@@ -634,7 +634,7 @@ test_the_frequency_counts_the_events_of_the_window (void **state)
     const char *expected[] = {"3", "5", "5", "7", "3", "5", "7", "7"};
     for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
         evidence_t e = first_complaint;
-        e.event_id = redis_fixture_keep (fixture, zsys_sprintf ("ev-%zu", i + 1));
+        e.event_id = redis_fixture_text (fixture, "ev-%zu", i + 1);
         e.is_new = i == 0;
         e.day = days[i];
         commit_evidence (fixture, &lookups, &e, COMMIT_OUTCOME_APPLIED, "it-5");
