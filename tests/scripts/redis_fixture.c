@@ -499,7 +499,7 @@ static void
 reply_print (const redisReply *reply)
 {
     if (!reply)
-        print_error ("no reply (Redis unavailable)");
+        print_error ("no reply (Redis unavailable, or an incomplete call: see the log above)");
     else
     if (reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_STATUS || reply->type == REDIS_REPLY_ERROR)
         print_error ("%s \"%.*s\"", reply->type == REDIS_REPLY_ERROR ? "error" : "string", (int) reply->len,
@@ -674,21 +674,21 @@ redis_fixture_check_integers_ (const redisReply *reply, size_t count, const long
 /* ---- running the script --------------------------------------------------- */
 
 const redisReply *
-redis_fixture_eval (redis_fixture_t *self, mot_call_t *call)
+redis_fixture_eval_ (redis_fixture_t *self, mot_call_t *call, const char *file, int line)
 {
     redisReply *reply = mot_call_eval (call, self->redis, self->script);
     mot_call_free (call);
     if (!reply || reply->type == REDIS_REPLY_ERROR)
-        fail_on (reply, NULL, __FILE__, __LINE__, "%s", "an answer (no answer: see the log above)");
+        fail_on (reply, NULL, file, line, "%s", "an answer");
     return redis_fixture_keep_reply_ (self, reply);
 }
 
 long long
-redis_fixture_eval_integer (redis_fixture_t *self, mot_call_t *call)
+redis_fixture_eval_integer_ (redis_fixture_t *self, mot_call_t *call, const char *file, int line)
 {
-    const redisReply *reply = redis_fixture_eval (self, call);
+    const redisReply *reply = redis_fixture_eval_ (self, call, file, line);
     if (reply->type != REDIS_REPLY_INTEGER) {
-        fail_start (NULL, __FILE__, __LINE__);
+        fail_start (NULL, file, line);
         print_error ("an integer");
         fail_end (reply, NULL, NULL);
     }

@@ -48,11 +48,12 @@ void *redis_fixture_keep (redis_fixture_t *self, void *owned);
 const char *redis_fixture_text (redis_fixture_t *self, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
 
 /* Runs the script under test with the call (EVALSHA, as the services do)
- * and frees the call; fails the test when Redis is unavailable, the call
- * is incomplete or the script raised an error. The reply is kept. */
-const redisReply *redis_fixture_eval (redis_fixture_t *self, mot_call_t *call);
+ * and frees the call; fails the test, at the test's line, when Redis is
+ * unavailable, the call is incomplete or the script raised an error. The
+ * reply is kept. */
+#define redis_fixture_eval(self, call) redis_fixture_eval_ ((self), (call), __FILE__, __LINE__)
 /* The same for a script whose answer is one integer. */
-long long redis_fixture_eval_integer (redis_fixture_t *self, mot_call_t *call);
+#define redis_fixture_eval_integer(self, call) redis_fixture_eval_integer_ ((self), (call), __FILE__, __LINE__)
 
 /* Fails the test unless `reply` (a script's answer) is an array of exactly
  * these integers (count of them). */
@@ -104,6 +105,8 @@ typedef struct _redis_request_t redis_request_t;
 redis_request_t *redis_fixture_request_ (const char *format, ...);
 #define REDIS_FIXTURE_AT_(self, ...) (self), redis_fixture_request_ (__VA_ARGS__), __FILE__, __LINE__
 const redisReply *redis_fixture_keep_reply_ (redis_fixture_t *self, redisReply *reply);
+const redisReply *redis_fixture_eval_ (redis_fixture_t *self, mot_call_t *call, const char *file, int line);
+long long redis_fixture_eval_integer_ (redis_fixture_t *self, mot_call_t *call, const char *file, int line);
 const redisReply *redis_fixture_query_ (redis_fixture_t *self, redis_request_t *request, const char *file, int line);
 void redis_fixture_run_ (redis_fixture_t *self, redis_request_t *request, const char *file, int line);
 void redis_fixture_check_string_ (const char *expected, redis_fixture_t *self, redis_request_t *request,
