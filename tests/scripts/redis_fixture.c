@@ -37,8 +37,8 @@ struct _redis_fixture_t {
     pid_t pid;                  /* the redis-server; 0 when none runs */
     mot_redis_t *redis;
     mot_script_t *script;
-    zlistx_t *kept;             /* what tests were handed, until the next test: */
-    zlistx_t *replies;          /* memory, replies, snapshots */
+    zlistx_t *kept;             /* what the tests were handed, freed at the */
+    zlistx_t *replies;          /* next test: memory, replies, snapshots */
     zlistx_t *snapshots;
 };
 
@@ -50,7 +50,16 @@ static void
 pause_a_step (void)
 {
     struct timespec step = {0, STEP_MS * 1000000L};
-    nanosleep (&step, NULL);
+    while (nanosleep (&step, &step) != 0 && errno == EINTR)
+        ;
+}
+
+/* Closes a descriptor of our own, saying so when it fails. */
+static void
+descriptor_close (int descriptor)
+{
+    if (close (descriptor) != 0)
+        fprintf (stderr, "redis_fixture: close: %s\n", strerror (errno));
 }
 
 /* ---- the folder ----------------------------------------------------------- */
@@ -120,7 +129,8 @@ log_show (const char *path)
     while (getline (&line, &size, file) != -1)
         fputs (line, stderr);
     free (line);
-    fclose (file);
+    if (fclose (file) != 0)
+        fprintf (stderr, "redis_fixture: %s: %s\n", path, strerror (errno));
 }
 
 /* ---- the server ----------------------------------------------------------- */
@@ -130,7 +140,7 @@ static void
 child_exec (const char *const *argv, int report, pid_t parent)
 {
     /* The server dies with the test program, even one that is killed. */
-    int null = open ("/dev/null", O_RDONLY);
+    int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
     if (prctl (PR_SET_PDEATHSIG, SIGTERM) == 0 && getppid () == parent && null >= 0
         && dup2 (null, STDIN_FILENO) >= 0)
         execvp (argv[0], (char *const *) argv);
@@ -170,13 +180,13 @@ server_start (redis_fixture_t *self)
     if (pid == 0)
         child_exec (argv, report[1], parent);
     int error = errno;
-    close (report[1]);
+    descriptor_close (report[1]);
     ssize_t got = 0;
     if (pid > 0)
         do
             got = read (report[0], &error, sizeof error);
         while (got < 0 && errno == EINTR);
-    close (report[0]);
+    descriptor_close (report[0]);
     if (pid > 0 && got == 0) {
         self->pid = pid;
         return true;
