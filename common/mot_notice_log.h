@@ -7,7 +7,7 @@
  *  "<first seq>-0", fields n, which, notices. The k-th notice an entry holds
  *  has seq first + k. A watcher packs the notices value here
  *  (mot_notice_batch_t) and its script appends the entry
- *  (services/deadline-watcher/notice_log.lua); a reader splits the value
+ *  (common/lua/lib/notice_log.lua); a reader splits the value
  *  here into notices and gives each its seq. The protobuf keys written by
  *  hand here come from protobuf-c's descriptors of proto/mot.proto, so the
  *  bytes are what protobuf-c itself packs. Also owns how many notices an
