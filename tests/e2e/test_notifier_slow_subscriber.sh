@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A slow or dead subscriber never blocks the notifier or the others:
-# one subscriber connects and reads nothing while 20,000 notices
-# are logged and go out, 1,000 at a time (notifier --sndhwm 1000; the stalled subscriber's
-# queues and the kernel's buffers hold about half of that). The notifier
+# one subscriber connects and reads nothing while 20,000 notices of about
+# 1 KB are logged and go out, 1,000 at a time (notifier --sndhwm 1000; the
+# stalled subscriber's queues and the kernel's buffers — up to 4 MB on the
+# notifier's side once the kernel has grown them — hold a fraction of those
+# 20 MB, however slowly the notifier runs, valgrind included). The notifier
 # publishes every one, a live subscriber keeping up gets every one, and the
 # stalled one lost what did not fit (dropped for it alone) — and gets all of
 # it back from the replay log.
@@ -30,7 +32,8 @@ live_count() { grep -c '"notice_id":"SL-' "$RUN/notices.jsonl" || true; }
 live_has() { [ "$(live_count)" = "$1" ]; }
 for c in $(seq $CHUNKS); do
   # Logged as a watcher's script does, then the notifier is woken.
-  notices log $(((c - 1) * CHUNK + 1)) "@$CHUNK:SL-$c-" | rcli --pipe >/dev/null || fail "log chunk $c"
+  NOTICE_TEXT_BYTES=1000 notices log $(((c - 1) * CHUNK + 1)) "@$CHUNK:SL-$c-" | rcli --pipe >/dev/null \
+    || fail "log chunk $c"
   notices wake "$MOT_NOTIFIER_COLLECT" || fail "wake after chunk $c"
   mot_wait 120 live_has $((c * CHUNK)) || fail "the live subscriber has $(live_count) after chunk $c"
 done

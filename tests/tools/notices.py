@@ -17,8 +17,12 @@
       to everything and reads nothing until it gets SIGUSR1; then it counts
       what reached it (stopping after 2 s of silence) and prints the count.
 
+With NOTICE_TEXT_BYTES=N in the environment each text is padded to at
+least N bytes (a long notice, as an escalation with its recipients is).
+
 Needs mot_pb2 (protoc --python_out) on PYTHONPATH.
 """
+import os
 import signal
 import sys
 
@@ -33,6 +37,9 @@ def notice(notice_id, text=True):
                              fired_at=1793685600)
     if text:
         message.text = f"texto {notice_id}"
+        padding = int(os.environ.get("NOTICE_TEXT_BYTES", "0")) - len(message.text)
+        if padding > 0:
+            message.text += " " + "Destinatarios: TDOE; " * (padding // 21 + 1)
     return message.SerializeToString()
 
 
