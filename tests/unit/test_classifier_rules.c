@@ -225,6 +225,7 @@ test_bad_files_are_refused_naming_the_line (void **state)
     expect_refused ("abasto\tLegal\tDA\t11\n", STEPS, IMPACTS, ":1:", "IMPACT must be 1..10");
     expect_refused (KEYWORDS, "1\t1\n3\t2\n2\t3\n", IMPACTS, ":3:", "must increase");
     expect_refused (KEYWORDS, "2\t1\n", IMPACTS, ":1:", "first row");
+    expect_refused (KEYWORDS, "1\t1\n10001\t2\n", IMPACTS, ":2:", "1..10000");
     expect_refused (KEYWORDS, STEPS, "origin\tIMSS\t3\n", ":1:", "origin SOURCE");
     expect_refused (KEYWORDS, STEPS, "# c\nsize\tUMAE\t1\n", ":2:", "origin, reach or territory");
     expect_refused (KEYWORDS, STEPS, "reach\t0\t5\n", ":1:", "reach MIN");
