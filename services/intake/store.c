@@ -91,27 +91,34 @@ reserve_numbers (store_t *self, store_request_t *requests, pass_t *passes, size_
     redisReply *reply = mot_call_eval (&call, self->redis, self->reserve);
     mot_call_free (&call);
     bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == count;
-    long long last = 0;
+    /* The numbers of first occurrences are consecutive, in request order:
+     * firsts[k] is the request that got the k-th of them. */
+    size_t *firsts = ok ? calloc (count, sizeof *firsts) : NULL;
+    size_t fresh = 0;
+    long long first_number = 0;
+    ok = ok && firsts;
     for (size_t i = 0; ok && i < count; i++) {
         redisReply *element = reply->element[i];
+        long long offset = element->type == REDIS_REPLY_INTEGER ? element->integer - first_number : -1;
         if (element->type == REDIS_REPLY_STRING) {
             requests[i].event_id = strdup (element->str);
             requests[i].result = requests[i].event_id ? STORE_DUPLICATE : STORE_UNAVAILABLE;
         }
         else
-        if (element->type == REDIS_REPLY_INTEGER && element->integer > last) {
-            passes[i].number = last = element->integer;
+        if (element->type == REDIS_REPLY_INTEGER && (fresh == 0 || offset == (long long) fresh)) {
+            first_number = fresh == 0 ? element->integer : first_number;
+            passes[i].number = element->integer;
+            firsts[fresh++] = i;
         }
         else
-        if (element->type == REDIS_REPLY_INTEGER) {
+        if (element->type == REDIS_REPLY_INTEGER && offset >= 0 && offset < (long long) fresh) {
             passes[i].repeat = true;
-            for (size_t j = 0; j < i; j++)
-                if (passes[j].number == element->integer)
-                    passes[i].first = j;
+            passes[i].first = firsts[offset];
         }
         else
             ok = false;
     }
+    free (firsts);
     if (reply)
         freeReplyObject (reply);
     return ok;
