@@ -16,7 +16,7 @@ check "intake answers" mot_wait 60 intake_ready
 
 publishers=()
 for copy in 1 2; do
-  "$MOT_BIN/mot-load" --count $N --window 400 --prefix DUP- --date 2026-11-19 \
+  "$MOT_BIN/mot-load" --count $N --window 400 --retry-ms 60000 --prefix DUP- --date 2026-11-19 \
     --acks "$RUN/acks$copy.txt" >"$RUN/load$copy.txt" &
   publishers+=($!)
 done
