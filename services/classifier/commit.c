@@ -8,6 +8,11 @@
  *  then applies the batch, and answers "stale" for a record whose index no
  *  longer holds what reserve.lua saw (another classifier opened the item
  *  meanwhile): such records are looked up and committed again.
+ *  The classifier remembers the item of each index key commit.lua applied
+ *  evidence to (an index names its open item until the item closes), so
+ *  reserve.lua runs only for indexes it has not seen: in the steady state a
+ *  batch is one round trip. A remembered item that is no longer the
+ *  index's is answered stale by commit.lua, forgotten, and looked up.
  */
 #include "commit.h"
 #include "mot_call.h"
@@ -31,6 +36,8 @@ _Static_assert ((int) OVERRIDE_ARGS <= (int) RECORD_ARGS && (int) OVERRIDE_KEYS 
 
 /* How often a record found stale is looked up again within one run. */
 #define STALE_RETRIES 5
+/* The most index keys whose item is remembered (then it starts afresh). */
+#define INDEX_CACHE_MAX 100000
 
 typedef struct {
     bool override;
@@ -82,6 +89,7 @@ struct _commit_t {
     char quadrants[MOT_SCORE_QUADRANT_LOOKUP_SIZE];
     char *window;
     zlistx_t *records;          /* record_t, in the order added */
+    zhashx_t *items;            /* index key → the open item's id, as commit.lua last confirmed it */
 };
 
 commit_t *
@@ -99,7 +107,10 @@ commit_new (mot_redis_t *redis, const char *frequency_lookup, int window_months)
     self->records = zlistx_new ();
     if (self->records)
         zlistx_set_destructor (self->records, (zlistx_destructor_fn *) record_destroy);
-    if (!self->reserve || !self->script || !self->frequencies || !self->window || !self->records)
+    self->items = zhashx_new ();
+    if (self->items)
+        zhashx_set_destructor (self->items, (zhashx_destructor_fn *) zstr_free);
+    if (!self->reserve || !self->script || !self->frequencies || !self->window || !self->records || !self->items)
         commit_destroy (&self);
     return self;
 }
@@ -111,6 +122,7 @@ commit_destroy (commit_t **self_p)
         return;
     commit_t *self = *self_p;
     zlistx_destroy (&self->records);
+    zhashx_destroy (&self->items);
     mot_script_destroy (&self->reserve);
     mot_script_destroy (&self->script);
     free (self->frequencies);
@@ -186,58 +198,96 @@ commit_size (commit_t *self)
 
 /* ---- finding the items ------------------------------------------------ */
 
-/* Names an evidence record's item from what reserve.lua answered for its
- * index: the open item's id, or the number reserved for a new one. */
+/* Names an evidence record's item: its id (an open item, or a new one
+ * whose number was just reserved). */
 static bool
-name_item (record_t *record, const redisReply *found)
+name_item (record_t *record, const char *id, bool is_new)
 {
     char **a = record->args;
-    char *id = NULL;
-    bool is_new = found->type == REDIS_REPLY_INTEGER;
-    if (is_new)
-        id = mot_item_id (found->integer);
-    else
-    if (found->type == REDIS_REPLY_STRING)
-        id = strdup (found->str);
-    long long number = is_new ? found->integer : 0;
-    if (id && !is_new && !mot_item_number (id, &number))
+    long long number = 0;
+    if (!mot_item_number (id, &number))
         number = 0;
     for (int k = EVIDENCE_KEY_ITEM; k <= EVIDENCE_KEY_AUDIT; k++)
         zstr_free (&record->keys[k]);
-    bool ok = id && record_set (&a[EVIDENCE_ARG_ITEM_ID], id) && record_set_number (&a[EVIDENCE_ARG_ITEM_NUMBER], number)
-           && record_set_number (&a[EVIDENCE_ARG_IS_NEW], is_new)
-           && (record->keys[EVIDENCE_KEY_ITEM] = mot_key_item (id))
-           && (record->keys[EVIDENCE_KEY_AUDIT] = mot_key_item_audit (id));
+    return record_set (&a[EVIDENCE_ARG_ITEM_ID], id) && record_set_number (&a[EVIDENCE_ARG_ITEM_NUMBER], number)
+        && record_set_number (&a[EVIDENCE_ARG_IS_NEW], is_new)
+        && (record->keys[EVIDENCE_KEY_ITEM] = mot_key_item (id))
+        && (record->keys[EVIDENCE_KEY_AUDIT] = mot_key_item_audit (id));
+}
+
+/* Names the item from what reserve.lua answered for the record's index:
+ * the open item's id, or the number reserved for a new one. */
+static bool
+name_item_found (record_t *record, const redisReply *found)
+{
+    char *id = found->type == REDIS_REPLY_INTEGER ? mot_item_id (found->integer)
+             : found->type == REDIS_REPLY_STRING  ? strdup (found->str)
+                                                  : NULL;
+    bool ok = id && name_item (record, id, found->type == REDIS_REPLY_INTEGER);
     free (id);
     return ok;
 }
 
-/* Runs reserve.lua over the evidence among records[0..count). False when
- * Redis failed (or out of memory): nothing can be committed now. */
+/* Whether the record is evidence whose index the cache does not know. */
+static bool
+needs_lookup (commit_t *self, const record_t *record)
+{
+    return !record->override && !zhashx_lookup (self->items, record->keys[EVIDENCE_KEY_INDEX]);
+}
+
+/* Names the item of every evidence record among records[0..count): from
+ * the cache when its index is known (commit.lua checks it and answers
+ * stale if the index moved), else with one reserve.lua call for all the
+ * others. False when Redis failed (or out of memory): nothing can be
+ * committed now. */
 static bool
 find_items (commit_t *self, record_t **records, size_t count)
 {
-    size_t evidence = 0;
-    for (size_t i = 0; i < count; i++)
-        evidence += !records[i]->override;
-    if (evidence == 0)
-        return true;
+    size_t lookups = 0;
+    bool ok = true;
+    for (size_t i = 0; ok && i < count; i++) {
+        if (needs_lookup (self, records[i]))
+            lookups++;
+        else if (!records[i]->override)
+            ok = name_item (records[i], zhashx_lookup (self->items, records[i]->keys[EVIDENCE_KEY_INDEX]), false);
+    }
+    if (!ok || lookups == 0)
+        return ok;
     mot_call_t call;
-    mot_call_init (&call, RESERVE_KEYS + evidence * RESERVE_LOOKUP_KEYS, RESERVE_ARGS + evidence * RESERVE_LOOKUP_ARGS);
+    mot_call_init (&call, RESERVE_KEYS + lookups * RESERVE_LOOKUP_KEYS, RESERVE_ARGS + lookups * RESERVE_LOOKUP_ARGS);
     mot_call_key (&call, RESERVE_KEY_SEQ, MOT_KEY_SEQ_ITEM);
     for (size_t i = 0, n = 0; i < count; i++)
-        if (!records[i]->override)
+        if (needs_lookup (self, records[i]))
             mot_call_key (&call, RESERVE_KEYS + n++ * RESERVE_LOOKUP_KEYS + RESERVE_LOOKUP_KEY_LOOKUP,
                           records[i]->keys[EVIDENCE_KEY_INDEX]);
     redisReply *reply = mot_call_eval (&call, self->redis, self->reserve);
     mot_call_free (&call);
-    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == evidence;
+    ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == lookups;
     for (size_t i = 0, n = 0; ok && i < count; i++)
-        if (!records[i]->override)
-            ok = name_item (records[i], reply->element[n++]);
+        if (needs_lookup (self, records[i]))
+            ok = name_item_found (records[i], reply->element[n++]);
     if (reply)
         freeReplyObject (reply);
     return ok;
+}
+
+/* Keeps what commit.lua confirmed: the index of applied evidence holds its
+ * item; a stale one is looked up again next time. */
+static void
+remember_item (commit_t *self, const record_t *record, long long outcome, const char *item_id)
+{
+    const char *index = record->keys[EVIDENCE_KEY_INDEX];
+    if (record->override)
+        return;
+    if (outcome == COMMIT_OUTCOME_STALE)
+        zhashx_delete (self->items, index);
+    else if (outcome == COMMIT_OUTCOME_APPLIED && !zhashx_lookup (self->items, index)) {
+        if (zhashx_size (self->items) >= INDEX_CACHE_MAX)
+            zhashx_purge (self->items);
+        char *copy = strdup (item_id);
+        if (copy && zhashx_insert (self->items, index, copy) != 0)
+            free (copy);
+    }
 }
 
 /* ---- committing ------------------------------------------------------- */
@@ -289,11 +339,13 @@ reply_fits (const redisReply *reply, size_t count)
 /* Reports the settled records and moves the stale ones to the front of
  * `records`; returns how many are stale. */
 static size_t
-report_settled (record_t **records, size_t count, redisReply *reply, commit_report_fn *report, void *arg)
+report_settled (commit_t *self, record_t **records, size_t count, redisReply *reply, commit_report_fn *report,
+                void *arg)
 {
     size_t stale = 0;
     for (size_t i = 0; i < count; i++) {
         long long outcome = reply->element[2 * i]->integer;
+        remember_item (self, records[i], outcome, reply->element[2 * i + 1]->str);
         if (outcome == COMMIT_OUTCOME_STALE)
             records[stale++] = records[i];
         else
@@ -318,7 +370,7 @@ commit_records (commit_t *self, int64_t now, record_t **records, size_t count, c
         redisReply *reply = find_items (self, records, count) ? run_script (self, now, records, count) : NULL;
         size_t stale = 0;
         if (reply_fits (reply, count)) {
-            stale = report_settled (records, count, reply, report, arg);
+            stale = report_settled (self, records, count, reply, report, arg);
             committed += count - stale;
         }
         else if (reply && count > 1) {
