@@ -379,6 +379,12 @@ is_noscript (const redisReply *reply)
     return reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) == 0;
 }
 
+bool
+mot_reply_is_noscript (const redisReply *reply)
+{
+    return is_noscript (reply);
+}
+
 void
 mot_redis_script_check (mot_script_t *script, const redisReply *reply)
 {

@@ -55,6 +55,8 @@ bool mot_redis_script_load (mot_redis_t *self, mot_script_t *script);
 bool mot_redis_append_eval (mot_redis_t *self, mot_script_t *script, int numkeys, int argc, const char **argv,
                             const size_t *argvlen);
 void mot_redis_script_check (mot_script_t *script, const redisReply *reply);
+/* Whether a reply is Redis's NOSCRIPT error (the script did not run). */
+bool mot_reply_is_noscript (const redisReply *reply);
 
 /* Redis's own wall-clock time in unix seconds (false when unavailable). For
  * transport bookkeeping shared by several processes, never business time. */

@@ -16,8 +16,9 @@
  *  from the record's first key or argument (ARGV[a + FIRE_TIMER_ARG_MEMBER]).
  *
  *  Every key a script touches is in KEYS (no key name is built in Lua):
- *  where a key depends on an id the script would make up (a new event or
- *  item), a first script reserves the id and the caller passes the key.
+ *  where a key depends on an id Redis hands out (a new event or item), the
+ *  caller reserves the number first (intake from a pool it keeps filled,
+ *  the classifier with reserve.lua) and passes the key.
  *
  *  Layouts are X-lists: K (prefix, name) a key, A (prefix, name) an
  *  argument, N (prefix, name, value) an integer constant.
@@ -25,21 +26,12 @@
 #ifndef MOT_SCRIPTS_H_INCLUDED
 #define MOT_SCRIPTS_H_INCLUDED
 
-/* ---- shared ---------------------------------------------------------------- */
-
-/* reserve.lua (common/lua): what each lookup key holds, or a number
- * reserved for it (one INCRBY; a lookup key repeated in the batch gets the
- * number of its first occurrence). Intake looks up dedup keys (a held
- * value is the event id of a duplicate), the classifier item index keys
- * (a held value is the open item). */
-#define MOT_LAYOUT_RESERVE(K, A, N) K (RESERVE, SEQ)
-#define MOT_LAYOUT_RESERVE_LOOKUP(K, A, N) K (RESERVE_LOOKUP, LOOKUP)
-
 /* ---- intake --------------------------------------------------------------- */
 
-/* accept.lua: stores a batch of new envelopes under their reserved ids and
- * records their hand-offs. Returns per request {event id, 1 when a
- * duplicate after all (another intake stored it since the reservation)}. */
+/* accept.lua: stores a batch of envelopes under the event ids intake took
+ * from its pool of reserved numbers (store.c) and records their
+ * hand-offs. Returns per request {the event id, 0}, or {the id already
+ * stored for its (source, external id), 1}: a duplicate, nothing written. */
 #define MOT_LAYOUT_ACCEPT(K, A, N) A (ACCEPT, RECEIVED_AT) A (ACCEPT, SENT_MS)
 #define MOT_LAYOUT_ACCEPT_REQUEST(K, A, N)                                     \
     K (ACCEPT_REQUEST, DEDUP) K (ACCEPT_REQUEST, EVENT) K (ACCEPT_REQUEST, PENDING) \
@@ -54,6 +46,12 @@
 
 /* ---- classifier ----------------------------------------------------------- */
 
+/* reserve.lua: the open item of each index key, or a number reserved for a
+ * new item (one INCRBY; an index repeated in the batch gets the number of
+ * its first occurrence). Only for indexes the classifier does not know. */
+#define MOT_LAYOUT_RESERVE(K, A, N) K (RESERVE, SEQ)
+#define MOT_LAYOUT_RESERVE_LOOKUP(K, A, N) K (RESERVE_LOOKUP, LOOKUP)
+
 /* commit.lua: a batch of evidence and overrides (commit.h). FREQUENCY is
  * the frequency score of 0, 1, 2… events in the window, one character each
  * ('0' + score), the last one for any larger count; QUADRANTS the quadrant
@@ -67,7 +65,7 @@
     N (COMMIT, OUTCOME_ALREADY, 0)    /* done before: a re-driven or repeated dispatch */ \
     N (COMMIT, OUTCOME_APPLIED, 1)                                                   \
     N (COMMIT, OUTCOME_REJECTED, 2)    /* an override for an unknown item */          \
-    N (COMMIT, OUTCOME_STALE, 3)      /* the index moved since reserve.lua: look again */
+    N (COMMIT, OUTCOME_STALE, 3)      /* the index does not hold the item named: look again */
 #define MOT_LAYOUT_EVIDENCE(K, A, N)                                           \
     K (EVIDENCE, EVENT) K (EVIDENCE, INDEX) K (EVIDENCE, ITEM) K (EVIDENCE, AUDIT) \
     K (EVIDENCE, ITEMS)                                                        \

@@ -1,12 +1,13 @@
--- accept.lua — intake's atomic step for a batch of new envelopes (layout:
--- ACCEPT in common/mot_scripts.h), after reserve.lua gave them event ids.
+-- accept.lua — intake's atomic step for a batch of envelopes (layout:
+-- ACCEPT in common/mot_scripts.h), each with an event id intake took from
+-- its pool of reserved numbers (store.c).
 -- KEYS     per request: its dedup key, its event hash, the pending set of
 --          the stage it goes to
 -- ARGV     received_at (unix s), sent_ms, then per request: event id, packed
 --          envelope, source, type
--- Returns  per request {event id, duplicate}: its reserved id and 0, or,
---          when another intake stored the same (source, external id) since
---          the reservation, that one's id and 1 (nothing is written then).
+-- Returns  per request {event id, duplicate}: its id and 0 when new, or the
+--          id already stored for the same (source, external id) and 1 (a
+--          retry, or another intake's copy: nothing is written for it).
 -- The envelope, its dedup record and its hand-off are written together.
 local count = (#ARGV - ACCEPT_ARGS) / ACCEPT_REQUEST_ARGS
 local received, sent = ARGV[ACCEPT_ARG_RECEIVED_AT], ARGV[ACCEPT_ARG_SENT_MS]

@@ -4,11 +4,16 @@
  *  id, mot:event:<event id> hash, and the pending zsets
  *  mot:pending:classify / mot:pending:watch (score: last send, milliseconds
  *  of real time — transport bookkeeping, not business time).
- *  A batch is accepted in two script calls (layouts in mot_scripts.h):
- *  reserve.lua tells which envelopes are new and reserves their event
- *  numbers, accept.lua stores those under their keys. Only the second
- *  writes, atomically for the whole batch; a number reserved for an
- *  envelope that another intake stored in between is left unused.
+ *
+ *  Event numbers: accept.lua must receive each new event's key, so intake
+ *  keeps event numbers reserved ahead (INCRBY on mot:seq:event) in a pool.
+ *  A batch takes numbers for its envelopes from the pool, and accept.lua
+ *  stores the new ones under them in one atomic step, with an INCRBY that
+ *  refills the pool pipelined behind it: one round trip per batch. A number
+ *  accept.lua did not use (the envelope was a duplicate) goes back to the
+ *  pool; numbers still in the pool when intake stops are never used, so
+ *  event ids can have gaps, and with several intakes they follow each
+ *  intake's pool rather than the arrival order.
  */
 #include "store.h"
 #include "mot_call.h"
@@ -22,13 +27,13 @@
 
 #include "accept_lua.h"
 #include "redrive_lua.h"
-#include "reserve_lua.h"
 
 struct _store_t {
     mot_redis_t *redis;         /* not owned */
-    mot_script_t *reserve;
     mot_script_t *accept;
     mot_script_t *redrive;
+    long long *pool;            /* reserved event numbers, increasing */
+    size_t pooled, capacity;
 };
 
 store_t *
@@ -38,10 +43,9 @@ store_new (mot_redis_t *redis)
     if (!self)
         return NULL;
     self->redis = redis;
-    self->reserve = mot_script_new (reserve_lua);
     self->accept = mot_script_new (accept_lua);
     self->redrive = mot_script_new (redrive_lua);
-    if (!self->reserve || !self->accept || !self->redrive)
+    if (!self->accept || !self->redrive)
         store_destroy (&self);
     return self;
 }
@@ -51,18 +55,81 @@ store_destroy (store_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    mot_script_destroy (&(*self_p)->reserve);
     mot_script_destroy (&(*self_p)->accept);
     mot_script_destroy (&(*self_p)->redrive);
+    free ((*self_p)->pool);
     free (*self_p);
     *self_p = NULL;
 }
 
-/* One request on its way through the two steps. */
+/* ---- the pool of event numbers ------------------------------------------ */
+
+static bool
+pool_make_room (store_t *self, size_t more)
+{
+    if (self->pooled + more <= self->capacity)
+        return true;
+    size_t capacity = (self->pooled + more) * 2;
+    long long *pool = realloc (self->pool, capacity * sizeof *pool);
+    if (!pool)
+        return false;
+    self->pool = pool;
+    self->capacity = capacity;
+    return true;
+}
+
+/* Adds the `count` numbers that end at `last` (what INCRBY count gave). */
+static void
+pool_add_range (store_t *self, long long last, long long count)
+{
+    if (count <= 0 || !pool_make_room (self, (size_t) count))
+        return;                 /* out of memory: those numbers stay unused */
+    for (long long n = last - count + 1; n <= last; n++)
+        self->pool[self->pooled++] = n;
+}
+
+/* Takes the `count` smallest numbers (count <= pooled). */
+static void
+pool_take (store_t *self, size_t count, long long *out)
+{
+    memcpy (out, self->pool, count * sizeof *out);
+    memmove (self->pool, self->pool + count, (self->pooled - count) * sizeof *self->pool);
+    self->pooled -= count;
+}
+
+/* Gives back numbers taken and not used (increasing, and all below what
+ * the pool holds: they were its smallest). */
+static void
+pool_give_back (store_t *self, const long long *numbers, size_t count)
+{
+    if (count == 0 || !pool_make_room (self, count))
+        return;
+    memmove (self->pool + count, self->pool, self->pooled * sizeof *self->pool);
+    memcpy (self->pool, numbers, count * sizeof *numbers);
+    self->pooled += count;
+}
+
+/* Reserves `count` more numbers now (a round trip of its own: at start, or
+ * when a batch needs more than the pool holds). */
+static bool
+pool_fill (store_t *self, long long count)
+{
+    redisReply *reply = mot_redis_command (self->redis, "INCRBY %s %lld", MOT_KEY_SEQ_EVENT, count);
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_INTEGER;
+    if (ok)
+        pool_add_range (self, reply->integer, count);
+    if (reply)
+        freeReplyObject (reply);
+    return ok && self->pooled >= (size_t) count;
+}
+
+/* ---- accepting a batch --------------------------------------------------- */
+
+/* One request on its way through the batch. */
 typedef struct {
     char *dedup_key;
     char *event_key;
-    long long number;           /* reserved for it; 0: a duplicate (or a repeat) */
+    long long number;           /* taken from the pool for it; 0: a repeat */
     size_t first;               /* a repeat in the batch: the index of its first occurrence */
     bool repeat;
 } pass_t;
@@ -77,93 +144,114 @@ passes_free (pass_t *passes, size_t count)
     free (passes);
 }
 
-/* Runs reserve.lua: duplicates get their stored id, new requests a number,
- * repeats the index of their first occurrence. False when Redis failed. */
-static bool
-reserve_numbers (store_t *self, store_request_t *requests, pass_t *passes, size_t count)
+/* Builds the dedup keys and marks the requests repeated in the batch;
+ * returns how many are not repeats, or -1 when out of memory. */
+static long
+find_repeats (store_request_t *requests, pass_t *passes, size_t count)
 {
-    mot_call_t call;
-    mot_call_init (&call, RESERVE_KEYS + count * RESERVE_LOOKUP_KEYS, RESERVE_ARGS + count * RESERVE_LOOKUP_ARGS);
-    mot_call_key (&call, RESERVE_KEY_SEQ, MOT_KEY_SEQ_EVENT);
-    for (size_t i = 0; i < count; i++)
-        mot_call_key (&call, RESERVE_KEYS + i * RESERVE_LOOKUP_KEYS + RESERVE_LOOKUP_KEY_LOOKUP,
-                      passes[i].dedup_key);
-    redisReply *reply = mot_call_eval (&call, self->redis, self->reserve);
-    mot_call_free (&call);
-    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == count;
-    /* The numbers of first occurrences are consecutive, in request order:
-     * firsts[k] is the request that got the k-th of them. */
-    size_t *firsts = ok ? calloc (count, sizeof *firsts) : NULL;
-    size_t fresh = 0;
-    long long first_number = 0;
-    ok = ok && firsts;
-    for (size_t i = 0; ok && i < count; i++) {
-        redisReply *element = reply->element[i];
-        long long offset = element->type == REDIS_REPLY_INTEGER ? element->integer - first_number : -1;
-        if (element->type == REDIS_REPLY_STRING) {
-            requests[i].event_id = strdup (element->str);
-            requests[i].result = requests[i].event_id ? STORE_DUPLICATE : STORE_UNAVAILABLE;
+    zhashx_t *seen = zhashx_new ();
+    long fresh = seen ? 0 : -1;
+    for (size_t i = 0; fresh >= 0 && i < count; i++) {
+        passes[i].dedup_key = mot_key_dedup (requests[i].source, requests[i].external_id);
+        if (!passes[i].dedup_key) {
+            fresh = -1;
+            break;
         }
-        else
-        if (element->type == REDIS_REPLY_INTEGER && (fresh == 0 || offset == (long long) fresh)) {
-            first_number = fresh == 0 ? element->integer : first_number;
-            passes[i].number = element->integer;
-            firsts[fresh++] = i;
-        }
-        else
-        if (element->type == REDIS_REPLY_INTEGER && offset >= 0 && offset < (long long) fresh) {
-            passes[i].repeat = true;
-            passes[i].first = firsts[offset];
-        }
-        else
-            ok = false;
+        size_t *first = zhashx_lookup (seen, passes[i].dedup_key);
+        passes[i].repeat = first != NULL;
+        passes[i].first = first ? *first : i;
+        if (!first && zhashx_insert (seen, passes[i].dedup_key, &passes[i].first) != 0)
+            fresh = -1;
+        else if (!first)
+            fresh++;
     }
-    free (firsts);
-    if (reply)
-        freeReplyObject (reply);
+    zhashx_destroy (&seen);
+    return fresh;
+}
+
+/* Gives each request that is not a repeat a number from the pool, its event
+ * id and its event key. False when out of memory. */
+static bool
+give_numbers (store_t *self, store_request_t *requests, pass_t *passes, size_t count, size_t fresh)
+{
+    long long *numbers = calloc (fresh + 1, sizeof *numbers);
+    if (!numbers)
+        return false;
+    pool_take (self, fresh, numbers);
+    bool ok = true;
+    for (size_t i = 0, n = 0; i < count; i++) {
+        if (passes[i].repeat)
+            continue;
+        passes[i].number = numbers[n++];
+        requests[i].event_id = mot_event_id (passes[i].number);
+        passes[i].event_key = requests[i].event_id ? mot_key_event (requests[i].event_id) : NULL;
+        ok = ok && passes[i].event_key;
+    }
+    free (numbers);
     return ok;
 }
 
-/* Runs accept.lua on the requests that reserve_numbers found new. */
+/* Lays out accept.lua's call for the requests that are not repeats. */
 static void
-accept_new (store_t *self, store_request_t *requests, pass_t *passes, size_t count, const char *received,
-            const char *sent)
+fill_accept (mot_call_t *call, store_request_t *requests, pass_t *passes, size_t count, const char *received,
+             const char *sent)
 {
-    size_t fresh = 0;
-    for (size_t i = 0; i < count; i++)
-        if (passes[i].number > 0) {
-            requests[i].event_id = mot_event_id (passes[i].number);
-            passes[i].event_key = requests[i].event_id ? mot_key_event (requests[i].event_id) : NULL;
-            if (!passes[i].event_key)
-                return;
-            fresh++;
-        }
-    if (fresh == 0)
-        return;
-    mot_call_t call;
-    mot_call_init (&call, ACCEPT_KEYS + fresh * ACCEPT_REQUEST_KEYS, ACCEPT_ARGS + fresh * ACCEPT_REQUEST_ARGS);
-    mot_call_arg (&call, ACCEPT_ARG_RECEIVED_AT, received);
-    mot_call_arg (&call, ACCEPT_ARG_SENT_MS, sent);
+    mot_call_arg (call, ACCEPT_ARG_RECEIVED_AT, received);
+    mot_call_arg (call, ACCEPT_ARG_SENT_MS, sent);
     for (size_t i = 0, n = 0; i < count; i++) {
-        if (passes[i].number == 0)
+        if (passes[i].repeat)
             continue;
         size_t k = ACCEPT_KEYS + n * ACCEPT_REQUEST_KEYS, a = ACCEPT_ARGS + n * ACCEPT_REQUEST_ARGS;
-        mot_call_key (&call, k + ACCEPT_REQUEST_KEY_DEDUP, passes[i].dedup_key);
-        mot_call_key (&call, k + ACCEPT_REQUEST_KEY_EVENT, passes[i].event_key);
-        mot_call_key (&call, k + ACCEPT_REQUEST_KEY_PENDING, requests[i].pending_key);
-        mot_call_arg (&call, a + ACCEPT_REQUEST_ARG_EVENT_ID, requests[i].event_id);
-        mot_call_bytes (&call, a + ACCEPT_REQUEST_ARG_ENVELOPE, requests[i].envelope, requests[i].size);
-        mot_call_arg (&call, a + ACCEPT_REQUEST_ARG_SOURCE, requests[i].source);
-        mot_call_arg (&call, a + ACCEPT_REQUEST_ARG_TYPE, requests[i].type);
         n++;
+        mot_call_key (call, k + ACCEPT_REQUEST_KEY_DEDUP, passes[i].dedup_key);
+        mot_call_key (call, k + ACCEPT_REQUEST_KEY_EVENT, passes[i].event_key);
+        mot_call_key (call, k + ACCEPT_REQUEST_KEY_PENDING, requests[i].pending_key);
+        mot_call_arg (call, a + ACCEPT_REQUEST_ARG_EVENT_ID, requests[i].event_id);
+        mot_call_bytes (call, a + ACCEPT_REQUEST_ARG_ENVELOPE, requests[i].envelope, requests[i].size);
+        mot_call_arg (call, a + ACCEPT_REQUEST_ARG_SOURCE, requests[i].source);
+        mot_call_arg (call, a + ACCEPT_REQUEST_ARG_TYPE, requests[i].type);
     }
-    redisReply *reply = mot_call_eval (&call, self->redis, self->accept);
-    mot_call_free (&call);
-    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 * fresh;
-    for (size_t i = 0, n = 0; ok && i < count; i++) {
-        if (passes[i].number == 0)
+}
+
+/* Runs the accept call with, pipelined behind it, an INCRBY of `refill`
+ * numbers (0: none) whose range joins the pool. Returns accept.lua's reply
+ * (NULL when the outcome is unknown: Redis went away). A script Redis
+ * forgot (it restarted) is loaded and run again on its own. */
+static redisReply *
+run_accept (store_t *self, mot_call_t *call, long long refill)
+{
+    char refill_text[24];
+    snprintf (refill_text, sizeof refill_text, "%lld", refill);
+    const char *incrby[] = {"INCRBY", MOT_KEY_SEQ_EVENT, refill_text};
+    bool sent = mot_redis_script_load (self->redis, self->accept) && mot_call_append (call, self->redis, self->accept)
+             && (refill == 0 || mot_redis_append (self->redis, 3, incrby, NULL));
+    redisReply *reply = sent ? mot_redis_read (self->redis) : NULL;
+    redisReply *refilled = sent && refill > 0 ? mot_redis_read (self->redis) : NULL;
+    if (!sent || (!reply || (refill > 0 && !refilled)))
+        mot_redis_disconnect (self->redis);     /* replies half read: start afresh */
+    if (mot_reply_ok (refilled) && refilled->type == REDIS_REPLY_INTEGER)
+        pool_add_range (self, refilled->integer, refill);
+    if (refilled)
+        freeReplyObject (refilled);
+    if (mot_reply_is_noscript (reply)) {
+        mot_redis_script_check (self->accept, reply);
+        freeReplyObject (reply);
+        reply = mot_call_eval (call, self->redis, self->accept);
+    }
+    return reply;
+}
+
+/* Reads accept.lua's answers; the numbers of duplicates go back to the pool. */
+static void
+read_answers (store_t *self, store_request_t *requests, pass_t *passes, size_t count, size_t fresh,
+              const redisReply *reply)
+{
+    long long *unused = calloc (fresh + 1, sizeof *unused);
+    size_t unused_count = 0;
+    for (size_t i = 0, n = 0; i < count; i++) {
+        if (passes[i].repeat)
             continue;
-        redisReply *id = reply->element[2 * n], *duplicate = reply->element[2 * n + 1];
+        const redisReply *id = reply->element[2 * n], *duplicate = reply->element[2 * n + 1];
         n++;
         if (id->type != REDIS_REPLY_STRING || duplicate->type != REDIS_REPLY_INTEGER)
             continue;
@@ -172,9 +260,11 @@ accept_new (store_t *self, store_request_t *requests, pass_t *passes, size_t cou
         requests[i].result = !requests[i].event_id ? STORE_UNAVAILABLE
                            : duplicate->integer   ? STORE_DUPLICATE
                                                   : STORE_ACCEPTED;
+        if (duplicate->integer && unused)
+            unused[unused_count++] = passes[i].number;
     }
-    if (reply)
-        freeReplyObject (reply);
+    pool_give_back (self, unused, unused_count);
+    free (unused);
 }
 
 /* A request repeated in the batch answers as a duplicate of its first
@@ -191,6 +281,29 @@ settle_repeats (store_request_t *requests, pass_t *passes, size_t count)
     }
 }
 
+/* Takes numbers, runs accept.lua (refilling the pool) and reads the answers. */
+static void
+accept_fresh (store_t *self, store_request_t *requests, pass_t *passes, size_t count, size_t fresh,
+              const char *received, const char *sent)
+{
+    if (self->pooled < fresh && !pool_fill (self, (long long) (fresh - self->pooled + fresh)))
+        return;
+    if (!give_numbers (self, requests, passes, count, fresh))
+        return;                 /* out of memory: the numbers taken stay unused */
+    long long refill = self->pooled < fresh ? (long long) (fresh - self->pooled) : 0;
+    mot_call_t call;
+    mot_call_init (&call, ACCEPT_KEYS + fresh * ACCEPT_REQUEST_KEYS, ACCEPT_ARGS + fresh * ACCEPT_REQUEST_ARGS);
+    fill_accept (&call, requests, passes, count, received, sent);
+    redisReply *reply = run_accept (self, &call, refill);
+    mot_call_free (&call);
+    if (mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 * fresh)
+        read_answers (self, requests, passes, count, fresh, reply);
+    else if (reply && reply->type == REDIS_REPLY_ERROR)
+        mot_log_warn ("accept_refused", "requests=%zu reason=\"%s\"", fresh, reply->str);
+    if (reply)
+        freeReplyObject (reply);
+}
+
 void
 store_accept_batch (store_t *self, store_request_t *requests, size_t count, int64_t received_at, int64_t sent_ms)
 {
@@ -199,14 +312,12 @@ store_accept_batch (store_t *self, store_request_t *requests, size_t count, int6
         requests[i].event_id = NULL;
     }
     pass_t *passes = calloc (count + 1, sizeof *passes);
-    bool ok = passes != NULL;
-    for (size_t i = 0; ok && i < count; i++)
-        ok = (passes[i].dedup_key = mot_key_dedup (requests[i].source, requests[i].external_id)) != NULL;
-    if (ok && count > 0 && reserve_numbers (self, requests, passes, count)) {
+    long fresh = passes ? find_repeats (requests, passes, count) : -1;
+    if (fresh > 0) {
         char received[24], sent[24];
         snprintf (received, sizeof received, "%lld", (long long) received_at);
         snprintf (sent, sizeof sent, "%lld", (long long) sent_ms);
-        accept_new (self, requests, passes, count, received, sent);
+        accept_fresh (self, requests, passes, count, (size_t) fresh, received, sent);
         settle_repeats (requests, passes, count);
     }
     for (size_t i = 0; i < count; i++)
