@@ -314,7 +314,7 @@ intake_open (void *arg, mot_service_t *service)
         return false;
     }
     self->pii = pii_new (mot_config_get (config, "pii-key-file"));
-    self->store = store_new (self->service->redis);
+    self->store = store_new (self->service->redis, (size_t) self->batch);
     /* The ingress limit is far above the accepted size so that an oversized
      * envelope still gets a TOO_LARGE answer; beyond it libzmq drops the
      * peer's connection instead of buffering without bound. */

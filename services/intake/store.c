@@ -34,15 +34,17 @@ struct _store_t {
     mot_script_t *redrive;
     long long *pool;            /* reserved event numbers, increasing */
     size_t pooled, capacity;
+    size_t pool_size;           /* how many the pool is refilled to */
 };
 
 store_t *
-store_new (mot_redis_t *redis)
+store_new (mot_redis_t *redis, size_t pool_size)
 {
     store_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
     self->redis = redis;
+    self->pool_size = pool_size;
     self->accept = mot_script_new (accept_lua);
     self->redrive = mot_script_new (redrive_lua);
     if (!self->accept || !self->redrive)
@@ -286,11 +288,12 @@ static void
 accept_fresh (store_t *self, store_request_t *requests, pass_t *passes, size_t count, size_t fresh,
               const char *received, const char *sent)
 {
-    if (self->pooled < fresh && !pool_fill (self, (long long) (fresh - self->pooled + fresh)))
+    size_t target = fresh > self->pool_size ? fresh : self->pool_size;
+    if (self->pooled < fresh && !pool_fill (self, (long long) (target + fresh - self->pooled)))
         return;
     if (!give_numbers (self, requests, passes, count, fresh))
         return;                 /* out of memory: the numbers taken stay unused */
-    long long refill = self->pooled < fresh ? (long long) (fresh - self->pooled) : 0;
+    long long refill = self->pooled < target ? (long long) (target - self->pooled) : 0;
     mot_call_t call;
     mot_call_init (&call, ACCEPT_KEYS + fresh * ACCEPT_REQUEST_KEYS, ACCEPT_ARGS + fresh * ACCEPT_REQUEST_ARGS);
     fill_accept (&call, requests, passes, count, received, sent);

@@ -32,7 +32,9 @@ typedef struct {
     char *event_id;             /* new id, or the original one for a duplicate; caller frees */
 } store_request_t;
 
-store_t *store_new (mot_redis_t *redis);
+/* pool_size: how many event numbers the store keeps reserved ahead (the
+ * largest batch: then a batch never waits for numbers). */
+store_t *store_new (mot_redis_t *redis, size_t pool_size);
 void store_destroy (store_t **self_p);
 
 /* Accepts `count` envelopes in one atomic Redis step: each is deduplicated
