@@ -41,6 +41,7 @@ _Static_assert ((int) OVERRIDE_ARGS <= (int) RECORD_ARGS && (int) OVERRIDE_KEYS 
 
 typedef struct {
     bool override;
+    bool unknown;                   /* evidence whose item reserve.lua must name */
     char *args[RECORD_ARGS];        /* owned; by the record layout's ARG enum */
     char *keys[RECORD_KEYS];        /* owned; by its KEY enum */
 } record_t;
@@ -228,11 +229,27 @@ name_item_found (record_t *record, const redisReply *found)
     return ok;
 }
 
-/* Whether the record is evidence whose index the cache does not know. */
+/* Runs reserve.lua for the evidence records marked `unknown` (there are
+ * `count` of them among records[0..total)) and names their items. */
 static bool
-needs_lookup (commit_t *self, const record_t *record)
+look_up_items (commit_t *self, record_t **records, size_t total, size_t count)
 {
-    return !record->override && !zhashx_lookup (self->items, record->keys[EVIDENCE_KEY_INDEX]);
+    mot_call_t call;
+    mot_call_init (&call, RESERVE_KEYS + count * RESERVE_LOOKUP_KEYS, RESERVE_ARGS + count * RESERVE_LOOKUP_ARGS);
+    mot_call_key (&call, RESERVE_KEY_SEQ, MOT_KEY_SEQ_ITEM);
+    for (size_t i = 0, n = 0; i < total; i++)
+        if (records[i]->unknown)
+            mot_call_key (&call, RESERVE_KEYS + n++ * RESERVE_LOOKUP_KEYS + RESERVE_LOOKUP_KEY_LOOKUP,
+                          records[i]->keys[EVIDENCE_KEY_INDEX]);
+    redisReply *reply = mot_call_eval (&call, self->redis, self->reserve);
+    mot_call_free (&call);
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == count;
+    for (size_t i = 0, n = 0; ok && i < total; i++)
+        if (records[i]->unknown)
+            ok = name_item_found (records[i], reply->element[n++]);
+    if (reply)
+        freeReplyObject (reply);
+    return ok;
 }
 
 /* Names the item of every evidence record among records[0..count): from
@@ -243,32 +260,17 @@ needs_lookup (commit_t *self, const record_t *record)
 static bool
 find_items (commit_t *self, record_t **records, size_t count)
 {
-    size_t lookups = 0;
+    size_t unknown = 0;
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++) {
-        if (needs_lookup (self, records[i]))
-            lookups++;
-        else if (!records[i]->override)
-            ok = name_item (records[i], zhashx_lookup (self->items, records[i]->keys[EVIDENCE_KEY_INDEX]), false);
+        record_t *record = records[i];
+        const char *known = record->override ? NULL : zhashx_lookup (self->items, record->keys[EVIDENCE_KEY_INDEX]);
+        record->unknown = !record->override && !known;
+        unknown += record->unknown;
+        if (known)
+            ok = name_item (record, known, false);
     }
-    if (!ok || lookups == 0)
-        return ok;
-    mot_call_t call;
-    mot_call_init (&call, RESERVE_KEYS + lookups * RESERVE_LOOKUP_KEYS, RESERVE_ARGS + lookups * RESERVE_LOOKUP_ARGS);
-    mot_call_key (&call, RESERVE_KEY_SEQ, MOT_KEY_SEQ_ITEM);
-    for (size_t i = 0, n = 0; i < count; i++)
-        if (needs_lookup (self, records[i]))
-            mot_call_key (&call, RESERVE_KEYS + n++ * RESERVE_LOOKUP_KEYS + RESERVE_LOOKUP_KEY_LOOKUP,
-                          records[i]->keys[EVIDENCE_KEY_INDEX]);
-    redisReply *reply = mot_call_eval (&call, self->redis, self->reserve);
-    mot_call_free (&call);
-    ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == lookups;
-    for (size_t i = 0, n = 0; ok && i < count; i++)
-        if (needs_lookup (self, records[i]))
-            ok = name_item_found (records[i], reply->element[n++]);
-    if (reply)
-        freeReplyObject (reply);
-    return ok;
+    return ok && (unknown == 0 || look_up_items (self, records, count, unknown));
 }
 
 /* Keeps what commit.lua confirmed: the index of applied evidence holds its

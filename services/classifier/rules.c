@@ -292,7 +292,7 @@ rules_match (rules_t *self, const char *text)
         if (strstr (text, self->keywords[i].keyword))
             return (rules_match_t){self->keywords[i].category, self->keywords[i].on, self->keywords[i].impact,
                                    self->keywords[i].keyword};
-    return (rules_match_t){RULES_UNCLASSIFIED, RULES_UNCLASSIFIED, 0, NULL};
+    return (rules_match_t){MOT_UNCLASSIFIED, MOT_UNCLASSIFIED, 0, NULL};
 }
 
 const char *

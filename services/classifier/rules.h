@@ -25,13 +25,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define RULES_UNCLASSIFIED MOT_UNCLASSIFIED
 #define RULES_MAX_MIN_EVENTS 10000
 
 typedef struct _rules_t rules_t;
 
 typedef struct {
-    const char *category;       /* RULES_UNCLASSIFIED when nothing matched */
+    const char *category;       /* MOT_UNCLASSIFIED when nothing matched */
     const char *on;
     int impact;                 /* 0 when nothing matched */
     const char *keyword;        /* the rule that matched, or NULL */
