@@ -3,6 +3,7 @@
  *  deploy/obligations.tsv for the format.
  */
 #include "mot_obligations.h"
+#include "mot_schema.h"
 #include "mot_datafile.h"
 #include "mot_text.h"
 #include "mot_wire.h"
@@ -356,7 +357,7 @@ mot_obligation_ref_is_safe (const char *ref)
 char *
 mot_obligation_id (const mot_obligation_def_t *def, const char *period)
 {
-    return zsys_sprintf ("%s:%s:%s", def->unit_name, def->code, period);
+    return mot_obligation_id_of (def->unit_name, def->code, period);
 }
 
 bool

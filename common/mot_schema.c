@@ -18,6 +18,15 @@ MOT_KINDS (MOT_SCHEMA_DEFINE)
 MOT_ITEM_VALUES (MOT_SCHEMA_DEFINE)
 MOT_STAGES (MOT_SCHEMA_DEFINE)
 MOT_STATUSES (MOT_SCHEMA_DEFINE)
+MOT_WORK_FIELDS (MOT_SCHEMA_DEFINE)
+MOT_SESSION_FIELDS (MOT_SCHEMA_DEFINE)
+MOT_OUTCOMES (MOT_SCHEMA_DEFINE)
+MOT_RESOLUTIONS (MOT_SCHEMA_DEFINE)
+MOT_WORK_KINDS (MOT_SCHEMA_DEFINE)
+MOT_WORK_STATUSES (MOT_SCHEMA_DEFINE)
+MOT_COMMANDS (MOT_SCHEMA_DEFINE)
+MOT_REFUSALS (MOT_SCHEMA_DEFINE)
+MOT_REF_ROLES (MOT_SCHEMA_DEFINE)
 
 /* ---- keys ---------------------------------------------------------------- */
 
@@ -58,6 +67,42 @@ mot_key_items (const char *kind)
 }
 
 char *
+mot_key_item_valuations (const char *item_id)
+{
+    return zsys_sprintf ("mot:item:{%s}:valuations", item_id);
+}
+
+char *
+mot_key_item_work (const char *item_id)
+{
+    return zsys_sprintf ("mot:item:{%s}:work", item_id);
+}
+
+char *
+mot_key_item_dedup (const char *item_id)
+{
+    return zsys_sprintf ("mot:item:{%s}:dedup", item_id);
+}
+
+char *
+mot_key_work (const char *work_id)
+{
+    return zsys_sprintf ("mot:work:{%s}", work_id);
+}
+
+char *
+mot_key_work_reports (const char *work_id)
+{
+    return zsys_sprintf ("mot:work:{%s}:reports", work_id);
+}
+
+char *
+mot_key_session (const char *session_id)
+{
+    return zsys_sprintf ("mot:session:{%s}", session_id);
+}
+
+char *
 mot_key_obligation (const char *obligation_id)
 {
     return zsys_sprintf ("mot:obl:{%s}", obligation_id);
@@ -95,6 +140,12 @@ mot_item_number (const char *item_id, long long *number)
     errno = 0;
     *number = strtoll (item_id + prefix, &end, 10);
     return errno == 0 && *end == 0;
+}
+
+char *
+mot_obligation_id_of (const char *unit, const char *report, const char *period)
+{
+    return zsys_sprintf ("%s:%s:%s", unit, report, period);
 }
 
 /* ---- kinds and statuses -------------------------------------------------- */

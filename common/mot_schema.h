@@ -18,6 +18,16 @@
  *    mot:pending:watch                zset    the same, for the deadline-watcher
  *    mot:item:{<item_id>}             hash    MOT_ITEM_FIELDS
  *    mot:item:{<item_id>}:audit       list    JSON audit entries, oldest first
+ *    mot:item:{<item_id>}:valuations  list    JSON valuations, oldest first (evolución)
+ *    mot:item:{<item_id>}:work        zset    the item's actions, agreements and
+ *                                             recommendations (work ids) by recording time
+ *    mot:item:{<item_id>}:dedup       list    the dedup keys of the item's events (they
+ *                                             expire 90 days after the item closes)
+ *    mot:work:{<work_id>}             hash    MOT_WORK_FIELDS: an action, agreement or
+ *                                             recommendation; work id = obligation id
+ *                                             "<source>:<kind>:<action_id>"
+ *    mot:work:{<work_id>}:reports     hash    cut-off date → JSON progress report
+ *    mot:session:{<session_id>}       hash    MOT_SESSION_FIELDS: a sesión de consenso
  *    mot:itemidx:<kind>:<terr>:<topic> string the open item of that kind, territory
  *                                             and normalised topic
  *    mot:items:<kind>                 zset    item ids by number (kind: MOT_KINDS)
@@ -70,6 +80,12 @@ char *mot_key_item (const char *item_id);
 char *mot_key_item_audit (const char *item_id);
 char *mot_key_item_index (const char *kind, const char *territory, const char *topic_key);
 char *mot_key_items (const char *kind);
+char *mot_key_item_valuations (const char *item_id);
+char *mot_key_item_work (const char *item_id);
+char *mot_key_item_dedup (const char *item_id);
+char *mot_key_work (const char *work_id);
+char *mot_key_work_reports (const char *work_id);
+char *mot_key_session (const char *session_id);
 char *mot_key_obligation (const char *obligation_id);
 char *mot_key_obligation_audit (const char *obligation_id);
 
@@ -81,6 +97,10 @@ char *mot_event_id (long long number);
 char *mot_item_id (long long number);
 /* The number of an item id; false when it is not "it-<number>". */
 bool mot_item_number (const char *item_id, long long *number);
+/* An obligation's id, "<unit>:<report>:<period>". An action's,
+ * agreement's or recommendation's (work) id is its obligation's:
+ * "<source>:<kind>:<action_id>". */
+char *mot_obligation_id_of (const char *unit, const char *report, const char *period);
 
 /* ---- shared hash fields, kinds, stages, statuses ------------------------
  * Each list is X (C name, text). The C names are `const char []` declared
@@ -92,12 +112,17 @@ bool mot_item_number (const char *item_id, long long *number);
     X (MOT_EVENT_TYPE, "type")                                                 \
     X (MOT_EVENT_RECEIVED_AT, "received_at")                                   \
     X (MOT_EVENT_ITEM_ID, "item_id")        /* set once classified */          \
-    X (MOT_EVENT_REJECTED, "rejected")      /* why a command was refused */
+    X (MOT_EVENT_REJECTED, "rejected")      /* an override's refusal (older form) */ \
+    X (MOT_EVENT_OUTCOME, "outcome")        /* MOT_OUTCOMES, once applied or refused */ \
+    X (MOT_EVENT_REFUSAL, "refusal")        /* a Refusal name (proto) */        \
+    X (MOT_EVENT_REASON, "reason")          /* the refusal in words */          \
+    X (MOT_EVENT_DONE_AT, "done_at")        /* when applied or refused (unix s) */
 
 #define MOT_ITEM_FIELDS(X)                                                     \
     X (MOT_ITEM_ID, "id")                                                      \
     X (MOT_ITEM_KIND, "kind")                                                  \
-    X (MOT_ITEM_SOURCE, "source")                                              \
+    X (MOT_ITEM_SOURCE, "source")           /* the unit that found it first */ \
+    X (MOT_ITEM_UNITS, "units")             /* every unit that found it, comma-separated */ \
     X (MOT_ITEM_TERRITORY, "territory")                                        \
     X (MOT_ITEM_TOPIC, "topic")                                                \
     X (MOT_ITEM_TOPIC_KEY, "topic_key")                                        \
@@ -126,7 +151,26 @@ bool mot_item_number (const char *item_id, long long *number);
     X (MOT_ITEM_OVERRIDE_AT, "override_at")                                    \
     X (MOT_ITEM_WINDOW_EVENTS, "window_events")                                \
     X (MOT_ITEM_VERTICAL_GIVEN, "vertical_given")                              \
-    X (MOT_ITEM_VERTICAL_GIVEN_DAY, "vertical_given_day")
+    X (MOT_ITEM_VERTICAL_GIVEN_DAY, "vertical_given_day")                      \
+    X (MOT_ITEM_STAGE_AT, "stage_at")       /* when it entered its stage */    \
+    X (MOT_ITEM_ACTIONS, "actions")         /* corrective actions recorded */  \
+    X (MOT_ITEM_ACTIONS_DONE, "actions_done")                                  \
+    X (MOT_ITEM_PROGRESS_SUM, "progress_sum") /* sum of the actions' verified % */ \
+    X (MOT_ITEM_OPEN_WORK, "open_work")     /* actions, agreements, recommendations not complete */ \
+    X (MOT_ITEM_OPEN_AGREEMENTS, "open_agreements")                            \
+    X (MOT_ITEM_OPEN_RECOMMENDATIONS, "open_recommendations")                  \
+    X (MOT_ITEM_RESOLUTION, "resolution")   /* MOT_RESOLUTIONS: the last valuation's */ \
+    X (MOT_ITEM_VALUED_IMPACT, "valued_impact") /* the last valuation's scores */ \
+    X (MOT_ITEM_VALUED_VERTICAL, "valued_vertical")                            \
+    X (MOT_ITEM_VALUED_ON, "valued_on")                                        \
+    X (MOT_ITEM_VALUED_AT, "valued_at")     /* unix s */                       \
+    X (MOT_ITEM_VALUATIONS, "valuations")                                      \
+    X (MOT_ITEM_BASELINE_IMPACT, "baseline_impact") /* effective before the first valuation */ \
+    X (MOT_ITEM_BASELINE_VERTICAL, "baseline_vertical")                        \
+    X (MOT_ITEM_BASELINE_QUADRANT, "baseline_quadrant")                        \
+    X (MOT_ITEM_SESSIONS, "sessions")       /* sessions that covered it, comma-separated */ \
+    X (MOT_ITEM_CLOSED_AT, "closed_at")                                        \
+    X (MOT_ITEM_CLOSED_BY, "closed_by")
 
 #define MOT_OBLIGATION_FIELDS(X)                                               \
     X (MOT_OBL_ID, "id")                                                       \
@@ -146,6 +190,40 @@ bool mot_item_number (const char *item_id, long long *number);
     X (MOT_OBL_BUSINESS_DAYS_LATE, "business_days_late")                       \
     X (MOT_OBL_DELIVERY_EVENT, "delivery_event")                               \
     X (MOT_OBL_ESCALATION_LEVEL, "escalation_level")
+
+/* An action, agreement or recommendation (mot:work:{<work id>}). */
+#define MOT_WORK_FIELDS(X)                                                     \
+    X (MOT_WORK_ID, "id")                   /* = its obligation's id */        \
+    X (MOT_WORK_KIND, "kind")               /* accion-correctiva | acuerdo | recomendacion */ \
+    X (MOT_WORK_ACTION_ID, "action_id")                                        \
+    X (MOT_WORK_SOURCE, "source")                                              \
+    X (MOT_WORK_ITEMS, "items")             /* item ids, comma-separated */    \
+    X (MOT_WORK_SESSION, "session_id")                                         \
+    X (MOT_WORK_RESPONSIBLE, "responsible")                                    \
+    X (MOT_WORK_OPERATING_UNIT, "operating_unit")                              \
+    X (MOT_WORK_DESCRIPTION, "description")                                    \
+    X (MOT_WORK_PAT_LINE, "pat_line")                                          \
+    X (MOT_WORK_TYPE, "recommendation_type")                                   \
+    X (MOT_WORK_DUE_ON, "due_on")                                              \
+    X (MOT_WORK_STATUS, "status")           /* MOT_WORK_STATUSES */            \
+    X (MOT_WORK_PERCENT, "percent")         /* the last verified % avance */   \
+    X (MOT_WORK_REPORTED, "reported")       /* the last reported % avance */   \
+    X (MOT_WORK_EVENT_ID, "event_id")                                          \
+    X (MOT_WORK_ANALYST, "analyst")                                            \
+    X (MOT_WORK_CREATED_AT, "created_at")                                      \
+    X (MOT_WORK_COMPLETED_AT, "completed_at")
+
+/* A sesión de consenso (mot:session:{<id>}). */
+#define MOT_SESSION_FIELDS(X)                                                  \
+    X (MOT_SESSION_ID, "id")                                                   \
+    X (MOT_SESSION_HELD_ON, "held_on")                                         \
+    X (MOT_SESSION_MEDIUM, "medium")                                           \
+    X (MOT_SESSION_OFFICES, "offices")      /* comma-separated codes */        \
+    X (MOT_SESSION_ITEMS, "items")          /* comma-separated item ids */     \
+    X (MOT_SESSION_SOURCE, "source")                                           \
+    X (MOT_SESSION_ANALYST, "analyst")                                         \
+    X (MOT_SESSION_EVENT_ID, "event_id")                                       \
+    X (MOT_SESSION_CREATED_AT, "created_at")
 
 /* The fields of an entry of the notice log mot:notices (mot_notice_log.h),
  * and the value of `which` when the entry holds every notice of its batch. */
@@ -169,7 +247,70 @@ bool mot_item_number (const char *item_id, long long *number);
     X (MOT_STAGE_IDENTIFICACION, "identificacion")                             \
     X (MOT_STAGE_SEGUIMIENTO, "seguimiento")                                   \
     X (MOT_STAGE_MONITOREO, "monitoreo")                                       \
-    X (MOT_STAGE_MEJORA_CONTINUA, "mejora_continua")
+    X (MOT_STAGE_MEJORA_CONTINUA, "mejora_continua")                           \
+    X (MOT_STAGE_CERRADO, "cerrado")
+
+/* What a lifecycle command's event became (MOT_EVENT_OUTCOME). */
+#define MOT_OUTCOMES(X)                                                        \
+    X (MOT_OUTCOME_APPLIED, "applied")                                         \
+    X (MOT_OUTCOME_REFUSED, "refused")
+
+/* The outcome of a valuation (MOT_ITEM_RESOLUTION). */
+#define MOT_RESOLUTIONS(X)                                                     \
+    X (MOT_RESOLUTION_RESOLVED, "resolved")                                    \
+    X (MOT_RESOLUTION_RESIDUAL, "residual")
+
+/* The kinds of work on an item, and their statuses. */
+#define MOT_WORK_KINDS(X)                                                      \
+    X (MOT_WORK_ACTION, "accion-correctiva")                                   \
+    X (MOT_WORK_AGREEMENT, "acuerdo")                                          \
+    X (MOT_WORK_RECOMMENDATION, "recomendacion")
+#define MOT_WORK_STATUSES(X)                                                   \
+    X (MOT_WORK_OPEN, "open")                                                  \
+    X (MOT_WORK_COMPLETE, "complete")
+
+/* The lifecycle commands (the Envelope bodies the classifier applies to
+ * items besides evidence and overrides), by the name of their body. */
+#define MOT_COMMANDS(X)                                                        \
+    X (MOT_COMMAND_ACTION, "action")                                           \
+    X (MOT_COMMAND_PROGRESS, "progress")                                       \
+    X (MOT_COMMAND_VERIFICATION, "verification")                               \
+    X (MOT_COMMAND_RESCHEDULE, "reschedule")                                   \
+    X (MOT_COMMAND_START_MONITORING, "start_monitoring")                       \
+    X (MOT_COMMAND_VALUATION, "valuation")                                     \
+    X (MOT_COMMAND_SESSION, "session")                                         \
+    X (MOT_COMMAND_CLOSURE, "closure")                                         \
+    X (MOT_COMMAND_REOPEN, "reopen")
+
+/* The role of a key a lifecycle command names (a REF record of commit.lua). */
+#define MOT_REF_ROLES(X)                                                       \
+    X (MOT_ROLE_ITEM, "item")               /* mot:item:{id} */                \
+    X (MOT_ROLE_AUDIT, "audit")             /* mot:item:{id}:audit */          \
+    X (MOT_ROLE_VALUATIONS, "valuations")   /* mot:item:{id}:valuations */     \
+    X (MOT_ROLE_ITEM_WORK, "item_work")     /* mot:item:{id}:work */           \
+    X (MOT_ROLE_INDEX, "index")             /* the item's index key */         \
+    X (MOT_ROLE_DEDUP, "dedup")             /* a dedup key of the item's events */ \
+    X (MOT_ROLE_WORK, "work")               /* mot:work:{id} */                \
+    X (MOT_ROLE_REPORTS, "reports")         /* mot:work:{id}:reports */        \
+    X (MOT_ROLE_SESSION, "session")         /* mot:session:{id} */
+
+/* The refusals a script gives, spelled as the values of the proto's
+ * Refusal enum (test_schema checks each is one). */
+#define MOT_REFUSALS(X)                                                        \
+    X (MOT_REFUSAL_UNKNOWN_ITEM, "UNKNOWN_ITEM")                               \
+    X (MOT_REFUSAL_ILLEGAL_TRANSITION, "ILLEGAL_TRANSITION")                   \
+    X (MOT_REFUSAL_REASON_REQUIRED, "REASON_REQUIRED")                         \
+    X (MOT_REFUSAL_UNKNOWN_ACTION, "UNKNOWN_ACTION")                           \
+    X (MOT_REFUSAL_UNKNOWN_SESSION, "UNKNOWN_SESSION")                         \
+    X (MOT_REFUSAL_UNKNOWN_REPORT, "UNKNOWN_REPORT")                           \
+    X (MOT_REFUSAL_ALREADY_RECORDED, "ALREADY_RECORDED")                       \
+    X (MOT_REFUSAL_ALREADY_VERIFIED, "ALREADY_VERIFIED")                       \
+    X (MOT_REFUSAL_ALREADY_CLOSED, "ALREADY_CLOSED")                           \
+    X (MOT_REFUSAL_NOT_CLOSED, "NOT_CLOSED")                                   \
+    X (MOT_REFUSAL_NOT_RESOLVED, "NOT_RESOLVED")                               \
+    X (MOT_REFUSAL_NOT_RESIDUAL, "NOT_RESIDUAL")                               \
+    X (MOT_REFUSAL_ACTION_COMPLETE, "ACTION_COMPLETE")                         \
+    X (MOT_REFUSAL_NOT_COVERED, "NOT_COVERED")
 
 /* An obligation's stored status. Overdue is not stored: an obligation is
  * overdue while pending after due_at. "overdue" was stored by older
@@ -189,6 +330,15 @@ MOT_KINDS (MOT_SCHEMA_DECLARE)
 MOT_ITEM_VALUES (MOT_SCHEMA_DECLARE)
 MOT_STAGES (MOT_SCHEMA_DECLARE)
 MOT_STATUSES (MOT_SCHEMA_DECLARE)
+MOT_WORK_FIELDS (MOT_SCHEMA_DECLARE)
+MOT_SESSION_FIELDS (MOT_SCHEMA_DECLARE)
+MOT_OUTCOMES (MOT_SCHEMA_DECLARE)
+MOT_RESOLUTIONS (MOT_SCHEMA_DECLARE)
+MOT_WORK_KINDS (MOT_SCHEMA_DECLARE)
+MOT_WORK_STATUSES (MOT_SCHEMA_DECLARE)
+MOT_COMMANDS (MOT_SCHEMA_DECLARE)
+MOT_REFUSALS (MOT_SCHEMA_DECLARE)
+MOT_REF_ROLES (MOT_SCHEMA_DECLARE)
 
 /* The kind of item a unit's findings open. */
 const char *mot_item_kind_of (Mot__V1__Source source);

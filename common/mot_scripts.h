@@ -52,7 +52,8 @@
 #define MOT_LAYOUT_RESERVE(K, A, N) K (RESERVE, SEQ)
 #define MOT_LAYOUT_RESERVE_LOOKUP(K, A, N) K (RESERVE_LOOKUP, LOOKUP)
 
-/* commit.lua: a batch of evidence and overrides (commit.h). FREQUENCY is
+/* commit.lua: a batch of evidence, overrides and lifecycle commands
+ * (commit.h, lifecycle.h), in the order received. FREQUENCY is
  * the frequency score of 0, 1, 2… events in the window, one character each
  * ('0' + score), the last one for any larger count; QUADRANTS the quadrant
  * of (impact, vertical), both 0..10, at position impact * 11 + vertical,
@@ -60,7 +61,7 @@
  * (rules_frequency_lookup, mot_score_quadrant_lookup), so the rules live
  * there only. Returns {outcome, item id} per record. */
 #define MOT_LAYOUT_COMMIT(K, A, N)                                             \
-    K (COMMIT, PENDING) K (COMMIT, UNCLASSIFIED)                               \
+    K (COMMIT, PENDING) K (COMMIT, UNCLASSIFIED) K (COMMIT, PENDING_WATCH)    \
     A (COMMIT, NOW) A (COMMIT, WINDOW) A (COMMIT, FREQUENCY) A (COMMIT, QUADRANTS) \
     N (COMMIT, OUTCOME_ALREADY, 0)    /* done before: a re-driven or repeated dispatch */ \
     N (COMMIT, OUTCOME_APPLIED, 1)                                                   \
@@ -68,13 +69,13 @@
     N (COMMIT, OUTCOME_STALE, 3)      /* the index does not hold the item named: look again */
 #define MOT_LAYOUT_EVIDENCE(K, A, N)                                           \
     K (EVIDENCE, EVENT) K (EVIDENCE, INDEX) K (EVIDENCE, ITEM) K (EVIDENCE, AUDIT) \
-    K (EVIDENCE, ITEMS)                                                        \
+    K (EVIDENCE, DEDUPS) K (EVIDENCE, ITEMS)                                   \
     A (EVIDENCE, TAG) A (EVIDENCE, EVENT_ID) A (EVIDENCE, ITEM_ID)             \
     A (EVIDENCE, ITEM_NUMBER) A (EVIDENCE, IS_NEW) A (EVIDENCE, KIND)          \
     A (EVIDENCE, SOURCE) A (EVIDENCE, TERRITORY) A (EVIDENCE, TOPIC)           \
     A (EVIDENCE, TOPIC_KEY) A (EVIDENCE, DAY) A (EVIDENCE, CATEGORY)           \
     A (EVIDENCE, ON) A (EVIDENCE, IMPACT) A (EVIDENCE, GIVEN_VERTICAL)         \
-    A (EVIDENCE, RULE) A (EVIDENCE, BASIS)                                     \
+    A (EVIDENCE, RULE) A (EVIDENCE, BASIS) A (EVIDENCE, DEDUP)                 \
     N (EVIDENCE, TAG_VALUE, 1)
 #define MOT_LAYOUT_OVERRIDE(K, A, N)                                           \
     K (OVERRIDE, EVENT) K (OVERRIDE, ITEM) K (OVERRIDE, AUDIT)                 \
@@ -83,6 +84,15 @@
     A (OVERRIDE, CATEGORY) A (OVERRIDE, ON) A (OVERRIDE, ANALYST)              \
     A (OVERRIDE, REASON)                                                       \
     N (OVERRIDE, TAG_VALUE, 2)
+/* A lifecycle command: its body as the JSON form of its proto message
+ * (field names from proto/mot.proto), then REFS records naming every key it
+ * touches, each with its role (MOT_REF_ROLES) and the id it belongs to. */
+#define MOT_LAYOUT_LIFECYCLE(K, A, N)                                          \
+    K (LIFECYCLE, EVENT)                                                       \
+    A (LIFECYCLE, TAG) A (LIFECYCLE, EVENT_ID) A (LIFECYCLE, COMMAND)          \
+    A (LIFECYCLE, SOURCE) A (LIFECYCLE, BODY) A (LIFECYCLE, REFS)              \
+    N (LIFECYCLE, TAG_VALUE, 3)
+#define MOT_LAYOUT_REF(K, A, N) K (REF, KEY) A (REF, ROLE) A (REF, ID) A (REF, NUMBER)
 
 /* ---- deadline-watcher ----------------------------------------------------- */
 
@@ -159,7 +169,8 @@
 #define MOT_SCRIPT_ACCEPT(M, R) M (MOT_LAYOUT_ACCEPT, ACCEPT) R (MOT_LAYOUT_ACCEPT_REQUEST, ACCEPT_REQUEST)
 #define MOT_SCRIPT_REDRIVE(M, R) M (MOT_LAYOUT_REDRIVE, REDRIVE) R (MOT_LAYOUT_REDRIVE_EVENT, REDRIVE_EVENT)
 #define MOT_SCRIPT_COMMIT(M, R)                                                \
-    M (MOT_LAYOUT_COMMIT, COMMIT) R (MOT_LAYOUT_EVIDENCE, EVIDENCE) R (MOT_LAYOUT_OVERRIDE, OVERRIDE)
+    M (MOT_LAYOUT_COMMIT, COMMIT) R (MOT_LAYOUT_EVIDENCE, EVIDENCE) R (MOT_LAYOUT_OVERRIDE, OVERRIDE) \
+    R (MOT_LAYOUT_LIFECYCLE, LIFECYCLE) R (MOT_LAYOUT_REF, REF)
 #define MOT_SCRIPT_CREATE(M, R) M (MOT_LAYOUT_CREATE, CREATE) R (MOT_LAYOUT_INSTANCE, INSTANCE)
 #define MOT_SCRIPT_FIRE(M, R) M (MOT_LAYOUT_FIRE, FIRE) R (MOT_LAYOUT_FIRE_TIMER, FIRE_TIMER)
 #define MOT_SCRIPT_DELIVER(M, R) M (MOT_LAYOUT_DELIVER, DELIVER) R (MOT_LAYOUT_CANCEL, CANCEL)

@@ -190,25 +190,154 @@ check_override (const Mot__V1__Override *o, mot_validation_t *r)
     return true;
 }
 
+/* A due date: a date from 2000 up to ten years ahead (it may be future). */
 static bool
-check_action (const Mot__V1__ActionDue *a, mot_day_t today, mot_validation_t *r)
+check_due_date (const char *value, mot_day_t today, const char *field, mot_validation_t *r)
 {
-    static const char *const kinds[] = {"accion-correctiva", "acuerdo", "recomendacion", NULL};
     mot_day_t due;
-    if (!check_id (a->action_id, true, "action.action_id", r) || !check_id (a->kind, true, "action.kind", r)
-        || !check_text (a->due_on, true, 10, "action.due_on", r) || !check_id (a->item_id, false, "action.item_id", r)
-        || !check_id (a->responsible, false, "action.responsible", r)
-        || !check_text (a->description, false, MOT_MAX_TEXT_LENGTH, "action.description", r))
+    if (!check_text (value, true, 10, field, r))
         return false;
-    if (!is_one_of (a->kind, kinds))
-        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, "action.kind",
-                     "must be accion-correctiva, acuerdo or recomendacion");
-    if (!mot_day_parse (a->due_on, &due))
-        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, "action.due_on", "not a date YYYY-MM-DD");
+    if (!mot_day_parse (value, &due))
+        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, field, "not a date YYYY-MM-DD");
     if (due < mot_day_from_ymd (2000, 1, 1) || due > today + 3660)
-        return fail (r, MOT__V1__ERROR_CODE__OUT_OF_RANGE, "action.due_on", "before 2000 or more than ten years ahead");
+        return fail (r, MOT__V1__ERROR_CODE__OUT_OF_RANGE, field, "before 2000 or more than ten years ahead");
     return true;
 }
+
+static bool
+check_ids (char **values, size_t count, bool required, const char *field, mot_validation_t *r)
+{
+    if (required && count == 0)
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, field, "at least one required");
+    if (count > MOT_MAX_LIST_LENGTH)
+        return fail (r, MOT__V1__ERROR_CODE__TOO_LONG, field, "too many values");
+    for (size_t i = 0; i < count; i++)
+        if (!check_id (values[i], true, field, r))
+            return false;
+    return true;
+}
+
+static const char *const work_kinds[] = {"accion-correctiva", "acuerdo", "recomendacion", NULL};
+
+static bool
+check_kind (const char *kind, const char *field, mot_validation_t *r)
+{
+    if (!check_id (kind, true, field, r))
+        return false;
+    if (!is_one_of (kind, work_kinds))
+        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, field, "must be accion-correctiva, acuerdo or recomendacion");
+    return true;
+}
+
+/* Who did it and why: an account or office (never a person's data). */
+static bool
+check_who (const char *analyst, const char *reason, bool reason_required, const char *analyst_field,
+           const char *reason_field, mot_validation_t *r)
+{
+    return check_id (analyst, true, analyst_field, r)
+        && check_text (reason, reason_required, MOT_MAX_TEXT_LENGTH, reason_field, r);
+}
+
+static bool
+check_action (const Mot__V1__ActionDue *a, Mot__V1__Source source, mot_day_t today, mot_validation_t *r)
+{
+    static const char *const types[] = {"preventiva", "correctiva", "detectiva", NULL};
+    if (!check_id (a->action_id, true, "action.action_id", r) || !check_kind (a->kind, "action.kind", r)
+        || !check_due_date (a->due_on, today, "action.due_on", r) || !check_id (a->item_id, false, "action.item_id", r)
+        || !check_id (a->responsible, false, "action.responsible", r)
+        || !check_text (a->description, false, MOT_MAX_TEXT_LENGTH, "action.description", r)
+        || !check_text (a->pat_line, false, MOT_MAX_TOPIC_LENGTH, "action.pat_line", r)
+        || !check_id (a->session_id, false, "action.session_id", r)
+        || !check_id (a->recommendation_type, false, "action.recommendation_type", r)
+        || !check_ids (a->item_ids, a->n_item_ids, false, "action.item_ids", r)
+        || !check_text (a->operating_unit, false, MOT_MAX_TOPIC_LENGTH, "action.operating_unit", r)
+        || !check_id (a->analyst, false, "action.analyst", r))
+        return false;
+    bool items = (a->item_id && *a->item_id) || a->n_item_ids > 0;
+    bool agreement = strcmp (a->kind, "acuerdo") == 0, recommendation = strcmp (a->kind, "recomendacion") == 0;
+    if (a->recommendation_type && *a->recommendation_type && !is_one_of (a->recommendation_type, types))
+        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, "action.recommendation_type",
+                     "must be preventiva, correctiva or detectiva");
+    if (items && agreement && !(a->session_id && *a->session_id))
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, "action.session_id", "an agreement on items needs its session");
+    if (items && recommendation && !(a->recommendation_type && *a->recommendation_type))
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, "action.recommendation_type",
+                     "a recommendation on items needs its type");
+    if (items && recommendation && source != MOT__V1__SOURCE__CAPSOI)
+        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, "source", "CAPSOI issues recommendations (7.2.5.8)");
+    return true;
+}
+
+static bool
+check_progress (const Mot__V1__Progress *p, mot_day_t today, mot_validation_t *r)
+{
+    if (!check_kind (p->kind, "progress.kind", r) || !check_id (p->action_id, true, "progress.action_id", r)
+        || !check_date (p->cut_off, today, "progress.cut_off", r)
+        || !check_text (p->evidence, false, MOT_MAX_TOPIC_LENGTH, "progress.evidence", r)
+        || !check_id (p->analyst, true, "progress.analyst", r))
+        return false;
+    if (!p->has_percent)
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, "progress.percent", "required");
+    if (p->percent > 100)
+        return fail (r, MOT__V1__ERROR_CODE__OUT_OF_RANGE, "progress.percent", "must be 0..100");
+    return true;
+}
+
+static bool
+check_verification (const Mot__V1__Verification *v, mot_day_t today, mot_validation_t *r)
+{
+    if (!check_kind (v->kind, "verification.kind", r) || !check_id (v->action_id, true, "verification.action_id", r)
+        || !check_date (v->cut_off, today, "verification.cut_off", r))
+        return false;
+    if (!v->has_verified)
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, "verification.verified", "required");
+    return check_who (v->analyst, v->reason, !v->verified, "verification.analyst", "verification.reason", r);
+}
+
+static bool
+check_reschedule (const Mot__V1__Reschedule *s, mot_day_t today, mot_validation_t *r)
+{
+    return check_kind (s->kind, "reschedule.kind", r) && check_id (s->action_id, true, "reschedule.action_id", r)
+        && check_due_date (s->due_on, today, "reschedule.due_on", r)
+        && check_who (s->analyst, s->reason, true, "reschedule.analyst", "reschedule.reason", r);
+}
+
+static bool
+check_valuation (const Mot__V1__Valuation *v, mot_day_t today, mot_validation_t *r)
+{
+    if (!check_id (v->item_id, true, "valuation.item_id", r)
+        || !check_date (v->valued_on, today, "valuation.valued_on", r)
+        || !check_who (v->analyst, v->reason, false, "valuation.analyst", "valuation.reason", r))
+        return false;
+    if (!v->has_impact)
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, "valuation.impact", "required");
+    if (!v->has_vertical)
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, "valuation.vertical", "required");
+    if (!check_score (v->has_impact, v->impact, "valuation.impact", r)
+        || !check_score (v->has_vertical, v->vertical, "valuation.vertical", r))
+        return false;
+    if (!v->has_outcome)
+        return fail (r, MOT__V1__ERROR_CODE__MISSING_FIELD, "valuation.outcome", "required");
+    if (v->outcome != MOT__V1__VALUATION_OUTCOME__RESOLVED && v->outcome != MOT__V1__VALUATION_OUTCOME__RESIDUAL)
+        return fail (r, MOT__V1__ERROR_CODE__INVALID_VALUE, "valuation.outcome", "must be RESOLVED or RESIDUAL");
+    return true;
+}
+
+static bool
+check_session (const Mot__V1__ConsensusSession *s, mot_day_t today, mot_validation_t *r)
+{
+    return check_id (s->session_id, true, "session.session_id", r)
+        && check_date (s->held_on, today, "session.held_on", r)
+        && check_text (s->medium, true, MOT_MAX_TOPIC_LENGTH, "session.medium", r)
+        && check_ids (s->offices, s->n_offices, false, "session.offices", r)
+        && check_ids (s->item_ids, s->n_item_ids, true, "session.item_ids", r)
+        && check_id (s->analyst, true, "session.analyst", r);
+}
+
+/* Start of monitoring, closure, reopening: an item, who and why. */
+#define CHECK_ITEM_STEP(body, name, r)                                         \
+    (check_id ((body)->item_id, true, name ".item_id", r)                      \
+     && check_who ((body)->analyst, (body)->reason, true, name ".analyst", name ".reason", r))
 
 /* Which unit may publish which body (MOT-SPEC §2). */
 static bool
@@ -235,7 +364,18 @@ check_body (const Mot__V1__Envelope *e, mot_catalog_t *territories, mot_day_t to
     case MOT__V1__ENVELOPE__BODY_DELIVERY: return check_delivery (e->delivery, today, r);
     case MOT__V1__ENVELOPE__BODY_TRIGGER: return check_trigger (e->trigger, today, r);
     case MOT__V1__ENVELOPE__BODY_OVERRIDE: return check_override (e->override, r);
-    case MOT__V1__ENVELOPE__BODY_ACTION: return check_action (e->action, today, r);
+    case MOT__V1__ENVELOPE__BODY_ACTION: return check_action (e->action, e->source, today, r);
+    case MOT__V1__ENVELOPE__BODY_PROGRESS: return check_progress (e->progress, today, r);
+    case MOT__V1__ENVELOPE__BODY_VERIFICATION: return check_verification (e->verification, today, r);
+    case MOT__V1__ENVELOPE__BODY_RESCHEDULE: return check_reschedule (e->reschedule, today, r);
+    case MOT__V1__ENVELOPE__BODY_VALUATION: return check_valuation (e->valuation, today, r);
+    case MOT__V1__ENVELOPE__BODY_SESSION: return check_session (e->session, today, r);
+    case MOT__V1__ENVELOPE__BODY_START_MONITORING:
+        return CHECK_ITEM_STEP (e->start_monitoring, "start_monitoring", r);
+    case MOT__V1__ENVELOPE__BODY_CLOSURE:
+        return CHECK_ITEM_STEP (e->closure, "closure", r);
+    case MOT__V1__ENVELOPE__BODY_REOPEN:
+        return CHECK_ITEM_STEP (e->reopen, "reopen", r);
     default: return fail (r, MOT__V1__ERROR_CODE__UNKNOWN_TYPE, "body", "no body of a known type");
     }
 }

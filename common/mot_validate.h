@@ -17,6 +17,7 @@
 #define MOT_MAX_ID_LENGTH 128       /* external ids, references, codes */
 #define MOT_MAX_TOPIC_LENGTH 200    /* reasons, themes, topics (code points) */
 #define MOT_MAX_TEXT_LENGTH 4000    /* descriptions, headlines (code points) */
+#define MOT_MAX_LIST_LENGTH 1000    /* values of a repeated field (items of a session) */
 
 typedef struct {
     Mot__V1__ErrorCode code;        /* ERROR_UNSPECIFIED when valid */

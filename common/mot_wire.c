@@ -144,15 +144,13 @@ mot_notice_topic (const Mot__V1__Notice *notice)
 const char *
 mot_body_name (Mot__V1__Envelope__BodyCase body)
 {
-    switch (body) {
-    case MOT__V1__ENVELOPE__BODY_QUEJA: return "queja";
-    case MOT__V1__ENVELOPE__BODY_MEDIA: return "media";
-    case MOT__V1__ENVELOPE__BODY_FINDING: return "finding";
-    case MOT__V1__ENVELOPE__BODY_RISK: return "risk";
-    case MOT__V1__ENVELOPE__BODY_DELIVERY: return "delivery";
-    case MOT__V1__ENVELOPE__BODY_TRIGGER: return "trigger";
-    case MOT__V1__ENVELOPE__BODY_OVERRIDE: return "override";
-    case MOT__V1__ENVELOPE__BODY_ACTION: return "action";
-    default: return "";
-    }
+    const ProtobufCFieldDescriptor *field =
+        protobuf_c_message_descriptor_get_field (&mot__v1__envelope__descriptor, (unsigned) body);
+    return field && (field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) ? field->name : "";
+}
+
+bool
+mot_action_has_items (const Mot__V1__ActionDue *action)
+{
+    return (action->item_id && *action->item_id) || action->n_item_ids > 0;
 }

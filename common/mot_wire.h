@@ -45,5 +45,8 @@ bool mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind);
 char *mot_notice_topic (const Mot__V1__Notice *notice);
 /* "queja", "media", "finding", "risk", "delivery", "trigger", "override", "action", "" */
 const char *mot_body_name (Mot__V1__Envelope__BodyCase body);
+/* Whether an action names items (then it is a lifecycle command, applied
+ * by the classifier; without items it only sets a deadline). */
+bool mot_action_has_items (const Mot__V1__ActionDue *action);
 
 #endif

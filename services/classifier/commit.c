@@ -15,6 +15,7 @@
  *  index's is answered stale by commit.lua, forgotten, and looked up.
  */
 #include "commit.h"
+#include "lifecycle.h"
 #include "mot_call.h"
 #include "mot_log.h"
 #include "mot_schema.h"
@@ -42,6 +43,7 @@ _Static_assert ((int) OVERRIDE_ARGS <= (int) RECORD_ARGS && (int) OVERRIDE_KEYS 
 typedef struct {
     bool override;
     bool unknown;                   /* evidence whose item reserve.lua must name */
+    lifecycle_command_t *command;   /* a lifecycle command (then args, keys unused) */
     char *args[RECORD_ARGS];        /* owned; by the record layout's ARG enum */
     char *keys[RECORD_KEYS];        /* owned; by its KEY enum */
 } record_t;
@@ -55,14 +57,35 @@ record_destroy (record_t **self_p)
         free ((*self_p)->args[i]);
     for (size_t i = 0; i < RECORD_KEYS; i++)
         free ((*self_p)->keys[i]);
+    lifecycle_command_destroy (&(*self_p)->command);
     free (*self_p);
     *self_p = NULL;
+}
+
+static bool
+record_is_evidence (const record_t *self)
+{
+    return !self->override && !self->command;
 }
 
 static const char *
 record_event_id (const record_t *self)
 {
+    if (self->command)
+        return lifecycle_command_event_id (self->command);
     return self->args[self->override ? OVERRIDE_ARG_EVENT_ID : EVIDENCE_ARG_EVENT_ID];
+}
+
+static size_t
+record_keys (const record_t *self)
+{
+    return self->command ? lifecycle_command_keys (self->command) : self->override ? OVERRIDE_KEYS : EVIDENCE_KEYS;
+}
+
+static size_t
+record_args (const record_t *self)
+{
+    return self->command ? lifecycle_command_args (self->command) : self->override ? OVERRIDE_ARGS : EVIDENCE_ARGS;
 }
 
 /* Sets args[index] to a copy of `value` (NULL as ""); false when out of memory. */
@@ -158,6 +181,7 @@ commit_add_event (commit_t *self, const commit_event_t *event)
            && record_set_number (&a[EVIDENCE_ARG_IMPACT], event->impact)
            && record_set_number (&a[EVIDENCE_ARG_GIVEN_VERTICAL], event->given_vertical)
            && record_set (&a[EVIDENCE_ARG_RULE], event->rule) && record_set (&a[EVIDENCE_ARG_BASIS], event->basis)
+           && (a[EVIDENCE_ARG_DEDUP] = mot_key_dedup (event->source, event->external_id))
            && (record->keys[EVIDENCE_KEY_EVENT] = mot_key_event (event->event_id))
            && (record->keys[EVIDENCE_KEY_INDEX] = mot_key_item_index (event->kind, event->territory, event->topic_key))
            && (record->keys[EVIDENCE_KEY_ITEMS] = mot_key_items (event->kind));
@@ -191,6 +215,16 @@ commit_add_override (commit_t *self, const commit_override_t *override)
     return add_record (self, record, ok);
 }
 
+bool
+commit_add_command (commit_t *self, const char *event_id, const Mot__V1__Envelope *envelope)
+{
+    record_t *record = calloc (1, sizeof *record);
+    if (!record)
+        return false;
+    record->command = lifecycle_command_new (event_id, envelope);
+    return add_record (self, record, record->command != NULL);
+}
+
 size_t
 commit_size (commit_t *self)
 {
@@ -208,12 +242,14 @@ name_item (record_t *record, const char *id, bool is_new)
     long long number = 0;
     if (!mot_item_number (id, &number))
         number = 0;
-    for (int k = EVIDENCE_KEY_ITEM; k <= EVIDENCE_KEY_AUDIT; k++)
-        zstr_free (&record->keys[k]);
+    zstr_free (&record->keys[EVIDENCE_KEY_ITEM]);
+    zstr_free (&record->keys[EVIDENCE_KEY_AUDIT]);
+    zstr_free (&record->keys[EVIDENCE_KEY_DEDUPS]);
     return record_set (&a[EVIDENCE_ARG_ITEM_ID], id) && record_set_number (&a[EVIDENCE_ARG_ITEM_NUMBER], number)
         && record_set_number (&a[EVIDENCE_ARG_IS_NEW], is_new)
         && (record->keys[EVIDENCE_KEY_ITEM] = mot_key_item (id))
-        && (record->keys[EVIDENCE_KEY_AUDIT] = mot_key_item_audit (id));
+        && (record->keys[EVIDENCE_KEY_AUDIT] = mot_key_item_audit (id))
+        && (record->keys[EVIDENCE_KEY_DEDUPS] = mot_key_item_dedup (id));
 }
 
 /* Names the item from what reserve.lua answered for the record's index:
@@ -260,16 +296,23 @@ look_up_items (commit_t *self, record_t **records, size_t total, size_t count)
 static bool
 find_items (commit_t *self, record_t **records, size_t count)
 {
-    size_t unknown = 0;
+    size_t unknown = 0, commands = 0;
     bool ok = true;
-    for (size_t i = 0; ok && i < count; i++) {
+    lifecycle_command_t **command = calloc (count + 1, sizeof *command);
+    for (size_t i = 0; ok && command && i < count; i++) {
         record_t *record = records[i];
-        const char *known = record->override ? NULL : zhashx_lookup (self->items, record->keys[EVIDENCE_KEY_INDEX]);
-        record->unknown = !record->override && !known;
+        if (record->command)
+            command[commands++] = record->command;
+        if (!record_is_evidence (record))
+            continue;
+        const char *known = zhashx_lookup (self->items, record->keys[EVIDENCE_KEY_INDEX]);
+        record->unknown = !known;
         unknown += record->unknown;
         if (known)
             ok = name_item (record, known, false);
     }
+    ok = ok && command && (commands == 0 || lifecycle_look_up (self->redis, command, commands));
+    free (command);
     return ok && (unknown == 0 || look_up_items (self, records, count, unknown));
 }
 
@@ -278,9 +321,9 @@ find_items (commit_t *self, record_t **records, size_t count)
 static void
 remember_item (commit_t *self, const record_t *record, long long outcome, const char *item_id)
 {
-    const char *index = record->keys[EVIDENCE_KEY_INDEX];
-    if (record->override)
+    if (!record_is_evidence (record))
         return;
+    const char *index = record->keys[EVIDENCE_KEY_INDEX];
     if (outcome == COMMIT_OUTCOME_STALE)
         zhashx_delete (self->items, index);
     else if (outcome == COMMIT_OUTCOME_APPLIED && !zhashx_lookup (self->items, index)) {
@@ -301,8 +344,8 @@ run_script (commit_t *self, int64_t now, record_t **records, size_t count)
 {
     size_t keys = COMMIT_KEYS, args = COMMIT_ARGS;
     for (size_t i = 0; i < count; i++) {
-        keys += records[i]->override ? OVERRIDE_KEYS : EVIDENCE_KEYS;
-        args += records[i]->override ? OVERRIDE_ARGS : EVIDENCE_ARGS;
+        keys += record_keys (records[i]);
+        args += record_args (records[i]);
     }
     char now_text[32];
     snprintf (now_text, sizeof now_text, "%lld", (long long) now);
@@ -310,16 +353,20 @@ run_script (commit_t *self, int64_t now, record_t **records, size_t count)
     mot_call_init (&call, keys, args);
     mot_call_key (&call, COMMIT_KEY_PENDING, MOT_KEY_PENDING_CLASSIFY);
     mot_call_key (&call, COMMIT_KEY_UNCLASSIFIED, MOT_KEY_ITEMS_UNCLASSIFIED);
+    mot_call_key (&call, COMMIT_KEY_PENDING_WATCH, MOT_KEY_PENDING_WATCH);
     mot_call_arg (&call, COMMIT_ARG_NOW, now_text);
     mot_call_arg (&call, COMMIT_ARG_WINDOW, self->window);
     mot_call_arg (&call, COMMIT_ARG_FREQUENCY, self->frequencies);
     mot_call_arg (&call, COMMIT_ARG_QUADRANTS, self->quadrants);
     for (size_t i = 0, k = COMMIT_KEYS, a = COMMIT_ARGS; i < count; i++) {
-        size_t record_keys = records[i]->override ? OVERRIDE_KEYS : EVIDENCE_KEYS;
-        size_t record_args = records[i]->override ? OVERRIDE_ARGS : EVIDENCE_ARGS;
-        for (size_t j = 0; j < record_keys; j++)
+        if (records[i]->command) {
+            lifecycle_command_fill (records[i]->command, &call, &k, &a);
+            continue;
+        }
+        size_t n_keys = record_keys (records[i]), n_args = record_args (records[i]);
+        for (size_t j = 0; j < n_keys; j++)
             mot_call_key (&call, k++, records[i]->keys[j]);
-        for (size_t j = 0; j < record_args; j++)
+        for (size_t j = 0; j < n_args; j++)
             mot_call_arg (&call, a++, records[i]->args[j]);
     }
     redisReply *reply = mot_call_eval (&call, self->redis, self->script);
@@ -353,8 +400,9 @@ report_settled (commit_t *self, record_t **records, size_t count, redisReply *re
         else
             report (arg, record_event_id (records[i]),
                     outcome == COMMIT_OUTCOME_APPLIED    ? COMMIT_APPLIED
-                    : outcome == COMMIT_OUTCOME_REJECTED ? COMMIT_REJECTED
-                                                         : COMMIT_ALREADY,
+                    : outcome != COMMIT_OUTCOME_REJECTED ? COMMIT_ALREADY
+                    : records[i]->command                ? COMMIT_REFUSED
+                                                         : COMMIT_REJECTED,
                     reply->element[2 * i + 1]->str);
     }
     return stale;

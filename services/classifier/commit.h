@@ -25,6 +25,7 @@
 #ifndef COMMIT_H_INCLUDED
 #define COMMIT_H_INCLUDED
 
+#include "mot.pb-c.h"
 #include "mot_redis.h"
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +33,7 @@
 
 typedef struct {
     const char *event_id;
+    const char *external_id;    /* with source: names its dedup record */
     const char *kind;           /* "problematica" | "riesgo" */
     const char *source;
     const char *territory;
@@ -60,10 +62,12 @@ typedef struct {
 typedef enum {
     COMMIT_APPLIED,             /* done now */
     COMMIT_ALREADY,             /* done before (re-drive or duplicate dispatch) */
-    COMMIT_REJECTED             /* an override for an unknown item */
+    COMMIT_REJECTED,            /* an override for an unknown item */
+    COMMIT_REFUSED              /* a lifecycle command the rules refuse */
 } commit_outcome_t;
 
-/* Called once per event of a committed batch, in the order added. */
+/* Called once per event of a committed batch, in the order added, with the
+ * item (applied, already) or the Refusal's name (refused). */
 typedef void (commit_report_fn) (void *arg, const char *event_id, commit_outcome_t outcome, const char *item_id);
 
 typedef struct _commit_t commit_t;
@@ -75,6 +79,8 @@ void commit_destroy (commit_t **self_p);
 /* Add to the batch; false on allocation failure (the event stays pending). */
 bool commit_add_event (commit_t *self, const commit_event_t *event);
 bool commit_add_override (commit_t *self, const commit_override_t *override);
+/* A lifecycle command (lifecycle.h); false when out of memory. */
+bool commit_add_command (commit_t *self, const char *event_id, const Mot__V1__Envelope *envelope);
 size_t commit_size (commit_t *self);
 
 /* Commits the batch with one script call at time `now` and empties it.

@@ -18,45 +18,8 @@
 --          the caller looks again).
 -- Writes happen at the end, items first, then the event marks, then ZREM
 -- from the pending set.
-local now, window = tonumber(ARGV[COMMIT_ARG_NOW]), tonumber(ARGV[COMMIT_ARG_WINDOW])
-local frequencies, quadrants = ARGV[COMMIT_ARG_FREQUENCY], ARGV[COMMIT_ARG_QUADRANTS]
-local function frequency(count)
-  return string.byte(frequencies, math.min(count, #frequencies - 1) + 1) - 48
-end
-local function quadrant(impact, vertical)
-  return string.byte(quadrants, impact * 11 + vertical + 1) - 48
-end
--- The items this batch touches, loaded once and written once at the end:
--- state = {key, audit, h (the hash as a table, kept current), dirty (fields
--- to write), entries (audit lines to append), put (setter)}.
-local states, touched, held = {}, {}, {}
-local function state_of(key, audit, fresh)
-  local st = states[key]
-  if st then return st end
-  local h = {}
-  if not fresh then
-    local flat = redis.call('HGETALL', key)
-    for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
-  end
-  local dirty = {}
-  st = {key = key, audit = audit, h = h, dirty = dirty, entries = {}}
-  st.put = function(field, value)
-    value = tostring(value)
-    if h[field] ~= value then h[field] = value dirty[field] = true end
-  end
-  states[key] = st
-  table.insert(touched, st)
-  return st
-end
--- what an index key holds (cached for the batch: this step may set it)
-local function held_by(index_key)
-  local id = held[index_key]
-  if id == nil then
-    id = redis.call('GET', index_key) or false
-    held[index_key] = id
-  end
-  return id
-end
+-- uses: services/classifier/lib/items.lua
+-- uses: services/classifier/lib/lifecycle.lua
 -- the month fields of the `window` months ending with month `last` (cached)
 local windows = {}
 local function window_fields(last)
@@ -79,38 +42,6 @@ local function in_window(h, last)
   end
   return total
 end
--- items stored before proposals were kept apart: their values are the proposal
-local function adopt(h, put)
-  if not h[ITEM_PROPOSED_IMPACT] then
-    put(ITEM_PROPOSED_IMPACT, h[ITEM_IMPACT] or 0) put(ITEM_PROPOSED_VERTICAL, h[ITEM_VERTICAL] or 1)
-    put(ITEM_PROPOSED_CATEGORY, h[ITEM_CATEGORY] or UNCLASSIFIED) put(ITEM_PROPOSED_ON, h[ITEM_ON] or UNCLASSIFIED)
-  end
-end
-local function effective_of(h)
-  return {impact = tonumber(h[ITEM_IMPACT]), vertical = tonumber(h[ITEM_VERTICAL]),
-    quadrant = tonumber(h[ITEM_QUADRANT]), category = h[ITEM_CATEGORY], on = h[ITEM_ON]}
-end
--- Effective = override else proposal; keeps the unclassified index. Returns
--- whether an effective value changed.
-local function settle(h, id, number, put)
-  local impact = h[ITEM_IMPACT_OVERRIDE] or h[ITEM_PROPOSED_IMPACT]
-  local vertical = h[ITEM_VERTICAL_OVERRIDE] or h[ITEM_PROPOSED_VERTICAL]
-  local category = h[ITEM_CATEGORY_OVERRIDE] or h[ITEM_PROPOSED_CATEGORY]
-  local on = h[ITEM_ON_OVERRIDE] or h[ITEM_PROPOSED_ON]
-  local q = tostring(quadrant(tonumber(impact), tonumber(vertical)))
-  local was = h[ITEM_CATEGORY] == UNCLASSIFIED or h[ITEM_ON] == UNCLASSIFIED
-  local is = category == UNCLASSIFIED or on == UNCLASSIFIED
-  local changed = impact ~= h[ITEM_IMPACT] or vertical ~= h[ITEM_VERTICAL] or q ~= h[ITEM_QUADRANT]
-    or category ~= h[ITEM_CATEGORY] or on ~= h[ITEM_ON]
-  if changed then
-    put(ITEM_IMPACT, impact) put(ITEM_VERTICAL, vertical) put(ITEM_QUADRANT, q)
-    put(ITEM_CATEGORY, category) put(ITEM_ON, on)
-  end
-  put(ITEM_UPDATED_AT, now) put(ITEM_VERSION, tonumber(h[ITEM_VERSION] or 0) + 1)
-  if is and not was then redis.call('ZADD', KEYS[COMMIT_KEY_UNCLASSIFIED], number, id)
-  elseif was and not is then redis.call('ZREM', KEYS[COMMIT_KEY_UNCLASSIFIED], id) end
-  return changed
-end
 -- a new item's fields (also when an index names an item whose hash is gone)
 local function init_item(st, id, e)
   local put = st.put
@@ -126,7 +57,8 @@ end
 local function evidence_at(k, a)
   return {event_key = KEYS[k + EVIDENCE_KEY_EVENT], index_key = KEYS[k + EVIDENCE_KEY_INDEX],
     item_key = KEYS[k + EVIDENCE_KEY_ITEM], audit_key = KEYS[k + EVIDENCE_KEY_AUDIT],
-    items_key = KEYS[k + EVIDENCE_KEY_ITEMS],
+    items_key = KEYS[k + EVIDENCE_KEY_ITEMS], dedups_key = KEYS[k + EVIDENCE_KEY_DEDUPS],
+    dedup = ARGV[a + EVIDENCE_ARG_DEDUP],
     event_id = ARGV[a + EVIDENCE_ARG_EVENT_ID], item_id = ARGV[a + EVIDENCE_ARG_ITEM_ID],
     number = tonumber(ARGV[a + EVIDENCE_ARG_ITEM_NUMBER]), is_new = ARGV[a + EVIDENCE_ARG_IS_NEW] == '1',
     kind = ARGV[a + EVIDENCE_ARG_KIND], source = ARGV[a + EVIDENCE_ARG_SOURCE],
@@ -159,6 +91,11 @@ local function evidence(e)
   local events = tonumber(h[ITEM_EVENTS] or 0) + 1
   local month = ITEM_MONTH_PREFIX .. string.sub(day, 1, 7)
   put(ITEM_EVENTS, events)
+  if not h[ITEM_UNITS] then put(ITEM_UNITS, h[ITEM_SOURCE]) end
+  if not contains(h[ITEM_UNITS], e.source) then
+    put(ITEM_UNITS, (h[ITEM_UNITS] and h[ITEM_UNITS] ~= '') and (h[ITEM_UNITS] .. ',' .. e.source) or e.source)
+  end
+  redis.call('RPUSH', e.dedups_key, e.dedup)
   put(month, tonumber(h[month] or 0) + 1)
   if day < h[ITEM_FIRST_SEEN] then put(ITEM_FIRST_SEEN, day) end
   if day > h[ITEM_LAST_SEEN] then put(ITEM_LAST_SEEN, day) end
@@ -224,11 +161,17 @@ local out, done_ids, marks = {}, {}, {}
 local k, a = COMMIT_KEYS + 1, COMMIT_ARGS + 1
 while a <= #ARGV do
   local outcome, id, event_id, event_key
-  if tonumber(ARGV[a + EVIDENCE_ARG_TAG]) == EVIDENCE_TAG_VALUE then
+  local tag = tonumber(ARGV[a + EVIDENCE_ARG_TAG])
+  if tag == EVIDENCE_TAG_VALUE then
     local e = evidence_at(k, a)
     event_id, event_key = e.event_id, e.event_key
     outcome, id = evidence(e)
     k, a = k + EVIDENCE_KEYS, a + EVIDENCE_ARGS
+  elseif tag == LIFECYCLE_TAG_VALUE then
+    event_id = ARGV[a + LIFECYCLE_ARG_EVENT_ID]
+    local used_keys, used_args
+    outcome, id, used_keys, used_args = lifecycle(k, a)
+    k, a = k + used_keys, a + used_args
   else
     event_id, event_key = ARGV[a + OVERRIDE_ARG_EVENT_ID], KEYS[k + OVERRIDE_KEY_EVENT]
     outcome, id = override(k, a)
@@ -236,19 +179,28 @@ while a <= #ARGV do
   end
   table.insert(out, outcome) table.insert(out, id)
   if outcome ~= COMMIT_OUTCOME_STALE then table.insert(done_ids, event_id) end
-  if outcome == COMMIT_OUTCOME_APPLIED then table.insert(marks, {event_key, EVENT_ITEM_ID, id})
-  elseif outcome == COMMIT_OUTCOME_REJECTED then table.insert(marks, {event_key, EVENT_REJECTED, 'unknown item'}) end
+  -- (a lifecycle command marks its event itself)
+  if outcome == COMMIT_OUTCOME_APPLIED and tag ~= LIFECYCLE_TAG_VALUE then
+    table.insert(marks, {event_key, EVENT_ITEM_ID, id, EVENT_OUTCOME, OUTCOME_APPLIED, EVENT_DONE_AT, now})
+  elseif outcome == COMMIT_OUTCOME_REJECTED and tag == OVERRIDE_TAG_VALUE then
+    table.insert(marks, {event_key, EVENT_REJECTED, 'unknown item', EVENT_OUTCOME, OUTCOME_REFUSED,
+      EVENT_REFUSAL, REFUSAL_UNKNOWN_ITEM, EVENT_REASON, 'no item ' .. id, EVENT_DONE_AT, now})
+  end
 end
 -- the items first, then the events are marked done, then they leave the pending set
 for _, st in ipairs(touched) do
-  local args = {}
+  local args, gone = {}, {}
   for field in pairs(st.dirty) do
-    table.insert(args, field)
-    table.insert(args, st.h[field])
+    if st.h[field] == nil then table.insert(gone, field)
+    else
+      table.insert(args, field)
+      table.insert(args, st.h[field])
+    end
   end
   if #args > 0 then redis.call('HSET', st.key, unpack(args)) end
+  if #gone > 0 then redis.call('HDEL', st.key, unpack(gone)) end
   if #st.entries > 0 then redis.call('RPUSH', st.audit, unpack(st.entries)) end
 end
-for _, mark in ipairs(marks) do redis.call('HSET', mark[1], mark[2], mark[3]) end
+for _, mark in ipairs(marks) do redis.call('HSET', unpack(mark)) end
 if #done_ids > 0 then redis.call('ZREM', KEYS[COMMIT_KEY_PENDING], unpack(done_ids)) end
 return out

@@ -1,5 +1,5 @@
 /*  mot-classifier — turns accepted events into items, applies analysts'
- *  overrides.
+ *  overrides and moves items through their lifecycle.
  *
  *  Owns the classification of one dispatched event: its kind from its source
  *  (CAPSOI findings are riesgos, every other unit's are problemáticas, MOT-SPEC
@@ -9,9 +9,11 @@
  *  frequency/probability the unit gave, if any. Override dispatches carry an
  *  analyst's values for an item. Each wake-up drains up to --batch queued
  *  dispatches and commits them with one atomic, idempotent Redis script call
- *  (commit.c). Items start in stage Identificación.
+ *  (commit.c). Items start in stage Identificación; lifecycle commands
+ *  (lifecycle.h) move them on, in the same step as the batch's evidence.
  */
 #include "commit.h"
+#include "lifecycle.h"
 #include "mot_schema.h"
 #include "mot_date.h"
 #include "mot_endpoints.h"
@@ -41,7 +43,7 @@ typedef struct {
     commit_t *commit;
     zsock_t *intake;
     long batch;
-    size_t applied, already, rejected;   /* of the batch being reported */
+    size_t applied, already, rejected, refused;   /* of the batch being reported */
 } classifier_t;
 
 /* The parts of an event that classification reads, whatever its body. */
@@ -110,7 +112,7 @@ add_evidence (classifier_t *self, const char *event_id, const Mot__V1__Envelope 
     char *basis = NULL;
     int impact = rules_impact (self->rules, &input, &basis);
     commit_event_t event = {
-        .event_id = event_id, .kind = mot_item_kind_of (envelope->source),
+        .event_id = event_id, .external_id = envelope->external_id, .kind = mot_item_kind_of (envelope->source),
         .source = source, .territory = view.territory, .topic = view.topic, .topic_key = topic_key, .day = view.day,
         .category = match.category, .on = match.on, .impact = impact, .given_vertical = view.given_vertical,
         .rule = match.keyword ? match.keyword : "", .basis = basis};
@@ -146,6 +148,10 @@ add_dispatch (classifier_t *self, zmsg_t *msg)
     }
     if (dispatch->envelope->body_case == MOT__V1__ENVELOPE__BODY_OVERRIDE)
         add_override (self, dispatch->event_id, dispatch->envelope->override);
+    else if (lifecycle_is_command (dispatch->envelope)) {
+        if (!commit_add_command (self->commit, dispatch->event_id, dispatch->envelope))
+            mot_log_error ("out_of_memory", "event_id=%s reason=\"stays pending\"", dispatch->event_id);
+    }
     else
         add_evidence (self, dispatch->event_id, dispatch->envelope);
     protobuf_c_message_free_unpacked (&dispatch->base, NULL);
@@ -167,6 +173,10 @@ on_committed (void *arg, const char *event_id, commit_outcome_t outcome, const c
     case COMMIT_REJECTED:
         self->rejected++;
         mot_log_warn ("override_rejected", "event_id=%s item_id=%s reason=\"unknown item\"", event_id, item_id);
+        break;
+    case COMMIT_REFUSED:
+        self->refused++;
+        mot_log_info ("command_refused", "event_id=%s refusal=%s", event_id, item_id);
         break;
     }
 }
@@ -190,13 +200,13 @@ on_dispatch (zloop_t *loop, zsock_t *reader, void *arg)
     size_t size = commit_size (self->commit);
     if (size == 0)
         return 0;
-    self->applied = self->already = self->rejected = 0;
+    self->applied = self->already = self->rejected = self->refused = 0;
     size_t committed = commit_run (self->commit, mot_clock_now (self->service->clock), on_committed, self);
     if (committed < size)
         mot_log_warn ("commit_failed", "events=%zu committed=%zu reason=\"redis unavailable or refused; the rest stay pending\"",
                       size, committed);
-    mot_log_info ("committed", "events=%zu applied=%zu already=%zu rejected=%zu", committed, self->applied,
-                  self->already, self->rejected);
+    mot_log_info ("committed", "events=%zu applied=%zu already=%zu rejected=%zu refused=%zu", committed,
+                  self->applied, self->already, self->rejected, self->refused);
     return 0;
 }
 

@@ -63,11 +63,19 @@ typedef struct {
     zframe_t *packed;           /* the sanitised envelope, as stored */
 } pending_t;
 
+/* Deliveries, triggers and due dates without an item go to the watcher;
+ * evidence, overrides and lifecycle commands (an action on items among
+ * them: the classifier hands its due date on) to the classifier. */
 static bool
-goes_to_watcher (Mot__V1__Envelope__BodyCase body)
+goes_to_watcher (const Mot__V1__Envelope *envelope)
 {
-    return body == MOT__V1__ENVELOPE__BODY_DELIVERY || body == MOT__V1__ENVELOPE__BODY_TRIGGER
-           || body == MOT__V1__ENVELOPE__BODY_ACTION;
+    switch (envelope->body_case) {
+    case MOT__V1__ENVELOPE__BODY_DELIVERY:
+    case MOT__V1__ENVELOPE__BODY_TRIGGER: return true;
+    case MOT__V1__ENVELOPE__BODY_ACTION:
+        return !mot_action_has_items (envelope->action);
+    default: return false;
+    }
 }
 
 static void
@@ -184,7 +192,7 @@ answer_stored (intake_t *self, pending_t *entry, const store_request_t *stored)
     mot_log_info (duplicate ? "duplicate" : "accepted", "event_id=%s source=%s type=%s", stored->event_id,
                   stored->source, stored->type);
     if (!duplicate)
-        send_dispatch (goes_to_watcher (envelope->body_case) ? self->watch : self->classify, stored->event_id,
+        send_dispatch (goes_to_watcher (envelope) ? self->watch : self->classify, stored->event_id,
                        envelope);
 }
 
@@ -205,7 +213,7 @@ store_batch (intake_t *self, pending_t *batch, size_t count, int64_t now)
             .source = mot_source_name (envelope->source), .external_id = envelope->external_id,
             .type = mot_body_name (envelope->body_case), .envelope = zframe_data (batch[i].packed),
             .size = zframe_size (batch[i].packed),
-            .pending_key = goes_to_watcher (envelope->body_case) ? MOT_KEY_PENDING_WATCH : MOT_KEY_PENDING_CLASSIFY};
+            .pending_key = goes_to_watcher (envelope) ? MOT_KEY_PENDING_WATCH : MOT_KEY_PENDING_CLASSIFY};
     }
     store_accept_batch (self->store, requests, count, now, zclock_time ());
     for (size_t i = 0; i < count; i++) {
@@ -282,6 +290,12 @@ redrive_set (intake_t *self, const char *pending_key, zsock_t *socket)
     return total;
 }
 
+/* The re-drive timer's period: a hand-off another service recorded (the
+ * classifier hands an action's due date to the watcher with score 0,
+ * "never sent") goes out within this long; the others when they are
+ * --redrive-ms old. */
+#define HANDOFF_POLL_MS 100
+
 static int
 on_redrive (zloop_t *loop, int timer_id, void *arg)
 {
@@ -331,7 +345,8 @@ intake_attach (void *arg, zloop_t *loop)
 {
     intake_t *self = arg;
     if (zloop_reader (loop, self->ingress, on_ingress, self) != 0
-        || zloop_timer (loop, (size_t) (self->redrive_ms / 2), 0, on_redrive, self) < 0)
+        || zloop_timer (loop, (size_t) (self->redrive_ms < 2 * HANDOFF_POLL_MS ? self->redrive_ms / 2 : HANDOFF_POLL_MS),
+                        0, on_redrive, self) < 0)
         return false;
     zloop_reader_set_tolerant (loop, self->ingress);
     mot_log_info ("serving", "ingress=%s", mot_config_get (self->service->config, "ingress"));

@@ -95,7 +95,10 @@ set_evidence (redis_fixture_t *fixture, mot_call_t *call, size_t k, size_t a, co
                   redis_fixture_keep (fixture, mot_key_item_index (e->kind, e->territory, e->topic_key)));
     mot_call_key (call, k + EVIDENCE_KEY_ITEM, redis_fixture_keep (fixture, mot_key_item (e->item_id)));
     mot_call_key (call, k + EVIDENCE_KEY_AUDIT, redis_fixture_keep (fixture, mot_key_item_audit (e->item_id)));
+    mot_call_key (call, k + EVIDENCE_KEY_DEDUPS, redis_fixture_keep (fixture, mot_key_item_dedup (e->item_id)));
     mot_call_key (call, k + EVIDENCE_KEY_ITEMS, redis_fixture_keep (fixture, mot_key_items (e->kind)));
+    mot_call_arg (call, a + EVIDENCE_ARG_DEDUP,
+                  redis_fixture_keep (fixture, mot_key_dedup (e->source, e->event_id)));
     mot_call_arg (call, a + EVIDENCE_ARG_TAG, redis_fixture_text (fixture, "%d", EVIDENCE_TAG_VALUE));
     mot_call_arg (call, a + EVIDENCE_ARG_EVENT_ID, e->event_id);
     mot_call_arg (call, a + EVIDENCE_ARG_ITEM_ID, e->item_id);
@@ -147,6 +150,7 @@ commit_records (redis_fixture_t *fixture, const char *now, const lookups_t *look
     assert_true (mot_call_init (&call, keys, args));
     mot_call_key (&call, COMMIT_KEY_PENDING, MOT_KEY_PENDING_CLASSIFY);
     mot_call_key (&call, COMMIT_KEY_UNCLASSIFIED, MOT_KEY_ITEMS_UNCLASSIFIED);
+    mot_call_key (&call, COMMIT_KEY_PENDING_WATCH, MOT_KEY_PENDING_WATCH);
     mot_call_arg (&call, COMMIT_ARG_NOW, now);
     mot_call_arg (&call, COMMIT_ARG_WINDOW, WINDOW);
     mot_call_arg (&call, COMMIT_ARG_FREQUENCY, lookups->frequency);

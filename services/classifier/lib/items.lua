@@ -1,0 +1,81 @@
+-- items.lua — the classifier's view of the items one commit.lua call
+-- touches (joined in front of lifecycle.lua and commit.lua): each item is
+-- read once, kept current in a table, and written once at the end; the
+-- score rules come as lookups computed in C (mot_scripts.h, COMMIT).
+local now, window = tonumber(ARGV[COMMIT_ARG_NOW]), tonumber(ARGV[COMMIT_ARG_WINDOW])
+local frequencies, quadrants = ARGV[COMMIT_ARG_FREQUENCY], ARGV[COMMIT_ARG_QUADRANTS]
+local function frequency(count)
+  return string.byte(frequencies, math.min(count, #frequencies - 1) + 1) - 48
+end
+local function quadrant(impact, vertical)
+  return string.byte(quadrants, impact * 11 + vertical + 1) - 48
+end
+-- The items this batch touches, loaded once and written once at the end:
+-- state = {key, audit, h (the hash as a table, kept current), dirty (fields
+-- to write; a field dropped is written as a deletion), entries (audit
+-- lines to append), put (setter), drop (deleter)}.
+local states, touched, held = {}, {}, {}
+local function state_of(key, audit, fresh)
+  local st = states[key]
+  if st then return st end
+  local h = {}
+  if not fresh then
+    local flat = redis.call('HGETALL', key)
+    for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
+  end
+  local dirty = {}
+  st = {key = key, audit = audit, h = h, dirty = dirty, entries = {}}
+  st.put = function(field, value)
+    value = tostring(value)
+    if h[field] ~= value then h[field] = value dirty[field] = true end
+  end
+  st.drop = function(field)
+    if h[field] ~= nil then h[field] = nil dirty[field] = true end
+  end
+  states[key] = st
+  table.insert(touched, st)
+  return st
+end
+-- what an index key holds (cached for the batch: this step may set it)
+local function held_by(index_key)
+  local id = held[index_key]
+  if id == nil then
+    id = redis.call('GET', index_key) or false
+    held[index_key] = id
+  end
+  return id
+end
+-- items stored before proposals were kept apart: their values are the proposal
+local function adopt(h, put)
+  if not h[ITEM_PROPOSED_IMPACT] then
+    put(ITEM_PROPOSED_IMPACT, h[ITEM_IMPACT] or 0) put(ITEM_PROPOSED_VERTICAL, h[ITEM_VERTICAL] or 1)
+    put(ITEM_PROPOSED_CATEGORY, h[ITEM_CATEGORY] or UNCLASSIFIED) put(ITEM_PROPOSED_ON, h[ITEM_ON] or UNCLASSIFIED)
+  end
+end
+local function effective_of(h)
+  return {impact = tonumber(h[ITEM_IMPACT]), vertical = tonumber(h[ITEM_VERTICAL]),
+    quadrant = tonumber(h[ITEM_QUADRANT]), category = h[ITEM_CATEGORY], on = h[ITEM_ON]}
+end
+-- Effective = override else the last valuation else proposal (a valuation
+-- clears the score overrides before it: the newest analysts' value wins);
+-- keeps the unclassified index. Returns
+-- whether an effective value changed.
+local function settle(h, id, number, put)
+  local impact = h[ITEM_IMPACT_OVERRIDE] or h[ITEM_VALUED_IMPACT] or h[ITEM_PROPOSED_IMPACT]
+  local vertical = h[ITEM_VERTICAL_OVERRIDE] or h[ITEM_VALUED_VERTICAL] or h[ITEM_PROPOSED_VERTICAL]
+  local category = h[ITEM_CATEGORY_OVERRIDE] or h[ITEM_PROPOSED_CATEGORY]
+  local on = h[ITEM_ON_OVERRIDE] or h[ITEM_PROPOSED_ON]
+  local q = tostring(quadrant(tonumber(impact), tonumber(vertical)))
+  local was = h[ITEM_CATEGORY] == UNCLASSIFIED or h[ITEM_ON] == UNCLASSIFIED
+  local is = category == UNCLASSIFIED or on == UNCLASSIFIED
+  local changed = impact ~= h[ITEM_IMPACT] or vertical ~= h[ITEM_VERTICAL] or q ~= h[ITEM_QUADRANT]
+    or category ~= h[ITEM_CATEGORY] or on ~= h[ITEM_ON]
+  if changed then
+    put(ITEM_IMPACT, impact) put(ITEM_VERTICAL, vertical) put(ITEM_QUADRANT, q)
+    put(ITEM_CATEGORY, category) put(ITEM_ON, on)
+  end
+  put(ITEM_UPDATED_AT, now) put(ITEM_VERSION, tonumber(h[ITEM_VERSION] or 0) + 1)
+  if is and not was then redis.call('ZADD', KEYS[COMMIT_KEY_UNCLASSIFIED], number, id)
+  elseif was and not is then redis.call('ZREM', KEYS[COMMIT_KEY_UNCLASSIFIED], id) end
+  return changed
+end
