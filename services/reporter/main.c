@@ -18,6 +18,7 @@
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "mot_wire.h"
+#include "event_status.h"
 #include "register_query.h"
 #include "register_table.h"
 
@@ -112,33 +113,37 @@ render (reporter_t *self, register_table_t *table, bool csv, size_t *size)
     return register_table_json (table, now, size);
 }
 
-/* AUDIT: JSON lines whatever the format asked. */
+/* AUDIT (an item's trail) and STATUS (what became of an event): JSON
+ * lines whatever the format asked, about the one id the query names. */
 static void
-answer_audit (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
+answer_about_one (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
 {
+    bool audit = query->kind == MOT__V1__QUERY_KIND__AUDIT;
+    const char *field = audit ? "item_id" : "event_id";
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
     size_t size = 0;
-    char *body = register_query_audit (self->service->redis, query->item_id, &size, &code);
+    char *body = audit ? register_query_audit (self->service->redis, query->item_id, &size, &code)
+                       : event_status_json (self->service->redis, query->event_id, &size, &code);
     if (body) {
         send_body (request, body, size, CONTENT_TYPE_JSON_LINES);
-        mot_log_info ("query_answered", "kind=AUDIT bytes=%zu", size);
+        mot_log_info ("query_answered", "kind=%s bytes=%zu", audit ? "AUDIT" : "STATUS", size);
     }
+    else if (code == MOT__V1__ERROR_CODE__MISSING_FIELD)
+        send_error (request, code, audit ? "item_id required" : "event_id required", field);
+    else if (code == MOT__V1__ERROR_CODE__INVALID_VALUE)
+        send_error (request, code, audit ? "no such item" : "no such event", field);
     else
-        send_error (request, code,
-                    code == MOT__V1__ERROR_CODE__MISSING_FIELD ? "item_id required"
-                    : code == MOT__V1__ERROR_CODE__INVALID_VALUE ? "no such item"
-                    : code == MOT__V1__ERROR_CODE__UNAVAILABLE ? "Redis unavailable, retry later"
-                                                               : "could not read the audit trail",
-                    code == MOT__V1__ERROR_CODE__MISSING_FIELD || code == MOT__V1__ERROR_CODE__INVALID_VALUE
-                        ? "item_id" : NULL);
+        send_error (request, code, code == MOT__V1__ERROR_CODE__UNAVAILABLE ? "Redis unavailable, retry later"
+                                                                            : "could not read Redis", NULL);
     free (body);
 }
 
 static void
 answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
 {
-    if (query->has_kind && query->kind == MOT__V1__QUERY_KIND__AUDIT) {
-        answer_audit (self, request, query);
+    if (query->has_kind
+        && (query->kind == MOT__V1__QUERY_KIND__AUDIT || query->kind == MOT__V1__QUERY_KIND__STATUS)) {
+        answer_about_one (self, request, query);
         return;
     }
     if (query->has_format && query->format != MOT__V1__FORMAT__JSON && query->format != MOT__V1__FORMAT__CSV) {

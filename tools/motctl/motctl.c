@@ -15,13 +15,14 @@ typedef struct {
 } motctl_verb_t;
 
 static const motctl_verb_t verbs[] = {
-    {"submit", motctl_submit, "submit              < events.jsonl   submit events (JSON Lines), print one ack per line"},
+    {"submit", motctl_submit, "submit [--wait] < events.jsonl       submit events (JSON Lines), print one ack per line (--wait: and its outcome)"},
     {"deliver", motctl_deliver, "deliver UNIT REPORT PERIOD [DATE]     record a report delivery"},
     {"items", motctl_items, "items [--csv]                         list all items"},
     {"mupoi", motctl_mupoi, "mupoi [--csv]                         the MUPOI (problemáticas)"},
     {"muro", motctl_muro, "muro [--csv]                          the MURO (riesgos)"},
     {"unclassified", motctl_unclassified, "unclassified [--csv]                  items no rule classified (\"sin clasificar\"), for an analyst"},
     {"audit", motctl_audit, "audit ITEM_ID                         the item's audit trail, one JSON object per line"},
+    {"status", motctl_status, "status EVENT_ID                       what became of an event: pending, applied or refused (and why)"},
     {"obligations", motctl_obligations, "obligations [--csv]                   report obligations and their state"},
     {"subscribe", motctl_subscribe, "subscribe [--topic PREFIX]... [--count N] [--timeout SEC]   print notices as JSON lines"},
     {"clock", motctl_clock, "clock show|set DATETIME|advance DURATION|clear   move the test clock (test mode only)"},

@@ -11,6 +11,8 @@
 
 #include "mot_endpoints.h"
 
+#include <jansson.h>
+
 /* The value of environment variable `name`, or `fallback`. */
 const char *motctl_env (const char *name, const char *fallback);
 
@@ -25,6 +27,11 @@ int motctl_muro (int argc, char **argv);
 int motctl_obligations (int argc, char **argv);
 int motctl_unclassified (int argc, char **argv);
 int motctl_audit (int argc, char **argv);
+int motctl_status (int argc, char **argv);
 int motctl_subscribe (int argc, char **argv);
+
+/* The reporter's STATUS of an event as a JSON object (caller decrefs), or
+ * NULL with *error (malloc'd). */
+json_t *motctl_event_status (const char *event_id, int timeout_ms, char **error);
 
 #endif

@@ -44,6 +44,44 @@ set_uint32 (void *member, const char *key, json_t *value, char **error)
 }
 
 static bool
+set_bool (void *member, const char *key, json_t *value, char **error)
+{
+    if (!json_is_boolean (value)) {
+        *error = zsys_sprintf ("%s: expected true or false", key);
+        return false;
+    }
+    *(protobuf_c_boolean *) member = json_is_true (value);
+    return true;
+}
+
+/* A repeated string field from an array of strings (freed with the message). */
+static bool
+set_strings (ProtobufCMessage *message, const ProtobufCFieldDescriptor *field, const char *key, json_t *value,
+             char **error)
+{
+    if (!json_is_array (value) || field->type != PROTOBUF_C_TYPE_STRING) {
+        *error = zsys_sprintf ("%s: expected an array of strings", key);
+        return false;
+    }
+    size_t count = json_array_size (value);
+    char **strings = calloc (count + 1, sizeof *strings);
+    if (!strings)
+        return false;
+    *(char ***) ((char *) message + field->offset) = strings;
+    for (size_t i = 0; i < count; i++) {
+        json_t *item = json_array_get (value, i);
+        if (!json_is_string (item)) {
+            *error = zsys_sprintf ("%s: expected an array of strings", key);
+            return false;
+        }
+        if (!(strings[i] = strdup (json_string_value (item))))
+            return false;
+        *(size_t *) ((char *) message + field->quantifier_offset) = i + 1;
+    }
+    return true;
+}
+
+static bool
 set_enum (const ProtobufCFieldDescriptor *field, void *member, const char *key, json_t *value, char **error)
 {
     const ProtobufCEnumValue *found = json_is_string (value)
@@ -82,6 +120,7 @@ set_field (ProtobufCMessage *message, const ProtobufCFieldDescriptor *field, con
     switch (field->type) {
     case PROTOBUF_C_TYPE_STRING: ok = set_string (member, key, value, error); break;
     case PROTOBUF_C_TYPE_UINT32: ok = set_uint32 (member, key, value, error); break;
+    case PROTOBUF_C_TYPE_BOOL: ok = set_bool (member, key, value, error); break;
     case PROTOBUF_C_TYPE_ENUM: ok = set_enum (field, member, key, value, error); break;
     case PROTOBUF_C_TYPE_MESSAGE: ok = set_message (field, member, key, value, error); break;
     default:
@@ -103,11 +142,13 @@ fill_message (ProtobufCMessage *message, json_t *object, char **error)
             continue;           /* a comment */
         const ProtobufCFieldDescriptor *field =
             protobuf_c_message_descriptor_get_field_by_name (message->descriptor, key);
-        if (!field || field->label == PROTOBUF_C_LABEL_REPEATED) {
+        if (!field) {
             *error = zsys_sprintf ("%s: unknown field for %s", key, message->descriptor->short_name);
             return false;
         }
-        if (!set_field (message, field, key, value, error)) {
+        bool ok = field->label == PROTOBUF_C_LABEL_REPEATED ? set_strings (message, field, key, value, error)
+                                                            : set_field (message, field, key, value, error);
+        if (!ok) {
             if (!*error)
                 *error = zsys_sprintf ("%s: out of memory", key);
             return false;

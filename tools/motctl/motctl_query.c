@@ -42,28 +42,57 @@ print_query_reply (const Mot__V1__QueryReply *reply)
     return 0;
 }
 
-static int
-ask_reporter (Mot__V1__QueryKind kind, bool csv, const char *item_id, int timeout_ms)
+/* Sends the query to the reporter; its reply, or NULL with *error. */
+static Mot__V1__QueryReply *
+query_reporter (Mot__V1__QueryKind kind, bool csv, const char *id, int timeout_ms, char **error)
 {
     Mot__V1__Query query = MOT__V1__QUERY__INIT;
     query.has_kind = true;
     query.kind = kind;
     query.has_format = true;
     query.format = csv ? MOT__V1__FORMAT__CSV : MOT__V1__FORMAT__JSON;
-    query.item_id = (char *) item_id;
-    char *error = NULL;
+    if (kind == MOT__V1__QUERY_KIND__STATUS)
+        query.event_id = (char *) id;
+    else
+        query.item_id = (char *) id;
     zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY), &query.base,
-                                    timeout_ms, &error);
-    ProtobufCMessage *answer = reply ? motctl_unpack (reply, &mot__v1__query_reply__descriptor, &error) : NULL;
+                                    timeout_ms, error);
+    ProtobufCMessage *answer = reply ? motctl_unpack (reply, &mot__v1__query_reply__descriptor, error) : NULL;
     zmsg_destroy (&reply);
+    return (Mot__V1__QueryReply *) answer;
+}
+
+static int
+ask_reporter (Mot__V1__QueryKind kind, bool csv, const char *id, int timeout_ms)
+{
+    char *error = NULL;
+    Mot__V1__QueryReply *answer = query_reporter (kind, csv, id, timeout_ms, &error);
     if (!answer) {
         fprintf (stderr, "motctl: %s\n", error ? error : "out of memory");
         free (error);
         return 1;
     }
-    int rc = print_query_reply ((Mot__V1__QueryReply *) answer);
-    protobuf_c_message_free_unpacked (answer, NULL);
+    int rc = print_query_reply (answer);
+    protobuf_c_message_free_unpacked (&answer->base, NULL);
     return rc;
+}
+
+json_t *
+motctl_event_status (const char *event_id, int timeout_ms, char **error)
+{
+    Mot__V1__QueryReply *answer = query_reporter (MOT__V1__QUERY_KIND__STATUS, false, event_id, timeout_ms, error);
+    json_t *status = NULL;
+    if (answer && answer->result_case == MOT__V1__QUERY_REPLY__RESULT_BODY) {
+        json_error_t parse;
+        status = json_loadb ((const char *) answer->body.data, answer->body.len, 0, &parse);
+        if (!status)
+            *error = zsys_sprintf ("the reporter's status is not JSON: %s", parse.text);
+    }
+    else if (answer && answer->result_case == MOT__V1__QUERY_REPLY__RESULT_ERROR)
+        *error = zsys_sprintf ("%s: %s", mot_error_code_name (answer->error->code), answer->error->reason);
+    if (answer)
+        protobuf_c_message_free_unpacked (&answer->base, NULL);
+    return status;
 }
 
 static int
@@ -117,11 +146,11 @@ motctl_unclassified (int argc, char **argv)
     return run_query (argc, argv, MOT__V1__QUERY_KIND__UNCLASSIFIED);
 }
 
-/* audit ITEM_ID [--timeout SEC]: the item's audit trail, one JSON object per line. */
-int
-motctl_audit (int argc, char **argv)
+/* audit ITEM_ID / status EVENT_ID [--timeout SEC]: one id, JSON lines. */
+static int
+ask_about_one (int argc, char **argv, Mot__V1__QueryKind kind, const char *what)
 {
-    const char *item_id = NULL;
+    const char *id = NULL;
     int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
     for (int i = 1; i < argc; i++) {
         const char *value;
@@ -129,18 +158,32 @@ motctl_audit (int argc, char **argv)
             if (!motctl_parse_timeout (value, &timeout_ms))
                 return 2;
         }
-        else if (item_id || argv[i][0] == '-') {
-            item_id = NULL;
+        else if (id || argv[i][0] == '-') {
+            id = NULL;
             break;
         }
         else
-            item_id = argv[i];
+            id = argv[i];
     }
-    if (!item_id) {
-        fprintf (stderr, "usage: motctl audit ITEM_ID [--timeout SEC]\n");
+    if (!id) {
+        fprintf (stderr, "usage: motctl %s %s [--timeout SEC]\n", argv[0], what);
         return 2;
     }
-    return ask_reporter (MOT__V1__QUERY_KIND__AUDIT, false, item_id, timeout_ms);
+    return ask_reporter (kind, false, id, timeout_ms);
+}
+
+/* The item's audit trail, one JSON object per line. */
+int
+motctl_audit (int argc, char **argv)
+{
+    return ask_about_one (argc, argv, MOT__V1__QUERY_KIND__AUDIT, "ITEM_ID");
+}
+
+/* What became of an event: pending, applied or refused (and why). */
+int
+motctl_status (int argc, char **argv)
+{
+    return ask_about_one (argc, argv, MOT__V1__QUERY_KIND__STATUS, "EVENT_ID");
 }
 
 /* ---- subscribe ---------------------------------------------------------- */

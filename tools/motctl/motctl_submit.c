@@ -85,9 +85,48 @@ print_json_line (json_t *out)
     json_decref (out);
 }
 
-/* Submits one line; true when intake accepted it. */
+/* How long --wait waits for an accepted event to be applied or refused,
+ * and how often it asks. */
+#define WAIT_MS 30000
+#define WAIT_POLL_MS 50
+
+/* Waits until the event is applied or refused (at most WAIT_MS) and adds
+ * its outcome to the ack line ("outcome": applied | refused | pending,
+ * with refusal and reason, or the item). True when applied. */
 static bool
-submit_line (const char *endpoint, const char *text, size_t line, int timeout_ms)
+add_outcome (json_t *out, const char *event_id, int timeout_ms)
+{
+    int64_t give_up = zclock_mono () + WAIT_MS;
+    for (;;) {
+        char *error = NULL;
+        json_t *status = motctl_event_status (event_id, timeout_ms, &error);
+        if (!status) {
+            json_object_set_new (out, "outcome", json_string ("unknown"));
+            json_object_set_new (out, "outcome_error", json_string (error ? error : "out of memory"));
+            free (error);
+            return false;
+        }
+        const char *state = json_string_value (json_object_get (status, "status"));
+        bool pending = !state || strcmp (state, "pending") == 0;
+        if (!pending || zclock_mono () >= give_up || zsys_interrupted) {
+            const char *copied[] = {"refusal", "reason", "item_id"};
+            json_object_set_new (out, "outcome", json_string (state ? state : "unknown"));
+            for (size_t i = 0; i < sizeof copied / sizeof copied[0]; i++)
+                if (json_object_get (status, copied[i]))
+                    json_object_set (out, copied[i], json_object_get (status, copied[i]));
+            bool applied = state && strcmp (state, "applied") == 0;
+            json_decref (status);
+            return applied;
+        }
+        json_decref (status);
+        zclock_sleep (WAIT_POLL_MS);
+    }
+}
+
+/* Submits one line; true when intake accepted it (and, with `wait`, it was
+ * applied). */
+static bool
+submit_line (const char *endpoint, const char *text, size_t line, int timeout_ms, bool wait)
 {
     json_error_t parse_error;
     json_t *object = json_loads (text, JSON_REJECT_DUPLICATES, &parse_error);
@@ -105,7 +144,10 @@ submit_line (const char *endpoint, const char *text, size_t line, int timeout_ms
     }
     Mot__V1__Ack *ack = send_envelope (endpoint, envelope, timeout_ms, &error);
     bool accepted = ack && ack->result_case == MOT__V1__ACK__RESULT_ACCEPTED;
-    print_json_line (ack ? ack_to_json (line, envelope->external_id, ack) : local_error (line, "NO_REPLY", error));
+    json_t *out = ack ? ack_to_json (line, envelope->external_id, ack) : local_error (line, "NO_REPLY", error);
+    if (accepted && wait && out)
+        accepted = add_outcome (out, ack->accepted->event_id, timeout_ms);
+    print_json_line (out);
     free (error);
     if (ack)
         protobuf_c_message_free_unpacked (&ack->base, NULL);
@@ -113,13 +155,18 @@ submit_line (const char *endpoint, const char *text, size_t line, int timeout_ms
     return accepted;
 }
 
+/* --timeout SEC, and --wait where `wait` is given. */
 static bool
-read_timeout_option (int argc, char **argv, int *timeout_ms, int *first_positional)
+read_timeout_option (int argc, char **argv, int *timeout_ms, int *first_positional, bool *wait)
 {
     *timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
     int i = 1;
     for (; i < argc && strncmp (argv[i], "--", 2) == 0; i++) {
         const char *value = NULL;
+        if (wait && strcmp (argv[i], "--wait") == 0) {
+            *wait = true;
+            continue;
+        }
         if (!motctl_take_option (argc, argv, &i, "timeout", &value)) {
             fprintf (stderr, "motctl: unknown option '%s'\n", argv[i]);
             return false;
@@ -135,8 +182,9 @@ int
 motctl_submit (int argc, char **argv)
 {
     int timeout_ms, first;
-    if (!read_timeout_option (argc, argv, &timeout_ms, &first) || first != argc) {
-        fprintf (stderr, "usage: motctl submit [--timeout SEC] < events.jsonl\n");
+    bool wait = false;
+    if (!read_timeout_option (argc, argv, &timeout_ms, &first, &wait) || first != argc) {
+        fprintf (stderr, "usage: motctl submit [--wait] [--timeout SEC] < events.jsonl\n");
         return 2;
     }
     const char *endpoint = motctl_env ("MOT_INTAKE_INGRESS", MOT_DEFAULT_INGRESS);
@@ -146,7 +194,7 @@ motctl_submit (int argc, char **argv)
         line++;
         if (text[strspn (text, " \t\r\n")] == 0)
             continue;
-        if (!submit_line (endpoint, text, line, timeout_ms))
+        if (!submit_line (endpoint, text, line, timeout_ms, wait))
             failed++;
     }
     free (text);
@@ -159,7 +207,7 @@ int
 motctl_deliver (int argc, char **argv)
 {
     int timeout_ms, first;
-    if (!read_timeout_option (argc, argv, &timeout_ms, &first) || argc - first < 3 || argc - first > 4) {
+    if (!read_timeout_option (argc, argv, &timeout_ms, &first, NULL) || argc - first < 3 || argc - first > 4) {
         fprintf (stderr, "usage: motctl deliver [--timeout SEC] UNIT REPORT PERIOD [YYYY-MM-DD]\n");
         return 2;
     }
@@ -171,7 +219,7 @@ motctl_deliver (int argc, char **argv)
                                 "external_id", external_id, "report", argv[first + 1], "period", argv[first + 2],
                                 "delivered_on", date);
     char *text = object ? json_dumps (object, JSON_COMPACT) : NULL;
-    bool ok = text && submit_line (motctl_env ("MOT_INTAKE_INGRESS", MOT_DEFAULT_INGRESS), text, 1, timeout_ms);
+    bool ok = text && submit_line (motctl_env ("MOT_INTAKE_INGRESS", MOT_DEFAULT_INGRESS), text, 1, timeout_ms, false);
     free (text);
     json_decref (object);
     zstr_free (&external_id);
