@@ -366,6 +366,45 @@ handle_action (dispatch_t *self, Mot__V1__Dispatch **dispatch_p, Mot__V1__Source
         queue_action (self, dispatch_p, def, due_on, now);
 }
 
+/* ---- hand-offs of the item lifecycle (the classifier applied them) ------ */
+
+/* A verified 100 % progress report completed an action, agreement or
+ * recommendation: its obligation is delivered on the report's cut-off. */
+static void
+handle_completion (dispatch_t *self, const char *event_id, Mot__V1__Source source,
+                   const Mot__V1__Verification *verification, int64_t now)
+{
+    Mot__V1__ReportDelivery delivery = MOT__V1__REPORT_DELIVERY__INIT;
+    delivery.report = verification->kind;
+    delivery.period = verification->action_id;
+    delivery.delivered_on = verification->cut_off;
+    handle_delivery (self, event_id, source, &delivery, now);
+}
+
+/* A new due date: the obligation's deadline moves (earlier or later). */
+static void
+handle_reschedule (dispatch_t *self, const char *event_id, Mot__V1__Source source,
+                   const Mot__V1__Reschedule *reschedule, int64_t now)
+{
+    const mot_obligation_def_t *def = reschedule->kind ? mot_obligations_find (self->catalogue, source, reschedule->kind)
+                                                       : NULL;
+    mot_day_t due_on;
+    if (!def || def->rule != MOT_RULE_ACTION || !reschedule->action_id
+        || !mot_obligation_ref_is_safe (reschedule->action_id))
+        skip_event (self, event_id, "reschedule_of_no_action");
+    else
+    if (!reschedule->due_on || !mot_day_parse (reschedule->due_on, &due_on))
+        skip_event (self, event_id, "bad_due_on");
+    else {
+        char *id = mot_obligation_id (def, reschedule->action_id);
+        obligation_result_t result = id ? obligation_store_set_anchor (self->store, id, due_on, "rescheduled", now)
+                                        : OBLIGATION_FAILED;
+        free (id);
+        if (result != OBLIGATION_FAILED)
+            obligation_store_commit_event (self->store, event_id);
+    }
+}
+
 /* ---- messages ---------------------------------------------------------- */
 
 /* Applies one Dispatch; an action is queued instead (and the Dispatch taken). */
@@ -387,8 +426,14 @@ apply_dispatch (dispatch_t *self, Mot__V1__Dispatch **dispatch_p, int64_t now)
         case MOT__V1__ENVELOPE__BODY_TRIGGER:
             handle_trigger (self, dispatch->event_id, source, envelope->trigger, now);
             break;
+        case MOT__V1__ENVELOPE__BODY_VERIFICATION:
+            handle_completion (self, dispatch->event_id, source, envelope->verification, now);
+            break;
+        case MOT__V1__ENVELOPE__BODY_RESCHEDULE:
+            handle_reschedule (self, dispatch->event_id, source, envelope->reschedule, now);
+            break;
         default:
-            skip_event (self, dispatch->event_id, "not_a_delivery_trigger_or_action");
+            skip_event (self, dispatch->event_id, "not_for_the_watcher");
             break;
     }
 }

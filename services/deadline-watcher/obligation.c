@@ -567,9 +567,27 @@ read_current (redisReply *fields, current_t *current)
     return current->n >= 0 && current->n <= MOT_OBLIGATION_MAX_DAYS;
 }
 
+static obligation_result_t
+change_anchor (obligation_store_t *self, const char *obligation_id, mot_day_t anchor, const char *reason,
+               bool forward_only, int64_t now);
+
 obligation_result_t
 obligation_store_move_anchor (obligation_store_t *self, const char *obligation_id, mot_day_t anchor,
                               const char *reason, int64_t now)
+{
+    return change_anchor (self, obligation_id, anchor, reason, true, now);
+}
+
+obligation_result_t
+obligation_store_set_anchor (obligation_store_t *self, const char *obligation_id, mot_day_t anchor,
+                             const char *reason, int64_t now)
+{
+    return change_anchor (self, obligation_id, anchor, reason, false, now);
+}
+
+static obligation_result_t
+change_anchor (obligation_store_t *self, const char *obligation_id, mot_day_t anchor, const char *reason,
+               bool forward_only, int64_t now)
 {
     char *key = mot_key_obligation (obligation_id);
     const char *argv[2 + C_COUNT];
@@ -583,7 +601,8 @@ obligation_store_move_anchor (obligation_store_t *self, const char *obligation_i
     }
     current_t current = {.id = obligation_id};
     bool usable = read_current (fields, &current) && fields->element[C_STATUS]->type == REDIS_REPLY_STRING
-               && strcmp (fields->element[C_STATUS]->str, MOT_STATUS_PENDING) == 0 && anchor > current.old_anchor;
+               && strcmp (fields->element[C_STATUS]->str, MOT_STATUS_PENDING) == 0
+               && (forward_only ? anchor > current.old_anchor : anchor != current.old_anchor);
     freeReplyObject (fields);
     if (!usable) {
         mot_log_info ("anchor_not_moved", "obligation_id=%s reason=%s", obligation_id, reason);

@@ -80,6 +80,11 @@ obligation_result_t obligation_store_deliver (obligation_store_t *self, const mo
  * when it is not pending, or the anchor is not later. */
 obligation_result_t obligation_store_move_anchor (obligation_store_t *self, const char *obligation_id,
                                                   mot_day_t anchor, const char *reason, int64_t now);
+/* Sets the anchor of a still pending instance to another day (a due date
+ * rescheduled, earlier or later): new deadline and timers, an audit entry
+ * with `reason`. UNCHANGED when it is not pending or the day is the same. */
+obligation_result_t obligation_store_set_anchor (obligation_store_t *self, const char *obligation_id,
+                                                 mot_day_t anchor, const char *reason, int64_t now);
 
 /* After a calendar change: recomputes the deadline of every pending or
  * overdue instance from its anchor, moves its timers, and records each

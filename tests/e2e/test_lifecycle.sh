@@ -65,6 +65,12 @@ obligation_created() { [ "$(rcli HGET 'mot:obl:{UEOD:accion-correctiva:AC-L1}' d
 check "the action's due date is an obligation of the watcher" mot_wait 30 obligation_created
 refused "the same action id again is refused" ALREADY_RECORDED \
   "{\"type\":\"action\",\"source\":\"UEOD\",\"external_id\":\"L-A1b\",\"action_id\":\"AC-L1\",\"kind\":\"accion-correctiva\",\"due_on\":\"2026-12-30\",\"item_id\":\"$p\"}"
+applied "a new due date for the action" \
+  '{"type":"reschedule","source":"UEOD","external_id":"L-D1","kind":"accion-correctiva","action_id":"AC-L1","due_on":"2026-12-04","reason":"Licitación desierta","analyst":"analista.ueod"}'
+deadline_moved() { [ "$(rcli HGET 'mot:obl:{UEOD:accion-correctiva:AC-L1}' deadline)" = 2026-12-04 ]; }
+check "the watcher moves the obligation's deadline" mot_wait 30 deadline_moved
+check "the move is in the obligation's trail" \
+  bash -c "redis-cli -s '$RUN/redis.sock' LRANGE 'mot:obl:{UEOD:accion-correctiva:AC-L1}:audit' 0 -1 | grep -q rescheduled"
 refused "progress on an action that does not exist" UNKNOWN_ACTION \
   '{"type":"progress","source":"UEOD","external_id":"L-P0","kind":"accion-correctiva","action_id":"AC-NONE","percent":10,"cut_off":"2026-11-03","analyst":"analista.ueod"}'
 applied "a 60 % progress report" \
@@ -79,6 +85,8 @@ applied "a 100 % progress report" \
 applied "its verification completes the action" \
   '{"type":"verification","source":"UEOD","external_id":"L-V2","kind":"accion-correctiva","action_id":"AC-L1","cut_off":"2026-11-03","verified":true,"analyst":"analista.ueod"}'
 equals "all actions complete: monitoreo" monitoreo "$(stage_of "$p")"
+delivered() { [ "$(rcli HGET 'mot:obl:{UEOD:accion-correctiva:AC-L1}' status)" = delivered ]; }
+check "the completed action's obligation is delivered (on time: cut-off before its due date)" mot_wait 30 delivered
 
 # --- Monitoreo: valoración, residual.
 applied "valoración: residual, 3 / 2" \
@@ -137,7 +145,7 @@ equals "its dedup records no longer expire" -1 "$(rcli TTL mot:dedup:UEOD:L-F1)"
 # --- The trail tells the whole story, in order.
 # (the new finding took the topic's index, so the reopened item could not)
 equals "the problemática's trail" \
-  "created evidence action stage progress verification progress verification stage valuation session stage agreement recommendation progress verification progress verification stage valuation stage stage index_taken "  \
+  "created evidence action stage rescheduled progress verification progress verification stage valuation session stage agreement recommendation progress verification progress verification stage valuation stage stage index_taken "  \
   "$(whats "$p" | sed 's/scored //g')"
 "$MOTCTL" status "$(rcli GET mot:dedup:UEOD:L-C3)" >"$RUN/status.json"
 check "motctl status tells a refusal and why" grep -q '"status":"refused".*"refusal":"ALREADY_CLOSED"' "$RUN/status.json"

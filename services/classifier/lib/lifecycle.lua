@@ -214,6 +214,8 @@ commands[COMMAND_VERIFICATION] = function(c, refs)
   local old_percent = tonumber(w[WORK_PERCENT] or 0)
   if b.verified then redis.call('HSET', refs.work, WORK_PERCENT, report.percent) end
   if complete then redis.call('HSET', refs.work, WORK_STATUS, WORK_COMPLETE, WORK_COMPLETED_AT, now) end
+  -- a completed work's obligation is delivered (intake sends it to the watcher)
+  if complete then redis.call('ZADD', KEYS[COMMIT_KEY_PENDING_WATCH], 'NX', 0, c.event_id) end
   for _, it in ipairs(items) do
     trail(it, c, 'verification', {work_id = c.work_id, cut_off = b.cut_off, percent = report.percent,
       verified = b.verified, reason = b.reason, complete = complete})
@@ -235,6 +237,7 @@ commands[COMMAND_RESCHEDULE] = function(c, refs)
   if w[WORK_STATUS] == WORK_COMPLETE then refuse(REFUSAL_ACTION_COMPLETE, c.work_id .. ' is complete') end
   local items = load_items(refs, false)
   redis.call('HSET', refs.work, WORK_DUE_ON, b.due_on)
+  redis.call('ZADD', KEYS[COMMIT_KEY_PENDING_WATCH], 'NX', 0, c.event_id)   -- the watcher moves the deadline
   for _, it in ipairs(items) do
     trail(it, c, 'rescheduled', {work_id = c.work_id, old_due_on = w[WORK_DUE_ON], due_on = b.due_on, reason = b.reason})
   end
