@@ -155,6 +155,11 @@ commands[COMMAND_ACTION] = function(c, refs)
       pat_line = b.pat_line, session_id = b.session_id, recommendation_type = b.recommendation_type,
       items = ids})
     count(it, ITEM_OPEN_WORK, 1)
+    -- the work first, then the stage change it causes (as sessions and verifications do)
+    trail(it, c, what, {work_id = c.work_id, kind = b.kind, action_id = b.action_id, due_on = b.due_on,
+      responsible = b.responsible, operating_unit = b.operating_unit, description = b.description,
+      pat_line = b.pat_line, session_id = b.session_id, recommendation_type = b.recommendation_type,
+      items = ids})
     if b.kind == WORK_ACTION then
       count(it, ITEM_ACTIONS, 1)
       local stage = it.st.h[ITEM_STAGE]
