@@ -150,10 +150,6 @@ commands[COMMAND_ACTION] = function(c, refs)
     or 'action'
   for _, it in ipairs(items) do
     redis.call('ZADD', it.item_work, now, c.work_id)
-    trail(it, c, what, {work_id = c.work_id, kind = b.kind, action_id = b.action_id, due_on = b.due_on,
-      responsible = b.responsible, operating_unit = b.operating_unit, description = b.description,
-      pat_line = b.pat_line, session_id = b.session_id, recommendation_type = b.recommendation_type,
-      items = ids})
     count(it, ITEM_OPEN_WORK, 1)
     -- the work first, then the stage change it causes (as sessions and verifications do)
     trail(it, c, what, {work_id = c.work_id, kind = b.kind, action_id = b.action_id, due_on = b.due_on,
