@@ -288,6 +288,22 @@ look_up_items (commit_t *self, record_t **records, size_t total, size_t count)
     return ok;
 }
 
+/* A closure (or reopening) expires (or keeps) the dedup records of its
+ * item's events, as Redis lists them before the batch: the events of the
+ * same batch before it are added here. */
+static bool
+add_batch_dedups (record_t **records, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        const char *item = records[i]->command ? lifecycle_command_item_step (records[i]->command) : NULL;
+        for (size_t j = 0; item && j < i; j++)
+            if (record_is_evidence (records[j]) && strcmp (records[j]->args[EVIDENCE_ARG_ITEM_ID], item) == 0
+                && !lifecycle_command_add_dedup (records[i]->command, records[j]->args[EVIDENCE_ARG_DEDUP]))
+                return false;
+    }
+    return true;
+}
+
 /* Names the item of every evidence record among records[0..count): from
  * the cache when its index is known (commit.lua checks it and answers
  * stale if the index moved), else with one reserve.lua call for all the
@@ -313,7 +329,8 @@ find_items (commit_t *self, record_t **records, size_t count)
     }
     ok = ok && command && (commands == 0 || lifecycle_look_up (self->redis, command, commands));
     free (command);
-    return ok && (unknown == 0 || look_up_items (self, records, count, unknown));
+    return ok && (unknown == 0 || look_up_items (self, records, count, unknown))
+        && add_batch_dedups (records, count);
 }
 
 /* Keeps what commit.lua confirmed: the index of applied evidence holds its

@@ -337,6 +337,21 @@ lifecycle_look_up (mot_redis_t *redis, lifecycle_command_t **commands, size_t co
     return ok;
 }
 
+const char *
+lifecycle_command_item_step (const lifecycle_command_t *self)
+{
+    return self->command == MOT_COMMAND_CLOSURE || self->command == MOT_COMMAND_REOPEN ? self->item_id : NULL;
+}
+
+bool
+lifecycle_command_add_dedup (lifecycle_command_t *self, const char *dedup_key)
+{
+    for (size_t i = 0; i < self->n_refs; i++)
+        if (self->refs[i].role == MOT_ROLE_DEDUP && strcmp (self->refs[i].key, dedup_key) == 0)
+            return true;
+    return add_ref (self, MOT_ROLE_DEDUP, strdup (dedup_key), self->item_id);
+}
+
 /* ---- the call --------------------------------------------------------- */
 
 size_t

@@ -50,6 +50,12 @@ const char *lifecycle_command_event_id (const lifecycle_command_t *self);
  * commands[0..count) need and do not name yet. False when Redis failed. */
 bool lifecycle_look_up (mot_redis_t *redis, lifecycle_command_t **commands, size_t count);
 
+/* The item a closure or a reopening concerns (NULL for other commands). */
+const char *lifecycle_command_item_step (const lifecycle_command_t *self);
+/* Adds a dedup key of the item's events that Redis does not list yet (an
+ * event of the same batch, before the closure); false when out of memory. */
+bool lifecycle_command_add_dedup (lifecycle_command_t *self, const char *dedup_key);
+
 /* The keys and arguments the command takes in commit.lua's call (its
  * LIFECYCLE record and its REF records). */
 size_t lifecycle_command_keys (const lifecycle_command_t *self);

@@ -1121,6 +1121,31 @@ test_an_action_and_its_reports_in_one_batch_apply_in_order (void **state)
                                 redis_fixture_text (f, "stage seguimiento>monitoreo %s", verified), NULL));
 }
 
+/* Evidence that joins an item and the item's closure in one batch: the
+ * new event's dedup record expires with the others (Redis did not list it
+ * when the batch was put together). */
+static void
+test_evidence_and_the_closure_in_one_batch_expire_together (void **state)
+{
+    ctx_t *ctx = *state;
+    redis_fixture_t *f = ctx->fixture;
+    const char *it = valued_resolved (ctx);
+    const char *event_id = "ev-late", *external_id = "F-late";
+    redis_fixture_run (f, "SET mot:dedup:UEOD:%s %s", external_id, event_id);
+    commit_event_t event = {.event_id = event_id, .external_id = external_id, .kind = MOT_KIND_PROBLEMATICA,
+                            .source = "UEOD", .territory = "OOAD-15", .topic = "Trato", .topic_key = "trato",
+                            .day = "2026-11-20", .category = "Administrativo", .on = "DA", .impact = 8,
+                            .given_vertical = 0, .rule = "trato", .basis = "finding UEOD 8"};
+    assert_true (commit_add_event (ctx->commit, &event));
+    const char *closure = add_closure (ctx, it);
+    run_batch (ctx, 2);
+    assert_string_equal (ctx->reports[0].item_id, it);     /* it joined the item, still open */
+    assert_int_equal (ctx->reports[1].outcome, COMMIT_APPLIED);
+    assert_string_equal (ctx->reports[1].event_id, closure);
+    assert_in_range (integer_of (ctx, "TTL %s", "mot:dedup:UEOD:F-late"), DEDUP_TTL - 10, DEDUP_TTL);
+    assert_in_range (integer_of (ctx, "TTL %s", "mot:dedup:UEOD:F-1"), DEDUP_TTL - 10, DEDUP_TTL);
+}
+
 /* ---- two classifiers ------------------------------------------------------------------- */
 
 #define RACED 12
@@ -1248,6 +1273,7 @@ main (void)
         TEST (test_a_refused_command_committed_again_stays_refused),
         TEST (test_a_command_twice_in_one_batch_is_applied_once),
         TEST (test_an_action_and_its_reports_in_one_batch_apply_in_order),
+        TEST (test_evidence_and_the_closure_in_one_batch_expire_together),
         TEST (test_two_classifiers_closing_the_same_item_close_it_once),
     };
     return cmocka_run_group_tests (tests, setup, redis_fixture_teardown);
