@@ -2,6 +2,8 @@
  */
 #include "mot_notice_text.h"
 #include "mot_obligations.h"
+#include "mot_schema.h"
+#include "mot_score.h"
 #include "mot_text.h"
 #include "mot_wire.h"
 
@@ -50,7 +52,7 @@ mot_notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reas
     if (!is_token (notice->notice_id, MOT_NOTICE_MAX_ID))
         *reason = "bad_notice_id";
     else
-    if (notice->kind < MOT__V1__NOTICE_KIND__REMINDER || notice->kind > MOT__V1__NOTICE_KIND__DELIVERED_LATE)
+    if (notice->kind < MOT__V1__NOTICE_KIND__REMINDER || notice->kind > MOT__V1__NOTICE_KIND__ITEM_CLOSED)
         *reason = "unknown_kind";
     else
     if (!*mot_source_name (notice->unit) || notice->unit == MOT__V1__SOURCE__SOURCE_UNSPECIFIED)
@@ -60,8 +62,14 @@ mot_notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reas
         *reason = "bad_report";
     else
     if (!is_text (notice->report_name, MOT_NOTICE_MAX_NAME) || !is_text (notice->period, MOT_OBLIGATION_MAX_REF)
-        || !is_text (notice->deadline, MOT_DAY_TEXT_SIZE))
+        || !(is_text (notice->deadline, MOT_DAY_TEXT_SIZE)
+             || (mot_notice_kind_is_item (notice->kind) && notice->deadline && !*notice->deadline)))
         *reason = "bad_text_field";
+    else
+    if (mot_notice_kind_is_item (notice->kind) && notice->kind != MOT__V1__NOTICE_KIND__RECOMMENDATION_ISSUED
+        && notice->kind != MOT__V1__NOTICE_KIND__ITEM_CLOSED && !(notice->has_quadrant && notice->quadrant >= 1
+                                                                  && notice->quadrant <= 4))
+        *reason = "bad_quadrant";
     else
     if ((notice->territory && (!mot_obligation_ref_is_safe (notice->territory) || strchr (notice->territory, '/')))
         || (notice->responsible && !mot_obligation_ref_is_safe (notice->responsible)))
@@ -108,6 +116,78 @@ render_headline (const Mot__V1__Notice *notice, const char *unit, const char *la
     }
 }
 
+/* ---- notices about items ---------------------------------------------- */
+
+static bool
+is_riesgo (const Mot__V1__Notice *notice)
+{
+    return strcmp (notice->report, MOT_KIND_RIESGO) == 0;
+}
+
+/* "la problemática it-4 «Desabasto de medicamentos»" (malloc'd). */
+static char *
+item_phrase (const Mot__V1__Notice *notice)
+{
+    return zsys_sprintf ("%s %s «%s»", is_riesgo (notice) ? "el riesgo" : "la problemática", notice->period,
+                         notice->report_name);
+}
+
+/* "cuadrante II (naranja), vigilancia constante" (malloc'd). */
+static char *
+quadrant_phrase (const Mot__V1__Notice *notice, uint32_t quadrant)
+{
+    bool riesgo = is_riesgo (notice);
+    return zsys_sprintf ("cuadrante %s (%s), %s", mot_score_quadrant_roman ((int) quadrant),
+                         mot_score_quadrant_colour ((int) quadrant), mot_score_quadrant_meaning ((int) quadrant, riesgo));
+}
+
+/* "impacto 8, frecuencia 7" (malloc'd). */
+static char *
+scores_phrase (const Mot__V1__Notice *notice)
+{
+    bool riesgo = is_riesgo (notice);
+    return zsys_sprintf ("impacto %u, %s %u", notice->has_impact ? notice->impact : 0,
+                         riesgo ? "probabilidad" : "frecuencia", notice->has_vertical ? notice->vertical : 0);
+}
+
+static char *
+render_item_headline (const Mot__V1__Notice *notice)
+{
+    char *item = item_phrase (notice), *now = quadrant_phrase (notice, notice->has_quadrant ? notice->quadrant : 0);
+    char *before = quadrant_phrase (notice, notice->has_previous_quadrant ? notice->previous_quadrant : 0);
+    char *scores = scores_phrase (notice);
+    char *text = NULL;
+    if (item && now && before && scores)
+        switch (notice->kind) {
+        case MOT__V1__NOTICE_KIND__ITEM_QUADRANT_I:
+            text = zsys_sprintf ("Cuadrante I: %s entró al %s; %s.", item, now, scores);
+            break;
+        case MOT__V1__NOTICE_KIND__ITEM_WORSE:
+            text = zsys_sprintf ("Empeora: %s pasó del %s al %s; %s.", item, before, now, scores);
+            break;
+        case MOT__V1__NOTICE_KIND__ITEM_RESIDUAL:
+            text = zsys_sprintf ("Residual: %s quedó %s como residual en su valoración del %s; %s; %s.", item,
+                                 is_riesgo (notice) ? "registrado" : "registrada", notice->deadline, now, scores);
+            break;
+        case MOT__V1__NOTICE_KIND__RECOMMENDATION_ISSUED:
+            text = zsys_sprintf ("Recomendación %s %s de %s sobre %s; vence el %s.",
+                                 notice->recommendation_type ? notice->recommendation_type : "",
+                                 notice->action_id ? notice->action_id : "", mot_source_name (notice->unit), item,
+                                 notice->deadline);
+            break;
+        case MOT__V1__NOTICE_KIND__ITEM_CLOSED:
+            text = zsys_sprintf ("%s: %s se cerró.", is_riesgo (notice) ? "Cerrado" : "Cerrada", item);
+            break;
+        default:
+            break;
+        }
+    free (item);
+    free (now);
+    free (before);
+    free (scores);
+    return text;
+}
+
 /* Appends " <label>: <value>." to *text when value is set (false on OOM). */
 static bool
 append (char **text, const char *label, const char *value)
@@ -140,7 +220,9 @@ char *
 mot_notice_text_render (const Mot__V1__Notice *notice)
 {
     char *late = business_days (notice->has_business_days_late ? notice->business_days_late : 0);
-    char *text = late ? render_headline (notice, mot_source_name (notice->unit), late) : NULL;
+    char *text = !late ? NULL
+               : mot_notice_kind_is_item (notice->kind) ? render_item_headline (notice)
+                                                        : render_headline (notice, mot_source_name (notice->unit), late);
     free (late);
     char *recipients = join_recipients (notice);
     bool ok = append (&text, "Territorio", notice->territory) && append (&text, "Responsable", notice->responsible)

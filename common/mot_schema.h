@@ -42,6 +42,9 @@
  *    mot:watch:followups              hash    open fortnightly follow-ups (followup.h)
  *    mot:watch:generated              string  the last month whose monthly
  *                                             obligations exist (monthly.h)
+ *    mot:outbox                       list    JSON facts about items (MOT_FACT_FIELDS) the
+ *                                             classifier's step recorded, until the
+ *                                             classifier logs them as notices
  *    mot:seq:notice                   string  the last notice seq given
  *    mot:notices                      stream  the notice log (mot_notice_log.h)
  *    mot:notices:published            string  the last seq the notifier took
@@ -68,6 +71,7 @@
 #define MOT_KEY_CALENDAR_AUDIT "mot:calendar:audit"
 #define MOT_KEY_FOLLOWUPS "mot:watch:followups"
 #define MOT_KEY_WATCH_GENERATED "mot:watch:generated"
+#define MOT_KEY_OUTBOX "mot:outbox"
 #define MOT_KEY_SEQ_NOTICE "mot:seq:notice"
 #define MOT_KEY_NOTICES "mot:notices"
 #define MOT_KEY_NOTICES_PUBLISHED "mot:notices:published"
@@ -282,6 +286,35 @@ char *mot_obligation_id_of (const char *unit, const char *report, const char *pe
     X (MOT_COMMAND_CLOSURE, "closure")                                         \
     X (MOT_COMMAND_REOPEN, "reopen")
 
+/* A fact about an item (an entry of mot:outbox): what a notice will say.
+ * Its kind is the name of a NoticeKind (mot_notice_kind_name). */
+#define MOT_FACT_FIELDS(X)                                                     \
+    X (MOT_FACT_KIND, "kind")                                                  \
+    X (MOT_FACT_ID, "id")                   /* the notice's id */              \
+    X (MOT_FACT_ITEM, "item_id")                                               \
+    X (MOT_FACT_ITEM_KIND, "item_kind")                                        \
+    X (MOT_FACT_TOPIC, "topic")                                                \
+    X (MOT_FACT_TERRITORY, "territory")                                        \
+    X (MOT_FACT_ON, "on")                   /* who acts: the item's ON, a recommendation's addressee */ \
+    X (MOT_FACT_UNIT, "unit")               /* the unit whose event caused it */ \
+    X (MOT_FACT_EVENT, "event_id")                                             \
+    X (MOT_FACT_QUADRANT, "quadrant")                                          \
+    X (MOT_FACT_PREVIOUS, "previous_quadrant")                                 \
+    X (MOT_FACT_IMPACT, "impact")                                              \
+    X (MOT_FACT_VERTICAL, "vertical")                                          \
+    X (MOT_FACT_DAY, "day")                 /* valued on, due on */            \
+    X (MOT_FACT_ACTION, "action_id")                                           \
+    X (MOT_FACT_TYPE, "recommendation_type")                                   \
+    X (MOT_FACT_AT, "at")
+
+/* The kinds of facts: the item NoticeKinds' names. */
+#define MOT_FACT_KINDS(X)                                                      \
+    X (MOT_FACT_QUADRANT_I, "item_quadrant_i")                                 \
+    X (MOT_FACT_WORSE, "item_worse")                                           \
+    X (MOT_FACT_RESIDUAL, "item_residual")                                     \
+    X (MOT_FACT_RECOMMENDATION, "recommendation_issued")                       \
+    X (MOT_FACT_CLOSED, "item_closed")
+
 /* The role of a key a lifecycle command names (a REF record of commit.lua). */
 #define MOT_REF_ROLES(X)                                                       \
     X (MOT_ROLE_ITEM, "item")               /* mot:item:{id} */                \
@@ -339,6 +372,8 @@ MOT_WORK_STATUSES (MOT_SCHEMA_DECLARE)
 MOT_COMMANDS (MOT_SCHEMA_DECLARE)
 MOT_REFUSALS (MOT_SCHEMA_DECLARE)
 MOT_REF_ROLES (MOT_SCHEMA_DECLARE)
+MOT_FACT_FIELDS (MOT_SCHEMA_DECLARE)
+MOT_FACT_KINDS (MOT_SCHEMA_DECLARE)
 
 /* The kind of item a unit's findings open. */
 const char *mot_item_kind_of (Mot__V1__Source source);

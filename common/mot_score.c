@@ -41,6 +41,21 @@ mot_score_quadrant_lookup (char *out)
     out[MOT_SCORE_QUADRANT_LOOKUP_SIZE - 1] = 0;
 }
 
+int
+mot_score_quadrant_severity (int quadrant)
+{
+    static const int severity[] = {0, 4, 3, 1, 2};
+    return quadrant >= 1 && quadrant <= 4 ? severity[quadrant] : 0;
+}
+
+void
+mot_score_severity_lookup (char *out)
+{
+    for (int quadrant = 0; quadrant <= 4; quadrant++)
+        out[quadrant] = (char) ('0' + mot_score_quadrant_severity (quadrant));
+    out[5] = 0;
+}
+
 const char *
 mot_score_quadrant_roman (int quadrant)
 {

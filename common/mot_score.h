@@ -21,6 +21,14 @@ int mot_score_quadrant (long impact, long vertical);
  * MOT_SCORE_QUADRANT_LOOKUP_SIZE bytes and is NUL-terminated. */
 #define MOT_SCORE_QUADRANT_LOOKUP_SIZE (11 * 11 + 1)
 void mot_score_quadrant_lookup (char *out);
+/* How serious a quadrant is, by the norm's colours: I rojo 4, II naranja 3,
+ * IV amarillo 2, III verde 1 (0: none). A move to a higher one is a move
+ * to a worse quadrant. The lookup holds the severity of quadrants 0..4, one
+ * digit each, for commit.lua; out must hold MOT_SCORE_SEVERITY_LOOKUP_SIZE
+ * bytes and is NUL-terminated. */
+int mot_score_quadrant_severity (int quadrant);
+#define MOT_SCORE_SEVERITY_LOOKUP_SIZE (5 + 1)
+void mot_score_severity_lookup (char *out);
 const char *mot_score_quadrant_roman (int quadrant);  /* "I".."IV", "" */
 const char *mot_score_quadrant_colour (int quadrant); /* "rojo", "naranja", "verde", "amarillo" */
 /* The norm's reading of the quadrant for problemáticas or riesgos,

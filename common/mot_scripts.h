@@ -57,12 +57,17 @@
  * the frequency score of 0, 1, 2… events in the window, one character each
  * ('0' + score), the last one for any larger count; QUADRANTS the quadrant
  * of (impact, vertical), both 0..10, at position impact * 11 + vertical,
- * one digit each (0: a score out of range). Both are computed in C
+ * one digit each (0: a score out of range); SEVERITY the severity of
+ * quadrant 0..4, one digit each (mot_score_quadrant_severity: a move to a
+ * higher one is a move to a worse quadrant). All are computed in C
  * (rules_frequency_lookup, mot_score_quadrant_lookup), so the rules live
- * there only. Returns {outcome, item id} per record. */
+ * there only. Facts about items (MOT_FACT_FIELDS) go to OUTBOX.
+ * Returns {outcome, item id} per record. */
 #define MOT_LAYOUT_COMMIT(K, A, N)                                             \
     K (COMMIT, PENDING) K (COMMIT, UNCLASSIFIED) K (COMMIT, PENDING_WATCH)    \
+    K (COMMIT, OUTBOX)                                                         \
     A (COMMIT, NOW) A (COMMIT, WINDOW) A (COMMIT, FREQUENCY) A (COMMIT, QUADRANTS) \
+    A (COMMIT, SEVERITY)                                                       \
     N (COMMIT, OUTCOME_ALREADY, 0)    /* done before: a re-driven or repeated dispatch */ \
     N (COMMIT, OUTCOME_APPLIED, 1)                                                   \
     N (COMMIT, OUTCOME_REJECTED, 2)    /* an override for an unknown item */          \
@@ -82,7 +87,7 @@
     A (OVERRIDE, TAG) A (OVERRIDE, EVENT_ID) A (OVERRIDE, ITEM_ID)             \
     A (OVERRIDE, ITEM_NUMBER) A (OVERRIDE, IMPACT) A (OVERRIDE, VERTICAL)      \
     A (OVERRIDE, CATEGORY) A (OVERRIDE, ON) A (OVERRIDE, ANALYST)              \
-    A (OVERRIDE, REASON)                                                       \
+    A (OVERRIDE, REASON) A (OVERRIDE, UNIT)                                    \
     N (OVERRIDE, TAG_VALUE, 2)
 /* A lifecycle command: its body as the JSON form of its proto message
  * (field names from proto/mot.proto), then REFS records naming every key it
@@ -93,6 +98,16 @@
     A (LIFECYCLE, SOURCE) A (LIFECYCLE, BODY) A (LIFECYCLE, REFS)              \
     N (LIFECYCLE, TAG_VALUE, 3)
 #define MOT_LAYOUT_REF(K, A, N) K (REF, KEY) A (REF, ROLE) A (REF, ID) A (REF, NUMBER)
+
+/* notify.lua: logs the facts at the head of the outbox as notices, once:
+ * only while the outbox's first fact is still HEAD (no other classifier
+ * logged it meanwhile) it takes COUNT facts off and appends NOTICES (a
+ * packed NoticeBatch of RENDERED notices, one per fact that could be
+ * rendered) to the notice log. Returns the first seq (0 when none was
+ * rendered), or -1 when the head moved (read again). */
+#define MOT_LAYOUT_NOTIFY(K, A, N)                                             \
+    K (NOTIFY, OUTBOX) K (NOTIFY, SEQ) K (NOTIFY, LOG)                         \
+    A (NOTIFY, HEAD) A (NOTIFY, COUNT) A (NOTIFY, RENDERED) A (NOTIFY, NOTICES)
 
 /* ---- deadline-watcher ----------------------------------------------------- */
 
@@ -157,6 +172,7 @@
     S (accept, MOT_SCRIPT_ACCEPT)                                              \
     S (redrive, MOT_SCRIPT_REDRIVE)                                            \
     S (commit, MOT_SCRIPT_COMMIT)                                              \
+    S (notify, MOT_SCRIPT_NOTIFY)                                              \
     S (create, MOT_SCRIPT_CREATE)                                              \
     S (fire, MOT_SCRIPT_FIRE)                                                  \
     S (deliver, MOT_SCRIPT_DELIVER)                                            \
@@ -171,6 +187,7 @@
 #define MOT_SCRIPT_COMMIT(M, R)                                                \
     M (MOT_LAYOUT_COMMIT, COMMIT) R (MOT_LAYOUT_EVIDENCE, EVIDENCE) R (MOT_LAYOUT_OVERRIDE, OVERRIDE) \
     R (MOT_LAYOUT_LIFECYCLE, LIFECYCLE) R (MOT_LAYOUT_REF, REF)
+#define MOT_SCRIPT_NOTIFY(M, R) M (MOT_LAYOUT_NOTIFY, NOTIFY)
 #define MOT_SCRIPT_CREATE(M, R) M (MOT_LAYOUT_CREATE, CREATE) R (MOT_LAYOUT_INSTANCE, INSTANCE)
 #define MOT_SCRIPT_FIRE(M, R) M (MOT_LAYOUT_FIRE, FIRE) R (MOT_LAYOUT_FIRE_TIMER, FIRE_TIMER)
 #define MOT_SCRIPT_DELIVER(M, R) M (MOT_LAYOUT_DELIVER, DELIVER) R (MOT_LAYOUT_CANCEL, CANCEL)

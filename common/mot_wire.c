@@ -113,7 +113,11 @@ mot_error_code_name (int code)
     return enum_name (&mot__v1__error_code__descriptor, code);
 }
 
-static const char *const notice_kind_names[] = {"", "reminder", "overdue", "escalation", "delivered_late"};
+/* The NoticeKind values' names in lower case (test_wire checks them
+ * against the proto's enum). */
+static const char *const notice_kind_names[] = {"", "reminder", "overdue", "escalation", "delivered_late",
+                                                "item_quadrant_i", "item_worse", "item_residual",
+                                                "recommendation_issued", "item_closed"};
 #define NOTICE_KIND_COUNT (sizeof notice_kind_names / sizeof notice_kind_names[0])
 
 const char *
@@ -133,9 +137,19 @@ mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind)
     return false;
 }
 
+bool
+mot_notice_kind_is_item (int kind)
+{
+    return kind >= MOT__V1__NOTICE_KIND__ITEM_QUADRANT_I && kind <= MOT__V1__NOTICE_KIND__ITEM_CLOSED;
+}
+
 char *
 mot_notice_topic (const Mot__V1__Notice *notice)
 {
+    if (mot_notice_kind_is_item (notice->kind))
+        return zsys_sprintf ("item/%s/%s/%s", notice->responsible && *notice->responsible ? notice->responsible : "-",
+                             notice->territory && *notice->territory ? notice->territory : "-",
+                             mot_notice_kind_name (notice->kind));
     return zsys_sprintf ("%s/%s/%s/%s", mot_notice_kind_name (notice->kind), mot_source_name (notice->unit),
                          notice->report ? notice->report : "",
                          notice->territory && *notice->territory ? notice->territory : "-");

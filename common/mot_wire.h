@@ -43,6 +43,9 @@ bool mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind);
  * or ->", e.g. "overdue/UAD/quejas-gestiones/-": subscribers pick by prefix
  * (kind, then unit, report, territory). Caller frees. */
 char *mot_notice_topic (const Mot__V1__Notice *notice);
+/* Whether a notice of this kind is about an item (ITEM_QUADRANT_I …
+ * ITEM_CLOSED): its topic is "item/<responsible or ->/<territory or ->/<kind>". */
+bool mot_notice_kind_is_item (int kind);
 /* "queja", "media", "finding", "risk", "delivery", "trigger", "override", "action", "" */
 const char *mot_body_name (Mot__V1__Envelope__BodyCase body);
 /* Whether an action names items (then it is a lifecycle command, applied

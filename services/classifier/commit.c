@@ -111,6 +111,7 @@ struct _commit_t {
     mot_script_t *script;
     char *frequencies;          /* rules_frequency_lookup */
     char quadrants[MOT_SCORE_QUADRANT_LOOKUP_SIZE];
+    char severities[MOT_SCORE_SEVERITY_LOOKUP_SIZE];
     char *window;
     zlistx_t *records;          /* record_t, in the order added */
     zhashx_t *items;            /* index key → the open item's id, as commit.lua last confirmed it */
@@ -127,6 +128,7 @@ commit_new (mot_redis_t *redis, const char *frequency_lookup, int window_months)
     self->script = mot_script_new (commit_lua);
     self->frequencies = strdup (frequency_lookup);
     mot_score_quadrant_lookup (self->quadrants);
+    mot_score_severity_lookup (self->severities);
     self->window = zsys_sprintf ("%d", window_months);
     self->records = zlistx_new ();
     if (self->records)
@@ -209,6 +211,7 @@ commit_add_override (commit_t *self, const commit_override_t *override)
            && record_set (&a[OVERRIDE_ARG_ON], override->on)
            && record_set (&a[OVERRIDE_ARG_ANALYST], override->analyst)
            && record_set (&a[OVERRIDE_ARG_REASON], override->reason)
+           && record_set (&a[OVERRIDE_ARG_UNIT], override->unit)
            && (record->keys[OVERRIDE_KEY_EVENT] = mot_key_event (override->event_id))
            && (record->keys[OVERRIDE_KEY_ITEM] = mot_key_item (override->item_id))
            && (record->keys[OVERRIDE_KEY_AUDIT] = mot_key_item_audit (override->item_id));
@@ -371,10 +374,12 @@ run_script (commit_t *self, int64_t now, record_t **records, size_t count)
     mot_call_key (&call, COMMIT_KEY_PENDING, MOT_KEY_PENDING_CLASSIFY);
     mot_call_key (&call, COMMIT_KEY_UNCLASSIFIED, MOT_KEY_ITEMS_UNCLASSIFIED);
     mot_call_key (&call, COMMIT_KEY_PENDING_WATCH, MOT_KEY_PENDING_WATCH);
+    mot_call_key (&call, COMMIT_KEY_OUTBOX, MOT_KEY_OUTBOX);
     mot_call_arg (&call, COMMIT_ARG_NOW, now_text);
     mot_call_arg (&call, COMMIT_ARG_WINDOW, self->window);
     mot_call_arg (&call, COMMIT_ARG_FREQUENCY, self->frequencies);
     mot_call_arg (&call, COMMIT_ARG_QUADRANTS, self->quadrants);
+    mot_call_arg (&call, COMMIT_ARG_SEVERITY, self->severities);
     for (size_t i = 0, k = COMMIT_KEYS, a = COMMIT_ARGS; i < count; i++) {
         if (records[i]->command) {
             lifecycle_command_fill (records[i]->command, &call, &k, &a);

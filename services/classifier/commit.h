@@ -57,6 +57,7 @@ typedef struct {
     const char *on;             /* NULL or "": not overridden */
     const char *analyst;
     const char *reason;
+    const char *unit;           /* the unit that sent it */
 } commit_override_t;
 
 typedef enum {

@@ -115,7 +115,7 @@ local function evidence(e)
   local proposed = math.max(tonumber(h[ITEM_PROPOSED_IMPACT]), impact)
   local reproposed = tostring(proposed) ~= h[ITEM_PROPOSED_IMPACT] or tostring(vertical) ~= h[ITEM_PROPOSED_VERTICAL]
   put(ITEM_PROPOSED_IMPACT, proposed) put(ITEM_PROPOSED_VERTICAL, vertical) put(ITEM_WINDOW_EVENTS, counted)
-  local changed = settle(h, id, e.number, put)
+  local changed = settle(h, id, e.number, put, e.event_id, e.source)
   -- The most frequent entry, written by hand: every value is an id, a date,
   -- a number or a unit code of our own, except the basis (encoded).
   table.insert(st.entries, '{"what":"evidence","who":"classifier","event_id":"' .. e.event_id .. '","at":' .. now ..
@@ -150,7 +150,7 @@ local function override(k, a)
   if on ~= '' then put(ITEM_ON_OVERRIDE, on) entry.on = on end
   put(ITEM_OVERRIDE_BY, analyst) put(ITEM_OVERRIDE_AT, now)
   entry.old = effective_of(h)
-  settle(h, id, tonumber(ARGV[a + OVERRIDE_ARG_ITEM_NUMBER]), put)
+  settle(h, id, tonumber(ARGV[a + OVERRIDE_ARG_ITEM_NUMBER]), put, event_id, ARGV[a + OVERRIDE_ARG_UNIT])
   entry.new = effective_of(h)
   entry.proposal = {impact = tonumber(h[ITEM_PROPOSED_IMPACT]), vertical = tonumber(h[ITEM_PROPOSED_VERTICAL]),
     category = h[ITEM_PROPOSED_CATEGORY], on = h[ITEM_PROPOSED_ON]}
@@ -202,5 +202,6 @@ for _, st in ipairs(touched) do
   if #st.entries > 0 then redis.call('RPUSH', st.audit, unpack(st.entries)) end
 end
 for _, mark in ipairs(marks) do redis.call('HSET', unpack(mark)) end
+if #facts > 0 then redis.call('RPUSH', KEYS[COMMIT_KEY_OUTBOX], unpack(facts)) end
 if #done_ids > 0 then redis.call('ZREM', KEYS[COMMIT_KEY_PENDING], unpack(done_ids)) end
 return out

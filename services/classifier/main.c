@@ -12,6 +12,7 @@
  *  (commit.c). Items start in stage Identificación; lifecycle commands
  *  (lifecycle.h) move them on, in the same step as the batch's evidence.
  */
+#include "announce.h"
 #include "commit.h"
 #include "lifecycle.h"
 #include "mot_schema.h"
@@ -35,13 +36,16 @@ static const mot_option_t options[] = {
     {"window-months", "MOT_WINDOW_MONTHS", "3", "frequency window: the N calendar months ending with the item's latest event month"},
     {"batch", "MOT_CLASSIFIER_BATCH", "100", "dispatches drained and committed with one script call per wake-up (1..1000)"},
     {"rcvhwm", "MOT_CLASSIFIER_RCVHWM", "100000", "dispatches queued in this classifier before intake's sends to it block or drop"},
+    {"announce-ms", "MOT_CLASSIFIER_ANNOUNCE_MS", "100", "how often the facts about items in the outbox are logged as notices"},
     {NULL, NULL, NULL, NULL}};
 
 typedef struct {
     mot_service_t *service;
     rules_t *rules;
     commit_t *commit;
+    announce_t *announce;
     zsock_t *intake;
+    long announce_ms;
     long batch;
     size_t applied, already, rejected, refused;   /* of the batch being reported */
 } classifier_t;
@@ -124,10 +128,11 @@ add_evidence (classifier_t *self, const char *event_id, const Mot__V1__Envelope 
 }
 
 static void
-add_override (classifier_t *self, const char *event_id, const Mot__V1__Override *o)
+add_override (classifier_t *self, const char *event_id, const Mot__V1__Override *o, Mot__V1__Source unit)
 {
     commit_override_t override = {event_id, o->item_id, o->has_impact ? (int) o->impact : 0,
-                                  o->has_vertical ? (int) o->vertical : 0, o->category, o->on, o->analyst, o->reason};
+                                  o->has_vertical ? (int) o->vertical : 0, o->category, o->on, o->analyst, o->reason,
+                                  mot_source_name (unit)};
     if (!o->item_id || !o->analyst || !o->reason)
         mot_log_warn ("not_classifiable", "event_id=%s type=override reason=\"incomplete override\"", event_id);
     else if (!commit_add_override (self->commit, &override))
@@ -147,7 +152,7 @@ add_dispatch (classifier_t *self, zmsg_t *msg)
         return;
     }
     if (dispatch->envelope->body_case == MOT__V1__ENVELOPE__BODY_OVERRIDE)
-        add_override (self, dispatch->event_id, dispatch->envelope->override);
+        add_override (self, dispatch->event_id, dispatch->envelope->override, dispatch->envelope->source);
     else if (lifecycle_is_command (dispatch->envelope)) {
         if (!commit_add_command (self->commit, dispatch->event_id, dispatch->envelope))
             mot_log_error ("out_of_memory", "event_id=%s reason=\"stays pending\"", dispatch->event_id);
@@ -221,7 +226,8 @@ classifier_open (void *arg, mot_service_t *service)
     if (!mot_config_get_long (config, "default-impact", 1, 10, &default_impact)
         || !mot_config_get_long (config, "window-months", 1, 120, &window)
         || !mot_config_get_long (config, "batch", 1, 1000, &self->batch)
-        || !mot_config_get_long (config, "rcvhwm", 1000, 10000000, &rcvhwm))
+        || !mot_config_get_long (config, "rcvhwm", 1000, 10000000, &rcvhwm)
+        || !mot_config_get_long (config, "announce-ms", 10, 60000, &self->announce_ms))
         return false;
     self->rules = rules_new (mot_config_get (config, "rules"), mot_config_get (config, "frequency"),
                              mot_config_get (config, "impact"), (int) default_impact, &error);
@@ -231,18 +237,32 @@ classifier_open (void *arg, mot_service_t *service)
         return false;
     }
     self->commit = commit_new (self->service->redis, rules_frequency_lookup (self->rules), (int) window);
+    self->announce = announce_new (self->service->redis);
     /* The receive queue is sized so that a burst waits here instead of being
      * dropped at intake's send queue and re-driven later. */
     mot_socket_options_t options = {.rcvhwm = rcvhwm};
     self->intake = mot_socket_new (ZMQ_PULL, mot_config_get (config, "intake"), false, &options, "intake");
-    return self->commit && self->intake;
+    return self->commit && self->announce && self->intake;
+}
+
+/* Logs the facts about items that this or another classifier recorded. */
+static int
+on_announce (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    classifier_t *self = arg;
+    if (announce_drain (self->announce) < 0)
+        mot_log_warn ("announce_failed", "reason=\"redis unavailable or refused; the facts stay for the next try\"");
+    return 0;
 }
 
 static bool
 classifier_attach (void *arg, zloop_t *loop)
 {
     classifier_t *self = arg;
-    if (zloop_reader (loop, self->intake, on_dispatch, self) != 0)
+    if (zloop_reader (loop, self->intake, on_dispatch, self) != 0
+        || zloop_timer (loop, (size_t) self->announce_ms, 0, on_announce, self) < 0)
         return false;
     zloop_reader_set_tolerant (loop, self->intake);
     mot_log_info ("serving", "intake=%s window_months=%s batch=%ld", mot_config_get (self->service->config, "intake"),
@@ -256,6 +276,7 @@ classifier_close (void *arg)
     classifier_t *self = arg;
     zsock_destroy (&self->intake);
     commit_destroy (&self->commit);
+    announce_destroy (&self->announce);
     rules_destroy (&self->rules);
 }
 

@@ -7,9 +7,11 @@
 # (resolved) and to closure; then one is reopened. Every command goes through
 # intake with `motctl submit --wait`, which prints its outcome; a command the
 # state machine does not allow is refused with its Refusal and changes
-# nothing. Expected stages, quadrants and refusals are written by hand from
-# the spec: impact 3 / frequency 2 is quadrant III (both ≤ 5); the stages
-# follow the state machine drawing of MOT-SPEC §8.
+# nothing. The notices about items (entering quadrant I, a worse quadrant,
+# residual, a recommendation, closure) reach a subscriber. Expected stages,
+# quadrants, refusals and texts are written by hand from the spec: impact 3
+# / frequency 2 is quadrant III (both ≤ 5); the stages follow the state
+# machine drawing of MOT-SPEC §8.
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2027-01 MOT_ESCALATE_EVERY_BD=0
@@ -17,6 +19,7 @@ export MOT_WATCH_FROM=2027-01 MOT_ESCALATE_EVERY_BD=0
 mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-03T09:00 >/dev/null
 e2e_start_all
+e2e_subscribe_all
 
 # submit_wait LINE: submits one JSON line with --wait; prints the ack line.
 submit_wait() { echo "$1" | "$MOTCTL" submit --wait --timeout 5; }
@@ -94,6 +97,8 @@ applied "valoración: residual, 3 / 2" \
 equals "the residual scores are the effective ones: quadrant III" "3 2 3" \
   "$(rcli HMGET "mot:item:{$p}" impact vertical quadrant | tr '\n' ' ' | sed 's/ $//')"
 equals "the valuation is kept in the item's history" 1 "$(rcli LLEN "mot:item:{$p}:valuations")"
+applied "an analyst raises its frequency to 7: quadrant II, worse than III" \
+  "{\"type\":\"override\",\"source\":\"UEOD\",\"external_id\":\"L-O0\",\"item_id\":\"$p\",\"vertical\":7,\"analyst\":\"analista.ueod\",\"reason\":\"Nuevas quejas\"}"
 refused "a residual item cannot be closed" NOT_RESOLVED \
   "{\"type\":\"closure\",\"source\":\"UEOD\",\"external_id\":\"L-C1\",\"item_id\":\"$p\",\"analyst\":\"analista.ueod\",\"reason\":\"prueba\"}"
 
@@ -145,7 +150,30 @@ equals "its dedup records no longer expire" -1 "$(rcli TTL mot:dedup:UEOD:L-F1)"
 # --- The trail tells the whole story, in order.
 # (the new finding took the topic's index, so the reopened item could not)
 equals "the problemática's trail" \
-  "created evidence action stage rescheduled progress verification progress verification stage valuation session stage agreement recommendation progress verification progress verification stage valuation stage stage index_taken "  \
+  "created evidence action stage rescheduled progress verification progress verification stage valuation override session stage agreement recommendation progress verification progress verification stage valuation stage stage index_taken "  \
   "$(whats "$p" | sed 's/scored //g')"
 "$MOTCTL" status "$(rcli GET mot:dedup:UEOD:L-C3)" >"$RUN/status.json"
 check "motctl status tells a refusal and why" grep -q '"status":"refused".*"refusal":"ALREADY_CLOSED"' "$RUN/status.json"
+
+# --- The notices about items, as a subscriber gets them.
+on=$(rcli HGET "mot:item:{$p}" on)
+case "$on" in *" "*) on=-;; esac   # "sin clasificar" is no topic segment
+has_item_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }
+check "entering quadrant I is announced" mot_wait 30 has_item_notice "$p|item_quadrant_i|ev-1"
+equals "its topic names the ON and the territory" "item/$on/OOAD-15/item_quadrant_i" "$(field "$p|item_quadrant_i|ev-1" topic)"
+equals "its text" "Cuadrante I: la problemática $p «Desabasto de medicamentos» entró al cuadrante I (rojo), vigilancia permanente; impacto 8, frecuencia 7. Territorio: OOAD-15.$([ "$on" = - ] || echo " Responsable: $on.")" \
+  "$(notice_line "$p|item_quadrant_i|ev-1" | grep -o '"text":"[^"]*' | cut -d'"' -f4)"
+worse=$(rcli GET mot:dedup:UEOD:L-O0)
+check "a move to a worse quadrant (III → II) is announced" mot_wait 30 has_item_notice "$p|item_worse|$worse"
+equals "the worse notice names both quadrants" "3 2" "$(field "$p|item_worse|$worse" previous_quadrant) $(field "$p|item_worse|$worse" quadrant)"
+residual=$(rcli GET mot:dedup:UEOD:L-V3)
+check "a residual is announced" mot_wait 30 has_item_notice "$p|item_residual|$residual"
+check "the residual text" bash -c "grep -F 'quedó registrada como residual en su valoración del 2026-11-03; cuadrante III (verde), vigilancia periódica; impacto 3, frecuencia 2.' '$RUN/notices.jsonl' >/dev/null"
+check "the recommendation is announced to its addressee" mot_wait 30 has_item_notice "CAPSOI:recomendacion:REC-1|recommendation_issued"
+equals "on the addressee's topic" "item/DPM/OOAD-15/recommendation_issued" "$(field "CAPSOI:recomendacion:REC-1|recommendation_issued" topic)"
+closure=$(rcli GET mot:dedup:UEOD:L-C2)
+check "the closure is announced" mot_wait 30 has_item_notice "$p|item_closed|$closure"
+check "its text" bash -c "grep -F 'Cerrada: la problemática $p «Desabasto de medicamentos» se cerró.' '$RUN/notices.jsonl' >/dev/null"
+riesgo_i=$(grep -c "\"notice_id\":\"$r|item_quadrant_i|" "$RUN/notices.jsonl" || true)
+equals "the riesgo entered quadrant I once (7 / 6), and moving to IV is no worse" 1 "$riesgo_i"
+check "no notice about an item carries anything but codes and the topic" bash -c "! grep -q 'analista' '$RUN/notices.jsonl'"

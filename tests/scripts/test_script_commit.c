@@ -134,6 +134,7 @@ set_override (redis_fixture_t *fixture, mot_call_t *call, size_t k, size_t a, co
     mot_call_arg (call, a + OVERRIDE_ARG_ON, o->on);
     mot_call_arg (call, a + OVERRIDE_ARG_ANALYST, o->analyst);
     mot_call_arg (call, a + OVERRIDE_ARG_REASON, o->reason);
+    mot_call_arg (call, a + OVERRIDE_ARG_UNIT, "UEOD");
 }
 
 /* One commit.lua call for the records at `now`. */
@@ -151,10 +152,12 @@ commit_records (redis_fixture_t *fixture, const char *now, const lookups_t *look
     mot_call_key (&call, COMMIT_KEY_PENDING, MOT_KEY_PENDING_CLASSIFY);
     mot_call_key (&call, COMMIT_KEY_UNCLASSIFIED, MOT_KEY_ITEMS_UNCLASSIFIED);
     mot_call_key (&call, COMMIT_KEY_PENDING_WATCH, MOT_KEY_PENDING_WATCH);
+    mot_call_key (&call, COMMIT_KEY_OUTBOX, MOT_KEY_OUTBOX);
     mot_call_arg (&call, COMMIT_ARG_NOW, now);
     mot_call_arg (&call, COMMIT_ARG_WINDOW, WINDOW);
     mot_call_arg (&call, COMMIT_ARG_FREQUENCY, lookups->frequency);
     mot_call_arg (&call, COMMIT_ARG_QUADRANTS, lookups->quadrants);
+    mot_call_arg (&call, COMMIT_ARG_SEVERITY, "04312");
     for (size_t i = 0, k = COMMIT_KEYS, a = COMMIT_ARGS; i < count; i++)
         if (records[i].override) {
             set_override (fixture, &call, k, a, records[i].override);

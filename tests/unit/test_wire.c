@@ -216,8 +216,20 @@ test_notice_kind_names (void **state)
     assert_notice_kind (2, "overdue");
     assert_notice_kind (3, "escalation");
     assert_notice_kind (4, "delivered_late");
+    /* every value of the proto's enum, by its name in lower case */
+    const ProtobufCEnumDescriptor *kinds = &mot__v1__notice_kind__descriptor;
+    for (unsigned i = 0; i < kinds->n_values; i++) {
+        if (kinds->values[i].value == 0)
+            continue;
+        char lower[64];
+        size_t n = 0;
+        for (const char *c = kinds->values[i].name; *c && n + 1 < sizeof lower; c++)
+            lower[n++] = (char) (*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        lower[n] = 0;
+        assert_notice_kind (kinds->values[i].value, lower);
+    }
     assert_string_equal (mot_notice_kind_name (0), "");
-    assert_string_equal (mot_notice_kind_name (5), "");
+    assert_string_equal (mot_notice_kind_name ((int) kinds->n_values), "");  /* past the last */
     assert_string_equal (mot_notice_kind_name (-1), "");
     Mot__V1__NoticeKind parsed = (Mot__V1__NoticeKind) 42;
     assert_false (mot_notice_kind_parse ("", &parsed));

@@ -306,6 +306,15 @@ notice_json (const Mot__V1__Notice *notice, const char *topic)
               && json_object_set_new (line, "catch_up", json_boolean (notice->has_catch_up && notice->catch_up)) == 0
               && json_object_set_new (line, "text", text_or_null (notice->text)) == 0
               && json_object_set_new (line, "topic", text_or_null (topic)) == 0;
+    if (ok && mot_notice_kind_is_item (notice->kind))     /* the item's fields */
+        ok = json_object_set_new (line, "item_id", text_or_null (notice->item_id)) == 0
+          && json_object_set_new (line, "quadrant", integer_if (notice->has_quadrant, notice->quadrant)) == 0
+          && json_object_set_new (line, "previous_quadrant",
+                                  integer_if (notice->has_previous_quadrant, notice->previous_quadrant)) == 0
+          && json_object_set_new (line, "impact", integer_if (notice->has_impact, notice->impact)) == 0
+          && json_object_set_new (line, "vertical", integer_if (notice->has_vertical, notice->vertical)) == 0
+          && json_object_set_new (line, "recommendation_type", text_or_null (notice->recommendation_type)) == 0
+          && json_object_set_new (line, "action_id", text_or_null (notice->action_id)) == 0;
     if (!ok)
         json_decref (line);
     return ok ? line : NULL;

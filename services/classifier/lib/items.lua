@@ -58,9 +58,36 @@ local function effective_of(h)
 end
 -- Effective = override else the last valuation else proposal (a valuation
 -- clears the score overrides before it: the newest analysts' value wins);
--- keeps the unclassified index. Returns
--- whether an effective value changed.
-local function settle(h, id, number, put)
+-- keeps the unclassified index; records the facts of a quadrant change
+-- (caused by event `cause` of unit `unit`). Returns whether an effective
+-- value changed.
+-- Facts about items for the notices (written to the outbox at the end of
+-- the call; mot_schema.h MOT_FACT_FIELDS).
+local facts = {}
+local severities = ARGV[COMMIT_ARG_SEVERITY]
+local function severity(q)
+  return string.byte(severities, (tonumber(q) or 0) + 1) - 48
+end
+-- A fact of `kind` about the item whose hash is h, caused by event `cause`
+-- of unit `unit`; `more` adds fields.
+local function fact(kind, h, cause, unit, more)
+  local f = {[FACT_KIND] = kind, [FACT_ID] = h[ITEM_ID] .. '|' .. kind .. '|' .. cause,
+    [FACT_ITEM] = h[ITEM_ID], [FACT_ITEM_KIND] = h[ITEM_KIND], [FACT_TOPIC] = h[ITEM_TOPIC],
+    [FACT_TERRITORY] = h[ITEM_TERRITORY], [FACT_ON] = h[ITEM_ON], [FACT_UNIT] = unit, [FACT_EVENT] = cause,
+    [FACT_QUADRANT] = tonumber(h[ITEM_QUADRANT]), [FACT_IMPACT] = tonumber(h[ITEM_IMPACT]),
+    [FACT_VERTICAL] = tonumber(h[ITEM_VERTICAL]), [FACT_AT] = now}
+  for k, v in pairs(more or {}) do f[k] = v end
+  table.insert(facts, cjson.encode(f))
+end
+-- The facts of a quadrant change: entering quadrant I, or a worse one.
+local function quadrant_facts(h, old, cause, unit)
+  local q = h[ITEM_QUADRANT]
+  if q == old then return end
+  if q == '1' then fact(FACT_QUADRANT_I, h, cause, unit, {[FACT_PREVIOUS] = tonumber(old)})
+  elseif old and severity(q) > severity(old) then fact(FACT_WORSE, h, cause, unit, {[FACT_PREVIOUS] = tonumber(old)}) end
+end
+local function settle(h, id, number, put, cause, unit)
+  local old_quadrant = h[ITEM_QUADRANT]
   local impact = h[ITEM_IMPACT_OVERRIDE] or h[ITEM_VALUED_IMPACT] or h[ITEM_PROPOSED_IMPACT]
   local vertical = h[ITEM_VERTICAL_OVERRIDE] or h[ITEM_VALUED_VERTICAL] or h[ITEM_PROPOSED_VERTICAL]
   local category = h[ITEM_CATEGORY_OVERRIDE] or h[ITEM_PROPOSED_CATEGORY]
@@ -77,5 +104,6 @@ local function settle(h, id, number, put)
   put(ITEM_UPDATED_AT, now) put(ITEM_VERSION, tonumber(h[ITEM_VERSION] or 0) + 1)
   if is and not was then redis.call('ZADD', KEYS[COMMIT_KEY_UNCLASSIFIED], number, id)
   elseif was and not is then redis.call('ZREM', KEYS[COMMIT_KEY_UNCLASSIFIED], id) end
+  if changed then quadrant_facts(h, old_quadrant, cause, unit) end
   return changed
 end

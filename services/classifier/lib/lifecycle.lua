@@ -166,6 +166,13 @@ commands[COMMAND_ACTION] = function(c, refs)
       count(it, work_field_of(b.kind), 1)
     end
   end
+  if b.kind == WORK_RECOMMENDATION then
+    -- one notice, to its addressee, about the first item (the others are in the trail)
+    local h = items[1].st.h
+    fact(FACT_RECOMMENDATION, h, c.event_id, c.source, {[FACT_ID] = c.work_id .. '|' .. FACT_RECOMMENDATION,
+      [FACT_ON] = b.responsible or h[ITEM_ON], [FACT_ACTION] = b.action_id, [FACT_TYPE] = b.recommendation_type,
+      [FACT_DAY] = b.due_on})
+  end
   -- its due date goes on to the deadline-watcher (intake sends it)
   redis.call('ZADD', KEYS[COMMIT_KEY_PENDING_WATCH], 'NX', 0, c.event_id)
   return ids[1]
@@ -277,8 +284,11 @@ commands[COMMAND_VALUATION] = function(c, refs)
   st.drop(ITEM_IMPACT_OVERRIDE) st.drop(ITEM_VERTICAL_OVERRIDE)
   put(ITEM_RESOLUTION, resolution) put(ITEM_VALUED_ON, b.valued_on) put(ITEM_VALUED_AT, now)
   put(ITEM_VALUATIONS, tonumber(h[ITEM_VALUATIONS] or 0) + 1)
-  settle(h, it.id, it.number, put)
+  settle(h, it.id, it.number, put, c.event_id, c.source)
   local new = effective_of(h)
+  if resolution == RESOLUTION_RESIDUAL then
+    fact(FACT_RESIDUAL, h, c.event_id, c.source, {[FACT_DAY] = b.valued_on})
+  end
   redis.call('RPUSH', it.valuations, cjson.encode({valued_on = b.valued_on, month = string.sub(b.valued_on, 1, 7),
     impact = b.impact, vertical = b.vertical, quadrant = new.quadrant, resolution = resolution,
     analyst = b.analyst, event_id = c.event_id, at = now}))
@@ -325,6 +335,7 @@ commands[COMMAND_CLOSURE] = function(c, refs)
   it.st.put(ITEM_CLOSED_AT, now) it.st.put(ITEM_CLOSED_BY, c.body.analyst)
   if it.index and redis.call('GET', it.index) == it.id then redis.call('DEL', it.index) held[it.index] = false end
   for _, key in ipairs(it.dedups) do redis.call('EXPIRE', key, DEDUP_TTL) end
+  fact(FACT_CLOSED, h, c.event_id, c.source)
   redis.call('ZREM', KEYS[COMMIT_KEY_UNCLASSIFIED], it.id)
   return it.id
 end
