@@ -42,7 +42,7 @@ on_committed (void *arg, const char *event_id, commit_outcome_t outcome, const c
 static outcome_t
 commit_one (commit_t *commit, const char *event_id)
 {
-    commit_event_t event = {.event_id = event_id, .kind = MOT_KIND_PROBLEMATICA, .source = "UAD",
+    commit_event_t event = {.event_id = event_id, .external_id = event_id, .kind = MOT_KIND_PROBLEMATICA, .source = "UAD",
                             .territory = "OOAD-15", .topic = "Trato", .topic_key = "trato", .day = "2026-11-19",
                             .category = "Administrativo", .on = "DA", .impact = 4, .given_vertical = 0,
                             .rule = "trato", .basis = "origin UAD 4"};
