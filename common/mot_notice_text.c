@@ -132,12 +132,12 @@ item_phrase (const Mot__V1__Notice *notice)
                          notice->report_name);
 }
 
-/* "cuadrante II (naranja), vigilancia constante" (malloc'd). */
+/* "cuadrante II (naranja, vigilancia constante)" (malloc'd). */
 static char *
 quadrant_phrase (const Mot__V1__Notice *notice, uint32_t quadrant)
 {
     bool riesgo = is_riesgo (notice);
-    return zsys_sprintf ("cuadrante %s (%s), %s", mot_score_quadrant_roman ((int) quadrant),
+    return zsys_sprintf ("cuadrante %s (%s, %s)", mot_score_quadrant_roman ((int) quadrant),
                          mot_score_quadrant_colour ((int) quadrant), mot_score_quadrant_meaning ((int) quadrant, riesgo));
 }
 

@@ -161,14 +161,14 @@ case "$on" in *" "*) on=-;; esac   # "sin clasificar" is no topic segment
 has_item_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }
 check "entering quadrant I is announced" mot_wait 30 has_item_notice "$p|item_quadrant_i|ev-1"
 equals "its topic names the ON and the territory" "item/$on/OOAD-15/item_quadrant_i" "$(field "$p|item_quadrant_i|ev-1" topic)"
-equals "its text" "Cuadrante I: la problemática $p «Desabasto de medicamentos» entró al cuadrante I (rojo), vigilancia permanente; impacto 8, frecuencia 7. Territorio: OOAD-15.$([ "$on" = - ] || echo " Responsable: $on.")" \
+equals "its text" "Cuadrante I: la problemática $p «Desabasto de medicamentos» entró al cuadrante I (rojo, vigilancia permanente); impacto 8, frecuencia 7. Territorio: OOAD-15.$([ "$on" = - ] || echo " Responsable: $on.")" \
   "$(notice_line "$p|item_quadrant_i|ev-1" | grep -o '"text":"[^"]*' | cut -d'"' -f4)"
 worse=$(rcli GET mot:dedup:UEOD:L-O0)
 check "a move to a worse quadrant (III → II) is announced" mot_wait 30 has_item_notice "$p|item_worse|$worse"
 equals "the worse notice names both quadrants" "3 2" "$(field "$p|item_worse|$worse" previous_quadrant) $(field "$p|item_worse|$worse" quadrant)"
 residual=$(rcli GET mot:dedup:UEOD:L-V3)
 check "a residual is announced" mot_wait 30 has_item_notice "$p|item_residual|$residual"
-check "the residual text" bash -c "grep -F 'quedó registrada como residual en su valoración del 2026-11-03; cuadrante III (verde), vigilancia periódica; impacto 3, frecuencia 2.' '$RUN/notices.jsonl' >/dev/null"
+check "the residual text" bash -c "grep -F 'quedó registrada como residual en su valoración del 2026-11-03; cuadrante III (verde, vigilancia periódica); impacto 3, frecuencia 2.' '$RUN/notices.jsonl' >/dev/null"
 check "the recommendation is announced to its addressee" mot_wait 30 has_item_notice "CAPSOI:recomendacion:REC-1|recommendation_issued"
 equals "on the addressee's topic" "item/DPM/OOAD-15/recommendation_issued" "$(field "CAPSOI:recomendacion:REC-1|recommendation_issued" topic)"
 closure=$(rcli GET mot:dedup:UEOD:L-C2)

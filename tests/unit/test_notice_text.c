@@ -128,6 +128,90 @@ test_only_well_formed_notices_are_publishable (void **state)
     expect_refused (&notice, "bad_recipients");
 }
 
+/* A notice about problemática it-4 «Desabasto de medicamentos» in
+ * OOAD-15, whose ON is DPM, now in quadrant II with impact 3, frequency 7. */
+static Mot__V1__Notice
+item_notice (Mot__V1__NoticeKind kind)
+{
+    Mot__V1__Notice notice = MOT__V1__NOTICE__INIT;
+    notice.notice_id = (char *) "it-4|item|ev-9";
+    notice.kind = kind;
+    notice.unit = MOT__V1__SOURCE__UEOD;
+    notice.report = (char *) "problematica";
+    notice.report_name = (char *) "Desabasto de medicamentos";
+    notice.period = (char *) "it-4";
+    notice.deadline = (char *) "";
+    notice.item_id = (char *) "it-4";
+    notice.territory = (char *) "OOAD-15";
+    notice.responsible = (char *) "DPM";
+    notice.has_quadrant = notice.has_previous_quadrant = notice.has_impact = notice.has_vertical = true;
+    notice.quadrant = 2;
+    notice.previous_quadrant = 3;
+    notice.impact = 3;
+    notice.vertical = 7;
+    return notice;
+}
+
+/* The item notices name the item, the quadrant by its number, colour and
+ * the norm's reading for problemáticas (riesgos: "atención …",
+ * "probabilidad", masculine), and the scores. */
+static void
+test_item_notices_read_as_the_norm_says (void **state)
+{
+    (void) state;
+    Mot__V1__Notice notice = item_notice (MOT__V1__NOTICE_KIND__ITEM_WORSE);
+    expect_text (&notice, "Empeora: la problemática it-4 «Desabasto de medicamentos» pasó del cuadrante III "
+                          "(verde, vigilancia periódica) al cuadrante II (naranja, vigilancia constante); impacto 3, "
+                          "frecuencia 7. Territorio: OOAD-15. Responsable: DPM.");
+    notice = item_notice (MOT__V1__NOTICE_KIND__ITEM_QUADRANT_I);
+    notice.quadrant = 1;
+    notice.impact = 8;
+    expect_text (&notice, "Cuadrante I: la problemática it-4 «Desabasto de medicamentos» entró al cuadrante I "
+                          "(rojo, vigilancia permanente); impacto 8, frecuencia 7. Territorio: OOAD-15. "
+                          "Responsable: DPM.");
+    notice.report = (char *) "riesgo";
+    expect_text (&notice, "Cuadrante I: el riesgo it-4 «Desabasto de medicamentos» entró al cuadrante I "
+                          "(rojo, atención inmediata); impacto 8, probabilidad 7. Territorio: OOAD-15. "
+                          "Responsable: DPM.");
+    notice = item_notice (MOT__V1__NOTICE_KIND__ITEM_RESIDUAL);
+    notice.deadline = (char *) "2026-11-03";
+    notice.quadrant = 3;
+    notice.vertical = 2;
+    notice.responsible = NULL;
+    expect_text (&notice, "Residual: la problemática it-4 «Desabasto de medicamentos» quedó registrada como "
+                          "residual en su valoración del 2026-11-03; cuadrante III (verde, vigilancia periódica); "
+                          "impacto 3, frecuencia 2. Territorio: OOAD-15.");
+    notice.report = (char *) "riesgo";
+    notice.kind = MOT__V1__NOTICE_KIND__ITEM_CLOSED;
+    expect_text (&notice, "Cerrado: el riesgo it-4 «Desabasto de medicamentos» se cerró. Territorio: OOAD-15.");
+    notice = item_notice (MOT__V1__NOTICE_KIND__RECOMMENDATION_ISSUED);
+    notice.unit = MOT__V1__SOURCE__CAPSOI;
+    notice.recommendation_type = (char *) "preventiva";
+    notice.action_id = (char *) "REC-1";
+    notice.deadline = (char *) "2026-12-20";
+    expect_text (&notice, "Recomendación preventiva REC-1 de CAPSOI sobre la problemática it-4 «Desabasto de "
+                          "medicamentos»; vence el 2026-12-20. Territorio: OOAD-15. Responsable: DPM.");
+}
+
+/* An item notice needs no deadline, but a quadrant where it names one. */
+static void
+test_item_notices_are_publishable_without_a_deadline (void **state)
+{
+    (void) state;
+    const char *reason = NULL;
+    Mot__V1__Notice notice = item_notice (MOT__V1__NOTICE_KIND__ITEM_WORSE);
+    assert_true (mot_notice_text_is_publishable (&notice, &reason));
+    notice.quadrant = 5;
+    assert_false (mot_notice_text_is_publishable (&notice, &reason));
+    assert_string_equal (reason, "bad_quadrant");
+    notice = item_notice (MOT__V1__NOTICE_KIND__ITEM_CLOSED);
+    notice.has_quadrant = false;
+    assert_true (mot_notice_text_is_publishable (&notice, &reason));
+    notice = overdue_notice ();
+    notice.deadline = (char *) "";
+    assert_false (mot_notice_text_is_publishable (&notice, &reason));    /* a report's notice still needs one */
+}
+
 int
 main (void)
 {
@@ -135,6 +219,8 @@ main (void)
         cmocka_unit_test (test_each_kind_reads_as_the_norm_says),
         cmocka_unit_test (test_territory_responsible_and_a_late_firing_are_said),
         cmocka_unit_test (test_only_well_formed_notices_are_publishable),
+        cmocka_unit_test (test_item_notices_read_as_the_norm_says),
+        cmocka_unit_test (test_item_notices_are_publishable_without_a_deadline),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
