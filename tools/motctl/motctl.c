@@ -43,6 +43,9 @@ print_usage (FILE *out)
     fprintf (out, "usage: motctl VERB [ARGS]\n\nverbs:\n");
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf (out, "  motctl %s\n", verbs[i].usage);
+    fprintf (out, "\nFILTERS (combined; open items unless --closed or --all):\n"
+                  "  --unit UNIT --territory CODE --on ON --category CATEGORY --quadrant 1..4|I..IV\n"
+                  "  --stage identificacion|seguimiento|monitoreo|mejora_continua|cerrado --closed --all\n");
     fprintf (out,
              "\nenvironment: MOT_INTAKE_INGRESS (%s), MOT_REPORTER_QUERY (%s),\n"
              "  MOT_NOTIFIER_PUBLISH (%s), MOT_REDIS (%s)\n",

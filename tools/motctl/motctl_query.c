@@ -2,7 +2,9 @@
  *  obligations, audit (a Query to mot-reporter) and subscribe (notices from
  *  mot-notifier).
  *
- *  Owns: printing a register as the reporter renders it, and the subscriber:
+ *  Owns: printing a register as the reporter renders it (the item registers
+ *  with the filters of the Query: --unit, --territory, --on, --category,
+ *  --quadrant, --stage, --closed, --all), and the subscriber:
  *  one compact JSON line per notice, optionally starting with the notices
  *  the notifier logged after a given seq (--since) so that nothing between
  *  the log and the live stream is lost or printed twice.
