@@ -7,7 +7,8 @@
  *  answers each request with exactly one [identity…][""][QueryReply], in one
  *  zloop: a body and its content type, or a
  *  typed error (BAD_FRAMING, MALFORMED, TOO_LARGE, UNKNOWN_TYPE,
- *  INVALID_VALUE, UNAVAILABLE when Redis fails, INTERNAL). Anything a peer
+ *  INVALID_VALUE, a filter refused by register_filter naming its field,
+ *  UNAVAILABLE when Redis fails, INTERNAL). Anything a peer
  *  sends is answered or dropped, never fatal. The data comes from Redis
  *  (register_query) and is rendered by register_table.
  */
@@ -150,9 +151,15 @@ answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *qu
         send_error (request, MOT__V1__ERROR_CODE__INVALID_VALUE, "unknown format", "format");
         return;
     }
+    register_filter_t filter;
+    register_filter_error_t refused;
+    if (!register_filter_read (&filter, query, self->territories, &refused)) {
+        send_error (request, refused.code, refused.reason, refused.field);
+        return;
+    }
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
     register_table_t *table = register_query_run (self->service->redis, self->territories,
-                                                  query->has_kind ? query->kind : 0,
+                                                  query->has_kind ? query->kind : 0, &filter,
                                                   mot_clock_now (self->service->clock), &code);
     if (!table) {
         send_error (request, code,

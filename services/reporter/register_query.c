@@ -2,6 +2,7 @@
  */
 #include "register_query.h"
 
+#include "mot_date.h"
 #include "mot_schema.h"
 #include "mot_score.h"
 
@@ -21,21 +22,31 @@ typedef struct {
     const char *vertical;       /* column of the vertical score (items) */
     const char *vertical_label;
     const char *vertical_proposed;
+    const char *vertical_mitigation;
 } register_spec_t;
 
 static const register_spec_t specs[] = {
-    {MOT__V1__QUERY_KIND__ITEMS, "ITEMS", "items", "vertical", "vertical_etiqueta", "vertical_propuesto"},
-    {MOT__V1__QUERY_KIND__MUPOI, "MUPOI", "items", "frecuencia", "frecuencia_etiqueta", "frecuencia_propuesta"},
-    {MOT__V1__QUERY_KIND__MURO, "MURO", "items", "probabilidad", "probabilidad_etiqueta", "probabilidad_propuesta"},
-    {MOT__V1__QUERY_KIND__UNCLASSIFIED, "UNCLASSIFIED", "items", "vertical", "vertical_etiqueta", "vertical_propuesto"},
-    {MOT__V1__QUERY_KIND__OBLIGATIONS, "OBLIGATIONS", "obligations", NULL, NULL, NULL},
+    {MOT__V1__QUERY_KIND__ITEMS, "ITEMS", "items", "vertical", "vertical_etiqueta", "vertical_propuesto",
+     "mitigacion_vertical"},
+    {MOT__V1__QUERY_KIND__MUPOI, "MUPOI", "items", "frecuencia", "frecuencia_etiqueta", "frecuencia_propuesta",
+     "mitigacion_frecuencia"},
+    {MOT__V1__QUERY_KIND__MURO, "MURO", "items", "probabilidad", "probabilidad_etiqueta", "probabilidad_propuesta",
+     "mitigacion_probabilidad"},
+    {MOT__V1__QUERY_KIND__UNCLASSIFIED, "UNCLASSIFIED", "items", "vertical", "vertical_etiqueta",
+     "vertical_propuesto", "mitigacion_vertical"},
+    {MOT__V1__QUERY_KIND__OBLIGATIONS, "OBLIGATIONS", "obligations", NULL, NULL, NULL, NULL},
 };
+
+/* The registers' default: open items, no other filter. */
+static const register_filter_t open_items = {.scope = REGISTER_OPEN_ITEMS};
 
 typedef struct {
     const register_spec_t *spec;
     register_table_t *table;
     mot_catalog_t *territories;
     int64_t now;                /* service clock: an obligation past its deadline is overdue */
+    const register_filter_t *filter;
+    bool unclassified_only;     /* ids of every item: keep those still "sin clasificar" */
 } query_t;
 
 typedef bool (row_fn) (query_t *query, redisReply *hash);
@@ -77,7 +88,10 @@ add_item_columns (query_t *query)
         "id", is_items_spec (spec) ? "tipo" : NULL, "territorio", "nombre_territorio", "tema",
         "categoria", "on", "impacto", "impacto_etiqueta", spec->vertical, spec->vertical_label,
         "cuadrante", "color", "lectura", "etapa", "eventos", "primera", "ultima", "impacto_propuesto",
-        spec->vertical_proposed, "corregido_por"};
+        spec->vertical_proposed, "corregido_por",
+        "unidades", "acciones", "acciones_completas", "avance_promedio", "resultado", "ultima_valoracion",
+        "valoraciones", "mitigacion_cuadrante", "mitigacion_impacto", spec->vertical_mitigation,
+        "acuerdos_abiertos", "recomendaciones_abiertas", "cerrado_el", "cerrado_por"};
     return add_columns (query->table, names, sizeof names / sizeof names[0]);
 }
 
@@ -138,12 +152,13 @@ set_score (query_t *query, const char *column, const char *label_column, long sc
            && register_table_set_text (query->table, label_column, label);
 }
 
-/* The stored quadrant when it is 1..4, else the one of the scores (0: none). */
+/* The quadrant stored in `field` when it is 1..4, else the one of the
+ * scores (0: none). */
 static int
-quadrant_of (redisReply *hash, long impact, long vertical)
+quadrant_of (redisReply *hash, const char *field, long impact, long vertical)
 {
     long stored;
-    if (hash_long (hash, MOT_ITEM_QUADRANT, &stored) && stored >= 1 && stored <= 4)
+    if (hash_long (hash, field, &stored) && stored >= 1 && stored <= 4)
         return (int) stored;
     return mot_score_quadrant (impact, vertical);
 }
@@ -168,6 +183,131 @@ set_territory (query_t *query, redisReply *hash)
            && register_table_set_text (query->table, "nombre_territorio", name);
 }
 
+/* ---- the lifecycle columns ---- */
+
+/* A count the lifecycle keeps on the item; 0 when not stored (an item with
+ * no work yet, or stored before the lifecycle existed). */
+static long
+count_of (redisReply *hash, const char *field)
+{
+    long value;
+    return hash_long (hash, field, &value) && value > 0 ? value : 0;
+}
+
+/* unidades: every unit that detected the item, in the order they did;
+ * items stored before units were kept name their source. */
+static bool
+set_units (query_t *query, redisReply *hash)
+{
+    const char *units = hash_field (hash, MOT_ITEM_UNITS);
+    return register_table_set_text (query->table, "unidades", units ? units : hash_field (hash, MOT_ITEM_SOURCE));
+}
+
+/* avance_promedio: the mean of the corrective actions' last verified
+ * % avance, rounded down (so 100 only when every action is at 100); empty
+ * while the item has no action. */
+static bool
+set_average_progress (query_t *query, redisReply *hash)
+{
+    long actions = count_of (hash, MOT_ITEM_ACTIONS);
+    if (actions == 0)
+        return true;
+    long average = count_of (hash, MOT_ITEM_PROGRESS_SUM) / actions;
+    return register_table_set_number (query->table, "avance_promedio", average > 100 ? 100 : average);
+}
+
+/* resultado: the last valuation's outcome in the norm's words; empty
+ * before any valuation (and after a reopening). */
+static const char *
+outcome_of (redisReply *hash)
+{
+    const char *resolution = hash_field (hash, MOT_ITEM_RESOLUTION);
+    if (resolution && strcmp (resolution, MOT_RESOLUTION_RESOLVED) == 0)
+        return "resuelta";
+    if (resolution && strcmp (resolution, MOT_RESOLUTION_RESIDUAL) == 0)
+        return "residual";
+    return NULL;
+}
+
+/* A change of score, when both ends are scores. */
+static bool
+set_change (query_t *query, const char *column, long from, long to)
+{
+    if (!mot_score_is_valid (from) || !mot_score_is_valid (to))
+        return true;
+    return register_table_set_number (query->table, column, to - from);
+}
+
+/* grado de mitigación: from the effective values just before the first
+ * valuation (the baseline) to the effective values now — the quadrant as
+ * "I→III", each score as its signed change. Empty before a valuation. */
+static bool
+set_mitigation (query_t *query, redisReply *hash, long impact, long vertical, int quadrant)
+{
+    long base_impact, base_vertical;
+    if (!hash_long (hash, MOT_ITEM_BASELINE_IMPACT, &base_impact)
+        || !hash_long (hash, MOT_ITEM_BASELINE_VERTICAL, &base_vertical))
+        return true;
+    int base_quadrant = quadrant_of (hash, MOT_ITEM_BASELINE_QUADRANT, base_impact, base_vertical);
+    char change[32] = "";
+    if (base_quadrant != 0 && quadrant != 0)
+        snprintf (change, sizeof change, "%s→%s", mot_score_quadrant_roman (base_quadrant),
+                  mot_score_quadrant_roman (quadrant));
+    return register_table_set_text (query->table, "mitigacion_cuadrante", *change ? change : NULL)
+           && set_change (query, "mitigacion_impacto", base_impact, impact)
+           && set_change (query, query->spec->vertical_mitigation, base_vertical, vertical);
+}
+
+/* cerrado_el (the local date of the closure) and cerrado_por (the analyst
+ * account), while the item is closed. */
+static bool
+set_closure (query_t *query, redisReply *hash)
+{
+    long closed_at;
+    char day[MOT_DAY_TEXT_SIZE] = "";
+    if (hash_long (hash, MOT_ITEM_CLOSED_AT, &closed_at) && closed_at > 0)
+        mot_day_format (mot_day_local_of ((int64_t) closed_at), day);
+    return register_table_set_text (query->table, "cerrado_el", *day ? day : NULL)
+           && copy_text (query, "cerrado_por", hash, MOT_ITEM_CLOSED_BY);
+}
+
+static bool
+set_lifecycle (query_t *query, redisReply *hash, long impact, long vertical, int quadrant)
+{
+    register_table_t *table = query->table;
+    return set_units (query, hash)
+           && register_table_set_number (table, "acciones", count_of (hash, MOT_ITEM_ACTIONS))
+           && register_table_set_number (table, "acciones_completas", count_of (hash, MOT_ITEM_ACTIONS_DONE))
+           && set_average_progress (query, hash)
+           && register_table_set_text (table, "resultado", outcome_of (hash))
+           && copy_text (query, "ultima_valoracion", hash, MOT_ITEM_VALUED_ON)
+           && register_table_set_number (table, "valoraciones", count_of (hash, MOT_ITEM_VALUATIONS))
+           && set_mitigation (query, hash, impact, vertical, quadrant)
+           && register_table_set_number (table, "acuerdos_abiertos", count_of (hash, MOT_ITEM_OPEN_AGREEMENTS))
+           && register_table_set_number (table, "recomendaciones_abiertas",
+                                         count_of (hash, MOT_ITEM_OPEN_RECOMMENDATIONS))
+           && set_closure (query, hash);
+}
+
+/* ---- an item's row ---- */
+
+static bool
+is_unclassified (redisReply *hash)
+{
+    const char *category = hash_field (hash, MOT_ITEM_CATEGORY);
+    const char *on = hash_field (hash, MOT_ITEM_ON);
+    return (category && strcmp (category, MOT_UNCLASSIFIED) == 0) || (on && strcmp (on, MOT_UNCLASSIFIED) == 0);
+}
+
+/* Whether the register shows the item (its filters; see register_filter.h). */
+static bool
+is_shown (query_t *query, redisReply *hash, int quadrant)
+{
+    return (!query->unclassified_only || is_unclassified (hash))
+           && register_filter_admits (query->filter, hash, quadrant);
+}
+
+/* Adds the item's row when the register shows it (true when it does not). */
 static bool
 add_item_row (query_t *query, redisReply *hash)
 {
@@ -177,6 +317,9 @@ add_item_row (query_t *query, redisReply *hash)
     long impact = 0, vertical = 0;
     hash_long (hash, MOT_ITEM_IMPACT, &impact);
     hash_long (hash, MOT_ITEM_VERTICAL, &vertical);
+    int quadrant = quadrant_of (hash, MOT_ITEM_QUADRANT, impact, vertical);
+    if (!is_shown (query, hash, quadrant))
+        return true;
     return register_table_add_row (query->table)
            && copy_text (query, "id", hash, MOT_ITEM_ID)
            && (!is_items_spec (spec) || copy_text (query, "tipo", hash, MOT_ITEM_KIND))
@@ -187,14 +330,15 @@ add_item_row (query_t *query, redisReply *hash)
            && set_score (query, "impacto", "impacto_etiqueta", impact, mot_score_impact_label (impact))
            && set_score (query, spec->vertical, spec->vertical_label, vertical,
                          mot_score_vertical_label (vertical))
-           && set_quadrant (query, quadrant_of (hash, impact, vertical), riesgo)
+           && set_quadrant (query, quadrant, riesgo)
            && copy_text (query, "etapa", hash, MOT_ITEM_STAGE)
            && copy_number (query, "eventos", hash, MOT_ITEM_EVENTS)
            && copy_text (query, "primera", hash, MOT_ITEM_FIRST_SEEN)
            && copy_text (query, "ultima", hash, MOT_ITEM_LAST_SEEN)
            && copy_number (query, "impacto_propuesto", hash, MOT_ITEM_PROPOSED_IMPACT)
            && copy_number (query, spec->vertical_proposed, hash, MOT_ITEM_PROPOSED_VERTICAL)
-           && copy_text (query, "corregido_por", hash, MOT_ITEM_OVERRIDE_BY);
+           && copy_text (query, "corregido_por", hash, MOT_ITEM_OVERRIDE_BY)
+           && set_lifecycle (query, hash, impact, vertical, quadrant);
 }
 
 /* The obligation's state: as stored (pending, delivered, delivered_late),
@@ -235,14 +379,18 @@ failure_of (redisReply *reply)
 }
 
 /* The command that lists the register's ids in order, given the two
- * items-by-kind keys. */
+ * items-by-kind keys. The unclassified set holds open items only (a closure
+ * takes its item out): with closed items the unclassified register reads
+ * every item and keeps those still "sin clasificar". */
 static redisReply *
-ask_ids_of (mot_redis_t *redis, const register_spec_t *spec, const char *problematicas, const char *riesgos)
+ask_ids_of (mot_redis_t *redis, query_t *query, const char *problematicas, const char *riesgos)
 {
-    switch (spec->kind) {
+    switch (query->spec->kind) {
     case MOT__V1__QUERY_KIND__ITEMS:
         return mot_redis_command (redis, "ZUNION 2 %s %s", problematicas, riesgos);
     case MOT__V1__QUERY_KIND__UNCLASSIFIED:
+        if (query->unclassified_only)
+            return mot_redis_command (redis, "ZUNION 2 %s %s", problematicas, riesgos);
         return mot_redis_command (redis, "ZRANGE %s 0 -1", MOT_KEY_ITEMS_UNCLASSIFIED);
     case MOT__V1__QUERY_KIND__MUPOI:
         return mot_redis_command (redis, "ZRANGE %s 0 -1", problematicas);
@@ -256,11 +404,11 @@ ask_ids_of (mot_redis_t *redis, const register_spec_t *spec, const char *problem
 /* The register's ids in order (an array reply; NULL when Redis is
  * unavailable or memory ran out). */
 static redisReply *
-ask_ids (mot_redis_t *redis, const register_spec_t *spec)
+ask_ids (mot_redis_t *redis, query_t *query)
 {
     char *problematicas = mot_key_items (MOT_KIND_PROBLEMATICA);
     char *riesgos = mot_key_items (MOT_KIND_RIESGO);
-    redisReply *reply = problematicas && riesgos ? ask_ids_of (redis, spec, problematicas, riesgos) : NULL;
+    redisReply *reply = problematicas && riesgos ? ask_ids_of (redis, query, problematicas, riesgos) : NULL;
     zstr_free (&problematicas);
     zstr_free (&riesgos);
     return reply;
@@ -268,9 +416,9 @@ ask_ids (mot_redis_t *redis, const register_spec_t *spec)
 
 /* The ids of the register, in order (an array reply), or NULL with *code. */
 static redisReply *
-read_ids (mot_redis_t *redis, const register_spec_t *spec, Mot__V1__ErrorCode *code)
+read_ids (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
 {
-    redisReply *reply = ask_ids (redis, spec);
+    redisReply *reply = ask_ids (redis, query);
     if (mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY)
         return reply;
     *code = failure_of (reply);
@@ -348,7 +496,7 @@ fill_table (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
         *code = MOT__V1__ERROR_CODE__INTERNAL;
         return false;
     }
-    redisReply *ids = read_ids (redis, query->spec, code);
+    redisReply *ids = read_ids (redis, query, code);
     if (!ids)
         return false;
     bool ok = obligations ? read_rows (redis, ids, mot_key_obligation, query, add_obligation_row, code)
@@ -358,14 +506,15 @@ fill_table (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
 }
 
 register_table_t *
-register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind, int64_t now,
-                    Mot__V1__ErrorCode *code)
+register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
+                    const register_filter_t *filter, int64_t now, Mot__V1__ErrorCode *code)
 {
-    query_t query = {spec_of (kind), NULL, territories, now};
+    query_t query = {spec_of (kind), NULL, territories, now, filter ? filter : &open_items, false};
     if (!query.spec) {
         *code = MOT__V1__ERROR_CODE__UNKNOWN_TYPE;
         return NULL;
     }
+    query.unclassified_only = kind == MOT__V1__QUERY_KIND__UNCLASSIFIED && register_filter_wants_closed (query.filter);
     query.table = register_table_new (query.spec->name, query.spec->rows_key);
     if (!query.table) {
         *code = MOT__V1__ERROR_CODE__INTERNAL;

@@ -6,7 +6,10 @@
  *  obligation instances by deadline, UNCLASSIFIED the items whose category
  *  or ON is still "sin clasificar" (for an analyst), and AUDIT one item's
  *  audit trail. Hashes are fetched with pipelined
- *  HGETALLs in batches; an id whose hash is gone is skipped.
+ *  HGETALLs in batches; an id whose hash is gone is skipped. The item
+ *  registers show the items their filter admits (register_filter.h): by
+ *  default the open ones; closed items stay stored, with their trail and
+ *  valuations, and are shown with closed or all.
  *
  *  Columns (JSON keys and CSV header, in order):
  *    MUPOI  id, territorio, nombre_territorio, tema, categoria, on, impacto,
@@ -17,12 +20,42 @@
  *           probabilidad_propuesta
  *    ITEMS, UNCLASSIFIED  the same with tipo (problematica|riesgo) after
  *           id, and vertical, vertical_etiqueta, vertical_propuesto
+ *           then the lifecycle (MOT-SPEC §8, §9), in every item register:
+ *           unidades, acciones, acciones_completas, avance_promedio,
+ *           resultado, ultima_valoracion, valoraciones,
+ *           mitigacion_cuadrante, mitigacion_impacto, mitigacion_frecuencia
+ *           (MURO mitigacion_probabilidad, ITEMS and UNCLASSIFIED
+ *           mitigacion_vertical), acuerdos_abiertos, recomendaciones_abiertas,
+ *           cerrado_el, cerrado_por
  *  categoria, on, impacto and the vertical score are the effective values
- *  (an analyst's override, else the rules' proposal); *_propuest* are the
- *  rules' proposal and corregido_por the analyst of the latest override.
+ *  (an analyst's override, else the last valuation, else the rules'
+ *  proposal); *_propuest* are the rules' proposal and corregido_por the
+ *  analyst of the latest override.
+ *  The lifecycle columns:
+ *    unidades      every unit that detected the item, comma-separated, in
+ *                  the order they did (items stored before this was kept:
+ *                  the unit that found it)
+ *    acciones, acciones_completas  corrective actions recorded, and those
+ *                  complete (a verified 100 % report)
+ *    avance_promedio  the mean of the actions' last verified % avance,
+ *                  rounded down (100 only when all are at 100); empty
+ *                  without actions
+ *    resultado     residual | resuelta: the last valuation's outcome; empty
+ *                  before any valuation and once the item is reopened
+ *    ultima_valoracion  the date of the last valuation (YYYY-MM-DD)
+ *    valoraciones  how many valuations its history holds
+ *    mitigacion_*  grado de mitigación: the change from the effective
+ *                  values just before the first valuation to the effective
+ *                  values now; the quadrant as "I→III", the scores as
+ *                  signed numbers (-5: five points lower); empty before a
+ *                  valuation
+ *    acuerdos_abiertos, recomendaciones_abiertas  not yet complete
+ *    cerrado_el, cerrado_por  the local date of the closure and the analyst
+ *                  account that closed it; empty while the item is open
  *    OBLIGATIONS  id, unidad, informe, nombre_informe, periodo,
  *           fecha_limite, estado, entregado_el, dias_habiles_atraso
- *  impacto, the vertical score, eventos and dias_habiles_atraso are numbers.
+ *  impacto, the vertical score, eventos, the counts, avance_promedio, the
+ *  score changes and dias_habiles_atraso are numbers.
  */
 #ifndef REGISTER_QUERY_H_INCLUDED
 #define REGISTER_QUERY_H_INCLUDED
@@ -30,15 +63,18 @@
 #include "mot.pb-c.h"
 #include "mot_catalog.h"
 #include "mot_redis.h"
+#include "register_filter.h"
 #include "register_table.h"
 #include <stdint.h>
 
 /* The table for `kind`, or NULL with *code set: UNKNOWN_TYPE (not a query
  * kind), UNAVAILABLE (Redis unreachable), INTERNAL (a Redis error or out of
- * memory). `territories` names the territory codes (may be NULL); `now`
- * (the service clock) tells which pending obligations are overdue. */
-register_table_t *register_query_run (mot_redis_t *redis, mot_catalog_t *territories,
-                                      Mot__V1__QueryKind kind, int64_t now, Mot__V1__ErrorCode *code);
+ * memory). `territories` names the territory codes (may be NULL); `filter`
+ * (read with register_filter_read; NULL: open items, nothing else
+ * filtered) selects the items; `now` (the service clock) tells which
+ * pending obligations are overdue. */
+register_table_t *register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
+                                      const register_filter_t *filter, int64_t now, Mot__V1__ErrorCode *code);
 
 /* AUDIT: the item's audit trail, one JSON object per line, oldest first, as
  * a new buffer (caller frees) of *size bytes; NULL with *code set:

@@ -17,10 +17,10 @@ typedef struct {
 static const motctl_verb_t verbs[] = {
     {"submit", motctl_submit, "submit [--wait] < events.jsonl       submit events (JSON Lines), print one ack per line (--wait: and its outcome)"},
     {"deliver", motctl_deliver, "deliver UNIT REPORT PERIOD [DATE]     record a report delivery"},
-    {"items", motctl_items, "items [--csv]                         list all items"},
-    {"mupoi", motctl_mupoi, "mupoi [--csv]                         the MUPOI (problemáticas)"},
-    {"muro", motctl_muro, "muro [--csv]                          the MURO (riesgos)"},
-    {"unclassified", motctl_unclassified, "unclassified [--csv]                  items no rule classified (\"sin clasificar\"), for an analyst"},
+    {"items", motctl_items, "items [--csv] [FILTERS]               list all items"},
+    {"mupoi", motctl_mupoi, "mupoi [--csv] [FILTERS]               the MUPOI (problemáticas)"},
+    {"muro", motctl_muro, "muro [--csv] [FILTERS]                the MURO (riesgos)"},
+    {"unclassified", motctl_unclassified, "unclassified [--csv] [FILTERS]        items no rule classified (\"sin clasificar\"), for an analyst"},
     {"audit", motctl_audit, "audit ITEM_ID                         the item's audit trail, one JSON object per line"},
     {"status", motctl_status, "status EVENT_ID                       what became of an event: pending, applied or refused (and why)"},
     {"obligations", motctl_obligations, "obligations [--csv]                   report obligations and their state"},
@@ -43,6 +43,9 @@ print_usage (FILE *out)
     fprintf (out, "usage: motctl VERB [ARGS]\n\nverbs:\n");
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         fprintf (out, "  motctl %s\n", verbs[i].usage);
+    fprintf (out, "\nFILTERS (combined; open items unless --closed or --all):\n"
+                  "  --unit UNIT --territory CODE --on ON --category CATEGORY --quadrant 1..4|I..IV\n"
+                  "  --stage identificacion|seguimiento|monitoreo|mejora_continua|cerrado --closed --all\n");
     fprintf (out,
              "\nenvironment: MOT_INTAKE_INGRESS (%s), MOT_REPORTER_QUERY (%s),\n"
              "  MOT_NOTIFIER_PUBLISH (%s), MOT_REDIS (%s)\n",

@@ -90,8 +90,9 @@ motctl_unpack (zmsg_t *reply, const ProtobufCMessageDescriptor *descriptor, char
 void
 motctl_print_error (const Mot__V1__Error *error)
 {
-    fprintf (stderr, "motctl: %s: %s\n", mot_error_code_name (error->code),
-             error->reason ? error->reason : "");
+    bool field = error->field && *error->field;
+    fprintf (stderr, "motctl: %s: %s%s%s%s\n", mot_error_code_name (error->code), error->reason ? error->reason : "",
+             field ? " (field " : "", field ? error->field : "", field ? ")" : "");
 }
 
 bool

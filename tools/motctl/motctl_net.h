@@ -24,7 +24,8 @@ zmsg_t *motctl_request (const char *endpoint, const ProtobufCMessage *request, i
  * result with protobuf_c_message_free_unpacked (m, NULL). */
 ProtobufCMessage *motctl_unpack (zmsg_t *reply, const ProtobufCMessageDescriptor *descriptor, char **error);
 
-/* Prints "motctl: <CODE>: <reason>" to stderr. */
+/* Prints "motctl: <CODE>: <reason>" to stderr, then " (field <name>)" when
+ * the error names one. */
 void motctl_print_error (const Mot__V1__Error *error);
 
 /* True when argv[*index] is option `name` ("--name VALUE" or "--name=VALUE");

@@ -2,7 +2,9 @@
  *  obligations, audit (a Query to mot-reporter) and subscribe (notices from
  *  mot-notifier).
  *
- *  Owns: printing a register as the reporter renders it, and the subscriber:
+ *  Owns: printing a register as the reporter renders it (the item registers
+ *  with the filters of the Query: --unit, --territory, --on, --category,
+ *  --quadrant, --stage, --closed, --all), and the subscriber:
  *  one compact JSON line per notice, optionally starting with the notices
  *  the notifier logged after a given seq (--since) so that nothing between
  *  the log and the live stream is lost or printed twice.
@@ -44,29 +46,41 @@ print_query_reply (const Mot__V1__QueryReply *reply)
 
 /* Sends the query to the reporter; its reply, or NULL with *error. */
 static Mot__V1__QueryReply *
-query_reporter (Mot__V1__QueryKind kind, bool csv, const char *id, int timeout_ms, char **error)
+send_query (const Mot__V1__Query *query, int timeout_ms, char **error)
 {
-    Mot__V1__Query query = MOT__V1__QUERY__INIT;
-    query.has_kind = true;
-    query.kind = kind;
-    query.has_format = true;
-    query.format = csv ? MOT__V1__FORMAT__CSV : MOT__V1__FORMAT__JSON;
-    if (kind == MOT__V1__QUERY_KIND__STATUS)
-        query.event_id = (char *) id;
-    else
-        query.item_id = (char *) id;
-    zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY), &query.base,
+    zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY), &query->base,
                                     timeout_ms, error);
     ProtobufCMessage *answer = reply ? motctl_unpack (reply, &mot__v1__query_reply__descriptor, error) : NULL;
     zmsg_destroy (&reply);
     return (Mot__V1__QueryReply *) answer;
 }
 
+static void
+set_kind (Mot__V1__Query *query, Mot__V1__QueryKind kind, bool csv)
+{
+    query->has_kind = true;
+    query->kind = kind;
+    query->has_format = true;
+    query->format = csv ? MOT__V1__FORMAT__CSV : MOT__V1__FORMAT__JSON;
+}
+
+/* A query about one id: AUDIT (an item) or STATUS (an event). */
+static void
+set_id (Mot__V1__Query *query, Mot__V1__QueryKind kind, const char *id)
+{
+    set_kind (query, kind, false);
+    if (kind == MOT__V1__QUERY_KIND__STATUS)
+        query->event_id = (char *) id;
+    else
+        query->item_id = (char *) id;
+}
+
+/* Prints the reporter's answer to the query; the exit code. */
 static int
-ask_reporter (Mot__V1__QueryKind kind, bool csv, const char *id, int timeout_ms)
+print_answer (const Mot__V1__Query *query, int timeout_ms)
 {
     char *error = NULL;
-    Mot__V1__QueryReply *answer = query_reporter (kind, csv, id, timeout_ms, &error);
+    Mot__V1__QueryReply *answer = send_query (query, timeout_ms, &error);
     if (!answer) {
         fprintf (stderr, "motctl: %s\n", error ? error : "out of memory");
         free (error);
@@ -77,10 +91,20 @@ ask_reporter (Mot__V1__QueryKind kind, bool csv, const char *id, int timeout_ms)
     return rc;
 }
 
+static int
+ask_reporter (Mot__V1__QueryKind kind, const char *id, int timeout_ms)
+{
+    Mot__V1__Query query = MOT__V1__QUERY__INIT;
+    set_id (&query, kind, id);
+    return print_answer (&query, timeout_ms);
+}
+
 json_t *
 motctl_event_status (const char *event_id, int timeout_ms, char **error)
 {
-    Mot__V1__QueryReply *answer = query_reporter (MOT__V1__QUERY_KIND__STATUS, false, event_id, timeout_ms, error);
+    Mot__V1__Query query = MOT__V1__QUERY__INIT;
+    set_id (&query, MOT__V1__QUERY_KIND__STATUS, event_id);
+    Mot__V1__QueryReply *answer = send_query (&query, timeout_ms, error);
     json_t *status = NULL;
     if (answer && answer->result_case == MOT__V1__QUERY_REPLY__RESULT_BODY) {
         json_error_t parse;
@@ -95,9 +119,65 @@ motctl_event_status (const char *event_id, int timeout_ms, char **error)
     return status;
 }
 
-static int
-run_query (int argc, char **argv, Mot__V1__QueryKind kind)
+#define FILTER_USAGE \
+    " [--unit UNIT] [--territory CODE] [--on ON] [--category C] [--quadrant 1..4|I..IV] [--stage STAGE]" \
+    " [--closed|--all]"
+
+/* --quadrant: 1..4 or I..IV. Other numbers go to the reporter, which says
+ * what is allowed (INVALID_VALUE naming the field). */
+static bool
+parse_quadrant (const char *text, Mot__V1__Query *query)
 {
+    static const char *const roman[] = {"I", "II", "III", "IV"};
+    for (size_t i = 0; text && i < sizeof roman / sizeof roman[0]; i++)
+        if (strcmp (text, roman[i]) == 0) {
+            query->has_quadrant = true;
+            query->quadrant = (uint32_t) i + 1;
+            return true;
+        }
+    long number;
+    if (!motctl_parse_long ("--quadrant", text, 0, UINT32_MAX, &number))
+        return false;
+    query->has_quadrant = true;
+    query->quadrant = (uint32_t) number;
+    return true;
+}
+
+/* One filter option at argv[*i] into the query: false when it is not one
+ * or its value is missing. */
+static bool
+take_filter (int argc, char **argv, int *i, Mot__V1__Query *query)
+{
+    struct {
+        const char *name;
+        char **field;
+    } texts[] = {{"unit", &query->unit}, {"territory", &query->territory}, {"on", &query->on},
+                 {"category", &query->category}, {"stage", &query->stage}};
+    const char *value;
+    for (size_t k = 0; k < sizeof texts / sizeof texts[0]; k++)
+        if (motctl_take_option (argc, argv, i, texts[k].name, &value)) {
+            *texts[k].field = (char *) value;
+            return value != NULL;
+        }
+    if (motctl_take_option (argc, argv, i, "quadrant", &value))
+        return parse_quadrant (value, query);
+    if (strcmp (argv[*i], "--closed") == 0) {
+        query->has_closed = query->closed = true;
+        return true;
+    }
+    if (strcmp (argv[*i], "--all") == 0) {
+        query->has_all = query->all = true;
+        return true;
+    }
+    return false;
+}
+
+/* A register: --csv, --timeout and, for the item registers, the filters
+ * (register_filter.h in the reporter says what each keeps). */
+static int
+run_query (int argc, char **argv, Mot__V1__QueryKind kind, bool filters)
+{
+    Mot__V1__Query query = MOT__V1__QUERY__INIT;
     bool csv = false;
     int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
     for (int i = 1; i < argc; i++) {
@@ -108,42 +188,47 @@ run_query (int argc, char **argv, Mot__V1__QueryKind kind)
             if (!motctl_parse_timeout (value, &timeout_ms))
                 return 2;
         }
-        else {
-            fprintf (stderr, "usage: motctl %s [--csv] [--timeout SEC]\n", argv[0]);
+        else if (!filters || !take_filter (argc, argv, &i, &query)) {
+            fprintf (stderr, "usage: motctl %s [--csv] [--timeout SEC]%s\n", argv[0], filters ? FILTER_USAGE : "");
             return 2;
         }
     }
-    return ask_reporter (kind, csv, NULL, timeout_ms);
+    if (query.has_closed && query.has_all) {
+        fprintf (stderr, "motctl: --closed (closed items only) and --all (open and closed) exclude each other\n");
+        return 2;
+    }
+    set_kind (&query, kind, csv);
+    return print_answer (&query, timeout_ms);
 }
 
 int
 motctl_items (int argc, char **argv)
 {
-    return run_query (argc, argv, MOT__V1__QUERY_KIND__ITEMS);
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__ITEMS, true);
 }
 
 int
 motctl_mupoi (int argc, char **argv)
 {
-    return run_query (argc, argv, MOT__V1__QUERY_KIND__MUPOI);
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__MUPOI, true);
 }
 
 int
 motctl_muro (int argc, char **argv)
 {
-    return run_query (argc, argv, MOT__V1__QUERY_KIND__MURO);
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__MURO, true);
 }
 
 int
 motctl_obligations (int argc, char **argv)
 {
-    return run_query (argc, argv, MOT__V1__QUERY_KIND__OBLIGATIONS);
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__OBLIGATIONS, false);
 }
 
 int
 motctl_unclassified (int argc, char **argv)
 {
-    return run_query (argc, argv, MOT__V1__QUERY_KIND__UNCLASSIFIED);
+    return run_query (argc, argv, MOT__V1__QUERY_KIND__UNCLASSIFIED, true);
 }
 
 /* audit ITEM_ID / status EVENT_ID [--timeout SEC]: one id, JSON lines. */
@@ -169,7 +254,7 @@ ask_about_one (int argc, char **argv, Mot__V1__QueryKind kind, const char *what)
         fprintf (stderr, "usage: motctl %s %s [--timeout SEC]\n", argv[0], what);
         return 2;
     }
-    return ask_reporter (kind, false, id, timeout_ms);
+    return ask_reporter (kind, id, timeout_ms);
 }
 
 /* The item's audit trail, one JSON object per line. */
