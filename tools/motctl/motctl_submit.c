@@ -7,10 +7,10 @@
  *  started with --test-clock reads; it refuses unless MOT_ENV=test.
  */
 #include "motctl.h"
-#include "motctl_json.h"
 #include "motctl_net.h"
 
 #include "mot_date.h"
+#include "mot_json.h"
 #include "mot_schema.h"
 #include "mot_redis.h"
 #include "mot_wire.h"
@@ -135,7 +135,7 @@ submit_line (const char *endpoint, const char *text, size_t line, int timeout_ms
         return false;
     }
     char *error = NULL;
-    Mot__V1__Envelope *envelope = motctl_json_to_envelope (object, &error);
+    Mot__V1__Envelope *envelope = mot_json_to_envelope (object, &error);
     json_decref (object);
     if (!envelope) {
         print_json_line (local_error (line, "INVALID_JSON", error));
