@@ -14,9 +14,16 @@
  *  intake would send ("bench-<n>" event ids, in no pending set: the
  *  watcher's commit of them changes nothing), as fast as the watcher takes
  *  them (PUSH waits at its high-water mark).
+ *  With --template it publishes any body: request i is the JSON line of
+ *  the template (the submit format of motctl) with {i} replaced by i,
+ *  {item} by line i of --items (an item id per line), {item_group} by i / G,
+ *  {group} by i and {group_items} by the JSON array of lines i*G ..
+ *  i*G+G-1 (G = --group),
+ *  for the lifecycle benchmark (bench/lifecycle.sh).
  */
 #include "mot_config.h"
 #include "mot_date.h"
+#include "mot_json.h"
 #include "mot_endpoints.h"
 #include "mot_wire.h"
 
@@ -39,6 +46,9 @@ static const mot_option_t options[] = {
     {"due", "MOT_LOAD_DUE", "", "action: first due date YYYY-MM-DD (default: the events' date)"},
     {"spread-days", "MOT_LOAD_SPREAD_DAYS", "1", "action: due dates spread over this many days"},
     {"dispatch", "MOT_LOAD_DISPATCH", "0", "1: stand in for intake, PUSH Dispatches bound at --endpoint"},
+    {"template", "MOT_LOAD_TEMPLATE", "", "a JSON line of the submit format with {i}, {item}, {item_group}, {group}, {group_items}"},
+    {"items", "MOT_LOAD_ITEMS", "", "template: a file of item ids, one per line ({item}, {group_items})"},
+    {"group", "MOT_LOAD_GROUP", "100", "template: items per {group_items}"},
     {NULL, NULL, NULL, NULL}};
 
 static const char *const reasons[] = {"Trato", "Oportunidad de la atención", "Abasto de medicamentos",
@@ -62,6 +72,9 @@ typedef struct {
     mot_day_t first_due;
     long spread_days;
     FILE *acks;
+    const char *template;           /* "" without one */
+    char **items;                   /* --items' lines */
+    long item_count, group;
     long sent, answered, accepted, duplicates, errors, retries, in_flight;
     double *latencies_ms;       /* per answered request, from its first send */
 } load_t;
@@ -108,15 +121,101 @@ build_event (load_t *self, long index, event_t *e)
     e->queja.received_on = self->date;
 }
 
+/* Appends `text` to the growing string *out (false on OOM). */
+static bool
+append_text (char **out, const char *text, size_t length)
+{
+    size_t had = *out ? strlen (*out) : 0;
+    char *longer = realloc (*out, had + length + 1);
+    if (!longer)
+        return false;
+    memcpy (longer + had, text, length);
+    longer[had + length] = 0;
+    *out = longer;
+    return true;
+}
+
+/* The value of a template's placeholder for request `index` (malloc'd). */
+static char *
+placeholder_value (load_t *self, const char *name, long index)
+{
+    if (strcmp (name, "i") == 0 || strcmp (name, "group") == 0)
+        return zsys_sprintf ("%ld", index);
+    if (strcmp (name, "item_group") == 0)
+        return zsys_sprintf ("%ld", index / self->group);
+    if (strcmp (name, "item") == 0)
+        return strdup (index < self->item_count ? self->items[index] : "it-0");
+    if (strcmp (name, "group_items") != 0)
+        return NULL;
+    char *list = strdup ("[");
+    for (long i = index * self->group; list && i < (index + 1) * self->group && i < self->item_count; i++) {
+        char *quoted = zsys_sprintf ("%s\"%s\"", i > index * self->group ? "," : "", self->items[i]);
+        if (!quoted || !append_text (&list, quoted, strlen (quoted)))
+            zstr_free (&list);
+        zstr_free (&quoted);
+    }
+    if (list && !append_text (&list, "]", 1))
+        zstr_free (&list);
+    return list;
+}
+
+/* The template with request `index`'s values, as an envelope. */
+static Mot__V1__Envelope *
+envelope_from_template (load_t *self, long index)
+{
+    char *text = NULL;
+    bool ok = true;
+    for (const char *at = self->template; ok && *at;) {
+        const char *open = strchr (at, '{'), *close = open ? strchr (open, '}') : NULL;
+        char name[32] = "";
+        if (open && close && close - open - 1 < (long) sizeof name) {
+            memcpy (name, open + 1, (size_t) (close - open - 1));
+            name[close - open - 1] = 0;
+        }
+        char *value = open && close ? placeholder_value (self, name, index) : NULL;
+        if (!value) {                /* no placeholder here: copy up to and with the brace */
+            size_t length = open ? (size_t) (open - at + 1) : strlen (at);
+            ok = append_text (&text, at, length);
+            at += length;
+            continue;
+        }
+        ok = append_text (&text, at, (size_t) (open - at)) && append_text (&text, value, strlen (value));
+        free (value);
+        at = close + 1;
+    }
+    json_error_t parse;
+    json_t *object = ok && text ? json_loads (text, 0, &parse) : NULL;
+    char *error = NULL;
+    Mot__V1__Envelope *envelope = object ? mot_json_to_envelope (object, &error) : NULL;
+    if (!envelope)
+        fprintf (stderr, "mot-load: request %ld: %s\n", index, error ? error : object ? "out of memory" : "not JSON");
+    free (error);
+    json_decref (object);
+    free (text);
+    return envelope;
+}
+
 static bool
 send_request (load_t *self, long index)
 {
     event_t event;
-    build_event (self, index, &event);
+    Mot__V1__Envelope *from_template = NULL;
+    if (*self->template) {
+        from_template = envelope_from_template (self, index);
+        if (!from_template)
+            return false;
+        snprintf (event.external_id, sizeof event.external_id, "%s%ld", self->prefix, index);
+        free (from_template->external_id);
+        from_template->external_id = strdup (event.external_id);
+    }
+    else
+        build_event (self, index, &event);
     zmsg_t *prefix = zmsg_new ();
     zmsg_addmem (prefix, "", 0);
-    bool ok = mot_wire_send (self->dealer, prefix, &event.envelope.base, false);
+    bool ok = mot_wire_send (self->dealer, prefix, from_template ? &from_template->base : &event.envelope.base, false);
     zmsg_destroy (&prefix);
+    if (from_template)
+        protobuf_c_message_free_unpacked (&from_template->base, NULL);
     request_t *request = &self->requests[index];
     if (ok) {
         if (request->sent_us)
@@ -262,6 +361,34 @@ print_latencies (load_t *self)
             self->latencies_ms[self->answered - 1]);
 }
 
+/* --items: one item id per line. */
+static bool
+load_items (load_t *self, const char *path)
+{
+    if (!*path)
+        return true;
+    FILE *file = fopen (path, "r");
+    char *line = NULL;
+    size_t capacity = 0;
+    while (file && getline (&line, &capacity, file) > 0) {
+        line[strcspn (line, "\r\n")] = 0;
+        char **items = realloc (self->items, (size_t) (self->item_count + 1) * sizeof *items);
+        if (!items || !(items[self->item_count] = strdup (line))) {
+            self->items = items ? items : self->items;
+            break;
+        }
+        self->items = items;
+        self->item_count++;
+    }
+    free (line);
+    bool ok = file && !ferror (file);
+    if (file)
+        fclose (file);
+    if (!ok)
+        fprintf (stderr, "mot-load: cannot read %s\n", path);
+    return ok;
+}
+
 static bool
 load_open (load_t *self, mot_config_t *config)
 {
@@ -277,6 +404,9 @@ load_open (load_t *self, mot_config_t *config)
         snprintf (self->date, sizeof self->date, "%.10s", date);
     else
         mot_day_format (mot_day_local_of ((int64_t) time (NULL)), self->date);
+    self->template = mot_config_get (config, "template");
+    if (!mot_config_get_long (config, "group", 1, 100000, &self->group) || !load_items (self, mot_config_get (config, "items")))
+        return false;
     self->actions = strcmp (mot_config_get (config, "kind"), "action") == 0;
     if (!self->actions && strcmp (mot_config_get (config, "kind"), "queja") != 0)
         return false;
@@ -314,6 +444,9 @@ load_close (load_t *self)
     free (self->requests);
     free (self->latencies_ms);
     free (self->prefix);
+    for (long i = 0; i < self->item_count; i++)
+        free (self->items[i]);
+    free (self->items);
 }
 
 int
