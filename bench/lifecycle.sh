@@ -72,6 +72,7 @@ step() {
   fi
 }
 
+: >"$RUN/items.txt"
 mem0=$(used)
 step findings "$ITEMS" '{"type":"finding","source":"UEOD","external_id":"x","territory":"OOAD-15","topic":"Tema {i}","found_on":"2026-11-02","impact":4,"frequency":4}'
 redis ZRANGE mot:items:problematica 0 -1 >"$RUN/items.txt"
