@@ -115,6 +115,7 @@ struct _commit_t {
     char *window;
     zlistx_t *records;          /* record_t, in the order added */
     zhashx_t *items;            /* index key → the open item's id, as commit.lua last confirmed it */
+    zhashx_t *work_items;       /* work id → its items (lifecycle_look_up) */
 };
 
 commit_t *
@@ -136,7 +137,11 @@ commit_new (mot_redis_t *redis, const char *frequency_lookup, int window_months)
     self->items = zhashx_new ();
     if (self->items)
         zhashx_set_destructor (self->items, (zhashx_destructor_fn *) zstr_free);
-    if (!self->reserve || !self->script || !self->frequencies || !self->window || !self->records || !self->items)
+    self->work_items = zhashx_new ();
+    if (self->work_items)
+        zhashx_set_destructor (self->work_items, (zhashx_destructor_fn *) zstr_free);
+    if (!self->reserve || !self->script || !self->frequencies || !self->window || !self->records || !self->items
+        || !self->work_items)
         commit_destroy (&self);
     return self;
 }
@@ -149,6 +154,7 @@ commit_destroy (commit_t **self_p)
     commit_t *self = *self_p;
     zlistx_destroy (&self->records);
     zhashx_destroy (&self->items);
+    zhashx_destroy (&self->work_items);
     mot_script_destroy (&self->reserve);
     mot_script_destroy (&self->script);
     free (self->frequencies);
@@ -330,7 +336,7 @@ find_items (commit_t *self, record_t **records, size_t count)
         if (known)
             ok = name_item (record, known, false);
     }
-    ok = ok && command && (commands == 0 || lifecycle_look_up (self->redis, command, commands));
+    ok = ok && command && (commands == 0 || lifecycle_look_up (self->redis, command, commands, self->work_items));
     free (command);
     return ok && (unknown == 0 || look_up_items (self, records, count, unknown))
         && add_batch_dedups (records, count);
@@ -417,6 +423,8 @@ report_settled (commit_t *self, record_t **records, size_t count, redisReply *re
     for (size_t i = 0; i < count; i++) {
         long long outcome = reply->element[2 * i]->integer;
         remember_item (self, records[i], outcome, reply->element[2 * i + 1]->str);
+        if (records[i]->command && outcome == COMMIT_OUTCOME_APPLIED)
+            lifecycle_command_remember (records[i]->command, self->work_items);
         if (outcome == COMMIT_OUTCOME_STALE)
             records[stale++] = records[i];
         else

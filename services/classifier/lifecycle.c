@@ -247,11 +247,9 @@ append_look_up (mot_redis_t *redis, const lifecycle_command_t *self)
 
 /* The items of a work, from its `items` field ("it-1,it-2"). */
 static bool
-take_work_items (lifecycle_command_t *self, redisReply *reply)
+take_items_text (lifecycle_command_t *self, const char *items)
 {
-    if (reply->type != REDIS_REPLY_STRING)
-        return reply->type == REDIS_REPLY_NIL;     /* no such work: the script refuses */
-    char *copy = strdup (reply->str);
+    char *copy = strdup (items);
     bool ok = copy != NULL;
     char *rest = copy;
     for (char *id = copy ? strsep (&rest, ",") : NULL; ok && id; id = strsep (&rest, ","))
@@ -259,6 +257,47 @@ take_work_items (lifecycle_command_t *self, redisReply *reply)
             ok = add_item (self, id);
     free (copy);
     return ok;
+}
+
+/* The items of a work as Redis answered (remembered in `known`). */
+static bool
+take_work_items (lifecycle_command_t *self, redisReply *reply, zhashx_t *known)
+{
+    if (reply->type != REDIS_REPLY_STRING)
+        return reply->type == REDIS_REPLY_NIL;     /* no such work: the script refuses */
+    lifecycle_remember_items (known, self->work_id, reply->str);
+    return take_items_text (self, reply->str);
+}
+
+void
+lifecycle_remember_items (zhashx_t *known, const char *work_id, const char *items)
+{
+    if (zhashx_lookup (known, work_id))
+        return;
+    if (zhashx_size (known) >= LIFECYCLE_KNOWN_MAX)
+        zhashx_purge (known);
+    char *copy = strdup (items);
+    if (copy && zhashx_insert (known, work_id, copy) != 0)
+        free (copy);
+}
+
+void
+lifecycle_command_remember (const lifecycle_command_t *self, zhashx_t *known)
+{
+    if (self->command != MOT_COMMAND_ACTION || !self->work_id)
+        return;
+    char *items = NULL;
+    for (size_t r = 0; r < self->n_refs; r++)
+        if (self->refs[r].role == MOT_ROLE_ITEM) {
+            char *longer = items ? zsys_sprintf ("%s,%s", items, self->refs[r].id) : strdup (self->refs[r].id);
+            free (items);
+            items = longer;
+            if (!items)
+                return;
+        }
+    if (items)
+        lifecycle_remember_items (known, self->work_id, items);
+    free (items);
 }
 
 static bool
@@ -302,12 +341,19 @@ take_items_from_batch (lifecycle_command_t *self, lifecycle_command_t **earlier,
 }
 
 bool
-lifecycle_look_up (mot_redis_t *redis, lifecycle_command_t **commands, size_t count)
+lifecycle_look_up (mot_redis_t *redis, lifecycle_command_t **commands, size_t count, zhashx_t *known)
 {
     size_t sent = 0;
     bool ok = true;
     for (size_t i = 0; ok && i < count; i++) {
         bool found = false;
+        const char *items = commands[i]->look_up == LOOK_UP_WORK_ITEMS ? zhashx_lookup (known, commands[i]->work_id)
+                                                                      : NULL;
+        if (items) {
+            ok = take_items_text (commands[i], items);
+            commands[i]->look_up = LOOK_UP_NOTHING;
+            continue;
+        }
         if (commands[i]->look_up == LOOK_UP_WORK_ITEMS)
             ok = take_items_from_batch (commands[i], commands, i, &found);
         if (ok && !found && commands[i]->look_up != LOOK_UP_NOTHING)
@@ -322,7 +368,8 @@ lifecycle_look_up (mot_redis_t *redis, lifecycle_command_t **commands, size_t co
         redisReply *second = self->look_up == LOOK_UP_ITEM_INDEX && first ? mot_redis_read (redis) : NULL;
         bool read = first && mot_reply_ok (first) && (self->look_up != LOOK_UP_ITEM_INDEX || (second && mot_reply_ok (second)));
         if (ok && read)
-            ok = self->look_up == LOOK_UP_WORK_ITEMS ? take_work_items (self, first) : take_item_index (self, first, second);
+            ok = self->look_up == LOOK_UP_WORK_ITEMS ? take_work_items (self, first, known)
+                                                     : take_item_index (self, first, second);
         else
             ok = false;
         if (ok)

@@ -31,6 +31,7 @@
 #include "mot.pb-c.h"
 #include "mot_call.h"
 #include "mot_redis.h"
+#include <czmq.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -47,8 +48,16 @@ void lifecycle_command_destroy (lifecycle_command_t **self_p);
 const char *lifecycle_command_event_id (const lifecycle_command_t *self);
 
 /* Looks up, with one pipelined round trip, the keys the commands among
- * commands[0..count) need and do not name yet. False when Redis failed. */
-bool lifecycle_look_up (mot_redis_t *redis, lifecycle_command_t **commands, size_t count);
+ * commands[0..count) need and do not name yet. The items of a work never
+ * change once it is recorded: `known` (work id → "it-1,it-2", owned
+ * strings) remembers them, so a work's later commands need no look-up.
+ * False when Redis failed. */
+bool lifecycle_look_up (mot_redis_t *redis, lifecycle_command_t **commands, size_t count, zhashx_t *known);
+/* Remembers the items of the work an applied action recorded. */
+void lifecycle_command_remember (const lifecycle_command_t *self, zhashx_t *known);
+void lifecycle_remember_items (zhashx_t *known, const char *work_id, const char *items);
+/* The most works whose items are remembered (then it starts afresh). */
+#define LIFECYCLE_KNOWN_MAX 100000
 
 /* The item a closure or a reopening concerns (NULL for other commands). */
 const char *lifecycle_command_item_step (const lifecycle_command_t *self);
