@@ -296,6 +296,14 @@ mot_calendar_after_month_close (mot_calendar_t *self, int year, int month, int n
     return mot_calendar_add_business_days (self, mot_day_last_of_month (year, month), n);
 }
 
+mot_day_t
+mot_calendar_next_business_day (mot_calendar_t *self, mot_day_t day)
+{
+    while (!mot_calendar_is_business_day (self, day))
+        day++;
+    return day;
+}
+
 int
 mot_calendar_business_days_between (mot_calendar_t *self, mot_day_t from, mot_day_t to)
 {

@@ -33,6 +33,9 @@ bool mot_calendar_is_business_day (mot_calendar_t *self, mot_day_t day);
 mot_day_t mot_calendar_add_business_days (mot_calendar_t *self, mot_day_t from, int n);
 /* The n-th business day after the last day of month (year, month). */
 mot_day_t mot_calendar_after_month_close (mot_calendar_t *self, int year, int month, int n);
+/* `day` itself when it is a business day, else the first business day after
+ * it (what is received on a non-business day counts as received then). */
+mot_day_t mot_calendar_next_business_day (mot_calendar_t *self, mot_day_t day);
 /* Business days in (from, to]; 0 when to <= from. "Late by N business days". */
 int mot_calendar_business_days_between (mot_calendar_t *self, mot_day_t from, mot_day_t to);
 

@@ -1,4 +1,5 @@
-/*  mot_catalog — the territory catalogue, from a TSV data file.
+/*  mot_catalog — the territory and ON catalogues, from TSV data files (see
+ *  mot_catalog.h).
  */
 #include "mot_catalog.h"
 #include "mot_datafile.h"
@@ -14,7 +15,8 @@ typedef struct {
 } territory_t;
 
 struct _mot_catalog_t {
-    zhashx_t *territories;      /* code → territory_t */
+    zhashx_t *territories;      /* code → territory_t (an ON is one of kind "ON") */
+    bool with_kind;             /* lines are CODE, KIND, Name (territories) or CODE, Name (ON) */
 };
 
 static void
@@ -70,22 +72,43 @@ add_territory (mot_catalog_t *self, const char *code, const char *kind, const ch
     return NULL;
 }
 
+/* Splits "CODE\tName" in place. */
+static const char *
+parse_on_line (char *line, char **code, char **name)
+{
+    line[strcspn (line, "\r\n")] = 0;
+    *code = line;
+    char *tab = strchr (line, '\t');
+    if (!tab)
+        return "expected CODE<TAB>Name";
+    *tab = 0;
+    *name = tab + 1;
+    if (!**code || !**name)
+        return "empty code or name";
+    if (strchr (*name, '\t'))
+        return "expected CODE<TAB>Name (one tab)";
+    return NULL;
+}
+
 static const char *
 take_line (char *line, size_t number, void *arg)
 {
     (void) number;
-    char *code, *kind, *name;
-    const char *reason = parse_line (line, &code, &kind, &name);
-    return reason ? reason : add_territory ((mot_catalog_t *) arg, code, kind, name);
+    mot_catalog_t *self = (mot_catalog_t *) arg;
+    char *code, *kind = "ON", *name;
+    const char *reason = self->with_kind ? parse_line (line, &code, &kind, &name) : parse_on_line (line, &code, &name);
+    return reason ? reason : add_territory (self, code, kind, name);
 }
 
-mot_catalog_t *
-mot_catalog_new (const char *path, char **error)
+static mot_catalog_t *
+catalog_load (const char *path, bool with_kind, char **error)
 {
     *error = NULL;
     mot_catalog_t *self = calloc (1, sizeof *self);
-    if (self)
+    if (self) {
+        self->with_kind = with_kind;
         self->territories = zhashx_new ();
+    }
     if (!self || !self->territories) {
         mot_catalog_destroy (&self);
         *error = zsys_sprintf ("%s:0: out of memory", path);
@@ -95,6 +118,18 @@ mot_catalog_new (const char *path, char **error)
     if (!mot_datafile_read (path, take_line, self, NULL, error))
         mot_catalog_destroy (&self);
     return self;
+}
+
+mot_catalog_t *
+mot_catalog_new (const char *path, char **error)
+{
+    return catalog_load (path, true, error);
+}
+
+mot_catalog_t *
+mot_catalog_new_on (const char *path, char **error)
+{
+    return catalog_load (path, false, error);
 }
 
 void

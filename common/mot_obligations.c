@@ -116,6 +116,10 @@ parse_rule (char *text, mot_obligation_def_t *def)
         def->rule = MOT_RULE_MONTH_CLOSE;
         return NULL;
     }
+    if (strcmp (text, "quarter_close") == 0) {
+        def->rule = MOT_RULE_QUARTER_CLOSE;
+        return NULL;
+    }
     if (strcmp (text, "action") == 0) {
         def->rule = MOT_RULE_ACTION;
         return NULL;
@@ -134,7 +138,7 @@ parse_rule (char *text, mot_obligation_def_t *def)
             return NULL;
         }
     }
-    return "rule must be month_close, event:<trigger>, action, last_update:<trigger>, "
+    return "rule must be month_close, quarter_close, event:<trigger>, action, last_update:<trigger>, "
            "fortnight:<trigger>, or after:<UNIT>/<code>,...";
 }
 
@@ -171,7 +175,7 @@ static const char *
 parse_row (char *fields[COLUMNS], mot_obligation_def_t *def)
 {
     if (!mot_source_parse (fields[0], &def->unit) || def->unit == MOT__V1__SOURCE__SOURCE_UNSPECIFIED)
-        return "unknown unit (UEOD, UAD, UCS, CV or CAPSOI)";
+        return "unknown unit (UEOD, UAD, UCS, CV, CAPSOI or CA)";
     def->unit_name = fields[0];
     def->code = fields[1];
     if (!is_word (def->code, "-", MOT_OBLIGATION_MAX_CODE))
@@ -321,6 +325,13 @@ mot_obligation_deadline_for_month (const mot_obligation_def_t *def, mot_calendar
 }
 
 mot_day_t
+mot_obligation_deadline_for_quarter (const mot_obligation_def_t *def, mot_calendar_t *calendar,
+                                     int year, int quarter)
+{
+    return mot_calendar_after_month_close (calendar, year, quarter * 3, def->n);
+}
+
+mot_day_t
 mot_obligation_deadline_after_event (const mot_obligation_def_t *def, mot_calendar_t *calendar,
                                      mot_day_t occurred_on)
 {
@@ -364,6 +375,68 @@ bool
 mot_obligation_is_monthly (const mot_obligation_def_t *def)
 {
     return def->rule == MOT_RULE_MONTH_CLOSE || def->rule == MOT_RULE_LAST_UPDATE;
+}
+
+bool
+mot_obligation_is_quarterly (const mot_obligation_def_t *def)
+{
+    return def->rule == MOT_RULE_QUARTER_CLOSE;
+}
+
+bool
+mot_obligation_quarter_parse (const char *text, int *year, int *quarter)
+{
+    if (!text || strlen (text) != 7 || text[4] != '-' || text[5] != 'Q' || text[6] < '1' || text[6] > '4')
+        return false;
+    int value = 0;
+    for (int i = 0; i < 4; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        value = value * 10 + (text[i] - '0');
+    }
+    if (value < 1900)
+        return false;
+    if (year)
+        *year = value;
+    if (quarter)
+        *quarter = text[6] - '0';
+    return true;
+}
+
+int
+mot_obligation_quarter_closed_by (int month)
+{
+    return month >= 1 && month <= 12 && month % 3 == 0 ? month / 3 : 0;
+}
+
+bool
+mot_obligation_period_close (const mot_obligation_def_t *def, const char *period, mot_day_t *close)
+{
+    int year, month, quarter;
+    if ((mot_obligation_is_monthly (def) || def->rule == MOT_RULE_AFTER) && mot_period_parse (period, &year, &month)) {
+        *close = mot_obligation_month_close (year, month);
+        return true;
+    }
+    if (mot_obligation_is_quarterly (def) && mot_obligation_quarter_parse (period, &year, &quarter)) {
+        *close = mot_obligation_month_close (year, quarter * 3);
+        return true;
+    }
+    return false;
+}
+
+mot_day_t
+mot_obligation_after_anchor (mot_day_t close, mot_day_t last_delivered_on)
+{
+    return last_delivered_on > close ? last_delivered_on : close;
+}
+
+int
+mot_obligation_business_days_late (mot_calendar_t *calendar, mot_day_t deadline, mot_day_t delivered_on)
+{
+    if (delivered_on <= deadline)
+        return 0;
+    return mot_calendar_business_days_between (calendar, deadline,
+                                               mot_calendar_next_business_day (calendar, delivered_on));
 }
 
 bool

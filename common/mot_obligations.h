@@ -18,10 +18,20 @@
  *                 last day of a month) while a follow-up opened by a
  *                 <stem>_opened TriggerEvent is not closed by <stem>_closed
  *                 (period = "<ref>@<cut-off date>");
- *    after:<UNIT>/<code>,...  monthly, N business days after the last of the
- *                 named monthly reports of that period is delivered.
+ *    after:<UNIT>/<code>,...  monthly, N business days after the later of
+ *                 the month's close and the delivery of the last of the
+ *                 named monthly reports of that period; from the month's
+ *                 close until then the instance waits (status waiting,
+ *                 naming the reports still missing, no timers);
+ *    quarter_close N business days after the close of a quarter's last month
+ *                 (March, June, September, December); period = "YYYY-Qn"
+ *                 (n = 1..4), e.g. "2027-Q1" is due n bd after 2027-03-31.
  *  Every deadline is "n business days after an anchor day" (add_business_days
  *  (anchor, n)), so it can be recomputed when the calendar changes.
+ *  A delivery made on a Saturday, Sunday or non-working day counts as
+ *  received on the next business day, so one after the deadline is at least
+ *  1 business day late (Mexican administrative practice); one made on or
+ *  before the deadline day is on time.
  *  An obligation id is "<UNIT>:<code>:<period>", e.g. "UAD:quejas-gestiones:2026-10".
  */
 #ifndef MOT_OBLIGATIONS_H_INCLUDED
@@ -39,7 +49,8 @@ typedef enum {
     MOT_RULE_ACTION = 3,            /* on the due date recorded with an ActionDue (n = 0) */
     MOT_RULE_LAST_UPDATE = 4,       /* monthly, n bd after max(close, last recorded update) */
     MOT_RULE_FORTNIGHT = 5,         /* n bd after each cut-off (15th, last day) while open */
-    MOT_RULE_AFTER = 6              /* monthly, n bd after the last of `deps` is delivered */
+    MOT_RULE_AFTER = 6,             /* monthly, n bd after the last of `deps` is delivered */
+    MOT_RULE_QUARTER_CLOSE = 7      /* quarterly, n bd after the close of the quarter (period YYYY-Qn) */
 } mot_obligation_rule_t;
 
 /* One report an after: rule waits for. */
@@ -72,6 +83,9 @@ typedef struct _mot_obligations_t mot_obligations_t;
 #define MOT_OBLIGATION_MAX_NAME 300 /* bytes */
 /* The longest period / trigger reference accepted in an obligation id. */
 #define MOT_OBLIGATION_MAX_REF 128
+/* Room for a formatted period of a monthly ("YYYY-MM") or quarterly
+ * ("YYYY-Qn") rule. */
+#define MOT_OBLIGATION_PERIOD_SIZE 16
 
 /* Loads the catalogue. On a bad file returns NULL and sets *error to a
  * malloc'd "PATH:LINE: reason" (caller frees). */
@@ -88,6 +102,9 @@ const mot_obligation_def_t *mot_obligations_find (mot_obligations_t *self, Mot__
 /* Deadline of a month_close obligation for period (year, month). */
 mot_day_t mot_obligation_deadline_for_month (const mot_obligation_def_t *def, mot_calendar_t *calendar,
                                              int year, int month);
+/* Deadline of a quarter_close obligation for period (year, quarter 1..4). */
+mot_day_t mot_obligation_deadline_for_quarter (const mot_obligation_def_t *def, mot_calendar_t *calendar,
+                                               int year, int quarter);
 /* Deadline of an event obligation whose trigger occurred on `occurred_on`. */
 mot_day_t mot_obligation_deadline_after_event (const mot_obligation_def_t *def,
                                                mot_calendar_t *calendar, mot_day_t occurred_on);
@@ -98,6 +115,28 @@ mot_day_t mot_obligation_reminder_day (mot_calendar_t *calendar, mot_day_t deadl
 
 /* month_close or last_update: one instance per month. */
 bool mot_obligation_is_monthly (const mot_obligation_def_t *def);
+/* quarter_close: one instance per quarter. */
+bool mot_obligation_is_quarterly (const mot_obligation_def_t *def);
+/* Strict "YYYY-Qn", n = 1..4 (year 1900..9999). */
+bool mot_obligation_quarter_parse (const char *text, int *year, int *quarter);
+/* The quarter (1..4) whose last month is `month` (3, 6, 9, 12); 0 for the
+ * other months. */
+int mot_obligation_quarter_closed_by (int month);
+/* The day a period of `def` closes: the month's last day (YYYY-MM) for
+ * monthly and after: rules, the quarter's last day (YYYY-Qn) for
+ * quarter_close. False when the rule has no periods of its own or `period`
+ * does not fit it. */
+bool mot_obligation_period_close (const mot_obligation_def_t *def, const char *period, mot_day_t *close);
+/* The anchor of an after: rule once every report it waits for is in: the
+ * later of the month's close and the last delivery (a report on a month
+ * cannot fall due before the month has closed). */
+mot_day_t mot_obligation_after_anchor (mot_day_t close, mot_day_t last_delivered_on);
+/* Business days late of a delivery made on `delivered_on` for `deadline`:
+ * 0 on or before the deadline day; after it, the business days in
+ * (deadline, the first business day from delivered_on on], so a delivery
+ * on a non-business day counts as received on the next business day (a
+ * Saturday delivery for a Friday deadline is 1 day late). */
+int mot_obligation_business_days_late (mot_calendar_t *calendar, mot_day_t deadline, mot_day_t delivered_on);
 /* AFTER rules: true when (unit, code) is one of the reports waited for. */
 bool mot_obligation_depends_on (const mot_obligation_def_t *def, Mot__V1__Source unit, const char *code);
 /* The last day of month (year, month): the anchor of monthly deadlines. */

@@ -36,6 +36,8 @@
  *    mot:obl:{<obligation_id>}        hash    MOT_OBLIGATION_FIELDS
  *    mot:obl:{<obligation_id>}:audit  list    JSON lines: deadline moves
  *    mot:obls                         zset    obligation ids by deadline day number
+ *                                             (one waiting for its inputs: by its
+ *                                             month's close)
  *    mot:timers                       zset    one member per pending timer (format
  *                                             below) by fire time (unix s)
  *    mot:calendar:audit               list    JSON lines: calendar reloads
@@ -193,7 +195,8 @@ char *mot_obligation_id_of (const char *unit, const char *report, const char *pe
     X (MOT_OBL_DELIVERED_ON, "delivered_on")                                   \
     X (MOT_OBL_BUSINESS_DAYS_LATE, "business_days_late")                       \
     X (MOT_OBL_DELIVERY_EVENT, "delivery_event")                               \
-    X (MOT_OBL_ESCALATION_LEVEL, "escalation_level")
+    X (MOT_OBL_ESCALATION_LEVEL, "escalation_level")                           \
+    X (MOT_OBL_WAITING_FOR, "waiting_for")  /* while waiting: "UNIT/code,…" missing */
 
 /* An action, agreement or recommendation (mot:work:{<work id>}). */
 #define MOT_WORK_FIELDS(X)                                                     \
@@ -347,9 +350,11 @@ char *mot_obligation_id_of (const char *unit, const char *report, const char *pe
 
 /* An obligation's stored status. Overdue is not stored: an obligation is
  * overdue while pending after due_at. "overdue" was stored by older
- * versions and still reads as pending. */
+ * versions and still reads as pending. "waiting": an after: obligation
+ * whose inputs are not all delivered (no deadline, no timers yet). */
 #define MOT_STATUSES(X)                                                        \
     X (MOT_STATUS_PENDING, "pending")                                          \
+    X (MOT_STATUS_WAITING, "waiting")                                          \
     X (MOT_STATUS_DELIVERED, "delivered")                                      \
     X (MOT_STATUS_DELIVERED_LATE, "delivered_late")                            \
     X (MOT_STATUS_LEGACY_OVERDUE, "overdue")

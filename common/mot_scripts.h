@@ -112,7 +112,8 @@
 /* ---- deadline-watcher ----------------------------------------------------- */
 
 /* create.lua: a batch of new obligation instances with their timers.
- * Returns per instance 1 created, 0 it existed (nothing changes). */
+ * Returns per instance 1 created (or a waiting one made pending), 0 it
+ * existed (nothing changes). */
 #define MOT_LAYOUT_CREATE(K, A, N)                                             \
     K (CREATE, OBLS) K (CREATE, TIMERS) K (CREATE, PENDING) A (CREATE, NOW)
 #define MOT_LAYOUT_INSTANCE(K, A, N)                                           \
@@ -158,6 +159,21 @@
     A (RESCHEDULE, ESCALATION_MEMBER) A (RESCHEDULE, ESCALATION_AT)            \
     A (RESCHEDULE, ENTRY) A (RESCHEDULE, REQUIRED_STATUS)
 
+/* await.lua: an after: obligation of a month that has closed, against the
+ * obligations of the reports it waits for (one AWAIT_INPUT record each).
+ * Returns {AWAIT_SETTLED} it is pending or delivered already (nothing
+ * changes); {AWAIT_WAITING, "UNIT/code,…"} some input is not delivered: the
+ * obligation exists with status waiting and lists them (created when
+ * absent); {AWAIT_READY, "YYYY-MM-DD"} every input is delivered, the last
+ * on that day (nothing changes: the caller creates it pending, and
+ * create.lua turns a waiting obligation into a pending one). */
+#define MOT_LAYOUT_AWAIT(K, A, N)                                              \
+    K (AWAIT, OBLIGATION) K (AWAIT, OBLS)                                      \
+    A (AWAIT, ID) A (AWAIT, UNIT) A (AWAIT, REPORT) A (AWAIT, REPORT_NAME)     \
+    A (AWAIT, PERIOD) A (AWAIT, DAYS) A (AWAIT, CLOSE_DAY) A (AWAIT, NOW)      \
+    N (AWAIT, SETTLED, 0) N (AWAIT, WAITING, 1) N (AWAIT, READY, 2)
+#define MOT_LAYOUT_AWAIT_INPUT(K, A, N) K (AWAIT_INPUT, OBLIGATION) A (AWAIT_INPUT, NAME)
+
 /* progress.lua: records a follow-up's progress only while it is open. */
 #define MOT_LAYOUT_PROGRESS(K, A, N) K (PROGRESS, FOLLOWUPS) A (PROGRESS, FIELD) A (PROGRESS, VALUE)
 
@@ -177,6 +193,7 @@
     S (fire, MOT_SCRIPT_FIRE)                                                  \
     S (deliver, MOT_SCRIPT_DELIVER)                                            \
     S (reschedule, MOT_SCRIPT_RESCHEDULE)                                      \
+    S (await, MOT_SCRIPT_AWAIT)                                                \
     S (progress, MOT_SCRIPT_PROGRESS)                                          \
     S (advance, MOT_SCRIPT_ADVANCE)
 
@@ -192,6 +209,7 @@
 #define MOT_SCRIPT_FIRE(M, R) M (MOT_LAYOUT_FIRE, FIRE) R (MOT_LAYOUT_FIRE_TIMER, FIRE_TIMER)
 #define MOT_SCRIPT_DELIVER(M, R) M (MOT_LAYOUT_DELIVER, DELIVER) R (MOT_LAYOUT_CANCEL, CANCEL)
 #define MOT_SCRIPT_RESCHEDULE(M, R) M (MOT_LAYOUT_RESCHEDULE, RESCHEDULE)
+#define MOT_SCRIPT_AWAIT(M, R) M (MOT_LAYOUT_AWAIT, AWAIT) R (MOT_LAYOUT_AWAIT_INPUT, AWAIT_INPUT)
 #define MOT_SCRIPT_PROGRESS(M, R) M (MOT_LAYOUT_PROGRESS, PROGRESS)
 #define MOT_SCRIPT_ADVANCE(M, R) M (MOT_LAYOUT_ADVANCE, ADVANCE)
 

@@ -87,6 +87,30 @@ check_territory (const char *value, mot_catalog_t *territories, const char *fiel
     return true;
 }
 
+/* An ON code (optional): from the ON catalogue. */
+static bool
+check_on (const char *value, mot_catalog_t *ons, const char *field, mot_validation_t *result)
+{
+    if (!check_id (value, false, field, result))
+        return false;
+    if (value && *value && ons && !mot_catalog_has (ons, value))
+        return fail (result, MOT__V1__ERROR_CODE__UNKNOWN_ON, field, "not in the ON catalogue");
+    return true;
+}
+
+/* Who answers for an action (optional): an ON, or an OOAD/UMAE code. */
+static bool
+check_responsible (const char *value, mot_catalog_t *territories, mot_catalog_t *ons, const char *field,
+                   mot_validation_t *result)
+{
+    if (!check_id (value, false, field, result))
+        return false;
+    if (value && *value && ons && !mot_catalog_has (ons, value) && !(territories && mot_catalog_has (territories, value)))
+        return fail (result, MOT__V1__ERROR_CODE__UNKNOWN_ON, field,
+                     "neither an ON of the ON catalogue nor an OOAD/UMAE code");
+    return true;
+}
+
 static bool
 check_person (const Mot__V1__PersonalData *person, mot_validation_t *result)
 {
@@ -173,13 +197,13 @@ is_one_of (const char *value, const char *const *allowed)
 }
 
 static bool
-check_override (const Mot__V1__Override *o, mot_validation_t *r)
+check_override (const Mot__V1__Override *o, mot_catalog_t *ons, mot_validation_t *r)
 {
     static const char *const categories[] = {"Estratégico", "Legal", "Financiero", "Administrativo", NULL};
     if (!check_id (o->item_id, true, "override.item_id", r) || !check_score (o->has_impact, o->impact, "override.impact", r)
         || !check_score (o->has_vertical, o->vertical, "override.vertical", r)
         || !check_text (o->category, false, MOT_MAX_TOPIC_LENGTH, "override.category", r)
-        || !check_id (o->on, false, "override.on", r) || !check_id (o->analyst, true, "override.analyst", r)
+        || !check_on (o->on, ons, "override.on", r) || !check_id (o->analyst, true, "override.analyst", r)
         || !check_text (o->reason, true, MOT_MAX_TEXT_LENGTH, "override.reason", r))
         return false;
     if (o->category && *o->category && !is_one_of (o->category, categories))
@@ -239,12 +263,13 @@ check_who (const char *analyst, const char *reason, bool reason_required, const 
 }
 
 static bool
-check_action (const Mot__V1__ActionDue *a, Mot__V1__Source source, mot_day_t today, mot_validation_t *r)
+check_action (const Mot__V1__ActionDue *a, Mot__V1__Source source, mot_catalog_t *territories, mot_catalog_t *ons,
+              mot_day_t today, mot_validation_t *r)
 {
     static const char *const types[] = {"preventiva", "correctiva", "detectiva", NULL};
     if (!check_id (a->action_id, true, "action.action_id", r) || !check_kind (a->kind, "action.kind", r)
         || !check_due_date (a->due_on, today, "action.due_on", r) || !check_id (a->item_id, false, "action.item_id", r)
-        || !check_id (a->responsible, false, "action.responsible", r)
+        || !check_responsible (a->responsible, territories, ons, "action.responsible", r)
         || !check_text (a->description, false, MOT_MAX_TEXT_LENGTH, "action.description", r)
         || !check_text (a->pat_line, false, MOT_MAX_TOPIC_LENGTH, "action.pat_line", r)
         || !check_id (a->session_id, false, "action.session_id", r)
@@ -339,10 +364,13 @@ check_session (const Mot__V1__ConsensusSession *s, mot_day_t today, mot_validati
     (check_id ((body)->item_id, true, name ".item_id", r)                      \
      && check_who ((body)->analyst, (body)->reason, true, name ".analyst", name ".reason", r))
 
-/* Which unit may publish which body (MOT-SPEC §2). */
+/* Which unit may publish which body (MOT-SPEC §2); the Coordinación
+ * Administrativa only delivers reports (its IAT progress, Apéndice B). */
 static bool
 source_fits_body (Mot__V1__Source source, Mot__V1__Envelope__BodyCase body)
 {
+    if (source == MOT__V1__SOURCE__CA)
+        return body == MOT__V1__ENVELOPE__BODY_DELIVERY;
     switch (body) {
     case MOT__V1__ENVELOPE__BODY_QUEJA: return source == MOT__V1__SOURCE__UAD;
     case MOT__V1__ENVELOPE__BODY_MEDIA: return source == MOT__V1__SOURCE__UCS;
@@ -354,7 +382,8 @@ source_fits_body (Mot__V1__Source source, Mot__V1__Envelope__BodyCase body)
 }
 
 static bool
-check_body (const Mot__V1__Envelope *e, mot_catalog_t *territories, mot_day_t today, mot_validation_t *r)
+check_body (const Mot__V1__Envelope *e, mot_catalog_t *territories, mot_catalog_t *ons, mot_day_t today,
+            mot_validation_t *r)
 {
     switch (e->body_case) {
     case MOT__V1__ENVELOPE__BODY_QUEJA: return check_queja (e->queja, territories, today, r);
@@ -363,8 +392,8 @@ check_body (const Mot__V1__Envelope *e, mot_catalog_t *territories, mot_day_t to
     case MOT__V1__ENVELOPE__BODY_RISK: return check_risk (e->risk, territories, today, r);
     case MOT__V1__ENVELOPE__BODY_DELIVERY: return check_delivery (e->delivery, today, r);
     case MOT__V1__ENVELOPE__BODY_TRIGGER: return check_trigger (e->trigger, today, r);
-    case MOT__V1__ENVELOPE__BODY_OVERRIDE: return check_override (e->override, r);
-    case MOT__V1__ENVELOPE__BODY_ACTION: return check_action (e->action, e->source, today, r);
+    case MOT__V1__ENVELOPE__BODY_OVERRIDE: return check_override (e->override, ons, r);
+    case MOT__V1__ENVELOPE__BODY_ACTION: return check_action (e->action, e->source, territories, ons, today, r);
     case MOT__V1__ENVELOPE__BODY_PROGRESS: return check_progress (e->progress, today, r);
     case MOT__V1__ENVELOPE__BODY_VERIFICATION: return check_verification (e->verification, today, r);
     case MOT__V1__ENVELOPE__BODY_RESCHEDULE: return check_reschedule (e->reschedule, today, r);
@@ -381,8 +410,8 @@ check_body (const Mot__V1__Envelope *e, mot_catalog_t *territories, mot_day_t to
 }
 
 bool
-mot_validate_envelope (const Mot__V1__Envelope *envelope, mot_catalog_t *territories, mot_day_t today,
-                       mot_validation_t *result)
+mot_validate_envelope (const Mot__V1__Envelope *envelope, mot_catalog_t *territories, mot_catalog_t *ons,
+                       mot_day_t today, mot_validation_t *result)
 {
     memset (result, 0, sizeof *result);
     if (!check_id (envelope->external_id, true, "external_id", result))
@@ -391,7 +420,7 @@ mot_validate_envelope (const Mot__V1__Envelope *envelope, mot_catalog_t *territo
         return fail (result, MOT__V1__ERROR_CODE__MISSING_FIELD, "source", "required");
     if (!*mot_source_name (envelope->source))
         return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "source", "unknown unit");
-    if (!check_body (envelope, territories, today, result))
+    if (!check_body (envelope, territories, ons, today, result))
         return false;
     if (!source_fits_body (envelope->source, envelope->body_case))
         return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "source", "this unit does not publish this type");

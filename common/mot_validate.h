@@ -4,8 +4,10 @@
  *  required fields, source/body consistency (a queja comes from UAD, a media
  *  event from UCS, a DOE finding from UEOD or CV, a risk finding from CAPSOI),
  *  enum values, scores 1..10, dates (strict YYYY-MM-DD, not before 2000, not
- *  after today + 1 day), string lengths, valid UTF-8 and territory codes from
- *  the catalogue.
+ *  after today + 1 day), string lengths, valid UTF-8, territory codes from
+ *  the territory catalogue and ON codes from the ON catalogue (an override's
+ *  ON; an action's responsible, an ON or an OOAD/UMAE code). The
+ *  Coordinación Administrativa (CA) only delivers reports.
  */
 #ifndef MOT_VALIDATE_H_INCLUDED
 #define MOT_VALIDATE_H_INCLUDED
@@ -26,8 +28,9 @@ typedef struct {
 } mot_validation_t;
 
 /* True when the envelope may be accepted. `today` is the local date of the
- * service clock; `territories` may be NULL to skip the catalogue check. */
-bool mot_validate_envelope (const Mot__V1__Envelope *envelope, mot_catalog_t *territories,
+ * service clock; `territories` may be NULL to skip the territory check, `ons`
+ * NULL to skip the ON check. */
+bool mot_validate_envelope (const Mot__V1__Envelope *envelope, mot_catalog_t *territories, mot_catalog_t *ons,
                             mot_day_t today, mot_validation_t *result);
 
 #endif

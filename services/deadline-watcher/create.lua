@@ -10,6 +10,9 @@
 --          its reminder's member and time ("" none)
 -- Returns  one integer per instance, in order: 1 created, 0 it existed
 --          already (nothing changes: creating twice creates once).
+--          An instance that exists with status waiting (an after: obligation
+--          whose inputs were missing, await.lua) is made pending with its
+--          deadline and timers (1); it keeps its created_at.
 -- Either way the intake event leaves mot:pending:watch in the same step.
 local count = (#ARGV - CREATE_ARGS) / INSTANCE_ARGS
 local now = ARGV[CREATE_ARG_NOW]
@@ -21,13 +24,20 @@ local function append(list, score, member)
 end
 
 local function create(key, a)
-  if redis.call('EXISTS', key) == 1 then return 0 end
+  local waiting = redis.call('HGET', key, OBL_STATUS) == STATUS_WAITING
+  if not waiting and redis.call('EXISTS', key) == 1 then return 0 end
   local id = ARGV[a + INSTANCE_ARG_ID]
   local fields = {OBL_ID, id, OBL_UNIT, ARGV[a + INSTANCE_ARG_UNIT], OBL_REPORT, ARGV[a + INSTANCE_ARG_REPORT],
                   OBL_REPORT_NAME, ARGV[a + INSTANCE_ARG_REPORT_NAME], OBL_PERIOD, ARGV[a + INSTANCE_ARG_PERIOD],
                   OBL_DEADLINE, ARGV[a + INSTANCE_ARG_DEADLINE], OBL_DUE_AT, ARGV[a + INSTANCE_ARG_DUE_AT],
-                  OBL_STATUS, STATUS_PENDING, OBL_CREATED_AT, now, OBL_ANCHOR, ARGV[a + INSTANCE_ARG_ANCHOR],
+                  OBL_STATUS, STATUS_PENDING, OBL_ANCHOR, ARGV[a + INSTANCE_ARG_ANCHOR],
                   OBL_N, ARGV[a + INSTANCE_ARG_DAYS]}
+  if waiting then
+    redis.call('HDEL', key, OBL_WAITING_FOR)
+  else
+    fields[#fields + 1] = OBL_CREATED_AT
+    fields[#fields + 1] = now
+  end
   if ARGV[a + INSTANCE_ARG_TERRITORY] ~= '' then
     fields[#fields + 1] = OBL_TERRITORY
     fields[#fields + 1] = ARGV[a + INSTANCE_ARG_TERRITORY]

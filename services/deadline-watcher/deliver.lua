@@ -11,7 +11,8 @@
 --          keep_pending ("1": leave the event pending), then the members of
 --          the obligation's timers (reminder, overdue, every escalation)
 -- Records the delivery on the obligation (creating it when no deadline
--- made it yet), cancels its pending timers, logs the late-delivery notice.
+-- made it yet; one still waiting for its inputs stops waiting), cancels its
+-- pending timers, logs the late-delivery notice.
 -- Returns 1 when applied, 0 when this event was applied before, -1 when an
 -- earlier delivery already cleared the obligation.
 local key, event_id, id = KEYS[DELIVER_KEY_OBLIGATION], ARGV[DELIVER_ARG_EVENT_ID], ARGV[DELIVER_ARG_ID]
@@ -32,6 +33,7 @@ if redis.call('EXISTS', key) == 0 then
 end
 redis.call('HSET', key, OBL_STATUS, ARGV[DELIVER_ARG_STATUS], OBL_DELIVERED_ON, ARGV[DELIVER_ARG_DELIVERED_ON],
   OBL_BUSINESS_DAYS_LATE, ARGV[DELIVER_ARG_BUSINESS_DAYS_LATE], OBL_DELIVERY_EVENT, event_id)
+redis.call('HDEL', key, OBL_WAITING_FOR)
 if #ARGV > DELIVER_ARGS then
   redis.call('ZREM', KEYS[DELIVER_KEY_TIMERS], unpack(ARGV, DELIVER_ARGS + 1))
 end

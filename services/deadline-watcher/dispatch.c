@@ -66,13 +66,14 @@ skip_event (dispatch_t *self, const char *event_id, const char *reason)
     obligation_store_commit_event (self->store, event_id);
 }
 
-/* The period names a month for monthly rules, a safe reference otherwise. */
+/* The period names a month for monthly and after: rules, a quarter
+ * (YYYY-Qn) for quarterly ones, a safe reference otherwise. */
 static bool
 period_fits_rule (const mot_obligation_def_t *def, const char *period)
 {
-    int year, month;
-    if (mot_obligation_is_monthly (def) || def->rule == MOT_RULE_AFTER)
-        return mot_period_parse (period, &year, &month);
+    mot_day_t close;
+    if (mot_obligation_is_monthly (def) || mot_obligation_is_quarterly (def) || def->rule == MOT_RULE_AFTER)
+        return mot_obligation_period_close (def, period, &close);
     return mot_obligation_ref_is_safe (period);
 }
 
@@ -90,45 +91,20 @@ awaited_by_after_rule (dispatch_t *self, const mot_obligation_def_t *def)
     return false;
 }
 
-/* The day the last of `after`'s reports of `period` was delivered, or 0 when
- * one is still missing. False when Redis failed. */
+/* Brings the after: obligations of `period` that wait for `def` up to date
+ * with its delivery: still waiting (for fewer reports), or owed now. Only
+ * once the month has closed: until then the month's close creates them
+ * (monthly.c). False when Redis failed. */
 static bool
-last_delivery (dispatch_t *self, const mot_obligation_def_t *after, const char *period, mot_day_t *last)
-{
-    *last = 0;
-    for (size_t d = 0; d < after->dep_count; d++) {
-        const mot_obligation_def_t *dep = mot_obligations_find (self->catalogue, after->deps[d].unit,
-                                                                after->deps[d].code);
-        char *id = dep ? mot_obligation_id (dep, period) : NULL;
-        char status[24];
-        mot_day_t delivered_on;
-        bool ok = id && obligation_store_delivery_of (self->store, id, status, &delivered_on);
-        free (id);
-        if (!ok)
-            return false;
-        if (strncmp (status, MOT_STATUS_DELIVERED, strlen (MOT_STATUS_DELIVERED)) != 0 || delivered_on == 0) {
-            *last = 0;
-            return true;
-        }
-        if (delivered_on > *last)
-            *last = delivered_on;
-    }
-    return true;
-}
-
-/* Creates the after: obligations of `period` that `def`'s delivery completed. */
-static bool
-complete_after_rules (dispatch_t *self, const mot_obligation_def_t *def, const char *period, int64_t now)
+update_after_rules (dispatch_t *self, const mot_obligation_def_t *def, const char *period, int64_t now)
 {
     for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++) {
         const mot_obligation_def_t *after = mot_obligations_at (self->catalogue, i);
-        if (after->rule != MOT_RULE_AFTER || !mot_obligation_depends_on (after, def->unit, def->code))
+        mot_day_t close;
+        if (after->rule != MOT_RULE_AFTER || !mot_obligation_depends_on (after, def->unit, def->code)
+            || !mot_obligation_period_close (after, period, &close) || mot_day_local_of (now) <= close)
             continue;
-        mot_day_t last;
-        if (!last_delivery (self, after, period, &last))
-            return false;
-        obligation_spec_t spec = {.def = after, .period = period, .anchor = last, .n = after->n};
-        if (last && obligation_store_create (self->store, &spec, now) == OBLIGATION_FAILED)
+        if (obligation_store_await (self->store, after, period, close, now) == OBLIGATION_FAILED)
             return false;
     }
     return true;
@@ -141,7 +117,7 @@ apply_delivery (dispatch_t *self, const char *event_id, const mot_obligation_def
     bool awaited = awaited_by_after_rule (self, def);
     obligation_result_t result = obligation_store_deliver (self->store, def, period, delivered_on, event_id,
                                                            awaited, now);
-    if (awaited && result != OBLIGATION_FAILED && complete_after_rules (self, def, period, now))
+    if (awaited && result != OBLIGATION_FAILED && update_after_rules (self, def, period, now))
         obligation_store_commit_event (self->store, event_id);
 }
 

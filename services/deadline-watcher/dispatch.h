@@ -4,7 +4,9 @@
  *  size-limited; anything else is logged and dropped) and applying them:
  *    delivery → clears the obligation "<source>:<report>:<period>"; when the
  *               report is one an after: rule waits for and the period's
- *               reports are now all delivered, creates that obligation
+ *               month has closed, that obligation waits for fewer reports,
+ *               or becomes owed when they are all delivered (period: YYYY-MM
+ *               for monthly and after: rules, YYYY-Qn for quarterly ones)
  *    trigger  → for the catalogue rows of the trigger's source:
  *               event:<trigger>       creates "<source>:<code>:<ref>", due n
  *                                     bd after occurred_on
@@ -17,7 +19,7 @@
  *               (queued: up to DISPATCH_BATCH actions in one script call)
  *  The event id leaves mot:pending:watch once the change is committed (in the
  *  same script for deliveries and actions; after the idempotent steps for
- *  triggers and deliveries that complete an after: rule), or at once when
+ *  triggers and deliveries an after: rule waits for), or at once when
  *  the event cannot apply (unknown report, trigger or kind, period unusable
  *  in an id); when Redis fails it stays pending and intake re-sends it.
  */

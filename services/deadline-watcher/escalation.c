@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_RECIPIENTS 16
 #define MAX_RECIPIENT 200               /* bytes */
@@ -22,6 +23,7 @@ typedef struct {
 struct _escalation_t {
     level_t levels[ESCALATION_MAX_LEVELS];
     size_t size;
+    char reason[2 * MAX_RECIPIENT];     /* the last refusal that names a recipient */
 };
 
 /* Splits "a;b;c" in place into level->names. */
@@ -40,6 +42,38 @@ split_recipients (level_t *level)
             return "at most 16 recipients per level";
         level->names[level->count++] = cursor;
         cursor = semicolon ? semicolon + 1 : NULL;
+    }
+    return NULL;
+}
+
+/* The level (1..) that already names `name`, among the levels before the
+ * last one and the names of the last one before `upto`; 0 when none. */
+static int
+level_naming (escalation_t *self, const char *name, size_t upto)
+{
+    for (size_t l = 0; l < self->size; l++) {
+        const level_t *level = &self->levels[l];
+        size_t count = l + 1 == self->size ? upto : level->count;
+        for (size_t i = 0; i < count; i++)
+            if (strcasecmp (level->names[i], name) == 0)
+                return (int) l + 1;
+    }
+    return 0;
+}
+
+/* Each level names offices no other level names. */
+static const char *
+check_distinct (escalation_t *self)
+{
+    const level_t *level = &self->levels[self->size - 1];
+    for (size_t i = 0; i < level->count; i++) {
+        int earlier = level_naming (self, level->names[i], i);
+        if (earlier) {
+            snprintf (self->reason, sizeof self->reason,
+                      "\"%s\" is already named at level %d: each level must name other offices", level->names[i],
+                      earlier);
+            return self->reason;
+        }
     }
     return NULL;
 }
@@ -63,7 +97,8 @@ add_line (escalation_t *self, char *line)
     if (!level->storage)
         return "out of memory";
     self->size++;
-    return split_recipients (level);
+    const char *reason = split_recipients (level);
+    return reason ? reason : check_distinct (self);
 }
 
 static const char *
@@ -113,9 +148,17 @@ escalation_levels (escalation_t *self)
 char **
 escalation_recipients (escalation_t *self, int level, size_t *count)
 {
-    size_t index = level < 1 ? 0 : (size_t) level - 1;
-    if (index >= self->size)
-        index = self->size - 1;
-    *count = self->levels[index].count;
-    return self->levels[index].names;
+    if (level < 1 || (size_t) level > self->size) {
+        *count = 0;
+        return NULL;
+    }
+    *count = self->levels[level - 1].count;
+    return self->levels[level - 1].names;
+}
+
+int
+escalation_highest_level (escalation_t *self, long requested, bool *capped)
+{
+    *capped = requested > (long) self->size;
+    return requested < 0 || *capped ? (int) self->size : (int) requested;
 }

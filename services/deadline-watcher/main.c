@@ -44,7 +44,8 @@ static const mot_option_t options[] = {
     {"escalation", "MOT_ESCALATION", ESCALATION_DEFAULT_FILE, "recipients per escalation level (TSV)"},
     {"escalate-every-bd", "MOT_ESCALATE_EVERY_BD", "5",
      "escalate an overdue obligation every this many business days (0: never)"},
-    {"escalate-max", "MOT_ESCALATE_MAX", "3", "highest escalation level"},
+    {"escalate-max", "MOT_ESCALATE_MAX", "",
+     "highest escalation level (default: the escalation file's last level; never above it)"},
     {"catchup-per-tick", "MOT_WATCHER_CATCHUP_PER_TICK", "50",
      "most MISSED timers fired per tick (bounds the catch-up rate after downtime; timers due now all fire)"},
     {NULL, NULL, NULL, NULL}};
@@ -92,11 +93,27 @@ static bool
 read_numbers (watcher_t *self)
 {
     mot_config_t *config = self->service->config;
+    const char *escalate_max = mot_config_get (config, "escalate-max");
+    self->escalate_max = -1;            /* not set: the escalation file's last level */
     return mot_config_get_long (config, "tick-ms", 10, 3600000, &self->tick_ms)
         && mot_config_get_long (config, "remind-bd", 0, MOT_OBLIGATION_MAX_DAYS, &self->remind_bd)
         && mot_config_get_long (config, "escalate-every-bd", 0, MOT_OBLIGATION_MAX_DAYS, &self->escalate_every_bd)
-        && mot_config_get_long (config, "escalate-max", 0, ESCALATION_MAX_LEVELS, &self->escalate_max)
+        && (!escalate_max || !*escalate_max
+            || mot_config_get_long (config, "escalate-max", 0, ESCALATION_MAX_LEVELS, &self->escalate_max))
         && mot_config_get_long (config, "catchup-per-tick", 1, 100000, &self->catchup_per_tick);
+}
+
+/* No escalation goes beyond the file's last level: --escalate-max above it
+ * is lowered (and logged); unset, it is that level. */
+static void
+cap_escalation (watcher_t *self)
+{
+    bool capped = false;
+    long requested = self->escalate_max;
+    self->escalate_max = escalation_highest_level (self->escalation, requested, &capped);
+    if (capped)
+        mot_log_warn ("escalate_max_capped", "requested=%ld escalation_levels=%zu escalate_max=%ld", requested,
+                      escalation_levels (self->escalation), self->escalate_max);
 }
 
 static bool
@@ -110,8 +127,10 @@ load_data_files (watcher_t *self)
     if (!self->escalation)
         mot_log_error ("data_file_invalid", "error=\"%s\"", error ? error : "out of memory");
     free (error);
-    if (self->escalation)
+    if (self->escalation) {
+        cap_escalation (self);
         self->calendars = calendar_file_new (mot_config_get (config, "calendar"));
+    }
     if (self->calendars)
         mot_log_info ("data_loaded", "obligations=%zu escalation_levels=%zu", mot_obligations_size (self->catalogue),
                       escalation_levels (self->escalation));

@@ -1,5 +1,6 @@
-/*  monthly — creating monthly obligation instances period by period, with the
- *  progress kept in Redis (see monthly.h).
+/*  monthly — creating the obligation instances of each month's close
+ *  (monthly, quarterly, after:), with the progress kept in Redis (see
+ *  monthly.h).
  */
 #include "monthly.h"
 #include "mot_call.h"
@@ -93,20 +94,37 @@ first_pending_period (monthly_t *self, int last_due, int *first)
     return true;
 }
 
+/* The instance of one catalogue row for the month `text` that closed on
+ * `close` (nothing for rows that do not fall due at a month's close, or a
+ * quarterly row in a month that ends no quarter). False when Redis failed. */
+static bool
+generate_row (monthly_t *self, const mot_obligation_def_t *def, period_t period, const char *text, mot_day_t close,
+              int64_t now)
+{
+    int quarter = mot_obligation_quarter_closed_by (period.month);
+    char quarter_text[MOT_OBLIGATION_PERIOD_SIZE];
+    snprintf (quarter_text, sizeof quarter_text, "%04d-Q%d", period.year, quarter);
+    obligation_spec_t spec = {.def = def, .period = text, .n = def->n, .anchor = close};
+    if (mot_obligation_is_quarterly (def) && quarter)
+        spec.period = quarter_text;
+    else
+    if (def->rule == MOT_RULE_AFTER)
+        return obligation_store_await (self->store, def, text, close, now) != OBLIGATION_FAILED;
+    else
+    if (!mot_obligation_is_monthly (def))
+        return true;
+    return obligation_store_create (self->store, &spec, now) != OBLIGATION_FAILED;
+}
+
 static bool
 generate_period (monthly_t *self, period_t period, int64_t now)
 {
-    char text[16];
+    char text[MOT_OBLIGATION_PERIOD_SIZE];
     snprintf (text, sizeof text, "%04d-%02d", period.year, period.month);
-    for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++) {
-        const mot_obligation_def_t *def = mot_obligations_at (self->catalogue, i);
-        if (!mot_obligation_is_monthly (def))
-            continue;
-        obligation_spec_t spec = {.def = def, .period = text, .n = def->n,
-                                  .anchor = mot_obligation_month_close (period.year, period.month)};
-        if (obligation_store_create (self->store, &spec, now) == OBLIGATION_FAILED)
+    mot_day_t close = mot_obligation_month_close (period.year, period.month);
+    for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++)
+        if (!generate_row (self, mot_obligations_at (self->catalogue, i), period, text, close, now))
             return false;
-    }
     mot_call_t call;
     mot_call_init (&call, ADVANCE_KEYS, ADVANCE_ARGS);
     mot_call_key (&call, ADVANCE_KEY_GENERATED, MOT_KEY_WATCH_GENERATED);

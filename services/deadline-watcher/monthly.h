@@ -1,13 +1,19 @@
-/*  monthly — creating the instances of monthly (month_close) obligations.
+/*  monthly — creating the instances of the obligations that fall due as
+ *  months close.
  *
- *  Owns: key mot:watch:generated, the last period (YYYY-MM) for which every
- *  monthly obligation of the catalogue (month_close and last_update rules,
- *  anchored at the month's close) has been created, so that a restart
- *  (or a second watcher) continues where generation stopped. On each tick
- *  the instances of every period after it, up to the month before today's
- *  local date, are created (idempotently). With no progress recorded yet,
- *  generation starts at --watch-from, or else at the month before today.
- *  An obligation added to the catalogue later starts at the next period.
+ *  Owns: key mot:watch:generated, the last month (YYYY-MM) whose close has
+ *  been handled, so that a restart (or a second watcher) continues where
+ *  generation stopped. Handling a month's close creates, idempotently, the
+ *  instances of every monthly obligation of the catalogue (month_close and
+ *  last_update rules, anchored at the month's close) for that month; of
+ *  every quarter_close obligation when the month ends a quarter (March,
+ *  June, September, December: period YYYY-Qn); and the month's after:
+ *  obligations, waiting for their inputs or already pending (see
+ *  obligation_store_await). On each tick the months after the mark, up to
+ *  the month before today's local date, are handled. With no progress
+ *  recorded yet, generation starts at --watch-from, or else at the month
+ *  before today. An obligation added to the catalogue later starts at the
+ *  next period.
  */
 #ifndef MONTHLY_H_INCLUDED
 #define MONTHLY_H_INCLUDED

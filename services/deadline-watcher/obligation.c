@@ -8,6 +8,7 @@
 #include "escalation.h"
 #include "mot_log.h"
 #include "mot_notice_log.h"
+#include "mot_wire.h"
 
 #include <czmq.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #define RECOMPUTE_BATCH 500
 
 /* The scripts, beside this file (layouts in common/mot_scripts.h). */
+#include "await_lua.h"
 #include "create_lua.h"
 #include "deliver_lua.h"
 #include "reschedule_lua.h"
@@ -27,6 +29,7 @@ struct _obligation_store_t {
     notice_log_t *log;
     obligation_timing_t timing;
     mot_script_t *create;
+    mot_script_t *await;
     mot_script_t *deliver;
     mot_script_t *reschedule;
 };
@@ -53,9 +56,10 @@ obligation_store_new (mot_redis_t *redis, calendar_file_t *calendars, notice_log
     self->log = log;
     self->timing = timing;
     self->create = mot_script_new (create_lua);
+    self->await = mot_script_new (await_lua);
     self->deliver = mot_script_new (deliver_lua);
     self->reschedule = mot_script_new (reschedule_lua);
-    if (!self->create || !self->deliver || !self->reschedule)
+    if (!self->create || !self->await || !self->deliver || !self->reschedule)
         obligation_store_destroy (&self);
     return self;
 }
@@ -67,6 +71,7 @@ obligation_store_destroy (obligation_store_t **self_p)
         return;
     obligation_store_t *self = *self_p;
     mot_script_destroy (&self->create);
+    mot_script_destroy (&self->await);
     mot_script_destroy (&self->deliver);
     mot_script_destroy (&self->reschedule);
     free (self);
@@ -249,10 +254,132 @@ obligation_store_create (obligation_store_t *self, const obligation_spec_t *spec
     return result;
 }
 
-/* The deadline of the instance: as recorded, else from the month's close for
- * a monthly rule (month_close, or last_update with no update recorded);
- * unknown otherwise (an event obligation whose trigger has not arrived).
- * False when Redis could not be read. */
+/* ---- after: obligations, waiting for their inputs ------------------------ */
+
+/* One await.lua call's inputs: the obligation key and name of each report
+ * an after: rule waits for (malloc'd). */
+typedef struct {
+    char **keys;
+    char **names;
+    size_t count;
+} inputs_t;
+
+static void
+inputs_free (inputs_t *inputs)
+{
+    for (size_t i = 0; i < inputs->count; i++) {
+        free (inputs->keys[i]);
+        free (inputs->names[i]);
+    }
+    free (inputs->keys);
+    free (inputs->names);
+    memset (inputs, 0, sizeof *inputs);
+}
+
+/* False when out of memory. */
+static bool
+inputs_prepare (const mot_obligation_def_t *def, const char *period, inputs_t *inputs)
+{
+    memset (inputs, 0, sizeof *inputs);
+    inputs->keys = calloc (def->dep_count + 1, sizeof *inputs->keys);
+    inputs->names = calloc (def->dep_count + 1, sizeof *inputs->names);
+    bool ok = inputs->keys && inputs->names;
+    for (size_t i = 0; ok && i < def->dep_count; i++) {
+        const char *unit = mot_source_name (def->deps[i].unit);
+        char *id = mot_obligation_id_of (unit, def->deps[i].code, period);
+        inputs->keys[i] = id ? mot_key_obligation (id) : NULL;
+        inputs->names[i] = zsys_sprintf ("%s/%s", unit, def->deps[i].code);
+        inputs->count++;
+        ok = inputs->keys[i] && inputs->names[i];
+        free (id);
+    }
+    return ok;
+}
+
+/* Runs await.lua; its reply ({outcome, text}) or NULL when it failed. */
+static redisReply *
+run_await (obligation_store_t *self, const mot_obligation_def_t *def, const char *period, const char *id,
+           const char *key, mot_day_t close, int64_t now, const inputs_t *inputs)
+{
+    char n[16], close_day[16], now_text[24];
+    snprintf (n, sizeof n, "%d", def->n);
+    snprintf (close_day, sizeof close_day, "%d", (int) close);
+    format_time (now, now_text);
+    mot_call_t call;
+    mot_call_init (&call, AWAIT_KEYS + inputs->count * AWAIT_INPUT_KEYS, AWAIT_ARGS + inputs->count * AWAIT_INPUT_ARGS);
+    mot_call_key (&call, AWAIT_KEY_OBLIGATION, key);
+    mot_call_key (&call, AWAIT_KEY_OBLS, MOT_KEY_OBLS);
+    const char *args[AWAIT_ARGS] = {
+        [AWAIT_ARG_ID] = id, [AWAIT_ARG_UNIT] = def->unit_name, [AWAIT_ARG_REPORT] = def->code,
+        [AWAIT_ARG_REPORT_NAME] = def->name, [AWAIT_ARG_PERIOD] = period, [AWAIT_ARG_DAYS] = n,
+        [AWAIT_ARG_CLOSE_DAY] = close_day, [AWAIT_ARG_NOW] = now_text};
+    for (size_t i = 0; i < AWAIT_ARGS; i++)
+        mot_call_arg (&call, i, args[i]);
+    for (size_t i = 0; i < inputs->count; i++) {
+        mot_call_key (&call, AWAIT_KEYS + i * AWAIT_INPUT_KEYS + AWAIT_INPUT_KEY_OBLIGATION, inputs->keys[i]);
+        mot_call_arg (&call, AWAIT_ARGS + i * AWAIT_INPUT_ARGS + AWAIT_INPUT_ARG_NAME, inputs->names[i]);
+    }
+    redisReply *reply = mot_call_eval (&call, self->redis, self->await);
+    mot_call_free (&call);
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements >= 1
+           && reply->element[0]->type == REDIS_REPLY_INTEGER
+           && (reply->element[0]->integer == AWAIT_SETTLED
+               || (reply->elements == 2 && reply->element[1]->type == REDIS_REPLY_STRING));
+    if (!ok && reply) {
+        freeReplyObject (reply);
+        reply = NULL;
+    }
+    return reply;
+}
+
+/* Every input is in, the last on `last_text`: the obligation becomes pending. */
+static obligation_result_t
+await_done (obligation_store_t *self, const mot_obligation_def_t *def, const char *period, const char *id,
+            mot_day_t close, const char *last_text, int64_t now)
+{
+    mot_day_t last;
+    if (!mot_day_parse (last_text, &last)) {
+        mot_log_error ("await_failed", "obligation_id=%s reason=bad_delivered_on", id);
+        return OBLIGATION_FAILED;
+    }
+    obligation_spec_t spec = {.def = def, .period = period, .n = def->n,
+                              .anchor = mot_obligation_after_anchor (close, last)};
+    return obligation_store_create (self, &spec, now);
+}
+
+obligation_result_t
+obligation_store_await (obligation_store_t *self, const mot_obligation_def_t *def, const char *period,
+                        mot_day_t close, int64_t now)
+{
+    char *id = mot_obligation_id (def, period);
+    char *key = id ? mot_key_obligation (id) : NULL;
+    inputs_t inputs;
+    bool prepared = inputs_prepare (def, period, &inputs) && key;
+    redisReply *reply = prepared ? run_await (self, def, period, id, key, close, now, &inputs) : NULL;
+    obligation_result_t result = reply ? OBLIGATION_UNCHANGED : OBLIGATION_FAILED;
+    if (!reply)
+        mot_log_error ("await_failed", "obligation_id=%s", id ? id : "?");
+    else
+    if (reply->element[0]->integer == AWAIT_WAITING)
+        mot_log_info ("obligation_waiting", "obligation_id=%s missing=%s", id, reply->element[1]->str);
+    else
+    if (reply->element[0]->integer == AWAIT_READY)
+        result = await_done (self, def, period, id, close, reply->element[1]->str, now);
+    if (reply)
+        freeReplyObject (reply);
+    inputs_free (&inputs);
+    free (key);
+    free (id);
+    return result;
+}
+
+/* ---- deliveries ----------------------------------------------------------- */
+
+/* The deadline of the instance: as recorded, else from the period's close
+ * for a monthly rule (month_close, or last_update with no update recorded)
+ * or a quarterly one; unknown otherwise (an event obligation whose trigger
+ * has not arrived, an after: obligation still waiting). False when Redis
+ * could not be read. */
 static bool
 find_deadline (obligation_store_t *self, const mot_obligation_def_t *def, const char *period, const char *key,
                deadline_t *deadline)
@@ -260,14 +387,13 @@ find_deadline (obligation_store_t *self, const mot_obligation_def_t *def, const 
     memset (deadline, 0, sizeof *deadline);
     redisReply *reply = mot_redis_command (self->redis, "HGET %s %s", key, MOT_OBL_DEADLINE);
     bool ok = mot_reply_ok (reply);
-    mot_day_t day;
-    int year, month;
+    mot_day_t day, close;
     if (ok && reply->type == REDIS_REPLY_STRING && mot_day_parse (reply->str, &day))
         deadline_set (deadline, day);
     else
-    if (ok && mot_obligation_is_monthly (def) && mot_period_parse (period, &year, &month))
-        deadline_set (deadline, mot_obligation_deadline_for_month (def, calendar_file_current (self->calendars),
-                                                                  year, month));
+    if (ok && (mot_obligation_is_monthly (def) || mot_obligation_is_quarterly (def))
+        && mot_obligation_period_close (def, period, &close))
+        deadline_set (deadline, mot_calendar_add_business_days (calendar_file_current (self->calendars), close, def->n));
     if (reply)
         freeReplyObject (reply);
     return ok;
@@ -375,8 +501,8 @@ static obligation_result_t
 apply_delivery (obligation_store_t *self, const delivery_t *delivery, const deadline_t *deadline, int64_t now)
 {
     int late = deadline->has_deadline
-                 ? mot_calendar_business_days_between (calendar_file_current (self->calendars),
-                                                       deadline->deadline_value, delivery->delivered_on)
+                 ? mot_obligation_business_days_late (calendar_file_current (self->calendars),
+                                                      deadline->deadline_value, delivery->delivered_on)
                  : 0;
     char now_text[24], late_text[16], delivered_text[MOT_DAY_TEXT_SIZE];
     format_time (now, now_text);

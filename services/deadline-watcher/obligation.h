@@ -5,14 +5,17 @@
  *  anchor + n, deadline = n business days after anchor, due_at = unix end
  *  of the deadline day, status pending, delivered or delivered_late
  *  (overdue is not stored: pending after due_at), escalation_level = last
- *  level sent —, its audit list of deadline changes, its entry in mot:obls
- *  by deadline day number) and its timers in mot:timers: the reminder at
+ *  level sent; or, for an after: obligation whose inputs are not all
+ *  delivered, status waiting with the missing ones in waiting_for and no
+ *  deadline —, its audit list of deadline changes, its entry in mot:obls
+ *  by deadline day number (a waiting one: its month's close) and its timers
+ *  in mot:timers (none while waiting): the reminder at
  *  the start of the reminder day, the overdue timer at due_at + 1, and
  *  while overdue one escalation at the start of the day the obligation is
  *  level × escalate_every_bd business days late (members: mot_timer_member;
  *  each is also the id of the notice it fires; nothing else per timer).
  *  Each change is one Lua script beside this file (create.lua, a batch of
- *  instances per call; deliver.lua; reschedule.lua; layouts in
+ *  instances per call; await.lua; deliver.lua; reschedule.lua; layouts in
  *  common/mot_scripts.h), idempotent: creating twice creates once, a
  *  delivery is applied once per obligation (the first delivery event wins)
  *  and cancels every pending timer; the intake event that caused a change
@@ -64,11 +67,24 @@ obligation_result_t obligation_store_create (obligation_store_t *self, const obl
 bool obligation_store_create_many (obligation_store_t *self, const obligation_spec_t *specs, size_t count,
                                    int64_t now, obligation_result_t *results);
 
+/* An after: obligation (def) of `period`, whose month closed on `close`,
+ * against the reports def->deps names: while one of them is not delivered
+ * it waits (created with status waiting, or its list of missing reports
+ * brought up to date; logged obligation_waiting); once all are, it is
+ * created pending (a waiting one made pending), due def->n business days
+ * after the later of `close` and the last delivery. CHANGED when it became
+ * pending now; UNCHANGED while it waits, or when it was pending or
+ * delivered already. */
+obligation_result_t obligation_store_await (obligation_store_t *self, const mot_obligation_def_t *def,
+                                            const char *period, mot_day_t close, int64_t now);
+
 /* Records the delivery of (def, period) made on `delivered_on` by intake
  * event `event_id`: creates the instance if it did not exist yet (an event
  * obligation delivered before its trigger has no deadline), cancels its
  * timers, sets status delivered or delivered_late with the business days
- * late and, when late, records and pushes a DELIVERED_LATE notice. The
+ * late (mot_obligation_business_days_late: a delivery on a non-business day
+ * counts as received on the next business day) and, when late, records and
+ * pushes a DELIVERED_LATE notice. The
  * event leaves mot:pending:watch in the same step unless keep_pending (the
  * caller has more to do first, and commits it itself). */
 obligation_result_t obligation_store_deliver (obligation_store_t *self, const mot_obligation_def_t *def,

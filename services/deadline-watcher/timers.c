@@ -203,6 +203,20 @@ still_needed (const firing_t *firing, int64_t now)
     return firing->kind != MOT__V1__NOTICE_KIND__REMINDER || !due_at || now <= strtoll (due_at, NULL, 10);
 }
 
+/* An escalation above the highest level (a timer an earlier run scheduled
+ * with a longer escalation file or a higher --escalate-max): it is not sent,
+ * since no level goes beyond the file's last one. */
+static bool
+beyond_last_level (timers_t *self, const firing_t *firing)
+{
+    if (firing->kind != MOT__V1__NOTICE_KIND__ESCALATION
+        || firing->level <= obligation_store_timing (self->store).escalate_max)
+        return false;
+    mot_log_warn ("timer_dropped", "obligation_id=%s reason=level_above_escalate_max level=%d", firing->obligation_id,
+                  firing->level);
+    return true;
+}
+
 /* ---- a batch through the pipeline -------------------------------------- */
 
 /* One batch of due timers on its way: its obligations read, its notices
@@ -304,7 +318,7 @@ batch_prepare (timers_t *self, batch_t *batch, int64_t now)
         firing_t *f = &batch->timers[i];
         if (!f->fields)
             continue;
-        if (!still_needed (f, now)) {
+        if (!still_needed (f, now) || beyond_last_level (self, f)) {
             f->obsolete = true;
             continue;
         }

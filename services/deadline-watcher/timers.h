@@ -6,7 +6,8 @@
  *  the notice it fires. Due timers fire a batch at a time: one pipelined
  *  read of their obligations; a timer its obligation no longer needs (it
  *  was delivered, or it is a reminder whose deadline has ended) is dropped
- *  silently;
+ *  silently, an escalation above the highest level (the escalation file's
+ *  last, or --escalate-max) with a log line;
  *  the notices of the others are built here, then ONE call of fire.lua for
  *  the batch, which per timer removes it only if it is still there and
  *  still due (a delivery since the read removed it in its own step),

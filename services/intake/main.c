@@ -32,6 +32,7 @@ static const mot_option_t options[] = {
     {"classify", "MOT_INTAKE_CLASSIFY", MOT_DEFAULT_CLASSIFY, "dispatch endpoint (PUSH; bind, or '>' to connect) read by classifiers"},
     {"watch", "MOT_INTAKE_WATCH", MOT_DEFAULT_WATCH, "dispatch endpoint (PUSH; bind, or '>' to connect) read by deadline-watchers"},
     {"territories", "MOT_TERRITORIES", MOT_CATALOG_DEFAULT_FILE, "territory catalogue (TSV)"},
+    {"on-catalogue", "MOT_ON_CATALOGUE", MOT_ON_CATALOG_DEFAULT_FILE, "ON catalogue (TSV: CODE<TAB>Name)"},
     {"pii-key-file", "MOT_PII_KEY_FILE", "", "file whose content keys the hash of personal data (required)"},
     {"max-message", "MOT_INTAKE_MAX_MESSAGE", "65536", "largest accepted envelope in bytes (larger: TOO_LARGE)"},
     {"batch", "MOT_INTAKE_BATCH", "256", "most requests stored in one Redis step"},
@@ -45,6 +46,7 @@ static const mot_option_t options[] = {
 typedef struct {
     mot_service_t *service;
     mot_catalog_t *territories;
+    mot_catalog_t *ons;
     pii_t *pii;
     store_t *store;
     zsock_t *ingress;
@@ -139,7 +141,7 @@ admit_envelope (intake_t *self, mot_request_t *request, zframe_t *payload, mot_d
         return NULL;
     }
     mot_validation_t validation;
-    bool ok = mot_validate_envelope (envelope, self->territories, today, &validation);
+    bool ok = mot_validate_envelope (envelope, self->territories, self->ons, today, &validation);
     if (!ok)
         reply_error (request, envelope->external_id, validation.code, validation.field, validation.reason);
     else if (envelope->body_case == MOT__V1__ENVELOPE__BODY_QUEJA && !pii_pseudonymise (self->pii, envelope->queja)) {
@@ -322,7 +324,9 @@ intake_open (void *arg, mot_service_t *service)
         || !mot_config_get_long (config, "dispatch-hwm", 1, 10000000, &self->dispatch_hwm))
         return false;
     self->territories = mot_catalog_new (mot_config_get (config, "territories"), &error);
-    if (!self->territories) {
+    if (self->territories)
+        self->ons = mot_catalog_new_on (mot_config_get (config, "on-catalogue"), &error);
+    if (!self->ons) {
         mot_log_error ("catalogue_failed", "reason=\"%s\"", error ? error : "out of memory");
         free (error);
         return false;
@@ -363,6 +367,7 @@ intake_close (void *arg)
     store_destroy (&self->store);
     pii_destroy (&self->pii);
     mot_catalog_destroy (&self->territories);
+    mot_catalog_destroy (&self->ons);
 }
 
 static const mot_service_class_t intake_service = {

@@ -99,7 +99,7 @@ static bool
 add_obligation_columns (query_t *query)
 {
     const char *const names[] = {"id", "unidad", "informe", "nombre_informe", "periodo",
-                                 "fecha_limite", "estado", "entregado_el", "dias_habiles_atraso"};
+                                 "fecha_limite", "estado", "entregado_el", "dias_habiles_atraso", "faltan"};
     return add_columns (query->table, names, sizeof names / sizeof names[0]);
 }
 
@@ -341,7 +341,7 @@ add_item_row (query_t *query, redisReply *hash)
            && set_lifecycle (query, hash, impact, vertical, quadrant);
 }
 
-/* The obligation's state: as stored (pending, delivered, delivered_late),
+/* The obligation's state: as stored (pending, waiting, delivered, delivered_late),
  * except that a pending one whose deadline day has ended is overdue (the
  * watcher does not store that: it follows from the time, see timers.h). */
 static const char *
@@ -367,7 +367,8 @@ add_obligation_row (query_t *query, redisReply *hash)
            && copy_text (query, "fecha_limite", hash, MOT_OBL_DEADLINE)
            && register_table_set_text (query->table, "estado", obligation_state (query, hash))
            && copy_text (query, "entregado_el", hash, MOT_OBL_DELIVERED_ON)
-           && copy_number (query, "dias_habiles_atraso", hash, MOT_OBL_BUSINESS_DAYS_LATE);
+           && copy_number (query, "dias_habiles_atraso", hash, MOT_OBL_BUSINESS_DAYS_LATE)
+           && copy_text (query, "faltan", hash, MOT_OBL_WAITING_FOR);
 }
 
 /* ---- Redis -------------------------------------------------------------- */

@@ -53,7 +53,9 @@
  *    cerrado_el, cerrado_por  the local date of the closure and the analyst
  *                  account that closed it; empty while the item is open
  *    OBLIGATIONS  id, unidad, informe, nombre_informe, periodo,
- *           fecha_limite, estado, entregado_el, dias_habiles_atraso
+ *           fecha_limite, estado, entregado_el, dias_habiles_atraso, faltan
+ *  (estado waiting: an after: report whose inputs are not all delivered;
+ *  faltan names them, "UNIT/code,…")
  *  impacto, the vertical score, eventos, the counts, avance_promedio, the
  *  score changes and dias_habiles_atraso are numbers.
  */

@@ -13,13 +13,15 @@ export MOT_WATCH_FROM=2026-10 MOT_REMIND_BD=1 MOT_WATCHER_TICK_MS=200 MOT_ESCALA
 export MOT_OBLIGATIONS=$RUN/obligations.tsv MOT_CALENDAR=$RUN/calendar.tsv
 printf 'CV\tidentificacion-problematicas\tidentificacion\tmonth_close\t5\tInforme de identificación de problemáticas operativas\n' >"$MOT_OBLIGATIONS"
 printf 'UAD\tquejas-gestiones\tidentificacion\tmonth_close\t10\tInforme de quejas y gestiones (OOAD, UMAE)\n' >>"$MOT_OBLIGATIONS"
-printf 'UEOD\tavance-iat\tplan\tmonth_close\t3\tAvance mensual del IAT\n' >>"$MOT_OBLIGATIONS"
+# A 3-business-day monthly row of the test's own (it was the IAT's, which the
+# norm makes quarterly: deploy/obligations.tsv has it as quarter_close now).
+printf 'UEOD\tinforme-prueba\tplan\tmonth_close\t3\tInforme de prueba a 3 días hábiles\n' >>"$MOT_OBLIGATIONS"
 printf '# extra days\n2026-04-02\tJueves Santo\n' >"$MOT_CALENDAR"
 deadline_of() { rcli HGET "mot:obl:{$1}" deadline; }
 epoch_utc() { date -u -d "$1" +%s; }
 CV='CV:identificacion-problematicas:2026-10'
 UAD='UAD:quejas-gestiones:2026-10'
-IAT='UEOD:avance-iat:2026-10'
+SHORT='UEOD:informe-prueba:2026-10'
 
 mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-03T09:00 >/dev/null
@@ -29,7 +31,7 @@ check_generated 2026-10
 # Oct 31 is a Saturday: Nov 2, 3, 4, 5, 6 → Fri 6; ten: ... 9-13 → Fri 13; three: Wed 4.
 equals "CV due Fri 2026-11-06" 2026-11-06 "$(deadline_of "$CV")"
 equals "UAD due Fri 2026-11-13" 2026-11-13 "$(deadline_of "$UAD")"
-equals "avance IAT due Wed 2026-11-04" 2026-11-04 "$(deadline_of "$IAT")"
+equals "the 3-bd report due Wed 2026-11-04" 2026-11-04 "$(deadline_of "$SHORT")"
 # The overdue timer fires at the end of the deadline day: 2026-11-07 00:00 local = 06:00 UTC.
 equals "CV overdue timer at the end of Nov 6" "$(epoch_utc '2026-11-07 06:00:00')" "$(rcli ZSCORE mot:timers "$CV|overdue")"
 
@@ -39,7 +41,7 @@ moved() { [ "$(deadline_of "$CV")" = 2026-11-09 ]; }
 check "the file change is noticed and CV's deadline moves to Mon 2026-11-09" mot_wait 60 moved
 # UAD: Nov 2, 3, 4, 6, 9, 10, 11, 12, 13, then Mon 16 is the third Monday of November → Tue 17.
 equals "UAD's deadline moves to Tue 2026-11-17" 2026-11-17 "$(deadline_of "$UAD")"
-equals "the 3-business-day deadline before the holiday stays" 2026-11-04 "$(deadline_of "$IAT")"
+equals "the 3-business-day deadline before the holiday stays" 2026-11-04 "$(deadline_of "$SHORT")"
 equals "CV's overdue timer moved to the end of Nov 9" "$(epoch_utc '2026-11-10 06:00:00')" "$(rcli ZSCORE mot:timers "$CV|overdue")"
 # The reminder, 1 business day before: Fri 6 (was Thu 5), at 00:00 local = 06:00 UTC.
 equals "CV's reminder moved to Fri 6" "$(epoch_utc '2026-11-06 06:00:00')" "$(rcli ZSCORE mot:timers "$CV|reminder")"

@@ -2,8 +2,11 @@
 # Escalations: while an obligation stays overdue, an
 # ESCALATION notice every --escalate-every-bd business days, level 1, 2, ...
 # up to --escalate-max, with the recipients of its level from the escalation
-# file; a delivery cancels the escalations still pending. Dates counted by
-# hand (2026-11-03 is a Tuesday; no holiday until Mon 2026-11-16).
+# file; a delivery cancels the escalations still pending. Each level names
+# other offices: a file naming one at two levels stops the watcher at start;
+# an --escalate-max above the file's last level is lowered to it, with a log
+# line. Dates counted by hand (2026-11-03 is a Tuesday; no holiday until
+# Mon 2026-11-16).
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2027-01 MOT_REMIND_BD=0 MOT_WATCHER_TICK_MS=200
@@ -13,6 +16,24 @@ printf '# test levels\n1\tNivel uno\n2\tNivel dos;Otra oficina\n3\tNivel tres\n'
 
 mot_start_redis "$RUN"
 "$MOTCTL" clock set 2026-11-02T09:00 >/dev/null
+
+# An office at two levels (compared ignoring case): refused at start, naming the line.
+printf '1\tTitular de la unidad\n2\tTDOE\n3\ttdoe\n' >"$RUN/repeated.tsv"
+set +e
+MOT_ESCALATION=$RUN/repeated.tsv timeout 30 "$MOT_BIN/mot-deadline-watcher" >"$RUN/repeated.out" 2>&1
+status=$?
+set -e
+check "a file naming an office at two levels stops the watcher (exit $status)" test "$status" -ne 0 -a "$status" -ne 124
+check "its error names the file, the line and the level" grep -q 'repeated.tsv:3: .*tdoe.* is already named at level 2' "$RUN/repeated.out"
+# --escalate-max 3 with a two-level file: lowered to 2, said at start.
+printf '1\tNivel uno\n2\tNivel dos\n' >"$RUN/two.tsv"
+MOT_ESCALATION=$RUN/two.tsv MOT_ESCALATE_MAX=3 "$MOT_BIN/mot-deadline-watcher" >"$RUN/two.out" 2>&1 &
+two_pid=$!
+capped() { grep -q 'escalate_max_capped requested=3 escalation_levels=2 escalate_max=2' "$RUN/two.out"; }
+check "an --escalate-max above the file's last level is lowered to it, with a log line" mot_wait 30 capped
+kill "$two_pid"
+wait "$two_pid" || true
+
 e2e_start_all
 e2e_subscribe_all
 

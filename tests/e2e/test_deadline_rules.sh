@@ -5,8 +5,12 @@
 #  - CAPSOI avance-acuerdos-rtm (fortnight:rtm_followup): 5 bd after each
 #    cut-off (15th, last day) strictly after rtm_followup_opened and up to
 #    rtm_followup_closed, period "<RTM>@<cut-off>";
-#  - CAPSOI comportamiento-mensual (after:...): 5 bd after the last of the
-#    month's ten identification and follow-up reports is delivered.
+#  - CAPSOI comportamiento-mensual (after:...): from the month's close it
+#    waits (status waiting, naming the reports still missing, no timers);
+#    5 bd after the last of the month's ten identification and follow-up
+#    reports is delivered it is due. (Before the report waited, it did not
+#    exist until the last one came: the checks below were "not owed yet";
+#    they now read its waiting state.)
 # Dates counted by hand; Mon 2026-11-16 is the third Monday of November.
 source "$(dirname "$0")/lib.sh"
 
@@ -24,6 +28,15 @@ mot_start_redis "$RUN"
 e2e_start_all
 e2e_subscribe_all
 check_generated 2026-10
+BEHAVIOUR='CAPSOI:comportamiento-mensual:2026-10'
+status_of() { rcli HGET "mot:obl:{$1}" status; }
+waiting_for() { rcli HGET "mot:obl:{$1}" waiting_for; }
+timers_of() { rcli ZRANGE mot:timers 0 -1 | grep -c "^$1|" || true; }
+ALL_TEN='UAD/quejas-gestiones,UCS/temas-mediaticos,CV/identificacion-problematicas,CAPSOI/informe-operativo,CAPSOI/riesgos-rtr,UAD/quejas-gestiones-seguimiento,UCS/mitigacion-mediaticos,CV/seguimiento-acciones,CAPSOI/informe-operativo-seguimiento,CAPSOI/seguimiento-riesgos-rtr'
+equals "the monthly behaviour report exists from October's close, waiting" waiting "$(status_of "$BEHAVIOUR")"
+equals "waiting for the ten reports, in the catalogue's order" "$ALL_TEN" "$(waiting_for "$BEHAVIOUR")"
+equals "no deadline while it waits" "" "$(deadline_of "$BEHAVIOUR")"
+equals "no timer while it waits" 0 "$(timers_of "$BEHAVIOUR")"
 
 # --- last_update ------------------------------------------------------------
 equals "no update recorded: due 5 bd after the close (Fri 2026-11-06)" 2026-11-06 "$(deadline_of "$OP")"
@@ -60,8 +73,12 @@ for report in UAD/quejas-gestiones UCS/temas-mediaticos CV/identificacion-proble
   "$MOTCTL" deliver "${report%/*}" "${report#*/}" 2026-10 2026-11-03 >/dev/null || fail "deliver $report"
 done
 set_clock 2026-11-03T09:00
-check "eight of ten delivered: no monthly behaviour report owed yet" bash -c \
-  "[ \$(redis-cli -s '$RUN/redis.sock' EXISTS 'mot:obl:{CAPSOI:comportamiento-mensual:2026-10}') = 0 ]"
+equals "eight of ten delivered: still waiting" waiting "$(status_of "$BEHAVIOUR")"
+equals "for the two missing" "CAPSOI/informe-operativo,UAD/quejas-gestiones-seguimiento" "$(waiting_for "$BEHAVIOUR")"
+"$MOTCTL" obligations --csv >"$RUN/obligations.csv"
+equals "the reporter shows it waiting, naming them" \
+  "waiting|CAPSOI/informe-operativo,UAD/quejas-gestiones-seguimiento|" \
+  "$(csv_field "$RUN/obligations.csv" id "$BEHAVIOUR" estado)|$(csv_field "$RUN/obligations.csv" id "$BEHAVIOUR" faltan)|$(csv_field "$RUN/obligations.csv" id "$BEHAVIOUR" fecha_limite)"
 
 set_clock 2026-11-07T00:00:30
 check "informe operativo: nothing at the old deadline" bash -c "! grep -q '$OP|overdue' '$RUN/notices.jsonl'"
@@ -72,11 +89,14 @@ check "with the moved deadline" bash -c "grep '$OP|overdue' '$RUN/notices.jsonl'
 "$MOTCTL" clock set 2026-11-12T10:00 >/dev/null
 "$MOTCTL" deliver CAPSOI informe-operativo 2026-10 2026-11-11 >/dev/null || fail "deliver informe-operativo"
 set_clock 2026-11-12T10:00
-check "nine of ten: still nothing owed" bash -c \
-  "[ \$(redis-cli -s '$RUN/redis.sock' EXISTS 'mot:obl:{CAPSOI:comportamiento-mensual:2026-10}') = 0 ]"
+equals "nine of ten: waiting for the last one" "waiting UAD/quejas-gestiones-seguimiento" \
+  "$(status_of "$BEHAVIOUR") $(waiting_for "$BEHAVIOUR")"
+equals "still no timer" 0 "$(timers_of "$BEHAVIOUR")"
 "$MOTCTL" deliver UAD quejas-gestiones-seguimiento 2026-10 2026-11-12 >/dev/null || fail "deliver the last one"
-owed() { exists CAPSOI:comportamiento-mensual:2026-10; }
+owed() { [ "$(status_of "$BEHAVIOUR")" = pending ]; }
 check "the last delivery makes the monthly behaviour report owed" mot_wait 60 owed
+equals "it no longer lists missing reports" "" "$(waiting_for "$BEHAVIOUR")"
+equals "its overdue timer is set" 1 "$(timers_of "$BEHAVIOUR")"
 # 5 bd after Thu Nov 12: Fri 13, (Mon 16 rest day) Tue 17, 18, 19, Fri 20.
 equals "due Fri 2026-11-20" 2026-11-20 "$(deadline_of CAPSOI:comportamiento-mensual:2026-10)"
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# A full year (2026) of the monthly obligations of every unit of the shipped
-# catalogue (its month_close and last_update rows), some delivered on time,
-# some early, some late, some never. The clock is stepped
+# A full year (2026) of the monthly and quarterly obligations of every unit
+# of the shipped catalogue (its month_close, last_update and quarter_close
+# rows: the quarterly ones are the six units' IAT, period YYYY-Qn, due 3 bd
+# after the close of March, June, September and December), some delivered
+# on time, some early, some late (on a Saturday: counted as received on the
+# next business day), some never. The clock is stepped
 # through every moment something is due (timers fire at 00:00 local, the
 # test delivers at 12:00), waiting at each step until the system is quiet.
 # The notices published — (notice id, kind, deadline, business days late,
@@ -10,26 +13,35 @@
 # rules of MOT-SPEC §5 (weekends; LFT art. 74: 1 Jan, first Monday of Feb,
 # third Monday of Mar, 1 May, 16 Sep, 1 Oct every six years from 2024, third
 # Monday of Nov, 25 Dec; plus the shipped extra-days file), not by motctl or
-# the C calendar.
+# the C calendar. The escalation file is the test's own, three levels of
+# distinct offices (the shipped one has two), so that the cap at
+# --escalate-max 3 is seen.
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2026-01 MOT_REMIND_BD=2 MOT_ESCALATE_EVERY_BD=5 MOT_ESCALATE_MAX=3
-export MOT_WATCHER_TICK_MS=50 MOT_OBLIGATIONS=$RUN/obligations.tsv
-awk -F'\t' '!/^#/ && NF == 6 && ($4 == "month_close" || $4 ~ /^last_update:/)' \
+export MOT_WATCHER_TICK_MS=50 MOT_OBLIGATIONS=$RUN/obligations.tsv MOT_ESCALATION=$RUN/escalation.tsv
+awk -F'\t' '!/^#/ && NF == 6 && ($4 == "month_close" || $4 ~ /^last_update:/ || $4 == "quarter_close")' \
   "$MOT_SOURCE/deploy/obligations.tsv" >"$MOT_OBLIGATIONS"
 rows=$(wc -l <"$MOT_OBLIGATIONS")
 [ "$rows" -ge 10 ] || fail "only $rows monthly rows in the shipped catalogue"
+equals "the shipped catalogue has the six units' quarterly IAT" "CA CAPSOI CV UAD UCS UEOD" \
+  "$(awk -F'\t' '$4 == "quarter_close" && $2 == "avance-iat" { print $1 }' "$MOT_OBLIGATIONS" | sort | tr '\n' ' ' | sed 's/ $//')"
+printf '1\tTitular de la unidad\n2\tTDOE\n3\tOficina de prueba del nivel 3\n' >"$MOT_ESCALATION"
 grep -v '^#' "$MOT_SOURCE/deploy/calendar/dias-inhabiles.tsv" | cut -f1 | grep . >"$RUN/extra-days.txt"
 
 # ---- the second method -------------------------------------------------------
-# Each obligation (row i, month index k from 2026-01) gets a fate (i + k) % 4:
-#   0 delivered on its deadline day, 1 never, 2 delivered 7 business days
-#   late, 3 delivered the day after the month's close.
+# Each obligation (row i, month index k from 2026-01; a quarterly row only
+# when month k ends a quarter, period YYYY-Qn) gets a fate (i + k) % 4:
+#   0 delivered on its deadline day, 1 never, 2 delivered on the first
+#   Saturday after the 7th business day late, 3 delivered the day after the
+#   month's close.
 # Notices: reminder at 00:00 of the 2nd business day before the deadline;
 # overdue at 00:00 after the deadline day (late: 1 if that day is a business
 # day, else 0); escalation k at 00:00 of the (5k)-th business day after the
 # deadline (late 5k), k = 1..3; each only if it falls before the delivery;
-# delivered_late at the delivery, late = business days in (deadline, day].
+# delivered_late at the delivery, late = business days in (deadline, the
+# first business day from the delivery day on] (a Saturday delivery counts
+# as received on the next business day).
 # The clock visits T = 00:00:30 local of every timer day and 12:00 local of
 # every delivery day, up to the last event of the 2026 periods (END); the
 # notices of 2027-01 that fall before END are part of the list too.
@@ -51,6 +63,7 @@ function bd(z) { return wday(z) != 0 && wday(z) != 6 && !(z in hol) }
 function add_bd(z, n) { while (n > 0) { z++; if (bd(z)) n-- } return z }
 function back_bd(z, n) { while (n > 0) { z--; if (bd(z)) n-- } return z }
 function between(a, b,   c) { c = 0; while (a < b) { a++; if (bd(a)) c++ } return c }
+function received(z) { while (!bd(z)) z++; return z }
 function last_day(y, m) { return m == 12 ? days(y + 1, 1, 1) - 1 : days(y, m + 1, 1) - 1 }
 function ymd(z,   a, b, c, d, e, m, y) {              # z → YYYY-MM-DD (Fliegel & Van Flandern)
   a = z + 2440588 + 32044; b = int((4 * a + 3) / 146097); c = a - int(146097 * b / 4)
@@ -62,7 +75,7 @@ function at(z, seconds) { return sprintf("%.0f", z * 86400 + 6 * 3600 + seconds)
 function txt(t) { return sprintf("%.0f", t) }
 function note(t, line) { n_notes++; note_t[n_notes] = t; note_line[n_notes] = line }
 FILENAME == ARGV[1] { split($1, p, "-"); hol[days(p[1] + 0, p[2] + 0, p[3] + 0)]; next }
-{ unit[FNR] = $1; code[FNR] = $2; nbd[FNR] = $5 }
+{ unit[FNR] = $1; code[FNR] = $2; nbd[FNR] = $5; quarterly[FNR] = $4 == "quarter_close" }
 END {
   for (y = 2026; y <= 2027; y++) add_holidays(y)
   end_time = 0
@@ -70,8 +83,11 @@ END {
     y = 2026 + int(k / 12); m = k % 12 + 1; period = sprintf("%04d-%02d", y, m)
     cl = last_day(y, m)
     for (i = 1; i <= rows; i++) {
-      id = unit[i] ":" code[i] ":" period; dl = add_bd(cl, nbd[i]); fate = (i - 1 + k) % 4
-      deliver_day = fate == 0 ? dl : fate == 2 ? add_bd(dl, 7) : fate == 3 ? cl + 1 : -1
+      if (quarterly[i] && m % 3 != 0) continue
+      pp = quarterly[i] ? sprintf("%04d-Q%d", y, m / 3) : period
+      id = unit[i] ":" code[i] ":" pp; dl = add_bd(cl, nbd[i]); fate = (i - 1 + k) % 4
+      saturday = add_bd(dl, 7); while (wday(saturday) != 6) saturday++
+      deliver_day = fate == 0 ? dl : fate == 2 ? saturday : fate == 3 ? cl + 1 : -1
       td = deliver_day < 0 ? 9e18 : at(deliver_day, 12 * 3600)
       n = 0
       t_[++n] = at(back_bd(dl, 2), 30); l_[n] = id "|reminder reminder " ymd(dl) " - -"
@@ -79,9 +95,9 @@ END {
       for (e = 1; e <= 3; e++) { t_[++n] = at(add_bd(dl, 5 * e), 30); l_[n] = id "|escalation|" e " escalation " ymd(dl) " " (5 * e) " " e }
       for (j = 1; j <= n; j++) if (t_[j] < td) { note(t_[j], l_[j] " " txt(t_[j])); if (k < 12 && t_[j] > end_time) end_time = t_[j] }
       if (deliver_day >= 0) {
-        late = between(dl, deliver_day)
+        late = deliver_day <= dl ? 0 : between(dl, received(deliver_day))
         if (late > 0) note(td, id "|delivered_late delivered_late " ymd(dl) " " late " - " txt(td))
-        deliveries[++n_del] = txt(td) "\tdeliver\t" unit[i] "\t" code[i] "\t" period "\t" ymd(deliver_day)
+        deliveries[++n_del] = txt(td) "\tdeliver\t" unit[i] "\t" code[i] "\t" pp "\t" ymd(deliver_day)
         if (k < 12 && td > end_time) end_time = td
       }
     }
@@ -153,5 +169,10 @@ for kind in reminder overdue escalation delivered_late; do
   check "the list has $kind notices" grep -q " $kind " "$RUN/expected.txt"
 done
 check "escalations reach level 3 and stop" bash -c "grep -q '|escalation|3 ' '$RUN/expected.txt' && ! grep -q '|escalation|4' '$RUN/actual.txt'"
+check "the list has the quarterly IAT of the six units" bash -c \
+  "for u in UEOD UAD UCS CV CAPSOI CA; do grep -q \"^\$u:avance-iat:2026-Q[1-4]|\" '$RUN/expected.txt' || exit 1; done"
+check "no IAT instance for a month" bash -c "! grep -q ':avance-iat:2026-[0-9]' '$RUN/actual.txt'"
+# Late deliveries are all made on Saturdays: each counts up to the next business day.
+check "the list has late Saturday deliveries" grep -q ' delivered_late ' "$RUN/expected.txt"
 
 echo "$E2E_CHECKS passed, 0 failed"

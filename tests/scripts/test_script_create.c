@@ -1,8 +1,10 @@
 /*  test_script_create — create.lua (services/deadline-watcher) against a
  *  real Redis: a new obligation instance gets its hash, its place in
  *  mot:obls by deadline day and its overdue and reminder timers; creating
- *  twice creates once; the intake event leaves mot:pending:watch either
- *  way. Called as services/deadline-watcher/obligation.c's
+ *  twice creates once; an after: obligation waiting for its inputs (as
+ *  await.lua leaves it) becomes pending with its deadline and timers,
+ *  keeping when it was created and dropping its list of missing reports;
+ *  the intake event leaves mot:pending:watch either way. Called as services/deadline-watcher/obligation.c's
  *  run_create_script calls it; expected values come from the script's
  *  contract (common/mot_scripts.h, its header).
  */
@@ -192,6 +194,72 @@ test_a_batch_answers_each_instance (void **state)
     redis_fixture_check_integer (fixture, 0, "EXISTS %s", MOT_KEY_PENDING_WATCH);
 }
 
+/* The monthly behaviour report of October, due 5 bd after Thu 2026-11-12
+ * (its last input): Fri 13, (Mon 16 is a rest day) Tue 17, 18, 19, Fri 20. */
+static const instance_t behaviour = {
+    .id = "CAPSOI:comportamiento-mensual:2026-10", .unit = "CAPSOI", .report = "comportamiento-mensual",
+    .report_name = "Comportamiento mensual", .period = "2026-10", .deadline = "2026-11-20",
+    .deadline_day = "20777", .due_at = "1795240799", .anchor = "2026-11-12", .days = "5", .territory = "",
+    .responsible = "", .event_id = "", .overdue_at = "1795240800", .reminder_at = "1794981600"};
+#define WAITING_SINCE "1793600000"
+
+/* `behaviour` as await.lua leaves it while inputs are missing: waiting,
+ * no deadline, in mot:obls by the month's close (Sat 2026-10-31, day 20757). */
+static void
+create_waiting (redis_fixture_t *fixture, const char *status)
+{
+    const instance_t *c = &behaviour;
+    redis_fixture_run (fixture, "HSET %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s %s",
+                       obligation_key (fixture, c), MOT_OBL_ID, c->id, MOT_OBL_UNIT, c->unit, MOT_OBL_REPORT,
+                       c->report, MOT_OBL_REPORT_NAME, c->report_name, MOT_OBL_PERIOD, c->period, MOT_OBL_STATUS,
+                       status, MOT_OBL_CREATED_AT, WAITING_SINCE, MOT_OBL_N, c->days, MOT_OBL_WAITING_FOR,
+                       "UAD/quejas-gestiones-seguimiento");
+    redis_fixture_run (fixture, "ZADD %s 20757 %s", MOT_KEY_OBLS, c->id);
+}
+
+/* A waiting obligation becomes pending: 1, its deadline and timers as for a
+ * new one, its place in mot:obls now its deadline day, created_at kept,
+ * waiting_for gone. */
+static void
+test_a_waiting_instance_becomes_pending (void **state)
+{
+    redis_fixture_t *fixture = *state;
+    create_waiting (fixture, MOT_STATUS_WAITING);
+    const long long created[] = {1};
+    create_and_expect (fixture, &behaviour, 1, created);
+    const char *fields[][2] = {
+        {MOT_OBL_ID, behaviour.id}, {MOT_OBL_STATUS, MOT_STATUS_PENDING}, {MOT_OBL_DEADLINE, "2026-11-20"},
+        {MOT_OBL_DUE_AT, "1795240799"}, {MOT_OBL_ANCHOR, "2026-11-12"}, {MOT_OBL_N, "5"},
+        {MOT_OBL_CREATED_AT, WAITING_SINCE}, {MOT_OBL_WAITING_FOR, NULL}, {MOT_OBL_PERIOD, "2026-10"},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        check_field (fixture, &behaviour, fields[i][0], fields[i][1]);
+    redis_fixture_check_integer (fixture, 11, "HLEN %s", obligation_key (fixture, &behaviour));
+    redis_fixture_check_string (fixture, "20777", "ZSCORE %s %s", MOT_KEY_OBLS, behaviour.id);
+    redis_fixture_check_string (fixture, "1795240800", "ZSCORE %s %s", MOT_KEY_TIMERS,
+                                timer (fixture, &behaviour, MOT__V1__NOTICE_KIND__OVERDUE));
+    redis_fixture_check_string (fixture, "1794981600", "ZSCORE %s %s", MOT_KEY_TIMERS,
+                                timer (fixture, &behaviour, MOT__V1__NOTICE_KIND__REMINDER));
+    /* Twice: it is pending now, so nothing changes. */
+    redis_snapshot_t *before = redis_fixture_snapshot (fixture);
+    const long long existed[] = {0};
+    create_and_expect (fixture, &behaviour, 1, existed);
+    redis_fixture_check_unchanged (fixture, before, NULL);
+}
+
+/* One delivered while it waited (deliver.lua) stays as it is: 0, no timers. */
+static void
+test_a_delivered_instance_is_not_made_pending (void **state)
+{
+    redis_fixture_t *fixture = *state;
+    create_waiting (fixture, MOT_STATUS_DELIVERED);
+    redis_snapshot_t *before = redis_fixture_snapshot (fixture);
+    const long long existed[] = {0};
+    create_and_expect (fixture, &behaviour, 1, existed);
+    redis_fixture_check_unchanged (fixture, before, NULL);
+    redis_fixture_check_integer (fixture, 0, "EXISTS %s", MOT_KEY_TIMERS);
+}
+
 static int
 setup (void **state)
 {
@@ -206,6 +274,8 @@ main (void)
         cmocka_unit_test_setup (test_creating_twice_creates_once, redis_fixture_flush),
         cmocka_unit_test_setup (test_no_reminder_when_its_time_is_empty, redis_fixture_flush),
         cmocka_unit_test_setup (test_a_batch_answers_each_instance, redis_fixture_flush),
+        cmocka_unit_test_setup (test_a_waiting_instance_becomes_pending, redis_fixture_flush),
+        cmocka_unit_test_setup (test_a_delivered_instance_is_not_made_pending, redis_fixture_flush),
     };
     return cmocka_run_group_tests (tests, setup, redis_fixture_teardown);
 }

@@ -4,7 +4,8 @@
  *  timers named, logs the late-delivery notice when there is one, and takes
  *  the event out of mot:pending:watch unless told to keep it; the same
  *  event again answers 0, another event after a delivery -1; an obligation
- *  no deadline created yet is created. Called as
+ *  no deadline created yet is created; one waiting for its inputs stops
+ *  waiting. Called as
  *  services/deadline-watcher/obligation.c's run_deliver calls it; expected
  *  values come from the script's contract (common/mot_scripts.h, its
  *  header).
@@ -233,6 +234,29 @@ test_a_delivery_without_a_deadline_is_not_listed (void **state)
     redis_fixture_check_integer (fixture, 0, "EXISTS %s", MOT_KEY_OBLS);
 }
 
+/* An after: obligation still waiting for its inputs (no deadline; listed by
+ * its month's close) is delivered: recorded on time, it stops waiting (its
+ * list of missing reports goes), keeps its place, logs nothing. */
+static void
+test_a_delivery_while_waiting_is_recorded (void **state)
+{
+    redis_fixture_t *fixture = *state;
+    redis_fixture_run (fixture, "HSET %s %s %s %s %s %s %s %s %s", obligation_key (fixture), MOT_OBL_ID, OBLIGATION,
+                       MOT_OBL_STATUS, MOT_STATUS_WAITING, MOT_OBL_CREATED_AT, "1792000000", MOT_OBL_WAITING_FOR,
+                       "CV/identificacion-problematicas");
+    redis_fixture_run (fixture, "ZADD %s 20757 %s", MOT_KEY_OBLS, OBLIGATION);
+    delivery_t waiting = on_time;
+    waiting.deadline = waiting.deadline_day = waiting.due_at = "";
+    assert_int_equal (deliver (fixture, &waiting), 1);
+    check_field (fixture, MOT_OBL_STATUS, MOT_STATUS_DELIVERED);
+    check_field (fixture, MOT_OBL_BUSINESS_DAYS_LATE, "0");
+    check_field (fixture, MOT_OBL_DELIVERED_ON, "2026-11-06");
+    check_field (fixture, MOT_OBL_WAITING_FOR, NULL);
+    check_field (fixture, MOT_OBL_CREATED_AT, "1792000000");
+    redis_fixture_check_string (fixture, "20757", "ZSCORE %s %s", MOT_KEY_OBLS, OBLIGATION);
+    redis_fixture_check_integer (fixture, 0, "EXISTS %s", MOT_KEY_NOTICES);
+}
+
 /* keep_pending: applied, refused or repeated, the event stays pending. */
 static void
 test_keep_pending_leaves_the_event_pending (void **state)
@@ -267,6 +291,7 @@ main (void)
         cmocka_unit_test_setup (test_another_delivery_after_one_is_refused, redis_fixture_flush),
         cmocka_unit_test_setup (test_a_delivery_creates_an_obligation_not_made_yet, redis_fixture_flush),
         cmocka_unit_test_setup (test_a_delivery_without_a_deadline_is_not_listed, redis_fixture_flush),
+        cmocka_unit_test_setup (test_a_delivery_while_waiting_is_recorded, redis_fixture_flush),
         cmocka_unit_test_setup (test_keep_pending_leaves_the_event_pending, redis_fixture_flush),
     };
     return cmocka_run_group_tests (tests, setup, redis_fixture_teardown);

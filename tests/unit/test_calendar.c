@@ -653,6 +653,40 @@ test_business_days_between (void **state)
     mot_calendar_destroy (&shipped);
 }
 
+/* What is received on a non-business day counts as received on the next
+ * business day. */
+static void
+test_next_business_day (void **state)
+{
+    (void) state;
+    mot_calendar_t *empty = mot_calendar_new (NULL, NULL);
+    mot_calendar_t *shipped = mot_calendar_new (MOT_CALENDAR_DEFAULT_FILE, NULL);
+    assert_non_null (empty);
+    assert_non_null (shipped);
+    struct {
+        mot_calendar_t *calendar;
+        const char *day, *next;
+    } cases[] = {
+        {empty, "2026-04-13", "2026-04-13"},    /* a Monday: itself */
+        {empty, "2026-04-11", "2026-04-13"},    /* Sat → Mon */
+        {empty, "2026-04-12", "2026-04-13"},    /* Sun → Mon */
+        {empty, "2026-11-15", "2026-11-17"},    /* Sun → Tue: Mon 16 is the third Monday of November */
+        {empty, "2026-12-25", "2026-12-28"},    /* Christmas (Fri) → Mon */
+        {empty, "2027-01-01", "2027-01-04"},    /* New Year (Fri) → Mon */
+        {empty, "2030-10-01", "2030-10-02"},    /* change of the federal executive (Tue) → Wed */
+        {empty, "2026-04-02", "2026-04-02"},    /* Holy Thursday is not statutory */
+        {shipped, "2026-04-02", "2026-04-06"},  /* ... but published: Thu, Fri off → Mon */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[MOT_DAY_TEXT_SIZE];
+        mot_day_format (mot_calendar_next_business_day (cases[i].calendar, day_of (cases[i].day)), text);
+        if (strcmp (text, cases[i].next) != 0)
+            fail_msg ("next business day from %s: expected %s, got %s", cases[i].day, cases[i].next, text);
+    }
+    mot_calendar_destroy (&empty);
+    mot_calendar_destroy (&shipped);
+}
+
 int
 main (void)
 {
@@ -674,6 +708,7 @@ main (void)
         cmocka_unit_test (test_deadlines_with_shipped_file),
         cmocka_unit_test (test_after_month_close),
         cmocka_unit_test (test_business_days_between),
+        cmocka_unit_test (test_next_business_day),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*  test_catalog — unit tests for mot_catalog: the shipped territory file
- *  (35 OOAD, 25 UMAE; names from MOT-SPEC §2) and the errors a bad file
- *  gives (NULL, and a message naming the offending line).
+ *  (35 OOAD, 25 UMAE; names from MOT-SPEC §2), the shipped ON file (the ON
+ *  MOT-SPEC §2 names, plus the DOE), and the errors a bad file gives (NULL,
+ *  and a message naming the offending line).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,14 +119,14 @@ test_small_file_with_comments_and_blank_lines (void **state)
     mot_catalog_destroy (&catalog);
 }
 
-/* Loading `content` fails, and the error names the path and `line`. */
+/* Loading `content` with `load` fails, and the error names the path and `line`. */
 static void
-assert_bad_file (const char *content, int line)
+assert_bad_file_for (mot_catalog_t *(*load) (const char *, char **), const char *content, int line)
 {
     char path[64];
     write_temp (content, path);
     char *error = NULL;
-    mot_catalog_t *catalog = mot_catalog_new (path, &error);
+    mot_catalog_t *catalog = load (path, &error);
     unlink (path);
     assert_null (catalog);
     assert_non_null (error);
@@ -138,6 +139,8 @@ assert_bad_file (const char *content, int line)
         fail_msg ("error '%s' does not name the file %s", error, path);
     free (error);
 }
+
+#define assert_bad_file(content, line) assert_bad_file_for (mot_catalog_new, content, line)
 
 static void
 test_bad_files_name_the_line (void **state)
@@ -154,6 +157,52 @@ test_bad_files_name_the_line (void **state)
     /* Empty code or name. */
     assert_bad_file ("OOAD-01\tOOAD\tA\n\tOOAD\tB\n", 2);
     assert_bad_file ("OOAD-01\tOOAD\t\n", 1);
+}
+
+static void
+test_shipped_on_file (void **state)
+{
+    (void) state;
+    char *error = NULL;
+    mot_catalog_t *ons = mot_catalog_new_on (MOT_ON_CATALOG_DEFAULT_FILE, &error);
+    if (!ons)
+        fail_msg ("%s", error ? error : "no error text");
+    /* The ON MOT-SPEC §2 names, and the DOE (the norm's 5.7). */
+    const char *codes[] = {"DPM", "DPES", "DIR", "DA", "DF", "DJ", "DIDT", "DPTI", "DOE"};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        assert_true (mot_catalog_has (ons, codes[i]));
+        assert_string_equal (mot_catalog_kind (ons, codes[i]), "ON");
+    }
+    assert_int_equal (mot_catalog_size (ons), 9);
+    assert_string_equal (mot_catalog_name (ons, "DJ"), "Dirección Jurídica");
+    assert_false (mot_catalog_has (ons, "OOAD-15"));
+    assert_false (mot_catalog_has (ons, "dj"));
+    mot_catalog_destroy (&ons);
+}
+
+static void
+test_small_on_file_and_bad_ones (void **state)
+{
+    (void) state;
+    char path[64];
+    write_temp ("# ON\n\nDA\tDirección de Administración\nX-1\tOtro órgano", path);
+    char *error = NULL;
+    mot_catalog_t *ons = mot_catalog_new_on (path, &error);
+    unlink (path);
+    assert_non_null (ons);
+    assert_null (error);
+    assert_int_equal (mot_catalog_size (ons), 2);
+    assert_string_equal (mot_catalog_name (ons, "X-1"), "Otro órgano");
+    mot_catalog_destroy (&ons);
+    /* A territory line (three columns) is not an ON line; no tab; empty
+     * code or name; a duplicate code. */
+    assert_bad_file_for (mot_catalog_new_on, "DA\tDirección\nOOAD-01\tOOAD\tAguascalientes\n", 2);
+    assert_bad_file_for (mot_catalog_new_on, "DA Dirección de Administración\n", 1);
+    assert_bad_file_for (mot_catalog_new_on, "# c\n\tSin código\n", 2);
+    assert_bad_file_for (mot_catalog_new_on, "DA\t\n", 1);
+    assert_bad_file_for (mot_catalog_new_on, "DA\tUna\nDJ\tOtra\nDA\tOtra vez\n", 3);
+    /* And an ON line is not a territory line. */
+    assert_bad_file ("DA\tDirección de Administración\n", 1);
 }
 
 static void
@@ -175,6 +224,8 @@ main (void)
         cmocka_unit_test (test_shipped_file_names),
         cmocka_unit_test (test_small_file_with_comments_and_blank_lines),
         cmocka_unit_test (test_bad_files_name_the_line),
+        cmocka_unit_test (test_shipped_on_file),
+        cmocka_unit_test (test_small_on_file_and_bad_ones),
         cmocka_unit_test (test_missing_file),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

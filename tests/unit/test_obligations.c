@@ -1,7 +1,9 @@
 /*  test_obligations — unit tests for mot_obligations: the catalogue parser
- *  (every rule: month_close, event, action, last_update, fortnight, after),
- *  the shipped deploy/obligations.tsv, deadlines, fortnightly cut-offs and
- *  escalation days.
+ *  (every rule: month_close, quarter_close, event, action, last_update,
+ *  fortnight, after), the shipped deploy/obligations.tsv (the six quarterly
+ *  IAT rows), deadlines, quarters and periods, business days late of a
+ *  delivery (one on a non-business day counts on the next business day),
+ *  fortnightly cut-offs and escalation days.
  *
  *  Every expected date below was counted by hand on a printed calendar
  *  (weekdays checked with `date -d`), not computed by the code under test.
@@ -480,6 +482,191 @@ test_escalation_days (void **state)
     mot_calendar_destroy (&calendar);
 }
 
+/* --------------------------------------------------------------------------
+ * Quarters (the IAT, Apéndice B 7.1.13)
+ */
+
+static void
+test_quarter_close_rule_parses (void **state)
+{
+    (void) state;
+    mot_obligations_t *catalogue = catalogue_from_text (
+        "CA\tavance-iat\tplan\tquarter_close\t3\tInforme de Avance Trimestral\n"
+        "UAD\tquejas-gestiones\tidentificacion\tmonth_close\t10\tInforme de quejas\n");
+    const mot_obligation_def_t *iat = mot_obligations_at (catalogue, 0);
+    assert_int_equal (iat->unit, MOT__V1__SOURCE__CA);
+    assert_string_equal (iat->unit_name, "CA");
+    assert_int_equal (iat->rule, MOT_RULE_QUARTER_CLOSE);
+    assert_int_equal (iat->n, 3);
+    assert_null (iat->trigger);
+    assert_true (mot_obligation_is_quarterly (iat));
+    assert_false (mot_obligation_is_monthly (iat));
+    assert_false (mot_obligation_is_quarterly (mot_obligations_at (catalogue, 1)));
+    mot_obligations_destroy (&catalogue);
+    /* An after: rule may not wait for a quarterly report; n 1..60 as for any rule. */
+    assert_rejected ("CA\tavance-iat\tplan\tquarter_close\t3\tIAT\n"
+                     "CAPSOI\tx\tmonitoreo\tafter:CA/avance-iat\t5\tX\n", 2, "only name monthly");
+    assert_rejected ("CA\tavance-iat\tplan\tquarter_close\t0\tIAT\n", 1, "n must be");
+    assert_rejected ("CA\tavance-iat\tplan\tquarterly\t3\tIAT\n", 1, "quarter_close");
+}
+
+static void
+test_quarter_periods (void **state)
+{
+    (void) state;
+    int year = 0, quarter = 0;
+    assert_true (mot_obligation_quarter_parse ("2027-Q1", &year, &quarter));
+    assert_int_equal (year, 2027);
+    assert_int_equal (quarter, 1);
+    assert_true (mot_obligation_quarter_parse ("2026-Q4", &year, &quarter));
+    assert_int_equal (quarter, 4);
+    const char *bad[] = {"2027-Q0", "2027-Q5", "2027-q1", "2027Q1", "2027-03", "2027-Q12", "2027-Q1 ", "27-Q1",
+                         "1899-Q4", "", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (mot_obligation_quarter_parse (bad[i], NULL, NULL))
+            fail_msg ("'%s' parsed as a quarter", bad[i] ? bad[i] : "(null)");
+    /* The months that close a quarter: March, June, September, December. */
+    int expected[13] = {0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0, 4};
+    for (int month = 1; month <= 12; month++)
+        assert_int_equal (mot_obligation_quarter_closed_by (month), expected[month]);
+    assert_int_equal (mot_obligation_quarter_closed_by (0), 0);
+    assert_int_equal (mot_obligation_quarter_closed_by (15), 0);
+    /* The day each rule's period closes. */
+    mot_obligation_def_t quarterly = {.rule = MOT_RULE_QUARTER_CLOSE, .n = 3};
+    mot_obligation_def_t monthly = {.rule = MOT_RULE_MONTH_CLOSE, .n = 5};
+    mot_obligation_def_t update = {.rule = MOT_RULE_LAST_UPDATE, .trigger = "x", .n = 5};
+    mot_obligation_def_t after = {.rule = MOT_RULE_AFTER, .n = 5};
+    mot_obligation_def_t event = {.rule = MOT_RULE_EVENT, .trigger = "x", .n = 5};
+    mot_day_t close = 0;
+    assert_true (mot_obligation_period_close (&quarterly, "2027-Q1", &close));
+    assert_day_is (close, "2027-03-31");
+    assert_true (mot_obligation_period_close (&quarterly, "2026-Q2", &close));
+    assert_day_is (close, "2026-06-30");
+    assert_true (mot_obligation_period_close (&quarterly, "2027-Q4", &close));
+    assert_day_is (close, "2027-12-31");
+    assert_true (mot_obligation_period_close (&monthly, "2028-02", &close));
+    assert_day_is (close, "2028-02-29");
+    assert_true (mot_obligation_period_close (&update, "2026-10", &close));
+    assert_day_is (close, "2026-10-31");
+    assert_true (mot_obligation_period_close (&after, "2026-11", &close));
+    assert_day_is (close, "2026-11-30");
+    assert_false (mot_obligation_period_close (&quarterly, "2027-03", &close));
+    assert_false (mot_obligation_period_close (&monthly, "2027-Q1", &close));
+    assert_false (mot_obligation_period_close (&after, "2027-Q1", &close));
+    assert_false (mot_obligation_period_close (&event, "2026-10", &close));
+}
+
+static void
+test_quarter_deadlines (void **state)
+{
+    (void) state;
+    mot_calendar_t *calendar = statutory_calendar ();
+    mot_obligation_def_t iat = {.rule = MOT_RULE_QUARTER_CLOSE, .n = 3};
+    /* Q1 2027 closes Wed Mar 31: Thu Apr 1, Fri 2, Mon 5. */
+    assert_day_is (mot_obligation_deadline_for_quarter (&iat, calendar, 2027, 1), "2027-04-05");
+    /* Q2 2027 closes Wed Jun 30: Thu Jul 1, Fri 2, Mon 5. */
+    assert_day_is (mot_obligation_deadline_for_quarter (&iat, calendar, 2027, 2), "2027-07-05");
+    /* Q3 2027 closes Thu Sep 30: Fri Oct 1 (not 2027's to change the executive), Mon 4, Tue 5. */
+    assert_day_is (mot_obligation_deadline_for_quarter (&iat, calendar, 2027, 3), "2027-10-05");
+    /* Q4 2027 closes Fri Dec 31: Jan 1 2028 is a Saturday; Mon 3, Tue 4, Wed 5. */
+    assert_day_is (mot_obligation_deadline_for_quarter (&iat, calendar, 2027, 4), "2028-01-05");
+    /* Q4 2026 closes Thu Dec 31: Fri Jan 1 is a rest day; Mon 4, Tue 5, Wed 6. */
+    assert_day_is (mot_obligation_deadline_for_quarter (&iat, calendar, 2026, 4), "2027-01-06");
+    /* Q3 2030 closes Mon Sep 30: Tue Oct 1 2030 changes the executive; Wed 2, Thu 3, Fri 4. */
+    assert_day_is (mot_obligation_deadline_for_quarter (&iat, calendar, 2030, 3), "2030-10-04");
+    /* Q1 2026 closes Tue Mar 31: Apr 1, 2, 3 (Holy week is not statutory) ... */
+    assert_day_is (mot_obligation_deadline_for_quarter (&iat, calendar, 2026, 1), "2026-04-03");
+    mot_calendar_destroy (&calendar);
+    /* ... and Apr 1, 6, 7 once Holy Thursday and Good Friday are published (the shipped file). */
+    char *error = NULL;
+    mot_calendar_t *shipped = mot_calendar_new (MOT_CALENDAR_DEFAULT_FILE, &error);
+    assert_non_null (shipped);
+    assert_day_is (mot_obligation_deadline_for_quarter (&iat, shipped, 2026, 1), "2026-04-07");
+    mot_calendar_destroy (&shipped);
+}
+
+static void
+test_shipped_iat_is_quarterly_for_six_units (void **state)
+{
+    (void) state;
+    char *error = NULL;
+    mot_obligations_t *catalogue = mot_obligations_new (MOT_OBLIGATIONS_DEFAULT_FILE, &error);
+    if (!catalogue)
+        fail_msg ("shipped catalogue: %s", error);
+    const char *units[] = {"UEOD", "UAD", "UCS", "CV", "CAPSOI", "CA"};
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        Mot__V1__Source unit;
+        assert_true (mot_source_parse (units[u], &unit));
+        const mot_obligation_def_t *iat = mot_obligations_find (catalogue, unit, "avance-iat");
+        if (!iat)
+            fail_msg ("no avance-iat row for %s", units[u]);
+        assert_int_equal (iat->rule, MOT_RULE_QUARTER_CLOSE);
+        assert_int_equal (iat->n, 3);
+        assert_string_equal (iat->stage, "plan");
+        assert_string_equal (iat->name, "Informe de Avance Trimestral del PAT de la DOE (Anexos 3 y 4)");
+    }
+    /* Six quarterly rows in all, and CA owes nothing else (it publishes no findings). */
+    size_t quarterly = 0, of_ca = 0;
+    for (size_t i = 0; i < mot_obligations_size (catalogue); i++) {
+        const mot_obligation_def_t *def = mot_obligations_at (catalogue, i);
+        quarterly += mot_obligation_is_quarterly (def);
+        of_ca += def->unit == MOT__V1__SOURCE__CA;
+    }
+    assert_int_equal (quarterly, 6);
+    assert_int_equal (of_ca, 1);
+    mot_obligations_destroy (&catalogue);
+}
+
+/* --------------------------------------------------------------------------
+ * Business days late, and the after: anchor
+ */
+
+static void
+test_business_days_late (void **state)
+{
+    (void) state;
+    mot_calendar_t *calendar = statutory_calendar ();
+    struct {
+        const char *deadline, *delivered;
+        int late;
+    } cases[] = {
+        {"2026-11-13", "2026-11-12", 0},    /* Fri deadline, delivered Thu: early */
+        {"2026-11-13", "2026-11-13", 0},    /* on the day */
+        {"2026-11-13", "2026-11-14", 1},    /* Sat: received Tue 17 (Mon 16 is a rest day) */
+        {"2026-11-13", "2026-11-15", 1},    /* Sun: the same */
+        {"2026-11-13", "2026-11-16", 1},    /* the rest day itself: the same */
+        {"2026-11-13", "2026-11-17", 1},    /* Tue */
+        {"2026-11-13", "2026-11-18", 2},    /* Wed */
+        {"2026-11-06", "2026-11-07", 1},    /* Fri deadline, Sat delivery: received Mon 9 */
+        {"2026-11-09", "2026-11-07", 0},    /* Mon deadline, Sat delivery: on time */
+        {"2026-11-09", "2026-11-08", 0},    /* Mon deadline, Sun delivery: on time */
+        {"2026-11-07", "2026-11-07", 0},    /* an action due on a Saturday, delivered that day */
+        {"2026-11-07", "2026-11-08", 1},    /* ... the next day (Sun): received Mon 9 */
+        {"2026-12-24", "2026-12-25", 1},    /* Thu deadline, Christmas delivery: received Mon 28 */
+        {"2026-12-24", "2026-12-27", 1},    /* ... or on the Sunday */
+        {"2026-12-24", "2026-12-28", 1},
+        {"2026-12-24", "2026-12-29", 2},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int late = mot_obligation_business_days_late (calendar, day_of (cases[i].deadline), day_of (cases[i].delivered));
+        if (late != cases[i].late)
+            fail_msg ("deadline %s, delivered %s: expected %d business days late, got %d", cases[i].deadline,
+                      cases[i].delivered, cases[i].late, late);
+    }
+    mot_calendar_destroy (&calendar);
+}
+
+static void
+test_after_anchor (void **state)
+{
+    (void) state;
+    /* The last input delivered after the close: that day. */
+    assert_day_is (mot_obligation_after_anchor (day_of ("2026-10-31"), day_of ("2026-11-12")), "2026-11-12");
+    /* Every input delivered before the month closed: the close. */
+    assert_day_is (mot_obligation_after_anchor (day_of ("2026-10-31"), day_of ("2026-10-30")), "2026-10-31");
+    assert_day_is (mot_obligation_after_anchor (day_of ("2026-10-31"), day_of ("2026-10-31")), "2026-10-31");
+}
+
 int
 main (void)
 {
@@ -499,6 +686,12 @@ main (void)
         cmocka_unit_test (test_shipped_catalogue_has_every_rule),
         cmocka_unit_test (test_fortnight_cut_offs),
         cmocka_unit_test (test_escalation_days),
+        cmocka_unit_test (test_quarter_close_rule_parses),
+        cmocka_unit_test (test_quarter_periods),
+        cmocka_unit_test (test_quarter_deadlines),
+        cmocka_unit_test (test_shipped_iat_is_quarterly_for_six_units),
+        cmocka_unit_test (test_business_days_late),
+        cmocka_unit_test (test_after_anchor),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

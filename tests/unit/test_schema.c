@@ -84,6 +84,7 @@ test_pending_statuses (void **state)
     assert_true (mot_status_is_pending ("overdue"));
     assert_false (mot_status_is_pending ("delivered"));
     assert_false (mot_status_is_pending ("delivered_late"));
+    assert_false (mot_status_is_pending ("waiting"));   /* an after: report without its inputs: no timers */
     assert_false (mot_status_is_pending (""));
     assert_false (mot_status_is_pending (NULL));
 }

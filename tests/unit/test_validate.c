@@ -1,7 +1,10 @@
 /*  test_validate — unit tests for mot_validate_envelope: required fields,
  *  which unit may publish which body (MOT-SPEC §2), scores 1..10, strict
  *  dates between 2000-01-01 and today + 1, UTF-8, length limits, identifiers,
- *  personal data formats and territory codes from a catalogue.
+ *  personal data formats, territory codes from a catalogue, ON codes from
+ *  the ON catalogue (an override's ON, an action's responsible: an ON or an
+ *  OOAD/UMAE code) and the Coordinación Administrativa (CA) delivering
+ *  reports only.
  *
  *  "Today" is fixed at 2026-03-15; every date below is written out by hand
  *  relative to it.
@@ -26,6 +29,7 @@
 
 static mot_day_t today;
 static mot_catalog_t *catalog;  /* OOAD-15, OOAD-09 and UMAE-03 only */
+static mot_catalog_t *ons;      /* DA, DJ and DPM only */
 
 /* One envelope and a valid instance of every body, so a test can select a
  * body and break one field. */
@@ -38,6 +42,8 @@ typedef struct {
     Mot__V1__RiskFinding risk;
     Mot__V1__ReportDelivery delivery;
     Mot__V1__TriggerEvent trigger;
+    Mot__V1__Override override;
+    Mot__V1__ActionDue action;
 } fixture_t;
 
 static void
@@ -95,6 +101,18 @@ fixture_init (fixture_t *f, Mot__V1__Envelope__BodyCase body)
     f->trigger.ref = (char *) "RTM-2026-03-OOAD-15";
     f->trigger.occurred_on = (char *) VALID_DAY;
 
+    f->override = (Mot__V1__Override) MOT__V1__OVERRIDE__INIT;
+    f->override.item_id = (char *) "it-42";
+    f->override.on = (char *) "DJ";
+    f->override.analyst = (char *) "analista.norte";
+    f->override.reason = (char *) "Revisión de expedientes";
+
+    f->action = (Mot__V1__ActionDue) MOT__V1__ACTION_DUE__INIT;
+    f->action.action_id = (char *) "AC-2026-001";
+    f->action.kind = (char *) "accion-correctiva";
+    f->action.due_on = (char *) "2026-04-10";
+    f->action.responsible = (char *) "DA";
+
     Mot__V1__Envelope *e = &f->envelope;
     *e = (Mot__V1__Envelope) MOT__V1__ENVELOPE__INIT;
     e->external_id = (char *) "ext-0001";
@@ -107,6 +125,8 @@ fixture_init (fixture_t *f, Mot__V1__Envelope__BodyCase body)
     case MOT__V1__ENVELOPE__BODY_RISK: e->risk = &f->risk; e->source = MOT__V1__SOURCE__CAPSOI; break;
     case MOT__V1__ENVELOPE__BODY_DELIVERY: e->delivery = &f->delivery; e->source = MOT__V1__SOURCE__UEOD; break;
     case MOT__V1__ENVELOPE__BODY_TRIGGER: e->trigger = &f->trigger; e->source = MOT__V1__SOURCE__CAPSOI; break;
+    case MOT__V1__ENVELOPE__BODY_OVERRIDE: e->override = &f->override; e->source = MOT__V1__SOURCE__UEOD; break;
+    case MOT__V1__ENVELOPE__BODY_ACTION: e->action = &f->action; e->source = MOT__V1__SOURCE__UEOD; break;
     default: e->source = MOT__V1__SOURCE__UAD; break;
     }
 }
@@ -141,6 +161,8 @@ text_field (fixture_t *f, const char *name)
         {"trigger.trigger", offsetof (fixture_t, trigger.trigger)},
         {"trigger.ref", offsetof (fixture_t, trigger.ref)},
         {"trigger.occurred_on", offsetof (fixture_t, trigger.occurred_on)},
+        {"override.on", offsetof (fixture_t, override.on)},
+        {"action.responsible", offsetof (fixture_t, action.responsible)},
     };
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (strcmp (fields[i].name, name) == 0)
@@ -160,6 +182,7 @@ body_of (const char *field)
         {"queja.", MOT__V1__ENVELOPE__BODY_QUEJA},      {"media.", MOT__V1__ENVELOPE__BODY_MEDIA},
         {"finding.", MOT__V1__ENVELOPE__BODY_FINDING},  {"risk.", MOT__V1__ENVELOPE__BODY_RISK},
         {"delivery.", MOT__V1__ENVELOPE__BODY_DELIVERY}, {"trigger.", MOT__V1__ENVELOPE__BODY_TRIGGER},
+        {"override.", MOT__V1__ENVELOPE__BODY_OVERRIDE}, {"action.", MOT__V1__ENVELOPE__BODY_ACTION},
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
         if (strncmp (field, bodies[i].prefix, strlen (bodies[i].prefix)) == 0)
@@ -168,16 +191,16 @@ body_of (const char *field)
 }
 
 static void
-expect_valid_with (fixture_t *f, mot_catalog_t *territories, const char *what)
+expect_valid_with (fixture_t *f, mot_catalog_t *territories, mot_catalog_t *on_catalog, const char *what)
 {
     mot_validation_t result;
     memset (&result, 0x5a, sizeof result);
-    if (!mot_validate_envelope (&f->envelope, territories, today, &result))
+    if (!mot_validate_envelope (&f->envelope, territories, on_catalog, today, &result))
         fail_msg ("%s: expected valid, got %s (%s)", what, mot_error_code_name (result.code), result.reason);
     assert_int_equal (result.code, MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED);
 }
 
-#define expect_valid(f, what) expect_valid_with (f, catalog, what)
+#define expect_valid(f, what) expect_valid_with (f, catalog, ons, what)
 
 /* Refused with `code` naming `field` (not checked when NULL). */
 static void
@@ -185,7 +208,7 @@ expect_error (fixture_t *f, Mot__V1__ErrorCode code, const char *field, const ch
 {
     mot_validation_t result;
     memset (&result, 0, sizeof result);
-    if (mot_validate_envelope (&f->envelope, catalog, today, &result))
+    if (mot_validate_envelope (&f->envelope, catalog, ons, today, &result))
         fail_msg ("%s: accepted, expected %s on %s", what, mot_error_code_name (code), field ? field : "-");
     if (result.code != code || (field && (!result.field || strcmp (result.field, field) != 0)))
         fail_msg ("%s: expected %s on %s, got %s on %s (%s)", what, mot_error_code_name (code),
@@ -453,7 +476,51 @@ test_unknown_territory (void **state)
     /* Without a catalogue any well-formed code passes. */
     fixture_t f;
     set_text (&f, "queja.territory", "OOAD-36");
-    expect_valid_with (&f, NULL, "no catalogue");
+    expect_valid_with (&f, NULL, ons, "no catalogue");
+}
+
+static void
+test_unknown_on (void **state)
+{
+    (void) state;
+    expect_text_ok ("override.on", "DJ");
+    expect_text_error ("override.on", "XX", MOT__V1__ERROR_CODE__UNKNOWN_ON);
+    expect_text_error ("override.on", "dj", MOT__V1__ERROR_CODE__UNKNOWN_ON);
+    expect_text_error ("override.on", "OOAD-15", MOT__V1__ERROR_CODE__UNKNOWN_ON);   /* a territory is no ON */
+    /* An action's responsible: an ON, or an OOAD/UMAE code of the territory catalogue. */
+    expect_text_ok ("action.responsible", "DA");
+    expect_text_ok ("action.responsible", "OOAD-15");
+    expect_text_ok ("action.responsible", "UMAE-03");
+    expect_text_ok ("action.responsible", NULL);           /* optional */
+    expect_text_error ("action.responsible", "DOE", MOT__V1__ERROR_CODE__UNKNOWN_ON);
+    expect_text_error ("action.responsible", "OOAD-36", MOT__V1__ERROR_CODE__UNKNOWN_ON);
+    expect_text_error ("action.responsible", "DA ", MOT__V1__ERROR_CODE__INVALID_VALUE);
+    /* Without an ON catalogue any well-formed code passes. */
+    fixture_t f;
+    set_text (&f, "override.on", "XX");
+    expect_valid_with (&f, catalog, NULL, "no ON catalogue (override)");
+    set_text (&f, "action.responsible", "XX");
+    expect_valid_with (&f, catalog, NULL, "no ON catalogue (action)");
+}
+
+static void
+test_ca_only_delivers_reports (void **state)
+{
+    (void) state;
+    static const Mot__V1__Envelope__BodyCase others[] = {
+        MOT__V1__ENVELOPE__BODY_QUEJA,   MOT__V1__ENVELOPE__BODY_MEDIA,    MOT__V1__ENVELOPE__BODY_FINDING,
+        MOT__V1__ENVELOPE__BODY_RISK,    MOT__V1__ENVELOPE__BODY_TRIGGER,  MOT__V1__ENVELOPE__BODY_OVERRIDE,
+        MOT__V1__ENVELOPE__BODY_ACTION};
+    Mot__V1__Source ca;
+    assert_true (mot_source_parse ("CA", &ca));
+    assert_int_equal (ca, MOT__V1__SOURCE__CA);
+    assert_string_equal (mot_source_name (MOT__V1__SOURCE__CA), "CA");
+    expect_source_fits (MOT__V1__ENVELOPE__BODY_DELIVERY, MOT__V1__SOURCE__CA, true);
+    for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
+        expect_source_fits (others[i], MOT__V1__SOURCE__CA, false);
+    /* The other units still send what they sent. */
+    expect_source_fits (MOT__V1__ENVELOPE__BODY_OVERRIDE, MOT__V1__SOURCE__UAD, true);
+    expect_source_fits (MOT__V1__ENVELOPE__BODY_ACTION, MOT__V1__SOURCE__CV, true);
 }
 
 static void
@@ -500,7 +567,23 @@ setup (void **state)
     if (error)
         fprintf (stderr, "%s\n", error);
     free (error);
-    return catalog ? 0 : -1;
+    error = NULL;
+    char on_path[] = "/tmp/test_validate_on_XXXXXX";
+    fd = mkstemp (on_path);
+    if (fd < 0)
+        return -1;
+    static const char on_content[] = "# test ON catalogue\n"
+                                     "DA\tDirección de Administración\n"
+                                     "DJ\tDirección Jurídica\n"
+                                     "DPM\tDirección de Prestaciones Médicas\n";
+    written = write (fd, on_content, sizeof on_content - 1) == (ssize_t) (sizeof on_content - 1);
+    close (fd);
+    ons = written ? mot_catalog_new_on (on_path, &error) : NULL;
+    unlink (on_path);
+    if (error)
+        fprintf (stderr, "%s\n", error);
+    free (error);
+    return catalog && ons ? 0 : -1;
 }
 
 static int
@@ -508,6 +591,7 @@ teardown (void **state)
 {
     (void) state;
     mot_catalog_destroy (&catalog);
+    mot_catalog_destroy (&ons);
     return 0;
 }
 
@@ -527,6 +611,8 @@ main (void)
         cmocka_unit_test (test_topic_length_is_counted_in_code_points),
         cmocka_unit_test (test_external_id_format),
         cmocka_unit_test (test_unknown_territory),
+        cmocka_unit_test (test_unknown_on),
+        cmocka_unit_test (test_ca_only_delivers_reports),
         cmocka_unit_test (test_personal_data_formats),
         cmocka_unit_test (test_no_body_is_unknown_type),
     };

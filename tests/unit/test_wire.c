@@ -187,8 +187,9 @@ test_source_names (void **state)
     assert_source (3, "UCS");
     assert_source (4, "CV");
     assert_source (5, "CAPSOI");
+    assert_source (6, "CA");        /* Coordinación Administrativa: delivers reports only */
     assert_string_equal (mot_source_name (0), "");
-    assert_string_equal (mot_source_name (6), "");
+    assert_string_equal (mot_source_name (7), "");
     assert_string_equal (mot_source_name (99), "");
     assert_string_equal (mot_source_name (-1), "");
     assert_source_not_parsed ("");
@@ -196,6 +197,7 @@ test_source_names (void **state)
     assert_source_not_parsed ("UADX");
     assert_source_not_parsed ("SOURCE_UNSPECIFIED");
     assert_source_not_parsed ("IMSS");
+    assert_source_not_parsed ("ca");
     assert_source_not_parsed (NULL);
 }
 
@@ -248,6 +250,7 @@ test_error_code_names (void **state)
     assert_string_equal (mot_error_code_name (3), "MISSING_FIELD");
     assert_string_equal (mot_error_code_name (8), "UNKNOWN_TERRITORY");
     assert_string_equal (mot_error_code_name (12), "BAD_FRAMING");
+    assert_string_equal (mot_error_code_name (13), "UNKNOWN_ON");
 }
 
 static void
