@@ -22,6 +22,9 @@
 # the ack latency of each step, and Redis memory per closed item with its
 # history (everything the lifecycle stored: events, works, reports,
 # trails, valuations, obligations). Run it three times and take the medians.
+# MOT_BENCH_SLOWLOG=FILE: every Redis command of each step, with its
+# duration, is appended to FILE (Redis's SLOWLOG as CSV, a "# step NAME"
+# line before each step's); bench/slowlog.py sums it by command and script.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/deploy/local/lib.sh"
@@ -47,6 +50,9 @@ redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
 used() { redis INFO memory | tr -d '\r' | awk -F: '/^used_memory:/ { print $2 }'; }
 now_us() { date +%s%6N; }
 for name in intake classifier deadline-watcher notifier; do mot_start_service "$RUN" "$BUILD" "$name"; done
+if [ -n "${MOT_BENCH_SLOWLOG:-}" ]; then    # the scripts by their SHA1, for bench/slowlog.py
+  for f in "$BUILD"/lua/*.lua; do echo "# script $(sha1sum <"$f" | cut -d' ' -f1) $(basename "$f" .lua)"; done >"$MOT_BENCH_SLOWLOG"
+fi
 intake_ready() { [ "$("$BUILD/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
 mot_wait 30 intake_ready
 echo "machine=$(nproc) cores; redis=$(redis-server --version | grep -o 'v=[0-9.]*'); items=$ITEMS"
@@ -56,11 +62,20 @@ total_commands=0 total_us=0
 # step NAME COUNT TEMPLATE: COUNT requests of TEMPLATE, timed until settled.
 step() {
   local name=$1 count=$2 template=$3 start end out
+  if [ -n "${MOT_BENCH_SLOWLOG:-}" ]; then
+    redis CONFIG SET slowlog-log-slower-than 0 >/dev/null
+    redis CONFIG SET slowlog-max-len 10000000 >/dev/null
+    redis SLOWLOG RESET >/dev/null
+  fi
   start=$(now_us)
   out=$("$BUILD/mot-load" --template "$template" --items "$RUN/items.txt" --group "$GROUP" --count "$count" \
     --window 2000 --prefix "$name-")
   while ! settled; do sleep 0.05; done
   end=$(now_us)
+  if [ -n "${MOT_BENCH_SLOWLOG:-}" ]; then
+    { echo "# step $name $count"; redis --csv SLOWLOG GET -1; } >>"$MOT_BENCH_SLOWLOG"
+    redis CONFIG SET slowlog-log-slower-than 10000 >/dev/null
+  fi
   local errors
   errors=$(echo "$out" | awk -F= '/^errors=/ { print $2 }')
   [ "$errors" = 0 ] || { echo "step $name: $errors requests refused by intake" >&2; exit 1; }
