@@ -71,6 +71,17 @@ show_register mupoi nombre_territorio frecuencia
 step "MURO — Matriz Unificada de Riesgos Operativos"
 show_register muro nombre_territorio probabilidad
 
+step "The item lifecycle (deploy/demo/lifecycle.jsonl) on a UAD problemática: action, progress, verification, valoración — and a closure the state machine refuses"
+item=$(awk -v cols=id,unidades -f deploy/local/csv.awk "$RUN/mupoi.csv" | awk -F'\t' '$2 ~ /UAD/ { print $1; exit }')
+if [ -n "$item" ]; then
+  sed "s/ITEM/$item/g" deploy/demo/lifecycle.jsonl | "$motctl" submit --wait >"$RUN/lifecycle-acks.jsonl" || true
+  grep -o '"external_id":"[^"]*"\|"outcome":"[a-z]*"\|"refusal":"[A-Z_]*"' "$RUN/lifecycle-acks.jsonl" | cut -d'"' -f4 \
+    | paste -sd' ' | sed 's/ DEMO/\nDEMO/g'
+  echo "$item is now in stage $("$motctl" items --all --csv | awk -v cols=id,etapa -f deploy/local/csv.awk | awk -F'\t' -v i="$item" '$1 == i { print $2 }'); its trail: motctl audit $item"
+else
+  echo "no UAD problemática yet"
+fi
+
 step "Notices (reminders and overdue reports), from the notifier's log"
 if "$motctl" subscribe --since 0 --count 3 --timeout 20 >"$RUN/notices.jsonl"; then
   cat "$RUN/notices.jsonl"
@@ -84,7 +95,8 @@ cat <<MSG
   motctl (at $motctl):
     motctl mupoi | muro | items | obligations [--csv]   the registers and the report obligations
     motctl subscribe [--topic overdue/UAD]               follow notices live (one JSON line each)
-    motctl submit < events.jsonl                         publish events; motctl deliver UNIT REPORT PERIOD [DATE]
+    motctl submit [--wait] < events.jsonl                publish events and commands; motctl deliver UNIT REPORT PERIOD [DATE]
+    motctl status EVENT_ID ; motctl audit ITEM_ID        what became of a command; an item's whole story
     motctl due 2026-03-31 10 ; motctl holidays 2026      the business-day calendar
   logs: $RUN/log/   Redis: $MOT_REDIS
   stop everything: bash deploy/local/down.sh
