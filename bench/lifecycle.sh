@@ -30,20 +30,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/deploy/local/lib.sh"
 ITEMS=${1:-100000}
 GROUP=${2:-100}
-BUILD=${MOT_BENCH_BUILD_DIR:-$top/build-bench}
-RUN=$(mktemp -d /tmp/mot-bench.XXXXXX)
-trap 'mot_stop_all "$RUN"; rm -rf "$RUN"' EXIT
-
-cmake -S "$top" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMOT_SANITIZE=OFF >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" >/dev/null
-
-export MOT_LOG_LEVEL=warn MOT_PII_KEY_FILE=$RUN/pii.key
-head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
-export MOT_INTAKE_INGRESS=tcp://127.0.0.1:18570
-export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:18571 MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:18571
-export MOT_INTAKE_WATCH=tcp://127.0.0.1:18572 MOT_WATCHER_INTAKE=tcp://127.0.0.1:18572
-export MOT_NOTIFIER_COLLECT=tcp://127.0.0.1:18573 MOT_WATCHER_NOTIFIER=tcp://127.0.0.1:18573
-export MOT_NOTIFIER_PUBLISH=tcp://127.0.0.1:18574
+source "$top/bench/lib.sh"
+bench_setup 18570
 export MOT_WATCH_FROM=$(date +%Y-%m)
 mot_start_redis "$RUN"
 redis() { redis-cli -s "$RUN/redis.sock" "$@"; }

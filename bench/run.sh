@@ -19,18 +19,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/deploy/local/lib.sh"
 EVENTS=${1:-200000}
-BUILD=${MOT_BENCH_BUILD_DIR:-$top/build-bench}
-RUN=$(mktemp -d /tmp/mot-bench.XXXXXX)
-trap 'mot_stop_all "$RUN"; rm -rf "$RUN"' EXIT
-
-cmake -S "$top" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMOT_SANITIZE=OFF >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" >/dev/null
-
-export MOT_LOG_LEVEL=warn MOT_PII_KEY_FILE=$RUN/pii.key
-head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
-export MOT_INTAKE_INGRESS=tcp://127.0.0.1:18550
-export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:18551 MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:18551
-export MOT_INTAKE_WATCH=tcp://127.0.0.1:18552
+source "$top/bench/lib.sh"
+bench_setup 18550
 mot_start_redis "$RUN"
 redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
 # MOT_BENCH_FSYNC=always|everysec|no measures another AOF fsync policy.
@@ -86,11 +76,13 @@ redis SET mot:bench:itemidx:x it-1 >/dev/null
   bench_script accept 3 mot:bench:dedup:__rand_int__ mot:bench:event:__rand_int__ mot:bench:pending \
     1795340000 1795340000000 ev-__rand_int__ \
     envelope-bytes-of-a-typical-queja-0123456789012345678901234567890123456789 UAD queja
-  bench_script commit 7 mot:bench:pending mot:bench:unclassified mot:bench:event:ev-__rand_int__ \
-    mot:bench:itemidx:x "mot:bench:item:{it-1}" "mot:bench:item:{it-1}:audit" mot:bench:items:problematica \
-    1795340000 3 "$frequencies" "$quadrants" \
+  # COMMIT's keys and arguments, then one EVIDENCE record (common/mot_scripts.h)
+  bench_script commit 10 mot:bench:pending mot:bench:unclassified mot:bench:pending:watch mot:bench:outbox \
+    mot:bench:event:ev-__rand_int__ mot:bench:itemidx:x "mot:bench:item:{it-1}" "mot:bench:item:{it-1}:audit" \
+    "mot:bench:item:{it-1}:dedup" mot:bench:items:problematica \
+    1795340000 3 "$frequencies" "$quadrants" 04312 \
     1 ev-__rand_int__ it-1 1 0 problematica UAD OOAD-15 "Oportunidad de la atención" "oportunidad de la atencion" \
-    2026-11-20 Estratégico DPM 7 0 oportunidad "keyword oportunidad 7"
+    2026-11-20 Estratégico DPM 7 0 oportunidad "keyword oportunidad 7" mot:bench:dedup:UAD:__rand_int__
 } >"$RUN/scripts.txt"
 cat "$RUN/scripts.txt"
 awk -F= -v sustained="$(awk -v n="$EVENTS" -v s="$start" -v d="$done_at" 'BEGIN { print n / (d - s) }')" '

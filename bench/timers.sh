@@ -37,20 +37,9 @@ BURST=${2:-100000}
 AGREEMENTS=$(( (PENDING - BURST) / 2 ))
 DAYS=${3:-3}
 CATCHUP_PER_TICK=${CATCHUP_PER_TICK:-50}
-BUILD=${MOT_BENCH_BUILD_DIR:-$top/build-bench}
-RUN=$(mktemp -d /tmp/mot-bench.XXXXXX)
-trap 'mot_stop_all "$RUN"; rm -rf "$RUN"' EXIT
-
-cmake -S "$top" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DMOT_SANITIZE=OFF >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" >/dev/null
-
-export MOT_LOG_LEVEL=warn MOT_PII_KEY_FILE=$RUN/pii.key MOT_ENV=test MOT_TEST_CLOCK=1
-head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
-export MOT_INTAKE_INGRESS=tcp://127.0.0.1:18560
-export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:18561 MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:18561
-export MOT_INTAKE_WATCH=tcp://127.0.0.1:18562 MOT_WATCHER_INTAKE=tcp://127.0.0.1:18562
-export MOT_NOTIFIER_COLLECT=tcp://127.0.0.1:18563 MOT_WATCHER_NOTIFIER=tcp://127.0.0.1:18563
-export MOT_NOTIFIER_PUBLISH=tcp://127.0.0.1:18564
+source "$top/bench/lib.sh"
+bench_setup 18560
+export MOT_ENV=test MOT_TEST_CLOCK=1
 export MOT_WATCH_FROM=2027-01
 mot_start_redis "$RUN"
 redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
