@@ -92,7 +92,7 @@ local function evidence(e)
   local month = ITEM_MONTH_PREFIX .. string.sub(day, 1, 7)
   put(ITEM_EVENTS, events)
   if not h[ITEM_UNITS] then put(ITEM_UNITS, h[ITEM_SOURCE]) end
-  if not contains(h[ITEM_UNITS], e.source) then
+  if h[ITEM_UNITS] ~= e.source and not contains(h[ITEM_UNITS], e.source) then
     put(ITEM_UNITS, (h[ITEM_UNITS] and h[ITEM_UNITS] ~= '') and (h[ITEM_UNITS] .. ',' .. e.source) or e.source)
   end
   redis.call('RPUSH', e.dedups_key, e.dedup)
@@ -181,7 +181,8 @@ while a <= #ARGV do
   if outcome ~= COMMIT_OUTCOME_STALE then table.insert(done_ids, event_id) end
   -- (a lifecycle command marks its event itself)
   if outcome == COMMIT_OUTCOME_APPLIED and tag ~= LIFECYCLE_TAG_VALUE then
-    table.insert(marks, {event_key, EVENT_ITEM_ID, id, EVENT_OUTCOME, OUTCOME_APPLIED, EVENT_DONE_AT, now})
+    -- (an event with its item is applied: the outcome fields are for commands)
+    table.insert(marks, {event_key, EVENT_ITEM_ID, id})
   elseif outcome == COMMIT_OUTCOME_REJECTED and tag == OVERRIDE_TAG_VALUE then
     table.insert(marks, {event_key, EVENT_REJECTED, 'unknown item', EVENT_OUTCOME, OUTCOME_REFUSED,
       EVENT_REFUSAL, REFUSAL_UNKNOWN_ITEM, EVENT_REASON, 'no item ' .. id, EVENT_DONE_AT, now})
