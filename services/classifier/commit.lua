@@ -16,8 +16,8 @@
 --          event gets rejected = "unknown item") or _STALE (the index key no
 --          longer holds what reserve.lua saw: nothing is written for it,
 --          the caller looks again).
--- Writes happen at the end, items first, then the event marks, then ZREM
--- from the pending set.
+-- Writes happen at the end, items first, then the event marks, the facts and
+-- the hand-offs to the watcher, then ZREM from the pending set.
 -- uses: services/classifier/lib/items.lua
 -- uses: services/classifier/lib/lifecycle.lua
 -- the month fields of the `window` months ending with month `last` (cached)
@@ -192,10 +192,11 @@ end
 for _, st in ipairs(touched) do
   local args, gone = {}, {}
   for field in pairs(st.dirty) do
-    if st.h[field] == nil then table.insert(gone, field)
+    local value = rawget(st.h, field)    -- (a field written was read first: no load)
+    if value == nil then table.insert(gone, field)
     else
       table.insert(args, field)
-      table.insert(args, st.h[field])
+      table.insert(args, value)
     end
   end
   if #args > 0 then redis.call('HSET', st.key, unpack(args)) end
@@ -204,5 +205,6 @@ for _, st in ipairs(touched) do
 end
 for _, mark in ipairs(marks) do redis.call('HSET', unpack(mark)) end
 if #facts > 0 then redis.call('RPUSH', KEYS[COMMIT_KEY_OUTBOX], unpack(facts)) end
+if #to_watch > 0 then redis.call('ZADD', KEYS[COMMIT_KEY_PENDING_WATCH], 'NX', unpack(to_watch)) end
 if #done_ids > 0 then redis.call('ZREM', KEYS[COMMIT_KEY_PENDING], unpack(done_ids)) end
 return out

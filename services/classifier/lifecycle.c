@@ -102,7 +102,9 @@ add_ref (lifecycle_command_t *self, const char *role, char *key, const char *id)
     return true;
 }
 
-/* An item's keys: the hash, its trail, its valuations and its work. */
+/* An item's keys: the hash and its trail, its valuations for a valuation,
+ * its work for an action (no other command touches those two; every key
+ * named costs the script call its share). The command is set first. */
 static bool
 add_item (lifecycle_command_t *self, const char *item_id)
 {
@@ -111,8 +113,10 @@ add_item (lifecycle_command_t *self, const char *item_id)
             return true;        /* named twice: once is enough */
     return add_ref (self, MOT_ROLE_ITEM, mot_key_item (item_id), item_id)
         && add_ref (self, MOT_ROLE_AUDIT, mot_key_item_audit (item_id), item_id)
-        && add_ref (self, MOT_ROLE_VALUATIONS, mot_key_item_valuations (item_id), item_id)
-        && add_ref (self, MOT_ROLE_ITEM_WORK, mot_key_item_work (item_id), item_id);
+        && (self->command != MOT_COMMAND_VALUATION
+            || add_ref (self, MOT_ROLE_VALUATIONS, mot_key_item_valuations (item_id), item_id))
+        && (self->command != MOT_COMMAND_ACTION
+            || add_ref (self, MOT_ROLE_ITEM_WORK, mot_key_item_work (item_id), item_id));
 }
 
 static bool

@@ -14,12 +14,35 @@ end
 -- state = {key, audit, h (the hash as a table, kept current), dirty (fields
 -- to write; a field dropped is written as a deletion), entries (audit
 -- lines to append), put (setter), drop (deleter)}.
+-- A state may be loaded in part (state_of's `fields`, see LIFECYCLE_FIELDS):
+-- h then holds those fields, and the first read of any other field (a month
+-- field, say, when evidence for the item follows in the batch) loads the
+-- rest of the hash, once. Every write goes through put and drop, which read
+-- the field first, so nothing unread is ever overwritten by the load.
 local states, touched, held = {}, {}, {}
-local function state_of(key, audit, fresh)
+local function loaded_in_part(h, key, fields)
+  local values = redis.call('HMGET', key, unpack(fields))
+  local listed = {}
+  for i, field in ipairs(fields) do
+    listed[field] = true
+    if values[i] then h[field] = values[i] end
+  end
+  setmetatable(h, {__index = function(t, field)
+    if listed[field] then return nil end
+    setmetatable(t, nil)
+    local flat = redis.call('HGETALL', key)
+    for i = 1, #flat, 2 do
+      if not listed[flat[i]] then rawset(t, flat[i], flat[i + 1]) end
+    end
+    return rawget(t, field)
+  end})
+end
+local function state_of(key, audit, fresh, fields)
   local st = states[key]
   if st then return st end
   local h = {}
-  if not fresh then
+  if fields and not fresh then loaded_in_part(h, key, fields)
+  elseif not fresh then
     local flat = redis.call('HGETALL', key)
     for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
   end

@@ -53,15 +53,42 @@ local function contains(text, id)
   return false
 end
 
+-- The events handed on to the deadline-watcher (intake sends them): added
+-- to its pending set with one ZADD at the end of the call (commit.lua).
+local to_watch = {}
+local function hand_to_watcher(c)
+  table.insert(to_watch, 0) table.insert(to_watch, c.event_id)
+end
+
 -- A refusal: {code, reason}, raised with error() and caught by lifecycle().
 local function refuse(code, reason) error({refusal = code, reason = reason}, 0) end
 
--- The items a command names, loaded; each must exist and not be closed
--- (unless `closed_ok`).
-local function load_items(refs, closed_ok)
+-- The fields of an item each command reads (items.lua's state loads the
+-- rest of the hash the first time any other field is read: a list too short
+-- costs a read, never a value). A valuation reads the item whole.
+local function fields_of(...)
+  local out = {ITEM_ID, ITEM_STAGE, ITEM_STAGE_AT}
+  for _, list in ipairs({...}) do
+    for _, field in ipairs(list) do table.insert(out, field) end
+  end
+  return out
+end
+local FACT_READS = {ITEM_KIND, ITEM_TOPIC, ITEM_TERRITORY, ITEM_ON, ITEM_QUADRANT, ITEM_IMPACT, ITEM_VERTICAL}
+local STAGE_ONLY = fields_of()
+local WORK_COUNTS = fields_of({ITEM_OPEN_WORK, ITEM_ACTIONS, ITEM_OPEN_AGREEMENTS, ITEM_OPEN_RECOMMENDATIONS})
+local WORK_COUNTS_FACT = fields_of(WORK_COUNTS, FACT_READS)
+local VERIFIED_COUNTS = fields_of({ITEM_OPEN_WORK, ITEM_ACTIONS_DONE, ITEM_PROGRESS_SUM, ITEM_OPEN_AGREEMENTS,
+  ITEM_OPEN_RECOMMENDATIONS})
+local SESSION_READS = fields_of({ITEM_RESOLUTION, ITEM_VALUED_AT, ITEM_SESSIONS})
+local CLOSURE_READS = fields_of({ITEM_RESOLUTION, ITEM_VALUED_AT, ITEM_CLOSED_AT, ITEM_CLOSED_BY}, FACT_READS)
+local REOPEN_READS = fields_of({ITEM_RESOLUTION, ITEM_CLOSED_AT, ITEM_CLOSED_BY, ITEM_CATEGORY, ITEM_ON})
+
+-- The items a command names, loaded (`fields`: those it reads, see above;
+-- nil: whole); each must exist and not be closed (unless `closed_ok`).
+local function load_items(refs, closed_ok, fields)
   local loaded = {}
   for _, it in ipairs(refs.order) do
-    local st = state_of(it.item, it.audit, false)
+    local st = state_of(it.item, it.audit, false, fields)
     if not st.h[ITEM_ID] then refuse(REFUSAL_UNKNOWN_ITEM, 'no item ' .. it.id) end
     if st.h[ITEM_STAGE] == STAGE_CERRADO and not closed_ok then
       refuse(REFUSAL_ILLEGAL_TRANSITION, it.id .. ' is closed')
@@ -99,10 +126,12 @@ local function valued_now(h, resolution)
     and tonumber(h[ITEM_VALUED_AT] or -1) >= tonumber(h[ITEM_STAGE_AT] or 0)
 end
 
+-- The fields of its work a progress report, verification or reschedule
+-- reads (a work is never without its id).
 local function the_work(refs)
-  local w = hash_of(refs.work)
-  if not w then refuse(REFUSAL_UNKNOWN_ACTION, 'no such action of this unit') end
-  return w
+  local values = redis.call('HMGET', refs.work, WORK_ID, WORK_STATUS, WORK_KIND, WORK_PERCENT, WORK_DUE_ON)
+  if not values[1] then refuse(REFUSAL_UNKNOWN_ACTION, 'no such action of this unit') end
+  return {[WORK_STATUS] = values[2], [WORK_KIND] = values[3], [WORK_PERCENT] = values[4], [WORK_DUE_ON] = values[5]}
 end
 
 local function work_field_of(kind)
@@ -121,7 +150,7 @@ commands[COMMAND_ACTION] = function(c, refs)
   if redis.call('EXISTS', refs.work) == 1 then
     refuse(REFUSAL_ALREADY_RECORDED, b.kind .. ' ' .. b.action_id .. ' exists (a new date is a reschedule)')
   end
-  local items = load_items(refs, false)
+  local items = load_items(refs, false, b.kind == WORK_RECOMMENDATION and WORK_COUNTS_FACT or WORK_COUNTS)
   local session
   if b.kind == WORK_AGREEMENT then
     session = hash_of(refs.session or '')
@@ -174,7 +203,7 @@ commands[COMMAND_ACTION] = function(c, refs)
       [FACT_DAY] = b.due_on})
   end
   -- its due date goes on to the deadline-watcher (intake sends it)
-  redis.call('ZADD', KEYS[COMMIT_KEY_PENDING_WATCH], 'NX', 0, c.event_id)
+  hand_to_watcher(c)
   return ids[1]
 end
 
@@ -187,7 +216,7 @@ commands[COMMAND_PROGRESS] = function(c, refs)
   if old and cjson.decode(old).state ~= 'rejected' then
     refuse(REFUSAL_ALREADY_RECORDED, 'a report at ' .. b.cut_off .. ' exists')
   end
-  local items = load_items(refs, false)
+  local items = load_items(refs, false, STAGE_ONLY)
   redis.call('HSET', refs.reports, b.cut_off, cjson.encode({percent = b.percent, evidence = b.evidence,
     state = 'reported', event_id = c.event_id, at = now, analyst = b.analyst}))
   redis.call('HSET', refs.work, WORK_REPORTED, b.percent)
@@ -214,16 +243,16 @@ commands[COMMAND_VERIFICATION] = function(c, refs)
   local report = cjson.decode(text)
   if report.state ~= 'reported' then refuse(REFUSAL_ALREADY_VERIFIED, 'the report at ' .. b.cut_off .. ' was ' .. report.state) end
   if w[WORK_STATUS] == WORK_COMPLETE then refuse(REFUSAL_ACTION_COMPLETE, c.work_id .. ' is complete') end
-  local items = load_items(refs, false)
+  local items = load_items(refs, false, VERIFIED_COUNTS)
   report.state = b.verified and 'verified' or 'rejected'
   report.verified_by, report.verified_at, report.reason = b.analyst, now, b.reason
   redis.call('HSET', refs.reports, b.cut_off, cjson.encode(report))
   local complete = b.verified and report.percent == 100
   local old_percent = tonumber(w[WORK_PERCENT] or 0)
-  if b.verified then redis.call('HSET', refs.work, WORK_PERCENT, report.percent) end
-  if complete then redis.call('HSET', refs.work, WORK_STATUS, WORK_COMPLETE, WORK_COMPLETED_AT, now) end
+  if complete then redis.call('HSET', refs.work, WORK_PERCENT, report.percent, WORK_STATUS, WORK_COMPLETE, WORK_COMPLETED_AT, now)
+  elseif b.verified then redis.call('HSET', refs.work, WORK_PERCENT, report.percent) end
   -- a completed work's obligation is delivered (intake sends it to the watcher)
-  if complete then redis.call('ZADD', KEYS[COMMIT_KEY_PENDING_WATCH], 'NX', 0, c.event_id) end
+  if complete then hand_to_watcher(c) end
   for _, it in ipairs(items) do
     trail(it, c, 'verification', {work_id = c.work_id, cut_off = b.cut_off, percent = report.percent,
       verified = b.verified, reason = b.reason, complete = complete})
@@ -243,9 +272,9 @@ commands[COMMAND_RESCHEDULE] = function(c, refs)
   local b = c.body
   local w = the_work(refs)
   if w[WORK_STATUS] == WORK_COMPLETE then refuse(REFUSAL_ACTION_COMPLETE, c.work_id .. ' is complete') end
-  local items = load_items(refs, false)
+  local items = load_items(refs, false, STAGE_ONLY)
   redis.call('HSET', refs.work, WORK_DUE_ON, b.due_on)
-  redis.call('ZADD', KEYS[COMMIT_KEY_PENDING_WATCH], 'NX', 0, c.event_id)   -- the watcher moves the deadline
+  hand_to_watcher(c)   -- the watcher moves the deadline
   for _, it in ipairs(items) do
     trail(it, c, 'rescheduled', {work_id = c.work_id, old_due_on = w[WORK_DUE_ON], due_on = b.due_on, reason = b.reason})
   end
@@ -254,7 +283,7 @@ end
 
 -- Monitoreo before the actions are complete (an analyst, with a reason).
 commands[COMMAND_START_MONITORING] = function(c, refs)
-  local it = load_items(refs, false)[1]
+  local it = load_items(refs, false, STAGE_ONLY)[1]
   local stage = it.st.h[ITEM_STAGE]
   if stage == STAGE_MONITOREO then refuse(REFUSAL_ILLEGAL_TRANSITION, it.id .. ' is in monitoreo') end
   enter(it, c, STAGE_MONITOREO, c.body.reason)
@@ -264,7 +293,7 @@ end
 -- Valoración: residual scores and the outcome; kept in the item's history.
 commands[COMMAND_VALUATION] = function(c, refs)
   local b = c.body
-  local it = load_items(refs, false)[1]
+  local it = load_items(refs, false, nil)[1]
   local st = it.st
   local h, put = st.h, st.put
   if h[ITEM_STAGE] ~= STAGE_MONITOREO then
@@ -302,7 +331,7 @@ end
 commands[COMMAND_SESSION] = function(c, refs)
   local b = c.body
   if redis.call('EXISTS', refs.session) == 1 then refuse(REFUSAL_ALREADY_RECORDED, 'session ' .. b.session_id .. ' exists') end
-  local items = load_items(refs, false)
+  local items = load_items(refs, false, SESSION_READS)
   for _, it in ipairs(items) do
     if not valued_now(it.st.h, RESOLUTION_RESIDUAL) and it.st.h[ITEM_STAGE] ~= STAGE_MEJORA_CONTINUA then
       refuse(REFUSAL_NOT_RESIDUAL, it.id .. ' is not a residual item')
@@ -325,7 +354,7 @@ end
 -- Closure of a resolved item: it leaves the open index, its events' dedup
 -- records expire in 90 days.
 commands[COMMAND_CLOSURE] = function(c, refs)
-  local it = load_items(refs, true)[1]
+  local it = load_items(refs, true, CLOSURE_READS)[1]
   local h = it.st.h
   if h[ITEM_STAGE] == STAGE_CERRADO then refuse(REFUSAL_ALREADY_CLOSED, it.id .. ' was closed before') end
   if not valued_now(h, RESOLUTION_RESOLVED) then
@@ -342,7 +371,7 @@ end
 
 -- Reopening a closed item: back to identificación.
 commands[COMMAND_REOPEN] = function(c, refs)
-  local it = load_items(refs, true)[1]
+  local it = load_items(refs, true, REOPEN_READS)[1]
   local h = it.st.h
   if h[ITEM_STAGE] ~= STAGE_CERRADO then refuse(REFUSAL_NOT_CLOSED, it.id .. ' is not closed') end
   enter(it, c, STAGE_IDENTIFICACION, c.body.reason)
