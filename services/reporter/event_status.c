@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The event's fields, in this order, then its scores in the two pending sets. */
+/* The event's fields, in this order, then its scores in the two pending
+ * sets. Every stored event has a type (accept.lua): none means no event. */
 enum { F_TYPE, F_SOURCE, F_ITEM, F_OUTCOME, F_REFUSAL, F_REASON, F_REJECTED, F_DONE_AT, F_COUNT };
 
 static const char *
@@ -73,27 +74,27 @@ event_status_json (mot_redis_t *redis, const char *event_id, size_t *size, Mot__
                                       MOT_EVENT_DONE_AT};
     const char *classify[] = {"ZSCORE", MOT_KEY_PENDING_CLASSIFY, event_id};
     const char *watch[] = {"ZSCORE", MOT_KEY_PENDING_WATCH, event_id};
-    const char *exists[] = {"EXISTS", key};
     bool sent = key && mot_redis_append (redis, 2 + F_COUNT, hmget, NULL) && mot_redis_append (redis, 3, classify, NULL)
-             && mot_redis_append (redis, 3, watch, NULL) && mot_redis_append (redis, 2, exists, NULL);
-    redisReply *r[4] = {NULL};
-    for (int i = 0; sent && i < 4; i++)
+             && mot_redis_append (redis, 3, watch, NULL);
+    redisReply *r[3] = {NULL};
+    for (int i = 0; sent && i < 3; i++)
         r[i] = mot_redis_read (redis);
     char *body = NULL;
     *code = MOT__V1__ERROR_CODE__UNAVAILABLE;
-    if (r[0] && r[1] && r[2] && r[3]) {
+    if (r[0] && r[1] && r[2]) {
         *code = MOT__V1__ERROR_CODE__INTERNAL;
-        if (r[0]->type == REDIS_REPLY_ARRAY && r[0]->elements == F_COUNT && r[3]->type == REDIS_REPLY_INTEGER) {
-            json_t *status = r[3]->integer ? status_of (event_id, r[0], is_member (r[1]), is_member (r[2])) : NULL;
+        if (r[0]->type == REDIS_REPLY_ARRAY && r[0]->elements == F_COUNT) {
+            bool stored = text_of (r[0]->element[F_TYPE]) != NULL;
+            json_t *status = stored ? status_of (event_id, r[0], is_member (r[1]), is_member (r[2])) : NULL;
             char *text = status ? json_dumps (status, JSON_COMPACT) : NULL;
             json_decref (status);
             body = text ? zsys_sprintf ("%s\n", text) : NULL;
             free (text);
-            if (r[3]->integer == 0)
+            if (!stored)
                 *code = MOT__V1__ERROR_CODE__INVALID_VALUE;
         }
     }
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 3; i++)
         if (r[i])
             freeReplyObject (r[i]);
     free (key);

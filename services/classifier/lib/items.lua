@@ -20,6 +20,15 @@ end
 -- rest of the hash, once. Every write goes through put and drop, which read
 -- the field first, so nothing unread is ever overwritten by the load.
 local states, touched, held = {}, {}, {}
+-- Reads the hash at `key` into table h, leaving the fields `skip` names.
+-- Returns how many fields the hash has.
+local function read_hash(key, h, skip)
+  local flat = redis.call('HGETALL', key)
+  for i = 1, #flat, 2 do
+    if not (skip and skip[flat[i]]) then rawset(h, flat[i], flat[i + 1]) end
+  end
+  return #flat / 2
+end
 local function loaded_in_part(h, key, fields)
   local values = redis.call('HMGET', key, unpack(fields))
   local listed = {}
@@ -30,10 +39,7 @@ local function loaded_in_part(h, key, fields)
   setmetatable(h, {__index = function(t, field)
     if listed[field] then return nil end
     setmetatable(t, nil)
-    local flat = redis.call('HGETALL', key)
-    for i = 1, #flat, 2 do
-      if not listed[flat[i]] then rawset(t, flat[i], flat[i + 1]) end
-    end
+    read_hash(key, t, listed)
     return rawget(t, field)
   end})
 end
@@ -42,10 +48,7 @@ local function state_of(key, audit, fresh, fields)
   if st then return st end
   local h = {}
   if fields and not fresh then loaded_in_part(h, key, fields)
-  elseif not fresh then
-    local flat = redis.call('HGETALL', key)
-    for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
-  end
+  elseif not fresh then read_hash(key, h) end
   local dirty = {}
   st = {key = key, audit = audit, h = h, dirty = dirty, entries = {}}
   st.put = function(field, value)

@@ -34,12 +34,10 @@ local function refs_at(k, a, count)
   return r
 end
 
+-- The hash at `key` as a table, nil when there is none.
 local function hash_of(key)
-  local flat = redis.call('HGETALL', key)
-  if #flat == 0 then return nil end
   local h = {}
-  for i = 1, #flat, 2 do h[flat[i]] = flat[i + 1] end
-  return h
+  return read_hash(key, h) > 0 and h or nil
 end
 
 local function list_of(text)
