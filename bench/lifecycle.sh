@@ -15,7 +15,9 @@
 # second round), valuation residual, one sesión de consenso per GROUP items,
 # an agreement, a CAPSOI recommendation, their progress and verifications
 # (→ monitoreo), valuation resolved, closure: 15 commands per item and a
-# session per GROUP.
+# session per GROUP. Before the actions, a floor step: ITEMS progress
+# reports on actions that do not exist, each refused at its first check —
+# the rate no lifecycle command can beat on this machine (see the step).
 # Prints key=value lines: per step the commands/s from the first submit to
 # the last one applied (the classifier's pending set empty and every
 # hand-off to the watcher committed), the sustained rate over all steps,
@@ -69,7 +71,7 @@ step() {
   [ "$errors" = 0 ] || { echo "step $name: $errors requests refused by intake" >&2; exit 1; }
   echo "$out" | awk -F= -v n="$name" '/^ack_p99_ms=/ { printf "%s_ack_p99_ms=%s\n", n, $2 }'
   awk -v n="$name" -v c="$count" -v s="$start" -v e="$end" 'BEGIN { printf "%s_per_s=%.0f\n", n, c / ((e - s) / 1e6) }'
-  if [ "$name" != findings ]; then
+  if [ "$name" != findings ] && [ "$name" != floor ]; then
     total_commands=$((total_commands + count))
     total_us=$((total_us + end - start))
   fi
@@ -82,6 +84,13 @@ redis ZRANGE mot:items:problematica 0 -1 >"$RUN/items.txt"
 [ "$(wc -l <"$RUN/items.txt")" = "$ITEMS" ] || { echo "expected $ITEMS items" >&2; exit 1; }
 mem1=$(used)
 U='"source":"UEOD","external_id":"x"' C='"source":"CAPSOI","external_id":"x"'
+# The floor: a progress report on an action that does not exist, refused at
+# its first check (UNKNOWN_ACTION) without touching an item — what every
+# lifecycle command costs before its own work (intake's validation, dedup
+# and acknowledgement, the classifier's batch, the event's outcome). No
+# lifecycle command can go faster than this step.
+step floor "$ITEMS" "{\"type\":\"progress\",$U,\"kind\":\"accion-correctiva\",\"action_id\":\"NONE-{i}\",\"percent\":100,\"cut_off\":\"2026-11-11\",\"analyst\":\"enlace\"}"
+memf=$(used)
 for round in 1 2; do
   step "action$round" "$ITEMS" "{\"type\":\"action\",$U,\"action_id\":\"A$round-{i}\",\"kind\":\"accion-correctiva\",\"due_on\":\"2027-06-30\",\"item_id\":\"{item}\",\"responsible\":\"DPM\"}"
   step "progress$round" "$ITEMS" "{\"type\":\"progress\",$U,\"kind\":\"accion-correctiva\",\"action_id\":\"A$round-{i}\",\"percent\":100,\"cut_off\":\"2026-11-1$round\",\"analyst\":\"enlace\"}"
@@ -102,8 +111,10 @@ step closure "$ITEMS" "{\"type\":\"closure\",$U,\"item_id\":\"{item}\",\"analyst
 closed=$(redis ZCARD mot:items:problematica)
 refused=$(redis EVAL "local n = 0 for _, k in ipairs(redis.call('KEYS', 'mot:event:*')) do if redis.call('HGET', k, 'outcome') == 'refused' then n = n + 1 end end return n" 0)
 mem2=$(used)
-awk -v c="$total_commands" -v us="$total_us" -v n="$ITEMS" -v m0="$mem0" -v m1="$mem1" -v m2="$mem2" -v r="$refused" 'BEGIN {
-  printf "lifecycle_commands=%d\nlifecycle_refused=%d\nlifecycle_commands_per_s=%.0f\n", c, r, c / (us / 1e6)
-  printf "memory_per_identified_item_bytes=%.0f\nmemory_per_closed_item_bytes=%.0f\n", (m1 - m0) / n, (m2 - m0) / n }'
+# (the floor step's refusals and their memory are not the lifecycle's)
+awk -v c="$total_commands" -v us="$total_us" -v n="$ITEMS" -v m0="$mem0" -v m1="$mem1" -v mf="$memf" -v m2="$mem2" \
+  -v r="$refused" 'BEGIN {
+  printf "lifecycle_commands=%d\nlifecycle_refused=%d\nlifecycle_commands_per_s=%.0f\n", c, r - n, c / (us / 1e6)
+  printf "memory_per_identified_item_bytes=%.0f\nmemory_per_closed_item_bytes=%.0f\n", (m1 - m0) / n, (m2 - m0 - (mf - m1)) / n }'
 echo "items_closed=$(redis EVAL "local n = 0 for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do if redis.call('HGET', 'mot:item:{' .. id .. '}', 'stage') == 'cerrado' then n = n + 1 end end return n" 1 mot:items:problematica) of $closed"
 echo "notices_logged=$(redis GET mot:seq:notice)"
