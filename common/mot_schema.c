@@ -1,6 +1,7 @@
 /*  mot_schema — the Redis data layout (see mot_schema.h).
  */
 #include "mot_schema.h"
+#include "mot_score.h"
 #include "mot_wire.h"
 
 #include <czmq.h>
@@ -116,6 +117,12 @@ char *
 mot_key_item_dedup (const char *item_id)
 {
     return join (3, "mot:item:{", item_id, "}:dedup");
+}
+
+char *
+mot_key_item_positions (const char *item_id)
+{
+    return join (3, "mot:item:{", item_id, "}:positions");
 }
 
 char *
@@ -250,4 +257,45 @@ mot_timer_member_parse (const char *member, char **obligation_id, Mot__V1__Notic
     else
         free (copy);
     return ok;
+}
+
+/* ---- item positions ---------------------------------------------------- */
+
+static bool
+is_stage (const char *text)
+{
+#define STAGE_NAME(name, text) name,
+    static const char *const stages[] = {MOT_STAGES (STAGE_NAME)};
+#undef STAGE_NAME
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++)
+        if (strcmp (text, stages[i]) == 0)
+            return true;
+    return false;
+}
+
+static bool
+is_position (const mot_position_t *position)
+{
+    return mot_score_is_valid (position->impact) && mot_score_is_valid (position->vertical)
+        && position->quadrant == mot_score_quadrant (position->impact, position->vertical)
+        && is_stage (position->stage);
+}
+
+char *
+mot_position_format (const mot_position_t *position)
+{
+    if (!is_position (position))
+        return NULL;
+    return zsys_sprintf ("%d,%d,%d,%s", position->impact, position->vertical, position->quadrant, position->stage);
+}
+
+bool
+mot_position_parse (const char *text, mot_position_t *position)
+{
+    int used = 0;
+    if (!text || sscanf (text, "%2d,%2d,%1d,%n", &position->impact, &position->vertical, &position->quadrant, &used) != 3
+        || used == 0 || strlen (text + used) >= sizeof position->stage)
+        return false;
+    strcpy (position->stage, text + used);
+    return is_position (position);
 }

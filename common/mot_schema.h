@@ -23,6 +23,8 @@
  *                                             recommendations (work ids) by recording time
  *    mot:item:{<item_id>}:dedup       list    the dedup keys of the item's events (they
  *                                             expire 90 days after the item closes)
+ *    mot:item:{<item_id>}:positions   hash    YYYY-MM → the item's position frozen at
+ *                                             that month's close (MOT_POSITION_FORMAT)
  *    mot:work:{<work_id>}             hash    MOT_WORK_FIELDS: an action, agreement or
  *                                             recommendation; work id = obligation id
  *                                             "<source>:<kind>:<action_id>"
@@ -44,6 +46,9 @@
  *    mot:watch:followups              hash    open fortnightly follow-ups (followup.h)
  *    mot:watch:generated              string  the last month whose monthly
  *                                             obligations exist (monthly.h)
+ *    mot:periods                      hash    YYYY-MM → when its positions were frozen
+ *                                             (unix s; periods.h in the watcher)
+ *    mot:periods:frozen               string  the last month whose positions are all frozen
  *    mot:outbox                       list    JSON facts about items (MOT_FACT_FIELDS) the
  *                                             classifier's step recorded, until the
  *                                             classifier logs them as notices
@@ -73,6 +78,8 @@
 #define MOT_KEY_CALENDAR_AUDIT "mot:calendar:audit"
 #define MOT_KEY_FOLLOWUPS "mot:watch:followups"
 #define MOT_KEY_WATCH_GENERATED "mot:watch:generated"
+#define MOT_KEY_PERIODS "mot:periods"
+#define MOT_KEY_PERIODS_FROZEN "mot:periods:frozen"
 #define MOT_KEY_OUTBOX "mot:outbox"
 #define MOT_KEY_SEQ_NOTICE "mot:seq:notice"
 #define MOT_KEY_NOTICES "mot:notices"
@@ -89,6 +96,7 @@ char *mot_key_items (const char *kind);
 char *mot_key_item_valuations (const char *item_id);
 char *mot_key_item_work (const char *item_id);
 char *mot_key_item_dedup (const char *item_id);
+char *mot_key_item_positions (const char *item_id);
 char *mot_key_work (const char *work_id);
 char *mot_key_work_reports (const char *work_id);
 char *mot_key_session (const char *session_id);
@@ -401,5 +409,23 @@ char *mot_timer_member (const char *obligation_id, Mot__V1__NoticeKind kind, int
  * frees), *kind set, *level set for an escalation (0 otherwise). False for
  * anything that is not a member of that format, or a delivered_late id. */
 bool mot_timer_member_parse (const char *member, char **obligation_id, Mot__V1__NoticeKind *kind, int *level);
+
+/* ---- item positions -------------------------------------------------------
+ * An item's position in a month (a field of mot:item:{id}:positions, the
+ * month YYYY-MM its name): "<impact>,<vertical>,<quadrant>,<stage>", e.g.
+ * "7,8,1,seguimiento" (effective scores 1..10, quadrant 1..4, a MOT_STAGES
+ * name). */
+
+#define MOT_POSITION_STAGE_SIZE 32
+typedef struct {
+    int impact, vertical, quadrant;
+    char stage[MOT_POSITION_STAGE_SIZE];
+} mot_position_t;
+
+/* The text of a position; malloc'd, NULL when out of memory or out of range. */
+char *mot_position_format (const mot_position_t *position);
+/* False for anything that is not a position (scores out of range, a
+ * quadrant that is not theirs, an unknown stage). */
+bool mot_position_parse (const char *text, mot_position_t *position);
 
 #endif

@@ -1,6 +1,7 @@
--- advance.lua — moves the last month whose monthly obligations exist
--- forward, never back (layout: ADVANCE in common/mot_scripts.h).
--- KEYS     mot:watch:generated
+-- advance.lua — moves a month mark forward, never back: the last month
+-- whose monthly obligations exist (monthly.c), or whose item positions are
+-- frozen (periods.c). Layout: ADVANCE in common/mot_scripts.h.
+-- KEYS     mot:watch:generated or mot:periods:frozen
 -- ARGV     the month (YYYY-MM)
 -- Returns  1 moved, 0 it was already there or later
 local current = redis.call('GET', KEYS[ADVANCE_KEY_GENERATED])

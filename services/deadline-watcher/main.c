@@ -5,11 +5,12 @@
  *  the notifier) and one zloop with four handlers: work from intake, SIGHUP
  *  (a signalfd: ask for a calendar reload), the tick (reload the calendar
  *  when asked or when its file changed, then recompute pending deadlines;
- *  create monthly and fortnightly obligations that came due; fire due
- *  timers, missed ones at most --catchup-per-tick). Notices go into the
+ *  create monthly and fortnightly obligations that came due; freeze the
+ *  item positions of a month that closed, --freeze-per-tick items a tick;
+ *  fire due timers, missed ones at most --catchup-per-tick). Notices go into the
  *  notice log in the same script as the change that causes them; the PUSH
  *  socket only wakes the notifier (notice_log.h). All state is in Redis (see
- *  obligation.h, timers.h, monthly.h, followup.h), so any number of watchers
+ *  obligation.h, timers.h, monthly.h, periods.h, followup.h), so any number of watchers
  *  may run and a restart loses nothing.
  */
 #include "calendar_file.h"
@@ -17,6 +18,7 @@
 #include "escalation.h"
 #include "followup.h"
 #include "monthly.h"
+#include "periods.h"
 #include "mot_endpoints.h"
 #include "mot_service.h"
 #include "mot_socket.h"
@@ -48,11 +50,13 @@ static const mot_option_t options[] = {
      "highest escalation level (default: the escalation file's last level; never above it)"},
     {"catchup-per-tick", "MOT_WATCHER_CATCHUP_PER_TICK", "50",
      "most MISSED timers fired per tick (bounds the catch-up rate after downtime; timers due now all fire)"},
+    {"freeze-per-tick", "MOT_WATCHER_FREEZE_PER_TICK", "2000",
+     "most items whose position is frozen per tick when a month closes (periods.h)"},
     {NULL, NULL, NULL, NULL}};
 
 typedef struct {
     mot_service_t *service;
-    long tick_ms, remind_bd, escalate_every_bd, escalate_max, catchup_per_tick;
+    long tick_ms, remind_bd, escalate_every_bd, escalate_max, catchup_per_tick, freeze_per_tick;
     bool reload_requested;              /* SIGHUP came: reload the calendar on the next tick */
     mot_obligations_t *catalogue;
     calendar_file_t *calendars;
@@ -64,6 +68,7 @@ typedef struct {
     obligation_store_t *store;
     timers_t *timers;
     monthly_t *monthly;
+    periods_t *periods;
     dispatch_t *dispatch;
     int sighup_fd;                      /* the signalfd of SIGHUP, when has_sighup */
     zmq_pollitem_t sighup_item;
@@ -79,6 +84,7 @@ watcher_close (void *arg)
     dispatch_destroy (&self->dispatch);
     followup_destroy (&self->followup);
     monthly_destroy (&self->monthly);
+    periods_destroy (&self->periods);
     timers_destroy (&self->timers);
     obligation_store_destroy (&self->store);
     notice_log_destroy (&self->log);
@@ -100,7 +106,8 @@ read_numbers (watcher_t *self)
         && mot_config_get_long (config, "escalate-every-bd", 0, MOT_OBLIGATION_MAX_DAYS, &self->escalate_every_bd)
         && (!escalate_max || !*escalate_max
             || mot_config_get_long (config, "escalate-max", 0, ESCALATION_MAX_LEVELS, &self->escalate_max))
-        && mot_config_get_long (config, "catchup-per-tick", 1, 100000, &self->catchup_per_tick);
+        && mot_config_get_long (config, "catchup-per-tick", 1, 100000, &self->catchup_per_tick)
+        && mot_config_get_long (config, "freeze-per-tick", 1, 1000000, &self->freeze_per_tick);
 }
 
 /* No escalation goes beyond the file's last level: --escalate-max above it
@@ -163,11 +170,13 @@ build_modules (watcher_t *self)
         self->timers = timers_new (redis, self->calendars, self->log, self->store, self->escalation, grace);
         self->monthly = monthly_new (redis, self->catalogue, self->calendars, self->store,
                                      mot_config_get (self->service->config, "watch-from"));
+        self->periods = periods_new (redis, mot_config_get (self->service->config, "watch-from"),
+                                     (size_t) self->freeze_per_tick);
         self->followup = followup_new (redis, self->catalogue, self->store);
     }
     if (self->followup)
         self->dispatch = dispatch_new (redis, self->catalogue, self->store, self->followup);
-    return self->timers && self->monthly && self->dispatch;
+    return self->timers && self->monthly && self->periods && self->dispatch;
 }
 
 static bool
@@ -209,6 +218,7 @@ on_tick (zloop_t *loop, int timer_id, void *arg)
     if (calendar_file_check (self->calendars, forced))
         obligation_store_recompute (self->store, now);
     monthly_generate (self->monthly, now);
+    periods_freeze (self->periods, now);
     followup_tick (self->followup, now);
     timers_fire_due (self->timers, now, self->catchup_per_tick);
     return 0;

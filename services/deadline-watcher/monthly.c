@@ -3,10 +3,9 @@
  *  monthly.h).
  */
 #include "monthly.h"
-#include "mot_call.h"
+#include "month_mark.h"
 #include "mot_log.h"
 #include "mot_schema.h"
-#include "mot_scripts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,32 +13,17 @@
 
 #define PERIODS_PER_CALL 24
 
-#include "advance_lua.h"
-
 struct _monthly_t {
     mot_redis_t *redis;
     mot_obligations_t *catalogue;
     calendar_file_t *calendars;
     obligation_store_t *store;
-    int from_year, from_month;          /* 0 when not configured */
-    mot_script_t *advance;
+    month_mark_t *mark;                 /* mot:watch:generated */
 };
 
 typedef struct {
     int year, month;
 } period_t;
-
-static int
-period_index (period_t period)
-{
-    return period.year * 12 + period.month - 1;
-}
-
-static period_t
-period_at (int index)
-{
-    return (period_t) {index / 12, index % 12 + 1};
-}
 
 monthly_t *
 monthly_new (mot_redis_t *redis, mot_obligations_t *catalogue, calendar_file_t *calendars,
@@ -52,13 +36,8 @@ monthly_new (mot_redis_t *redis, mot_obligations_t *catalogue, calendar_file_t *
     self->catalogue = catalogue;
     self->calendars = calendars;
     self->store = store;
-    if (watch_from && *watch_from && !mot_period_parse (watch_from, &self->from_year, &self->from_month)) {
-        mot_log_error ("bad_option", "option=watch-from expected=YYYY-MM");
-        free (self);
-        return NULL;
-    }
-    self->advance = mot_script_new (advance_lua);
-    if (!self->advance)
+    self->mark = month_mark_new (redis, MOT_KEY_WATCH_GENERATED, watch_from);
+    if (!self->mark)
         monthly_destroy (&self);
     return self;
 }
@@ -68,30 +47,9 @@ monthly_destroy (monthly_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    mot_script_destroy (&(*self_p)->advance);
+    month_mark_destroy (&(*self_p)->mark);
     free (*self_p);
     *self_p = NULL;
-}
-
-/* The first period still to generate; false when Redis could not be read. */
-static bool
-first_pending_period (monthly_t *self, int last_due, int *first)
-{
-    redisReply *reply = mot_redis_command (self->redis, "GET %s", MOT_KEY_WATCH_GENERATED);
-    if (!mot_reply_ok (reply)) {
-        if (reply)
-            freeReplyObject (reply);
-        return false;
-    }
-    period_t done;
-    if (reply->type == REDIS_REPLY_STRING && mot_period_parse (reply->str, &done.year, &done.month))
-        *first = period_index (done) + 1;
-    else
-        *first = self->from_year ? period_index ((period_t) {self->from_year, self->from_month}) : last_due;
-    if (self->from_year && period_index ((period_t) {self->from_year, self->from_month}) > *first)
-        *first = period_index ((period_t) {self->from_year, self->from_month});
-    freeReplyObject (reply);
-    return true;
 }
 
 /* The instance of one catalogue row for the month `text` that closed on
@@ -117,23 +75,16 @@ generate_row (monthly_t *self, const mot_obligation_def_t *def, period_t period,
 }
 
 static bool
-generate_period (monthly_t *self, period_t period, int64_t now)
+generate_period (monthly_t *self, int month, int64_t now)
 {
+    period_t period = {month_mark_year (month), month_mark_month (month)};
     char text[MOT_OBLIGATION_PERIOD_SIZE];
-    snprintf (text, sizeof text, "%04d-%02d", period.year, period.month);
+    month_mark_text (month, text, sizeof text);
     mot_day_t close = mot_obligation_month_close (period.year, period.month);
     for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++)
         if (!generate_row (self, mot_obligations_at (self->catalogue, i), period, text, close, now))
             return false;
-    mot_call_t call;
-    mot_call_init (&call, ADVANCE_KEYS, ADVANCE_ARGS);
-    mot_call_key (&call, ADVANCE_KEY_GENERATED, MOT_KEY_WATCH_GENERATED);
-    mot_call_arg (&call, ADVANCE_ARG_PERIOD, text);
-    redisReply *reply = mot_call_eval (&call, self->redis, self->advance);
-    mot_call_free (&call);
-    bool ok = mot_reply_ok (reply);
-    if (reply)
-        freeReplyObject (reply);
+    bool ok = month_mark_advance (self->mark, month);
     if (ok)
         mot_log_info ("period_generated", "period=%s", text);
     return ok;
@@ -142,15 +93,11 @@ generate_period (monthly_t *self, period_t period, int64_t now)
 bool
 monthly_generate (monthly_t *self, int64_t now)
 {
-    period_t today;
-    int dom;
-    mot_day_to_ymd (mot_day_local_of (now), &today.year, &today.month, &dom);
-    int last_due = period_index (today) - 1;
-    int first;
-    if (!first_pending_period (self, last_due, &first))
+    int first, last_closed;
+    if (!month_mark_next (self->mark, now, &first, &last_closed))
         return false;
-    for (int index = first; index <= last_due && index < first + PERIODS_PER_CALL; index++)
-        if (!generate_period (self, period_at (index), now))
+    for (int month = first; month <= last_closed && month < first + PERIODS_PER_CALL; month++)
+        if (!generate_period (self, month, now))
             return false;
     return true;
 }

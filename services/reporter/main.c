@@ -1,6 +1,7 @@
 /*  mot-reporter — answers queries for the registers (MUPOI, MURO, items,
  *  unclassified items, obligations) as JSON or CSV, and for one item's
- *  audit trail as JSON lines.
+ *  audit trail or positions month by month, or one event's outcome, as
+ *  JSON lines.
  *
  *  Owns: the query socket. A ROUTER (bound on --query by default) receives
  *  [identity…][""][Query] from REQ clients (framing: mot_request) and
@@ -20,6 +21,7 @@
 #include "mot_socket.h"
 #include "mot_wire.h"
 #include "event_status.h"
+#include "item_positions.h"
 #include "register_query.h"
 #include "register_table.h"
 
@@ -114,25 +116,36 @@ render (reporter_t *self, register_table_t *table, bool csv, size_t *size)
     return register_table_json (table, now, size);
 }
 
-/* AUDIT (an item's trail) and STATUS (what became of an event): JSON
- * lines whatever the format asked, about the one id the query names. */
+/* Whether the query is about one id: AUDIT (an item's trail), POSITIONS
+ * (an item's evolution) or STATUS (what became of an event). */
+static bool
+is_about_one (const Mot__V1__Query *query)
+{
+    return query->has_kind
+        && (query->kind == MOT__V1__QUERY_KIND__AUDIT || query->kind == MOT__V1__QUERY_KIND__POSITIONS
+            || query->kind == MOT__V1__QUERY_KIND__STATUS);
+}
+
+/* A query about one id: JSON lines whatever the format asked. */
 static void
 answer_about_one (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
 {
-    bool audit = query->kind == MOT__V1__QUERY_KIND__AUDIT;
-    const char *field = audit ? "item_id" : "event_id";
+    bool item = query->kind != MOT__V1__QUERY_KIND__STATUS;
+    const char *field = item ? "item_id" : "event_id";
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
     size_t size = 0;
-    char *body = audit ? register_query_audit (self->service->redis, query->item_id, &size, &code)
-                       : event_status_json (self->service->redis, query->event_id, &size, &code);
+    mot_redis_t *redis = self->service->redis;
+    char *body = query->kind == MOT__V1__QUERY_KIND__AUDIT ? register_query_audit (redis, query->item_id, &size, &code)
+               : item ? item_positions_json (redis, query->item_id, &size, &code)
+                      : event_status_json (redis, query->event_id, &size, &code);
     if (body) {
         send_body (request, body, size, CONTENT_TYPE_JSON_LINES);
-        mot_log_info ("query_answered", "kind=%s bytes=%zu", audit ? "AUDIT" : "STATUS", size);
+        mot_log_info ("query_answered", "kind=%s bytes=%zu", protobuf_c_enum_descriptor_get_value (&mot__v1__query_kind__descriptor, query->kind)->name, size);
     }
     else if (code == MOT__V1__ERROR_CODE__MISSING_FIELD)
-        send_error (request, code, audit ? "item_id required" : "event_id required", field);
+        send_error (request, code, item ? "item_id required" : "event_id required", field);
     else if (code == MOT__V1__ERROR_CODE__INVALID_VALUE)
-        send_error (request, code, audit ? "no such item" : "no such event", field);
+        send_error (request, code, item ? "no such item" : "no such event", field);
     else
         send_error (request, code, code == MOT__V1__ERROR_CODE__UNAVAILABLE ? "Redis unavailable, retry later"
                                                                             : "could not read Redis", NULL);
@@ -142,8 +155,7 @@ answer_about_one (reporter_t *self, mot_request_t *request, const Mot__V1__Query
 static void
 answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
 {
-    if (query->has_kind
-        && (query->kind == MOT__V1__QUERY_KIND__AUDIT || query->kind == MOT__V1__QUERY_KIND__STATUS)) {
+    if (is_about_one (query)) {
         answer_about_one (self, request, query);
         return;
     }

@@ -42,6 +42,7 @@ test_keys_of_one_item_share_a_hash_tag (void **state)
     (void) state;
     expect_key (mot_key_item ("it-42"), "mot:item:{it-42}");
     expect_key (mot_key_item_audit ("it-42"), "mot:item:{it-42}:audit");
+    expect_key (mot_key_item_positions ("it-42"), "mot:item:{it-42}:positions");
     expect_key (mot_key_obligation ("UAD:quejas-gestiones:2026-10"), "mot:obl:{UAD:quejas-gestiones:2026-10}");
     expect_key (mot_key_obligation_audit ("UAD:quejas-gestiones:2026-10"),
                 "mot:obl:{UAD:quejas-gestiones:2026-10}:audit");
@@ -182,6 +183,45 @@ test_a_call_runs_only_when_every_position_is_set_once (void **state)
     mot_call_free (&call);
 }
 
+/* A position is "impact,vertical,quadrant,stage"; the quadrant must be the
+ * scores' own (MOT-SPEC §4: 8/7 is I, 3/2 is III, 5/6 is II, 6/5 is IV). */
+static void
+test_positions_round_trip (void **state)
+{
+    (void) state;
+    mot_position_t position = {8, 7, 1, "seguimiento"};
+    char *text = mot_position_format (&position);
+    assert_non_null (text);
+    assert_string_equal (text, "8,7,1,seguimiento");
+    mot_position_t back;
+    assert_true (mot_position_parse (text, &back));
+    assert_int_equal (back.impact, 8);
+    assert_int_equal (back.vertical, 7);
+    assert_int_equal (back.quadrant, 1);
+    assert_string_equal (back.stage, "seguimiento");
+    free (text);
+    assert_true (mot_position_parse ("5,6,2,monitoreo", &back));
+    assert_true (mot_position_parse ("6,5,4,mejora_continua", &back));
+    assert_true (mot_position_parse ("3,2,3,identificacion", &back));
+}
+
+static void
+test_bad_positions_are_refused (void **state)
+{
+    (void) state;
+    mot_position_t position;
+    const char *bad[] = {"", "8,7,1", "8,7,1,", "8,7,3,seguimiento" /* 8/7 is I */, "11,7,1,seguimiento",
+                         "0,7,2,seguimiento", "8,7,1,cerrada", "8;7;1;seguimiento", "x,7,1,seguimiento",
+                         "8,7,1,seguimientoseguimientoseguimientoseguimiento"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false (mot_position_parse (bad[i], &position));
+    assert_false (mot_position_parse (NULL, &position));
+    mot_position_t wrong = {8, 7, 3, "seguimiento"};
+    assert_null (mot_position_format (&wrong));
+    mot_position_t unknown_stage = {8, 7, 1, "abierta"};
+    assert_null (mot_position_format (&unknown_stage));
+}
+
 int
 main (void)
 {
@@ -194,6 +234,8 @@ main (void)
         cmocka_unit_test (test_timer_members_round_trip),
         cmocka_unit_test (test_bad_members_are_refused),
         cmocka_unit_test (test_a_call_runs_only_when_every_position_is_set_once),
+        cmocka_unit_test (test_positions_round_trip),
+        cmocka_unit_test (test_bad_positions_are_refused),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

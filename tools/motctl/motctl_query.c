@@ -64,7 +64,7 @@ set_kind (Mot__V1__Query *query, Mot__V1__QueryKind kind, bool csv)
     query->format = csv ? MOT__V1__FORMAT__CSV : MOT__V1__FORMAT__JSON;
 }
 
-/* A query about one id: AUDIT (an item) or STATUS (an event). */
+/* A query about one id: AUDIT or POSITIONS (an item), STATUS (an event). */
 static void
 set_id (Mot__V1__Query *query, Mot__V1__QueryKind kind, const char *id)
 {
@@ -231,7 +231,8 @@ motctl_unclassified (int argc, char **argv)
     return run_query (argc, argv, MOT__V1__QUERY_KIND__UNCLASSIFIED, true);
 }
 
-/* audit ITEM_ID / status EVENT_ID [--timeout SEC]: one id, JSON lines. */
+/* audit ITEM_ID / positions ITEM_ID / status EVENT_ID [--timeout SEC]: one
+ * id, JSON lines. */
 static int
 ask_about_one (int argc, char **argv, Mot__V1__QueryKind kind, const char *what)
 {
@@ -262,6 +263,13 @@ int
 motctl_audit (int argc, char **argv)
 {
     return ask_about_one (argc, argv, MOT__V1__QUERY_KIND__AUDIT, "ITEM_ID");
+}
+
+/* The item's position at each month's close, and now, one JSON object per line. */
+int
+motctl_positions (int argc, char **argv)
+{
+    return ask_about_one (argc, argv, MOT__V1__QUERY_KIND__POSITIONS, "ITEM_ID");
 }
 
 /* What became of an event: pending, applied or refused (and why). */

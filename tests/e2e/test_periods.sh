@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Periods and evolution (issue #11): at each month's close the
+# deadline-watcher freezes every open item's effective scores, quadrant and
+# stage as that month's position; `motctl positions ITEM` shows them month by
+# month, then the position now. With the test clock:
+#  - October closes: the problemática found in October is frozen at 8/7,
+#    quadrant I (both > 5), identificación;
+#  - November: a riesgo appears, the problemática is valued 3/2 (quadrant III,
+#    both ≤ 5) and a second problemática is valued resolved and closed; at
+#    November's close the first is frozen in III/monitoreo, the riesgo in I,
+#    the closed one not at all, and nothing is frozen for October of an item
+#    created in November;
+#  - a valuation recorded in December but dated 28 November is a late one:
+#    November's position stays as frozen and lists it;
+#  - freezing is idempotent: a watcher that freezes November again (its mark
+#    rolled back, restarted) changes no position;
+#  - months that closed while no watcher ran are frozen at its restart.
+source "$(dirname "$0")/lib.sh"
+
+export MOT_WATCH_FROM=2026-10 MOT_ESCALATE_EVERY_BD=0
+
+mot_start_redis "$RUN"
+"$MOTCTL" clock set 2026-10-20T09:00 >/dev/null
+e2e_start_all
+
+submit() { echo "$1" | "$MOTCTL" submit --wait --timeout 5 >/dev/null || fail "submit $1"; }
+item_of() { "$MOTCTL" items --csv >"$RUN/items.csv" && csv_field "$RUN/items.csv" tema "$1" id; }
+frozen_is() { [ "$(rcli GET mot:periods:frozen)" = "$1" ]; }
+close_month() {   # close_month YYYY-MM CLOCK: moves the clock and waits for the freeze
+  "$MOTCTL" clock set "$2" >/dev/null
+  check "the positions of $1 are frozen" mot_wait 60 frozen_is "$1"
+}
+positions() { "$MOTCTL" positions "$1" >"$RUN/positions.jsonl" || fail "motctl positions $1"; }
+# line PERIOD JQ: a jq expression over the line of PERIOD ("actual": now)
+line() { jq -r --arg p "$1" "select(.periodo == \$p) | $2" "$RUN/positions.jsonl"; }
+periods_listed() { jq -r .periodo "$RUN/positions.jsonl" | tr '\n' ' ' | sed 's/ $//'; }
+
+submit '{"type":"finding","source":"UEOD","external_id":"P-1","territory":"OOAD-15","topic":"Desabasto de insulina","found_on":"2026-10-19","impact":8,"frequency":7}'
+a=$(item_of "Desabasto de insulina")
+
+# --- October closes ---------------------------------------------------------
+close_month 2026-10 2026-11-01T00:00:30
+positions "$a"
+equals "October's position of the problemática: 8/7, quadrant I (rojo), identificación" \
+  "8|7|I|rojo|identificacion|2026-11-01" \
+  "$(line 2026-10 '"\(.impacto)|\(.vertical)|\(.cuadrante)|\(.color)|\(.etapa)|\(.congelado_el)"')"
+equals "one month, then now" "2026-10 actual" "$(periods_listed)"
+
+# --- November ---------------------------------------------------------------
+"$MOTCTL" clock set 2026-11-10T10:00 >/dev/null
+submit '{"type":"risk","source":"CAPSOI","external_id":"P-2","territory":"UMAE-03","topic":"Falla de elevadores","found_on":"2026-11-09","impact":7,"probability":6}'
+submit '{"type":"finding","source":"UEOD","external_id":"P-3","territory":"OOAD-09","topic":"Cierre de farmacia","found_on":"2026-11-09","impact":4,"frequency":3}'
+r=$(item_of "Falla de elevadores")
+b=$(item_of "Cierre de farmacia")
+submit "{\"type\":\"valuation\",\"source\":\"UEOD\",\"external_id\":\"P-V1\",\"item_id\":\"$a\",\"impact\":3,\"vertical\":2,\"outcome\":\"RESIDUAL\",\"valued_on\":\"2026-11-10\",\"analyst\":\"analista\",\"reason\":\"valoración anticipada\"}"
+submit "{\"type\":\"valuation\",\"source\":\"UEOD\",\"external_id\":\"P-V2\",\"item_id\":\"$b\",\"impact\":2,\"vertical\":1,\"outcome\":\"RESOLVED\",\"valued_on\":\"2026-11-10\",\"analyst\":\"analista\",\"reason\":\"atendida\"}"
+submit "{\"type\":\"closure\",\"source\":\"UEOD\",\"external_id\":\"P-C2\",\"item_id\":\"$b\",\"analyst\":\"tdoe\",\"reason\":\"Resuelta\"}"
+
+close_month 2026-11 2026-12-01T00:00:30
+positions "$a"
+equals "November's position of the valued problemática: 3/2, quadrant III (verde), monitoreo" \
+  "3|2|III|verde|monitoreo" "$(line 2026-11 '"\(.impacto)|\(.vertical)|\(.cuadrante)|\(.color)|\(.etapa)"')"
+equals "its October position is kept" "8|7|I" "$(line 2026-10 '"\(.impacto)|\(.vertical)|\(.cuadrante)"')"
+equals "October, November, then now" "2026-10 2026-11 actual" "$(periods_listed)"
+positions "$r"
+equals "the riesgo created in November: no October position, November 7/6 in I" "2026-11 actual|7|6|I|identificacion" \
+  "$(periods_listed)|$(line 2026-11 '"\(.impacto)|\(.vertical)|\(.cuadrante)|\(.etapa)"')"
+positions "$b"
+equals "the item closed before November's close has no November position" "actual" "$(periods_listed)"
+equals "and it is closed now" cerrado "$(line actual .etapa)"
+
+# --- a late valuation, dated inside November, recorded on 3 December ----------
+"$MOTCTL" clock set 2026-12-03T10:00 >/dev/null
+submit "{\"type\":\"valuation\",\"source\":\"CAPSOI\",\"external_id\":\"P-V3\",\"item_id\":\"$r\",\"impact\":2,\"vertical\":2,\"outcome\":\"RESIDUAL\",\"valued_on\":\"2026-11-28\",\"analyst\":\"analista\",\"reason\":\"valoración en sitio\"}"
+positions "$r"
+equals "November's frozen position stays as it was" "7|6|I" "$(line 2026-11 '"\(.impacto)|\(.vertical)|\(.cuadrante)"')"
+equals "and lists the late valuation: dated 28 Nov, 2/2 (III), recorded 3 Dec" "2026-11-28|2|2|III|residual|2026-12-03" \
+  "$(line 2026-11 '.valoraciones_tardias[] | "\(.valorada_el)|\(.impacto)|\(.vertical)|\(.cuadrante)|\(.resultado)|\(.registrada_el)"')"
+equals "now the riesgo is at 2/2, III, in monitoreo" "2|2|III|monitoreo" \
+  "$(line actual '"\(.impacto)|\(.vertical)|\(.cuadrante)|\(.etapa)"')"
+positions "$a"
+equals "a valuation recorded inside its own month is not late" "null" "$(line 2026-11 .valoraciones_tardias)"
+
+# --- idempotent: November frozen again by a restarted watcher ----------------
+submit "{\"type\":\"valuation\",\"source\":\"UEOD\",\"external_id\":\"P-V4\",\"item_id\":\"$a\",\"impact\":9,\"vertical\":9,\"outcome\":\"RESIDUAL\",\"valued_on\":\"2026-12-03\",\"analyst\":\"analista\"}"
+mot_kill_service "$RUN" deadline-watcher
+rcli SET mot:periods:frozen 2026-10 >/dev/null
+rcli HDEL mot:periods 2026-11 >/dev/null
+mot_start_service "$RUN" "$MOT_BIN" deadline-watcher
+check "the restarted watcher freezes November again" mot_wait 60 frozen_is 2026-11
+positions "$a"
+equals "the first position frozen for November stays (not today's 9/9)" "3|2|III" \
+  "$(line 2026-11 '"\(.impacto)|\(.vertical)|\(.cuadrante)"')"
+
+# --- months closed while no watcher ran ---------------------------------------
+mot_kill_service "$RUN" deadline-watcher
+"$MOTCTL" clock set 2027-02-01T00:00:30 >/dev/null
+mot_start_service "$RUN" "$MOT_BIN" deadline-watcher
+check "December and January are frozen at the restart" mot_wait 60 frozen_is 2027-01
+positions "$a"
+equals "with the values of the restart: 9/9, I" "9|9|I 9|9|I" \
+  "$(line 2026-12 '"\(.impacto)|\(.vertical)|\(.cuadrante)"') $(line 2027-01 '"\(.impacto)|\(.vertical)|\(.cuadrante)"')"
+equals "both say when they were frozen" "2027-02-01 2027-02-01" \
+  "$(line 2026-12 .congelado_el) $(line 2027-01 .congelado_el)"
+
+# --- bad requests -------------------------------------------------------------
+out=$("$MOTCTL" positions it-999999 2>&1) && fail "positions of an unknown item must fail"
+check "an unknown item is INVALID_VALUE" grep -q INVALID_VALUE <<<"$out"
+echo "checks: $E2E_CHECKS"
