@@ -938,10 +938,10 @@ render_legend_marks (map_svg_t *self, out_t *out)
     out_printf (out, "<text x=\"68\" y=\"%d\">Movimiento desde ", y);
     out_period_name (out, self->compare);
     if (move_pairs (self) > MAP_SVG_MAJOR_MOVES)
-        out_printf (out, " (más gruesa cuantas más %s; las %d mayores con su número, las demás tenues)</text>\n",
+        out_printf (out, " (el grosor crece con el número de %s; las %d mayores con su número, las demás tenues)</text>\n",
                     words->many, MAP_SVG_MAJOR_MOVES);
     else
-        out_printf (out, " (más gruesa cuantas más %s; su número si pasa de 1)</text>\n", words->many);
+        out_printf (out, " (el grosor crece con el número de %s; el número, si pasa de 1)</text>\n", words->many);
     y += LEGEND_ROW;
     out_printf (out, "<rect class=\"new-badge\" x=\"36\" y=\"%d\" width=\"26\" height=\"14\" rx=\"3\"/>"
                      "<text class=\"mark-text new-text\" x=\"49\" y=\"%d\">+2</text>",
