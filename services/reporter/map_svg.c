@@ -21,6 +21,7 @@
 
 /* Geometry (user units of the viewBox). */
 #define VIEW_WIDTH 860
+#define MARGIN 40
 #define GRID_X 150
 #define GRID_Y 130
 #define CELL 64
@@ -72,7 +73,7 @@ static const char *const TINT[5][3] = {
     {"#f8d0d0", "#ef9a9a", "#c62828"},        /* I rojo */
     {"#fde0c0", "#ffb74d", "#e65100"},        /* II naranja */
     {"#d4edd4", "#a5d6a7", "#2e7d32"},        /* III verde */
-    {"#fff5c0", "#fff176", "#f9a825"},        /* IV amarillo */
+    {"#fff5c0", "#ffe45c", "#f9a825"},        /* IV amarillo */
 };
 
 static const char *const MONTHS[12] = {"enero", "febrero", "marzo", "abril", "mayo", "junio",
@@ -343,6 +344,23 @@ words_of (map_svg_t *self)
     return &WORDS[self->kind];
 }
 
+/* "mupoi" or "muro": in class names and the arrowhead's id. */
+static const char *
+kind_name (map_svg_t *self)
+{
+    return self->kind == MAP_SVG_MURO ? "muro" : "mupoi";
+}
+
+/* The period shown: "noviembre de 2026", or "situación actual". */
+static void
+out_shown_period (map_svg_t *self, out_t *out)
+{
+    if (self->period[0])
+        out_period_name (out, self->period);
+    else
+        out_printf (out, "situación actual");
+}
+
 static bool
 has_comparison (map_svg_t *self)
 {
@@ -431,26 +449,22 @@ vertical_of (size_t cell)
 static void
 render_head (map_svg_t *self, out_t *out)
 {
-    const char *kind = self->kind == MAP_SVG_MURO ? "muro" : "mupoi";
     int height = LEGEND_Y + LEGEND_ROW * (has_comparison (self) ? 7 : 4) + 10;
     out_printf (out,
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\""
                 " class=\"mot-map mot-map-%s\" data-kind=\"%s\" viewBox=\"0 0 %d %d\" width=\"100%%\""
                 " preserveAspectRatio=\"xMidYMin meet\" role=\"img\">\n",
-                kind, self->kind == MAP_SVG_MURO ? "MURO" : "MUPOI", VIEW_WIDTH, height);
+                kind_name (self), self->kind == MAP_SVG_MURO ? "MURO" : "MUPOI", VIEW_WIDTH, height);
     out_printf (out, "<title>%s · ", words_of (self)->title);
-    if (self->period[0])
-        out_period_name (out, self->period);
-    else
-        out_printf (out, "situación actual");
+    out_shown_period (self, out);
     out_printf (out, "</title>\n");
 }
 
 static void
 render_style (map_svg_t *self, out_t *out)
 {
-    const char *kind = self->kind == MAP_SVG_MURO ? "muro" : "mupoi";
+    const char *kind = kind_name (self);
     out_printf (
         out,
         "<style>\n"
@@ -493,17 +507,14 @@ static void
 render_titles (map_svg_t *self, out_t *out)
 {
     const words_t *words = words_of (self);
-    out_printf (out, "<text class=\"title\" x=\"%d\" y=\"40\">%s</text>\n", GRID_X - 110, words->title);
-    out_printf (out, "<text class=\"subtitle\" x=\"%d\" y=\"68\">Periodo: ", GRID_X - 110);
-    if (self->period[0])
-        out_period_name (out, self->period);
-    else
-        out_printf (out, "situación actual");
+    out_printf (out, "<text class=\"title\" x=\"%d\" y=\"40\">%s</text>\n", MARGIN, words->title);
+    out_printf (out, "<text class=\"subtitle\" x=\"%d\" y=\"68\">Periodo: ", MARGIN);
+    out_shown_period (self, out);
     if (has_comparison (self)) {
         out_printf (out, " · comparado con ");
         out_period_name (out, self->compare);
     }
-    out_printf (out, "</text>\n<text class=\"count\" x=\"%d\" y=\"94\">", GRID_X - 110);
+    out_printf (out, "</text>\n<text class=\"count\" x=\"%d\" y=\"94\">", MARGIN);
     out_count_of (out, self->items, words->one, words->many);
     if (has_comparison (self)) {
         out_printf (out, " · desde ");
@@ -583,7 +594,7 @@ render_quadrant (map_svg_t *self, out_t *out, int quadrant)
                 "<rect class=\"quadrant-frame\" x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%d\" fill=\"none\""
                 " stroke=\"%s\" stroke-width=\"3\"/>",
                 x + 1.5, y + 1.5, side - 3, side - 3, TINT[quadrant][2]);
-    out_printf (out, "<text class=\"quadrant-numeral\" x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", x + side / 2,
+    out_printf (out, "<text class=\"quadrant-numeral\" x=\"%d\" y=\"%d\" style=\"fill:%s\">%s</text>", x + side / 2,
                 y + side / 2 + 20, TINT[quadrant][2], mot_score_quadrant_roman (quadrant));
     out_printf (out, "<text class=\"quadrant-name\" x=\"%d\" y=\"%d\">%s</text></g>\n", x + side / 2,
                 y + side / 2 + 50, mot_score_quadrant_meaning (quadrant, words_of (self)->riesgo));
@@ -822,7 +833,7 @@ render_aggregate (map_svg_t *self, out_t *out, const cell_t *cell, size_t c)
     cell_centre (c, &x, &y);
     char text[32];
     format_count (cell->count, text);
-    double width = 12 + 7 * strlen (text);
+    double width = fmax (26, 12 + 7 * (double) strlen (text));
     out_printf (out, "<g class=\"aggregate\" data-impact=\"%d\" data-vertical=\"%d\" data-count=\"%zu\">",
                 impact_of (c), vertical_of (c), cell->count);
     out_printf (out, "<title>");
@@ -906,7 +917,7 @@ render_legend_quadrants (map_svg_t *self, out_t *out)
 {
     for (int i = 0; i < 4; i++) {
         int quadrant = i + 1;
-        int x = 40 + (i % 2) * 400, y = LEGEND_Y + 30 + (i / 2) * LEGEND_ROW;
+        int x = MARGIN + (i % 2) * 400, y = LEGEND_Y + 30 + (i / 2) * LEGEND_ROW;
         out_printf (out,
                     "<rect class=\"legend-swatch\" data-quadrant=\"%s\" x=\"%d\" y=\"%d\" width=\"18\" height=\"18\""
                     " fill=\"%s\" stroke=\"%s\" stroke-width=\"2\"/>",
@@ -917,52 +928,84 @@ render_legend_quadrants (map_svg_t *self, out_t *out)
     }
 }
 
+/* One line of the legend per mark, at baseline y; the samples use classes
+ * of their own, so that they are not counted as marks of the map. */
 static void
-render_legend_marks (map_svg_t *self, out_t *out)
+legend_dot (map_svg_t *self, out_t *out, int y)
 {
-    const words_t *words = words_of (self);
-    int y = LEGEND_Y + 30 + 2 * LEGEND_ROW;
     out_printf (out, "<circle class=\"legend-dot\" cx=\"49\" cy=\"%d\" r=\"6\"/>", y - 5);
-    out_printf (out, "<text x=\"68\" y=\"%d\">%s (su identificador al pasar el cursor)</text>\n", y, words->a_one);
-    y += LEGEND_ROW;
+    out_printf (out, "<text x=\"68\" y=\"%d\">%s (su identificador al pasar el cursor)</text>\n", y,
+                words_of (self)->a_one);
+}
+
+static void
+legend_aggregate (map_svg_t *self, out_t *out, int y)
+{
     out_printf (out,
                 "<rect class=\"badge\" x=\"34\" y=\"%d\" width=\"30\" height=\"20\" rx=\"10\"/>"
                 "<text class=\"badge-text\" x=\"49\" y=\"%d\">12</text>",
                 y - 15, y - 1);
     out_printf (out, "<text x=\"68\" y=\"%d\">Más de %d %s en la celda: su número</text>\n", y,
-                MAP_SVG_DOTS_PER_CELL, words->many);
-    if (!has_comparison (self))
-        return;
-    y += LEGEND_ROW;
+                MAP_SVG_DOTS_PER_CELL, words_of (self)->many);
+}
+
+static void
+legend_move (map_svg_t *self, out_t *out, int y)
+{
     out_printf (out, "<line class=\"legend-move w3\" x1=\"30\" y1=\"%d\" x2=\"62\" y2=\"%d\"/>", y - 5, y - 5);
     out_printf (out, "<text x=\"68\" y=\"%d\">Movimiento desde ", y);
     out_period_name (out, self->compare);
     if (move_pairs (self) > MAP_SVG_MAJOR_MOVES)
-        out_printf (out, " (el grosor crece con el número de %s; las %d mayores con su número, las demás tenues)</text>\n",
-                    words->many, MAP_SVG_MAJOR_MOVES);
+        out_printf (out, " (el grosor crece con el número de %s; las %d mayores con su número, las demás tenues)",
+                    words_of (self)->many, MAP_SVG_MAJOR_MOVES);
     else
-        out_printf (out, " (el grosor crece con el número de %s; el número, si pasa de 1)</text>\n", words->many);
-    y += LEGEND_ROW;
-    out_printf (out, "<rect class=\"new-badge\" x=\"36\" y=\"%d\" width=\"26\" height=\"14\" rx=\"3\"/>"
-                     "<text class=\"mark-text new-text\" x=\"49\" y=\"%d\">+2</text>",
+        out_printf (out, " (el grosor crece con el número de %s; el número, si pasa de 1)", words_of (self)->many);
+    out_printf (out, "</text>\n");
+}
+
+static void
+legend_new (map_svg_t *self, out_t *out, int y)
+{
+    out_printf (out,
+                "<rect class=\"new-badge\" x=\"36\" y=\"%d\" width=\"26\" height=\"14\" rx=\"3\"/>"
+                "<text class=\"mark-text new-text\" x=\"49\" y=\"%d\">+2</text>",
                 y - 13, y - 2);
-    out_printf (out, "<text x=\"68\" y=\"%d\">%s desde ", y, words->new_heading);
+    out_printf (out, "<text x=\"68\" y=\"%d\">%s desde ", y, words_of (self)->new_heading);
     out_period_name (out, self->compare);
     out_printf (out, " (sin posición entonces), en su celda actual</text>\n");
-    y += LEGEND_ROW;
-    out_printf (out, "<rect class=\"closed-badge\" x=\"36\" y=\"%d\" width=\"26\" height=\"14\" rx=\"3\"/>"
-                     "<text class=\"mark-text\" x=\"49\" y=\"%d\">×2</text>",
+}
+
+static void
+legend_closed (map_svg_t *self, out_t *out, int y)
+{
+    out_printf (out,
+                "<rect class=\"closed-badge\" x=\"36\" y=\"%d\" width=\"26\" height=\"14\" rx=\"3\"/>"
+                "<text class=\"mark-text\" x=\"49\" y=\"%d\">×2</text>",
                 y - 13, y - 2);
-    out_printf (out, "<text x=\"68\" y=\"%d\">%s desde ", y, words->closed_heading);
+    out_printf (out, "<text x=\"68\" y=\"%d\">%s desde ", y, words_of (self)->closed_heading);
     out_period_name (out, self->compare);
     out_printf (out, ", en su celda de entonces</text>\n");
+}
+
+/* The movement's marks only with a comparison. */
+static void
+render_legend_marks (map_svg_t *self, out_t *out)
+{
+    int y = LEGEND_Y + 30 + 2 * LEGEND_ROW;
+    legend_dot (self, out, y);
+    legend_aggregate (self, out, y + LEGEND_ROW);
+    if (!has_comparison (self))
+        return;
+    legend_move (self, out, y + 2 * LEGEND_ROW);
+    legend_new (self, out, y + 3 * LEGEND_ROW);
+    legend_closed (self, out, y + 4 * LEGEND_ROW);
 }
 
 static void
 render_legend (map_svg_t *self, out_t *out)
 {
-    out_printf (out, "<g class=\"legend\">\n<text class=\"legend-title\" x=\"40\" y=\"%d\">Simbología</text>\n",
-                LEGEND_Y);
+    out_printf (out, "<g class=\"legend\">\n<text class=\"legend-title\" x=\"%d\" y=\"%d\">Simbología</text>\n",
+                MARGIN, LEGEND_Y);
     render_legend_quadrants (self, out);
     render_legend_marks (self, out);
     out_printf (out, "</g>\n");
