@@ -57,7 +57,7 @@ id_of (const char *text)
 static const char *
 apply_line (map_svg_t *map, char *line)
 {
-    char *f[MAX_FIELDS];
+    char *f[MAX_FIELDS] = {NULL};
     int count = split_fields (line, f);
     if (strcmp (f[0], "item") == 0) {
         if (count != 6)
