@@ -1,7 +1,7 @@
 /*  mot-reporter — answers queries for the registers (MUPOI, MURO, items,
  *  unclassified items, obligations) as JSON or CSV, and for one item's
  *  audit trail or positions month by month, or one event's outcome, as
- *  JSON lines.
+ *  JSON lines, and the norm's two maps as SVG (map_query).
  *
  *  Owns: the query socket. A ROUTER (bound on --query by default) receives
  *  [identity…][""][Query] from REQ clients (framing: mot_request) and
@@ -22,6 +22,7 @@
 #include "mot_wire.h"
 #include "event_status.h"
 #include "item_positions.h"
+#include "map_query.h"
 #include "register_query.h"
 #include "register_table.h"
 
@@ -36,6 +37,7 @@
 #define CONTENT_TYPE_JSON "application/json"
 #define CONTENT_TYPE_CSV "text/csv; charset=utf-8"
 #define CONTENT_TYPE_JSON_LINES "application/x-ndjson"
+#define CONTENT_TYPE_SVG "image/svg+xml"
 
 static const mot_option_t options[] = {
     {"query", "MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY,
@@ -116,6 +118,14 @@ render (reporter_t *self, register_table_t *table, bool csv, size_t *size)
     return register_table_json (table, now, size);
 }
 
+/* The name of a query kind, for the log. */
+static const char *
+kind_name (Mot__V1__QueryKind kind)
+{
+    const ProtobufCEnumValue *value = protobuf_c_enum_descriptor_get_value (&mot__v1__query_kind__descriptor, kind);
+    return value ? value->name : "?";
+}
+
 /* Whether the query is about one id: AUDIT (an item's trail), POSITIONS
  * (an item's evolution) or STATUS (what became of an event). */
 static bool
@@ -140,7 +150,7 @@ answer_about_one (reporter_t *self, mot_request_t *request, const Mot__V1__Query
                       : event_status_json (redis, query->event_id, &size, &code);
     if (body) {
         send_body (request, body, size, CONTENT_TYPE_JSON_LINES);
-        mot_log_info ("query_answered", "kind=%s bytes=%zu", protobuf_c_enum_descriptor_get_value (&mot__v1__query_kind__descriptor, query->kind)->name, size);
+        mot_log_info ("query_answered", "kind=%s bytes=%zu", kind_name (query->kind), size);
     }
     else if (code == MOT__V1__ERROR_CODE__MISSING_FIELD)
         send_error (request, code, item ? "item_id required" : "event_id required", field);
@@ -150,6 +160,30 @@ answer_about_one (reporter_t *self, mot_request_t *request, const Mot__V1__Query
         send_error (request, code, code == MOT__V1__ERROR_CODE__UNAVAILABLE ? "Redis unavailable, retry later"
                                                                             : "could not read Redis", NULL);
     free (body);
+}
+
+static bool
+is_map (const Mot__V1__Query *query)
+{
+    return query->has_kind
+        && (query->kind == MOT__V1__QUERY_KIND__MAP_MUPOI || query->kind == MOT__V1__QUERY_KIND__MAP_MURO);
+}
+
+/* A map: one SVG document whatever the format asked. */
+static void
+answer_map (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query, const register_filter_t *filter)
+{
+    register_filter_error_t error = {MOT__V1__ERROR_CODE__INTERNAL, NULL, "could not draw the map"};
+    size_t size = 0;
+    char *svg = map_query_svg (self->service->redis, query, filter, mot_clock_now (self->service->clock), &size,
+                               &error);
+    if (svg) {
+        send_body (request, svg, size, CONTENT_TYPE_SVG);
+        mot_log_info ("query_answered", "kind=%s bytes=%zu", kind_name (query->kind), size);
+    }
+    else
+        send_error (request, error.code, error.reason, error.field);
+    free (svg);
 }
 
 static void
@@ -167,6 +201,10 @@ answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *qu
     register_filter_error_t refused;
     if (!register_filter_read (&filter, query, self->territories, &refused)) {
         send_error (request, refused.code, refused.reason, refused.field);
+        return;
+    }
+    if (is_map (query)) {
+        answer_map (self, request, query, &filter);
         return;
     }
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;

@@ -14,8 +14,8 @@ static const char *const stages[] = {MOT_STAGES (STAGE_NAME)};
 
 /* ---- reading the Query ------------------------------------------------ */
 
-static bool
-refuse (register_filter_error_t *error, Mot__V1__ErrorCode code, const char *field, const char *reason)
+bool
+register_filter_refuse (register_filter_error_t *error, Mot__V1__ErrorCode code, const char *field, const char *reason)
 {
     error->code = code;
     error->field = field;
@@ -77,18 +77,19 @@ check_values (const register_filter_t *filter, const Mot__V1__Query *query, mot_
 {
     const char *not_utf8 = field_not_utf8 (filter);
     if (not_utf8)
-        return refuse (error, MOT__V1__ERROR_CODE__INVALID_UTF8, not_utf8, "filter is not valid UTF-8");
+        return register_filter_refuse (error, MOT__V1__ERROR_CODE__INVALID_UTF8, not_utf8, "filter is not valid UTF-8");
     if (filter->unit && !is_unit (filter->unit))
-        return refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "unit", "unknown unit (UEOD, UAD, UCS, CV, CAPSOI)");
+        return register_filter_refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "unit",
+                                       "unknown unit (UEOD, UAD, UCS, CV, CAPSOI)");
     if (filter->territory && territories && !mot_catalog_has (territories, filter->territory))
-        return refuse (error, MOT__V1__ERROR_CODE__UNKNOWN_TERRITORY, "territory", "territory not in the catalogue");
+        return register_filter_refuse (error, MOT__V1__ERROR_CODE__UNKNOWN_TERRITORY, "territory", "territory not in the catalogue");
     if (query->has_quadrant && (query->quadrant < 1 || query->quadrant > 4))
-        return refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "quadrant", "quadrant must be 1..4");
+        return register_filter_refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "quadrant", "quadrant must be 1..4");
     if (filter->stage && !is_stage (filter->stage))
-        return refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "stage",
-                       "unknown stage (identificacion, seguimiento, monitoreo, mejora_continua, cerrado)");
+        return register_filter_refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "stage",
+                                       "unknown stage (identificacion, seguimiento, monitoreo, mejora_continua, cerrado)");
     if (query->has_closed && query->closed && query->has_all && query->all)
-        return refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "all", "closed and all exclude each other");
+        return register_filter_refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "all", "closed and all exclude each other");
     return true;
 }
 
@@ -108,7 +109,7 @@ register_filter_read (register_filter_t *filter, const Mot__V1__Query *query, mo
                                                       : REGISTER_OPEN_ITEMS,
     };
     if (!takes_filters (query) && has_any_filter (filter, query))
-        return refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "kind", "OBLIGATIONS takes no item filter");
+        return register_filter_refuse (error, MOT__V1__ERROR_CODE__INVALID_VALUE, "kind", "OBLIGATIONS takes no item filter");
     if (!check_values (filter, query, territories, error))
         return false;
     if (filter->stage && strcmp (filter->stage, MOT_STAGE_CERRADO) == 0 && filter->scope == REGISTER_OPEN_ITEMS)

@@ -58,6 +58,11 @@ typedef struct {
 bool register_filter_read (register_filter_t *filter, const Mot__V1__Query *query, mot_catalog_t *territories,
                            register_filter_error_t *error);
 
+/* Sets *error (code, field, reason: static strings) and returns false: a
+ * refusal of the reporter's queries, filters and others alike. */
+bool register_filter_refuse (register_filter_error_t *error, Mot__V1__ErrorCode code, const char *field,
+                             const char *reason);
+
 /* Whether the filter keeps closed items (closed, all, or stage cerrado). */
 bool register_filter_wants_closed (const register_filter_t *filter);
 

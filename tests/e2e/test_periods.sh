@@ -14,7 +14,12 @@
 #    November's position stays as frozen and lists it;
 #  - freezing is idempotent: a watcher that freezes November again (its mark
 #    rolled back, restarted) changes no position;
-#  - months that closed while no watcher ran are frozen at its restart.
+#  - months that closed while no watcher ran are frozen at its restart;
+#  - the maps through the reporter (`motctl map`, parsed as SVG): November
+#    compared with October shows the valued problemática's arrow from 8,7 to
+#    3,2, the one closed in November marked closed at its October cell
+#    (4,8), the riesgo new in the MURO; the current map, filters, and bad
+#    months refused.
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2026-10 MOT_ESCALATE_EVERY_BD=0
@@ -36,7 +41,9 @@ line() { jq -r --arg p "$1" "select(.periodo == \$p) | $2" "$RUN/positions.jsonl
 periods_listed() { jq -r .periodo "$RUN/positions.jsonl" | tr '\n' ' ' | sed 's/ $//'; }
 
 submit '{"type":"finding","source":"UEOD","external_id":"P-1","territory":"OOAD-15","topic":"Desabasto de insulina","found_on":"2026-10-19","impact":8,"frequency":7}'
+submit '{"type":"finding","source":"UEOD","external_id":"P-4","territory":"OOAD-02","topic":"Quejas por trato","found_on":"2026-10-19","impact":4,"frequency":8}'
 a=$(item_of "Desabasto de insulina")
+c=$(item_of "Quejas por trato")
 
 # --- October closes ---------------------------------------------------------
 close_month 2026-10 2026-11-01T00:00:30
@@ -55,6 +62,8 @@ b=$(item_of "Cierre de farmacia")
 submit "{\"type\":\"valuation\",\"source\":\"UEOD\",\"external_id\":\"P-V1\",\"item_id\":\"$a\",\"impact\":3,\"vertical\":2,\"outcome\":\"RESIDUAL\",\"valued_on\":\"2026-11-10\",\"analyst\":\"analista\",\"reason\":\"valoración anticipada\"}"
 submit "{\"type\":\"valuation\",\"source\":\"UEOD\",\"external_id\":\"P-V2\",\"item_id\":\"$b\",\"impact\":2,\"vertical\":1,\"outcome\":\"RESOLVED\",\"valued_on\":\"2026-11-10\",\"analyst\":\"analista\",\"reason\":\"atendida\"}"
 submit "{\"type\":\"closure\",\"source\":\"UEOD\",\"external_id\":\"P-C2\",\"item_id\":\"$b\",\"analyst\":\"tdoe\",\"reason\":\"Resuelta\"}"
+submit "{\"type\":\"valuation\",\"source\":\"UEOD\",\"external_id\":\"P-V5\",\"item_id\":\"$c\",\"impact\":2,\"vertical\":2,\"outcome\":\"RESOLVED\",\"valued_on\":\"2026-11-10\",\"analyst\":\"analista\",\"reason\":\"atendida\"}"
+submit "{\"type\":\"closure\",\"source\":\"UEOD\",\"external_id\":\"P-C5\",\"item_id\":\"$c\",\"analyst\":\"tdoe\",\"reason\":\"Resuelta\"}"
 
 close_month 2026-11 2026-12-01T00:00:30
 positions "$a"
@@ -68,6 +77,42 @@ equals "the riesgo created in November: no October position, November 7/6 in I" 
 positions "$b"
 equals "the item closed before November's close has no November position" "actual" "$(periods_listed)"
 equals "and it is closed now" cerrado "$(line actual .etapa)"
+
+# --- the maps of November, compared with October ------------------------------
+CHECK="$MOT_SOURCE/tests/tools/svg_map_check.py"
+map() {   # map NAME ARGS...: motctl map ARGS into NAME.svg, its summary into NAME.json
+  local name=$1
+  shift
+  "$MOTCTL" map "$@" >"$RUN/$name.svg" || fail "motctl map $*"
+  /usr/bin/python3 "$CHECK" "$RUN/$name.svg" >"$RUN/$name.json" || fail "$name: not a well-formed map"
+}
+value() { /usr/bin/python3 "$CHECK" --summary "$RUN/$1.json" --get "$2"; }
+map mupoi_nov mupoi --period 2026-11 --compare 2026-10
+equals "the MUPOI map's title" "Mapa de Problemáticas Operativas" "$(value mupoi_nov title)"
+equals "its vertical axis: frequency" "Frecuencia de ocurrencia" "$(value mupoi_nov axis/y)"
+equals "November: one problemática on the map, at 3,2" '1 1' "$(value mupoi_nov total) $(value mupoi_nov cells/3,2)"
+equals "one arrow, from its October cell 8,7 to 3,2, for one item" '[["8,7","3,2",1]]' \
+  "$(value mupoi_nov arrows | jq -c 'map(.[0:3])')"
+equals "the one closed in November is marked closed at its October cell" '{"4,8":1}' "$(value mupoi_nov closed | jq -c .)"
+equals "no new problemática since October" '{}' "$(value mupoi_nov new | jq -c .)"
+map muro_nov muro --period 2026-11 --compare 2026-10
+equals "the MURO map's title and axis" "Mapa de Riesgos Operativos|Probabilidad de ocurrencia" \
+  "$(value muro_nov title)|$(value muro_nov axis/y)"
+equals "the riesgo created in November is new, at 7,6" '1|{"7,6":1}' "$(value muro_nov cells/7,6)|$(value muro_nov new | jq -c .)"
+map mupoi_now mupoi
+equals "now: the open problemática at its effective scores, nothing else" '1 1' \
+  "$(value mupoi_now total) $(value mupoi_now cells/3,2)"
+map mupoi_filtered mupoi --period 2026-10 --territory OOAD-02
+equals "October filtered by territory OOAD-02: the one at 4,8 only" '1 1' \
+  "$(value mupoi_filtered total) $(value mupoi_filtered cells/4,8)"
+out=$("$MOTCTL" map mupoi --period 2026-12 2>&1) && fail "a month not frozen yet must be refused"
+check "a month not frozen yet is INVALID_VALUE naming period" grep -q "INVALID_VALUE.*period" <<<"$out"
+out=$("$MOTCTL" map mupoi --period 2026-10 --compare 2026-11 2>&1) && fail "compare after period must be refused"
+check "compare after the period is INVALID_VALUE naming compare" grep -q "INVALID_VALUE.*compare" <<<"$out"
+out=$("$MOTCTL" map mupoi --period noviembre 2>&1) && fail "a period that is no month must be refused"
+check "a period that is no month is INVALID_VALUE" grep -q "INVALID_VALUE.*period" <<<"$out"
+out=$("$MOTCTL" map mupoi --closed 2>&1) && fail "a map of closed items must be refused"
+check "a map of closed items is INVALID_VALUE" grep -q "INVALID_VALUE" <<<"$out"
 
 # --- a late valuation, dated inside November, recorded on 3 December ----------
 "$MOTCTL" clock set 2026-12-03T10:00 >/dev/null

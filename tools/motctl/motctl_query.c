@@ -201,6 +201,39 @@ run_query (int argc, char **argv, Mot__V1__QueryKind kind, bool filters)
     return print_answer (&query, timeout_ms);
 }
 
+/* map mupoi|muro [--period YYYY-MM] [--compare YYYY-MM] [filters]: the SVG
+ * document on stdout (map_query.h in the reporter says what it shows). */
+int
+motctl_map (int argc, char **argv)
+{
+    Mot__V1__Query query = MOT__V1__QUERY__INIT;
+    int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
+    const char *which = argc > 1 ? argv[1] : "";
+    bool known = strcmp (which, "mupoi") == 0 || strcmp (which, "muro") == 0;
+    for (int i = 2; known && i < argc; i++) {
+        const char *value;
+        if (motctl_take_option (argc, argv, &i, "period", &value))
+            known = (query.period = (char *) value) != NULL;
+        else if (motctl_take_option (argc, argv, &i, "compare", &value))
+            known = (query.compare = (char *) value) != NULL;
+        else if (motctl_take_option (argc, argv, &i, "timeout", &value)) {
+            if (!motctl_parse_timeout (value, &timeout_ms))
+                return 2;
+        }
+        else
+            known = take_filter (argc, argv, &i, &query);
+    }
+    if (!known) {
+        fprintf (stderr, "usage: motctl map mupoi|muro [--period YYYY-MM] [--compare YYYY-MM] [--timeout SEC]"
+                         " [--unit UNIT] [--territory CODE] [--on ON] [--category C] [--quadrant 1..4|I..IV]"
+                         " [--stage STAGE] > map.svg\n");
+        return 2;
+    }
+    set_kind (&query, strcmp (which, "muro") == 0 ? MOT__V1__QUERY_KIND__MAP_MURO : MOT__V1__QUERY_KIND__MAP_MUPOI,
+              false);
+    return print_answer (&query, timeout_ms);
+}
+
 int
 motctl_items (int argc, char **argv)
 {
