@@ -1,7 +1,8 @@
 /*  mot-reporter — answers queries for the registers (MUPOI, MURO, items,
  *  unclassified items, obligations) as JSON or CSV, and for one item's
  *  audit trail or positions month by month, or one event's outcome, as
- *  JSON lines, and the norm's two maps as SVG (map_query).
+ *  JSON lines, the norm's two maps as SVG (map_query) and the monthly
+ *  report's figures as JSON (monthly_report).
  *
  *  Owns: the query socket. A ROUTER (bound on --query by default) receives
  *  [identity…][""][Query] from REQ clients (framing: mot_request) and
@@ -23,10 +24,12 @@
 #include "event_status.h"
 #include "item_positions.h"
 #include "map_query.h"
+#include "monthly_report.h"
 #include "register_query.h"
 #include "register_table.h"
 
 #include <czmq.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -186,11 +189,38 @@ answer_map (reporter_t *self, mot_request_t *request, const Mot__V1__Query *quer
     free (svg);
 }
 
+/* The monthly report's figures: one JSON object whatever the format asked. */
+static void
+answer_monthly_report (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
+{
+    register_filter_error_t error = {MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED, NULL, NULL};
+    json_t *data = monthly_report_data (self->service->redis, query->period, mot_clock_now (self->service->clock),
+                                        &error);
+    char *text = data ? json_dumps (data, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref (data);
+    char *body = text ? zsys_sprintf ("%s\n", text) : NULL;
+    free (text);
+    if (body) {
+        send_body (request, body, strlen (body), CONTENT_TYPE_JSON);
+        mot_log_info ("query_answered", "kind=REPORT_MONTHLY bytes=%zu", strlen (body));
+    }
+    else
+    if (error.reason)
+        send_error (request, error.code, error.reason, error.field);
+    else
+        send_error (request, MOT__V1__ERROR_CODE__INTERNAL, "could not build the report", NULL);
+    free (body);
+}
+
 static void
 answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
 {
     if (is_about_one (query)) {
         answer_about_one (self, request, query);
+        return;
+    }
+    if (query->has_kind && query->kind == MOT__V1__QUERY_KIND__REPORT_MONTHLY) {
+        answer_monthly_report (self, request, query);
         return;
     }
     if (query->has_format && query->format != MOT__V1__FORMAT__JSON && query->format != MOT__V1__FORMAT__CSV) {

@@ -19,7 +19,13 @@
 #    compared with October shows the valued problemática's arrow from 8,7 to
 #    3,2, the one closed in November marked closed at its October cell
 #    (4,8), the riesgo new in the MURO; the current map, filters, and bad
-#    months refused.
+#    months refused;
+#  - the monthly report's figures for November (`motctl report monthly`),
+#    counted by hand from the scenario: per quadrant against October, new,
+#    closed, resolved, residual, the quadrant changes, the breakdowns; the ten
+#    October reports due in November (5 bd after the close: Fri 6 Nov; 10 bd:
+#    Fri 13 Nov) one on time, one a business day late, eight overdue; the open
+#    action.
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2026-10 MOT_ESCALATE_EVERY_BD=0
@@ -113,6 +119,40 @@ out=$("$MOTCTL" map mupoi --period noviembre 2>&1) && fail "a period that is no 
 check "a period that is no month is INVALID_VALUE" grep -q "INVALID_VALUE.*period" <<<"$out"
 out=$("$MOTCTL" map mupoi --closed 2>&1) && fail "a map of closed items must be refused"
 check "a map of closed items is INVALID_VALUE" grep -q "INVALID_VALUE" <<<"$out"
+
+# --- the monthly report of November ---------------------------------------------
+"$MOTCTL" deliver UCS temas-mediaticos 2026-10 2026-11-05 >/dev/null || fail "deliver on time"
+"$MOTCTL" deliver CV identificacion-problematicas 2026-10 2026-11-09 >/dev/null || fail "deliver late"
+submit "{\"type\":\"action\",\"source\":\"UEOD\",\"external_id\":\"P-A1\",\"action_id\":\"AC-R1\",\"kind\":\"accion-correctiva\",\"due_on\":\"2026-12-20\",\"item_id\":\"$r\",\"responsible\":\"DPM\"}"
+delivered_both() { [ "$(rcli HGET 'mot:obl:{CV:identificacion-problematicas:2026-10}' status)" = delivered_late ] &&
+  [ "$(rcli HGET 'mot:obl:{UCS:temas-mediaticos:2026-10}' status)" = delivered ]; }
+check "the two deliveries are recorded" mot_wait 30 delivered_both
+"$MOTCTL" report monthly 2026-11 >"$RUN/report.json" || fail "motctl report monthly"
+report() { jq -c "$1" "$RUN/report.json"; }
+equals "the report is of November, against October (frozen)" '["2026-11","2026-10",true]' \
+  "$(report '[.periodo, .anterior, .anterior_congelado]')"
+equals "problemáticas at November's close: one, in III; in October one in I and one in II" \
+  '[1,{"I":0,"II":0,"III":1,"IV":0},{"I":1,"II":1,"III":0,"IV":0}]' \
+  "$(report '.problematicas | [.total, .por_cuadrante, .por_cuadrante_anterior]')"
+equals "none new, two closed in November, both resolved, one residual" '[0,2,2,1]' \
+  "$(report '.problematicas | [.nuevas, .cerradas, .resueltas, .residuales]')"
+equals "one better (I → III), none worse" "[1,0,[{\"id\":\"$a\",\"de\":\"I\",\"a\":\"III\",\"sentido\":\"mejora\"}]]" \
+  "$(report '.problematicas | [.mejoran, .empeoran, .cambios]')"
+equals "by territory and unit: OOAD-15 and UEOD, one in III" '[["OOAD-15",1,1],["UEOD",1,1]]' \
+  "$(report '.problematicas | [(.por_territorio[], .por_unidad[]) | [.clave, .total, .III]]')"
+equals "riesgos: one, new, in I; none in October" '[1,1,{"I":1,"II":0,"III":0,"IV":0},{"I":0,"II":0,"III":0,"IV":0}]' \
+  "$(report '.riesgos | [.total, .nuevas, .por_cuadrante, .por_cuadrante_anterior]')"
+equals "the ten reports due in November: one on time, one late, eight overdue" '[10,1,1,8,0]' \
+  "$(report '.obligaciones | [.total, .a_tiempo, .tarde, .vencidas, .pendientes]')"
+equals "the late one: CV, deadline Fri 6 Nov, delivered Mon 9 Nov, 1 business day late" \
+  '[["CV","2026-11-06","2026-11-09",1]]' \
+  "$(report '[.obligaciones.tarde_detalle[] | [.unidad, .fecha_limite, .entregado_el, .dias_habiles_atraso]]')"
+equals "UAD's two (10 bd: Fri 13 Nov) are overdue" '["2026-11-13","2026-11-13"]' \
+  "$(report '[.obligaciones.vencidas_detalle[] | select(.unidad == "UAD") | .fecha_limite]')"
+equals "the open action on the riesgo, 0 % avance" "[1,0,0,[[\"UEOD:accion-correctiva:AC-R1\",\"$r\",\"DPM\",\"2026-12-20\",0]]]" \
+  "$(report '.trabajo_abierto | [.acciones, .acuerdos, .recomendaciones, [.detalle[] | [.id, .items, .responsable, .vence, .avance]]]')"
+out=$("$MOTCTL" report monthly 2026-12 2>&1) && fail "a month not frozen must be refused"
+check "a report of a month not frozen is INVALID_VALUE" grep -q "INVALID_VALUE.*period" <<<"$out"
 
 # --- a late valuation, dated inside November, recorded on 3 December ----------
 "$MOTCTL" clock set 2026-12-03T10:00 >/dev/null

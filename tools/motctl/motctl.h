@@ -29,6 +29,7 @@ int motctl_unclassified (int argc, char **argv);
 int motctl_audit (int argc, char **argv);
 int motctl_positions (int argc, char **argv);
 int motctl_map (int argc, char **argv);
+int motctl_report (int argc, char **argv);
 int motctl_status (int argc, char **argv);
 int motctl_subscribe (int argc, char **argv);
 

@@ -234,6 +234,35 @@ motctl_map (int argc, char **argv)
     return print_answer (&query, timeout_ms);
 }
 
+/* report monthly YYYY-MM: the figures of the monthly CAPSOI → TDOE report
+ * (monthly_report.h in the reporter), one JSON object. */
+int
+motctl_report (int argc, char **argv)
+{
+    int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
+    const char *month = NULL;
+    bool known = argc > 1 && strcmp (argv[1], "monthly") == 0;
+    for (int i = 2; known && i < argc; i++) {
+        const char *value;
+        if (motctl_take_option (argc, argv, &i, "timeout", &value)) {
+            if (!motctl_parse_timeout (value, &timeout_ms))
+                return 2;
+        }
+        else if (month || argv[i][0] == '-')
+            known = false;
+        else
+            month = argv[i];
+    }
+    if (!known || !month) {
+        fprintf (stderr, "usage: motctl report monthly YYYY-MM [--timeout SEC]\n");
+        return 2;
+    }
+    Mot__V1__Query query = MOT__V1__QUERY__INIT;
+    set_kind (&query, MOT__V1__QUERY_KIND__REPORT_MONTHLY, false);
+    query.period = (char *) month;
+    return print_answer (&query, timeout_ms);
+}
+
 int
 motctl_items (int argc, char **argv)
 {
