@@ -14,6 +14,8 @@ packages=(
   libcmocka-dev valgrind                          # tests
   python3-zmq python3-protobuf protobuf-compiler  # the Python publisher example, tested
   jq                                              # tests read JSON answers
+  libmicrohttpd-dev libcrypt-dev                  # the reporter's web dashboard
+  chromium chromium-driver                        # the dashboard's browser tests
 )
 
 as_root=()

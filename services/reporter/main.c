@@ -13,7 +13,13 @@
  *  UNAVAILABLE when Redis fails, INTERNAL). Anything a peer
  *  sends is answered or dropped, never fatal. The data comes from Redis
  *  (register_query) and is rendered by register_table.
+ *
+ *  Also serves the read-only web dashboard (dashboard.h) on --http, with its
+ *  own thread and its own Redis connection, started after the query socket
+ *  and stopped before it closes. A dashboard that cannot listen is logged
+ *  (http_failed) and the reporter goes on answering queries without it.
  */
+#include "dashboard.h"
 #include "mot_catalog.h"
 #include "mot_date.h"
 #include "mot_endpoints.h"
@@ -47,6 +53,10 @@ static const mot_option_t options[] = {
      "endpoint of the ROUTER socket for queries (REQ clients; bind, '>' to connect)"},
     {"territories", "MOT_TERRITORIES", MOT_CATALOG_DEFAULT_FILE,
      "territory catalogue (CODE<TAB>KIND<TAB>Name per line)"},
+    {"http", "MOT_REPORTER_HTTP", "127.0.0.1:5556",
+     "address of the web dashboard (IPv4 host:port), or off"},
+    {"accounts", "MOT_REPORTER_ACCOUNTS", "",
+     "dashboard accounts (name<TAB>crypt(3) hash<TAB>role per line; empty: nobody can sign in)"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -54,6 +64,7 @@ typedef struct {
     mot_service_t *service;
     mot_catalog_t *territories;
     zsock_t *socket;
+    dashboard_t *dashboard;
 } reporter_t;
 
 /* ---- replies ------------------------------------------------------------ */
@@ -324,12 +335,30 @@ load_territories (reporter_t *self)
     return true;
 }
 
+/* The dashboard, unless --http is off; one that cannot start is logged
+ * and left out. */
+static void
+start_dashboard (reporter_t *self)
+{
+    mot_config_t *config = self->service->config;
+    const char *address = mot_config_get (config, "http");
+    if (!address || strcmp (address, "off") == 0) {
+        mot_log_info ("dashboard_off", "reason=\"--http off\"");
+        return;
+    }
+    self->dashboard = dashboard_new (address, mot_config_get (config, "accounts"), mot_config_get (config, "redis"),
+                                     mot_config_get_bool (config, "test-clock"), self->territories);
+}
+
 static bool
 reporter_open (void *arg, mot_service_t *service)
 {
     reporter_t *self = arg;
     self->service = service;
-    return load_territories (self) && open_socket (self);
+    if (!load_territories (self) || !open_socket (self))
+        return false;
+    start_dashboard (self);
+    return true;
 }
 
 static bool
@@ -347,6 +376,7 @@ static void
 reporter_close (void *arg)
 {
     reporter_t *self = arg;
+    dashboard_destroy (&self->dashboard);
     zsock_destroy (&self->socket);
     mot_catalog_destroy (&self->territories);
 }

@@ -1,0 +1,173 @@
+/*  dashboard_item — an item's page (/item?id=ID).
+ *
+ *  Owns: one item as a page: its register row (ITEMS with open and closed
+ *  items: kind, territory, topic, category, ON, effective scores,
+ *  quadrant, stage, events, the lifecycle counts), its positions month by
+ *  month (item_positions: frozen months, then now) and its audit trail
+ *  (register_query_audit), oldest first. An id that is not one (letters,
+ *  digits, - and _, at most 64) is 400; an unknown item 404.
+ */
+#include "dashboard_pages.h"
+#include "item_positions.h"
+#include "register_query.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ID 64
+
+static bool
+is_item_id (const char *id)
+{
+    size_t length = id ? strlen (id) : 0;
+    if (length == 0 || length > MAX_ID)
+        return false;
+    for (size_t i = 0; i < length; i++) {
+        char c = id[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+static const char *const FACTS[][2] = {
+    {"tipo", "Tipo"}, {"territorio", "Territorio"}, {"tema", "Tema"}, {"categoria", "Categoría"}, {"on", "ON"},
+    {"impacto", "Impacto"}, {"vertical", "Frecuencia / probabilidad"}, {"cuadrante", "Cuadrante"},
+    {"etapa", "Etapa"}, {"eventos", "Eventos"}, {"unidades", "Unidades"}, {"acciones", "Acciones"},
+    {"acciones_completas", "Acciones completas"}, {"avance_promedio", "Avance promedio"},
+    {"valoraciones", "Valoraciones"}, {"resultado", "Resultado"}, {"mitigacion_cuadrante", "Mitigación"},
+    {"acuerdos_abiertos", "Acuerdos abiertos"}, {"recomendaciones_abiertas", "Recomendaciones abiertas"},
+    {"cerrado_el", "Cerrado el"}, {NULL, NULL}};
+
+static void
+write_facts (html_t *html, json_t *row)
+{
+    char buffer[32];
+    html_raw (html, "<div class=\"cards\" id=\"facts\">");
+    for (size_t i = 0; FACTS[i][0]; i++) {
+        html_printf (html, "<div class=\"card\" data-fact=\"%s\"><b>", FACTS[i][0]);
+        const char *value = dashboard_cell (row, FACTS[i][0], buffer, sizeof buffer);
+        html_text (html, *value ? value : "—");
+        html_printf (html, "</b>%s</div>", FACTS[i][1]);
+    }
+    html_raw (html, "</div>\n");
+}
+
+static void
+write_positions (html_t *html, const char *lines, size_t size)
+{
+    static const char *const columns[] = {"periodo", "impacto", "vertical", "cuadrante", "etapa", "congelado_el",
+                                          NULL};
+    html_raw (html, "<h2>Posiciones por mes</h2><div class=\"scroll\"><table id=\"positions\"><thead><tr>"
+                    "<th>Periodo</th><th>Impacto</th><th>Frecuencia / probabilidad</th><th>Cuadrante</th>"
+                    "<th>Etapa</th><th>Congelado el</th><th>Valoraciones tardías</th></tr></thead><tbody>\n");
+    const char *cursor = lines;
+    char buffer[32];
+    while (cursor && cursor < lines + size) {
+        const char *end = memchr (cursor, '\n', (size_t) (lines + size - cursor));
+        size_t length = end ? (size_t) (end - cursor) : (size_t) (lines + size - cursor);
+        json_t *line = json_loadb (cursor, length, 0, NULL);
+        cursor += length + 1;
+        if (!line)
+            continue;
+        html_raw (html, "<tr class=\"position\" data-period=\"");
+        html_text (html, dashboard_cell (line, "periodo", buffer, sizeof buffer));
+        html_raw (html, "\">");
+        for (size_t i = 0; columns[i]; i++) {
+            html_printf (html, "<td data-column=\"%s\">", columns[i]);
+            html_text (html, dashboard_cell (line, columns[i], buffer, sizeof buffer));
+            html_raw (html, "</td>");
+        }
+        html_printf (html, "<td>%zu</td></tr>\n", json_array_size (json_object_get (line, "valoraciones_tardias")));
+        json_decref (line);
+    }
+    html_raw (html, "</tbody></table></div>\n");
+}
+
+static void
+write_trail (html_t *html, const char *lines, size_t size)
+{
+    html_raw (html, "<h2>Bitácora</h2><div class=\"scroll\"><table id=\"trail\"><thead><tr><th>Cuándo</th>"
+                    "<th>Qué</th><th>Detalle</th></tr></thead><tbody>\n");
+    const char *cursor = lines;
+    char buffer[32];
+    while (cursor && cursor < lines + size) {
+        const char *end = memchr (cursor, '\n', (size_t) (lines + size - cursor));
+        size_t length = end ? (size_t) (end - cursor) : (size_t) (lines + size - cursor);
+        json_t *entry = json_loadb (cursor, length, 0, NULL);
+        if (entry) {
+            const char *what = dashboard_cell (entry, "what", buffer, sizeof buffer);
+            html_raw (html, "<tr class=\"trail\" data-what=\"");
+            html_text (html, what);
+            html_raw (html, "\"><td>");
+            html_text (html, dashboard_cell (entry, "at", buffer, sizeof buffer));
+            html_raw (html, "</td><td>");
+            html_text (html, dashboard_cell (entry, "what", buffer, sizeof buffer));
+            html_raw (html, "</td><td><pre>");
+            char *detail = strndup (cursor, length);
+            html_text (html, detail);
+            free (detail);
+            html_raw (html, "</pre></td></tr>\n");
+            json_decref (entry);
+        }
+        cursor += length + 1;
+    }
+    html_raw (html, "</tbody></table></div>\n");
+}
+
+/* The item's row of the ITEMS register (open and closed), NULL when none. */
+static json_t *
+find_row (const dashboard_context_t *context, const char *id, Mot__V1__ErrorCode *code)
+{
+    register_filter_t filter = {.scope = REGISTER_ALL_ITEMS};
+    register_table_t *table = register_query_run (context->redis, context->territories, MOT__V1__QUERY_KIND__ITEMS,
+                                                  &filter, mot_clock_now (context->clock), code);
+    json_t *rows = table ? dashboard_table_rows (context, table) : NULL;
+    register_table_destroy (&table);
+    json_t *found = NULL;
+    for (size_t i = 0; rows && i < json_array_size (rows); i++) {
+        json_t *row = json_array_get (rows, i);
+        if (json_is_string (json_object_get (row, "id")) && strcmp (json_string_value (json_object_get (row, "id")), id) == 0)
+            found = json_incref (row);
+    }
+    json_decref (rows);
+    return found;
+}
+
+void
+dashboard_item_page (const dashboard_context_t *context, const http_request_t *request, http_response_t *response)
+{
+    const char *id = http_request_param (request, "id");
+    if (!is_item_id (id)) {
+        dashboard_send_error (context, response, 400, "Falta el identificador del elemento o no es válido.");
+        return;
+    }
+    Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+    json_t *row = find_row (context, id, &code);
+    size_t positions_size = 0, trail_size = 0;
+    char *positions = row ? item_positions_json (context->redis, id, &positions_size, &code) : NULL;
+    char *trail = row ? register_query_audit (context->redis, id, &trail_size, &code) : NULL;
+    html_t *html = row ? html_new () : NULL;
+    if (!row)
+        dashboard_send_error (context, response, code == MOT__V1__ERROR_CODE__UNAVAILABLE ? 503 : 404,
+                              code == MOT__V1__ERROR_CODE__UNAVAILABLE ? dashboard_refusal_text (code)
+                                                                       : "No existe ese elemento.");
+    else if (!html)
+        response->status = 500;
+    else {
+        html_page_begin (html, "Elemento", context->account);
+        html_raw (html, "<p id=\"item-id\">");
+        html_text (html, id);
+        html_raw (html, "</p>");
+        write_facts (html, row);
+        write_positions (html, positions, positions_size);
+        write_trail (html, trail, trail_size);
+        html_page_end (html);
+        dashboard_send_page (response, html, 200);
+    }
+    html_destroy (&html);
+    free (positions);
+    free (trail);
+    json_decref (row);
+}

@@ -1,0 +1,432 @@
+/*  dashboard_register — the MUPOI and MURO pages (/mupoi, /muro).
+ *
+ *  Owns: a register as a page. The register is read by register_query
+ *  with the filters of register_filter (unidad, territorio, on, categoria,
+ *  cuadrante, etapa; open items), then, in this module only, filtered by
+ *  the cell of a map (impacto, vertical: the effective impact and the
+ *  frequency or probability, both 1..10), sorted (orden: one of the shown
+ *  columns, dir asc|desc; ties in the register's order) and cut into pages
+ *  of DASHBOARD_PAGE_ROWS (pagina, from 1). A bad value is 400 with its
+ *  reason. The table: <table class="register" data-total="N"> whose rows
+ *  are <tr class="row" data-id="ID">.
+ */
+#include "dashboard_pages.h"
+#include "register_query.h"
+#include "mot_schema.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DASHBOARD_PAGE_ROWS 100
+#define MAX_PAGE 100000
+
+/* The parameters a register page keeps in its links. */
+static const char *const PARAMS[] = {"unidad", "territorio", "on", "categoria", "cuadrante", "etapa",
+                                     "impacto", "vertical", "orden", "dir", NULL};
+
+typedef struct {
+    const char *column;
+    const char *label;
+} column_t;
+
+typedef struct {
+    Mot__V1__QueryKind kind;
+    const char *path;
+    const char *title;
+    const char *vertical;       /* frecuencia | probabilidad */
+    const char *vertical_label;
+    column_t columns[12];
+} register_page_t;
+
+static const register_page_t MUPOI_PAGE = {
+    MOT__V1__QUERY_KIND__MUPOI, "/mupoi", "MUPOI — Matriz Única de Problemáticas Operativas", "frecuencia",
+    "Frecuencia",
+    {{"id", "Id"}, {"territorio", "Territorio"}, {"tema", "Tema"}, {"categoria", "Categoría"}, {"on", "ON"},
+     {"impacto", "Impacto"}, {"frecuencia", "Frecuencia"}, {"cuadrante", "Cuadrante"}, {"etapa", "Etapa"},
+     {"eventos", "Eventos"}, {"ultima", "Último evento"}, {NULL, NULL}}};
+
+static const register_page_t MURO_PAGE = {
+    MOT__V1__QUERY_KIND__MURO, "/muro", "MURO — Matriz Única de Riesgos Operativos", "probabilidad", "Probabilidad",
+    {{"id", "Id"}, {"territorio", "Territorio"}, {"tema", "Tema"}, {"categoria", "Categoría"}, {"on", "ON"},
+     {"impacto", "Impacto"}, {"probabilidad", "Probabilidad"}, {"cuadrante", "Cuadrante"}, {"etapa", "Etapa"},
+     {"eventos", "Eventos"}, {"ultima", "Último evento"}, {NULL, NULL}}};
+
+typedef struct {
+    const char *column;
+    int direction;              /* 1 ascending, -1 descending */
+} order_t;
+
+/* ---- reading the parameters -------------------------------------------- */
+
+static const char *
+given (const http_request_t *request, const char *name)
+{
+    const char *value = http_request_param (request, name);
+    return value && *value ? value : NULL;
+}
+
+/* A whole number in [min, max] or absent (0); false when present and not. */
+static bool
+read_number (const http_request_t *request, const char *name, int min, int max, int *out)
+{
+    const char *text = given (request, name);
+    *out = 0;
+    if (!text)
+        return true;
+    char *end = NULL;
+    long value = strtol (text, &end, 10);
+    if (!end || *end || value < min || value > max)
+        return false;
+    *out = (int) value;
+    return true;
+}
+
+static bool
+is_column (const register_page_t *page, const char *column)
+{
+    for (size_t i = 0; page->columns[i].column; i++)
+        if (strcmp (page->columns[i].column, column) == 0)
+            return true;
+    return false;
+}
+
+static bool
+read_order (const register_page_t *page, const http_request_t *request, order_t *order)
+{
+    const char *column = given (request, "orden");
+    const char *direction = given (request, "dir");
+    order->column = column;
+    order->direction = direction && strcmp (direction, "desc") == 0 ? -1 : 1;
+    if (direction && strcmp (direction, "asc") != 0 && strcmp (direction, "desc") != 0)
+        return false;
+    return !column || is_column (page, column);
+}
+
+/* ---- sorting ------------------------------------------------------------ */
+
+typedef struct {
+    json_t *row;
+    size_t index;
+} entry_t;
+
+static int
+compare_values (json_t *a, json_t *b)
+{
+    if (json_is_null (a) || !a)
+        return json_is_null (b) || !b ? 0 : 1;
+    if (json_is_null (b) || !b)
+        return -1;
+    if (json_is_integer (a) && json_is_integer (b)) {
+        json_int_t x = json_integer_value (a), y = json_integer_value (b);
+        return x < y ? -1 : x > y;
+    }
+    if (json_is_string (a) && json_is_string (b))
+        return strcmp (json_string_value (a), json_string_value (b));
+    return 0;
+}
+
+/* The order qsort compares by (the HTTP server runs one request at a
+ * time). */
+static const order_t *sorting;
+
+static int
+compare_entries (const void *left, const void *right)
+{
+    const order_t *order = sorting;
+    const entry_t *a = left, *b = right;
+    int result = compare_values (json_object_get (a->row, order->column), json_object_get (b->row, order->column));
+    if (result == 0)
+        return a->index < b->index ? -1 : a->index > b->index;
+    return result * order->direction;
+}
+
+/* ---- the register -------------------------------------------------------- */
+
+static bool
+in_cell (json_t *row, const char *vertical_column, int impact, int vertical)
+{
+    if (impact && json_integer_value (json_object_get (row, "impacto")) != impact)
+        return false;
+    return !vertical || json_integer_value (json_object_get (row, vertical_column)) == vertical;
+}
+
+/* The rows that pass the cell filter, sorted; *count set. */
+static entry_t *
+select_rows (const register_page_t *page, json_t *rows, int impact, int vertical, const order_t *order,
+             size_t *count)
+{
+    entry_t *entries = calloc (json_array_size (rows) + 1, sizeof *entries);
+    if (!entries)
+        return NULL;
+    size_t used = 0;
+    for (size_t i = 0; i < json_array_size (rows); i++) {
+        json_t *row = json_array_get (rows, i);
+        if (in_cell (row, page->vertical, impact, vertical))
+            entries[used++] = (entry_t) {row, i};
+    }
+    if (order->column)
+    {
+        sorting = order;
+        qsort (entries, used, sizeof *entries, compare_entries);
+        sorting = NULL;
+    }
+    *count = used;
+    return entries;
+}
+
+/* ---- rendering ----------------------------------------------------------- */
+
+/* The page's link with its parameters, `name` replaced by `value` (NULL:
+ * dropped) and pagina set to `page_number` (0: dropped). */
+static void
+write_link (html_t *html, const register_page_t *page, const http_request_t *request, const char *name,
+            const char *value, int page_number)
+{
+    html_raw (html, page->path);
+    char separator = '?';
+    for (size_t i = 0; PARAMS[i]; i++) {
+        bool replaced = name && strcmp (PARAMS[i], name) == 0;
+        const char *current = replaced ? value : given (request, PARAMS[i]);
+        if (!current)
+            continue;
+        html_printf (html, "%s%s=", separator == '?' ? "?" : "&amp;", PARAMS[i]);
+        html_url_value (html, current);
+        separator = '&';
+    }
+    if (page_number > 0)
+        html_printf (html, "%spagina=%d", separator == '?' ? "?" : "&amp;", page_number);
+}
+
+static void
+write_input (html_t *html, const http_request_t *request, const char *name, const char *label)
+{
+    html_printf (html, "<label>%s <input name=\"%s\" value=\"", label, name);
+    html_text (html, given (request, name));
+    html_raw (html, "\"></label>");
+}
+
+static void
+write_select (html_t *html, const http_request_t *request, const char *name, const char *label,
+              const char *const *values)
+{
+    const char *current = given (request, name);
+    html_printf (html, "<label>%s <select name=\"%s\"><option value=\"\">todos</option>", label, name);
+    for (size_t i = 0; values[i]; i++) {
+        html_raw (html, "<option");
+        if (current && strcmp (current, values[i]) == 0)
+            html_raw (html, " selected");
+        html_raw (html, ">");
+        html_text (html, values[i]);
+        html_raw (html, "</option>");
+    }
+    html_raw (html, "</select></label>");
+}
+
+static void
+write_filters (html_t *html, const register_page_t *page, const http_request_t *request)
+{
+    static const char *const units[] = {"UEOD", "UAD", "UCS", "CV", "CAPSOI", NULL};
+    static const char *const quadrants[] = {"1", "2", "3", "4", NULL};
+#define STAGE_TEXT(name, text) text,
+    static const char *const stages[] = {MOT_STAGES (STAGE_TEXT) NULL};
+#undef STAGE_TEXT
+    html_printf (html, "<form class=\"filters\" method=\"get\" action=\"%s\">", page->path);
+    write_select (html, request, "unidad", "Unidad", units);
+    write_input (html, request, "territorio", "Territorio");
+    write_input (html, request, "categoria", "Categoría");
+    write_input (html, request, "on", "ON");
+    write_select (html, request, "cuadrante", "Cuadrante", quadrants);
+    write_select (html, request, "etapa", "Etapa", stages);
+    write_input (html, request, "impacto", "Impacto");
+    html_printf (html, "<label>%s <input name=\"vertical\" value=\"", page->vertical_label);
+    html_text (html, given (request, "vertical"));
+    html_raw (html, "\"></label>");
+    if (given (request, "orden")) {
+        html_raw (html, "<input type=\"hidden\" name=\"orden\" value=\"");
+        html_text (html, given (request, "orden"));
+        html_raw (html, "\"><input type=\"hidden\" name=\"dir\" value=\"");
+        html_text (html, given (request, "dir"));
+        html_raw (html, "\">");
+    }
+    html_raw (html, "<button id=\"filter\" type=\"submit\">Filtrar</button></form>\n");
+}
+
+static void
+write_head (html_t *html, const register_page_t *page, const http_request_t *request, const order_t *order)
+{
+    html_raw (html, "<thead><tr>");
+    for (size_t i = 0; page->columns[i].column; i++) {
+        const char *column = page->columns[i].column;
+        bool sorted = order->column && strcmp (order->column, column) == 0;
+        bool next_desc = sorted && order->direction == 1;
+        html_printf (html, "<th data-column=\"%s\"><a class=\"sort\" href=\"", column);
+        write_link (html, page, request, "orden", column, 0);
+        html_printf (html, "&amp;dir=%s\">%s%s</a></th>", next_desc ? "desc" : "asc", page->columns[i].label,
+                     sorted ? (order->direction == 1 ? " ▲" : " ▼") : "");
+    }
+    html_raw (html, "</tr></thead>\n");
+}
+
+static void
+write_row (html_t *html, const register_page_t *page, json_t *row)
+{
+    char buffer[32];
+    const char *id = dashboard_cell (row, "id", buffer, sizeof buffer);
+    html_raw (html, "<tr class=\"row\" data-id=\"");
+    html_text (html, id);
+    html_raw (html, "\">");
+    for (size_t i = 0; page->columns[i].column; i++) {
+        const char *column = page->columns[i].column;
+        const char *value = dashboard_cell (row, column, buffer, sizeof buffer);
+        html_printf (html, "<td data-column=\"%s\">", column);
+        if (strcmp (column, "id") == 0) {
+            html_raw (html, "<a href=\"/item?id=");
+            html_url_value (html, value);
+            html_raw (html, "\">");
+            html_text (html, value);
+            html_raw (html, "</a>");
+        }
+        else if (strcmp (column, "cuadrante") == 0 && *value) {
+            html_raw (html, "<span class=\"q q-");
+            html_text (html, value);
+            html_raw (html, "\">");
+            html_text (html, value);
+            html_raw (html, "</span>");
+        }
+        else
+            html_text (html, value);
+        html_raw (html, "</td>");
+    }
+    html_raw (html, "</tr>\n");
+}
+
+static void
+write_pager (html_t *html, const register_page_t *page, const http_request_t *request, int page_number,
+             int pages)
+{
+    html_printf (html, "<nav class=\"pager\"><span id=\"page\">Página %d de %d</span>", page_number, pages);
+    if (page_number > 1) {
+        html_raw (html, "<a id=\"prev\" href=\"");
+        write_link (html, page, request, NULL, NULL, page_number - 1);
+        html_raw (html, "\">« Anterior</a>");
+    }
+    if (page_number < pages) {
+        html_raw (html, "<a id=\"next\" href=\"");
+        write_link (html, page, request, NULL, NULL, page_number + 1);
+        html_raw (html, "\">Siguiente »</a>");
+    }
+    html_raw (html, "</nav>\n");
+}
+
+static void
+write_register (html_t *html, const register_page_t *page, const http_request_t *request, const order_t *order,
+                entry_t *entries, size_t count, int page_number)
+{
+    int pages = count == 0 ? 1 : (int) ((count + DASHBOARD_PAGE_ROWS - 1) / DASHBOARD_PAGE_ROWS);
+    size_t from = (size_t) (page_number - 1) * DASHBOARD_PAGE_ROWS;
+    size_t to = from + DASHBOARD_PAGE_ROWS < count ? from + DASHBOARD_PAGE_ROWS : count;
+    html_printf (html, "<p id=\"count\"><b>%zu</b> elementos abiertos</p>\n", count);
+    html_printf (html, "<div class=\"scroll\"><table class=\"register\" data-total=\"%zu\">", count);
+    write_head (html, page, request, order);
+    html_raw (html, "<tbody>\n");
+    for (size_t i = from; i < to; i++)
+        write_row (html, page, entries[i].row);
+    html_raw (html, "</tbody></table></div>\n");
+    write_pager (html, page, request, page_number, pages);
+}
+
+/* ---- the page ------------------------------------------------------------ */
+
+static bool
+read_filter (const dashboard_context_t *context, const http_request_t *request, Mot__V1__Query *query,
+             register_filter_t *filter, const char **refusal)
+{
+    int quadrant = 0;
+    if (!read_number (request, "cuadrante", 1, 4, &quadrant)) {
+        *refusal = "El cuadrante debe ser 1, 2, 3 o 4.";
+        return false;
+    }
+    query->unit = (char *) given (request, "unidad");
+    query->territory = (char *) given (request, "territorio");
+    query->on = (char *) given (request, "on");
+    query->category = (char *) given (request, "categoria");
+    query->stage = (char *) given (request, "etapa");
+    query->has_quadrant = quadrant != 0;
+    query->quadrant = (uint32_t) quadrant;
+    register_filter_error_t error;
+    if (!register_filter_read (filter, query, context->territories, &error)) {
+        *refusal = dashboard_refusal_text (error.code);
+        return false;
+    }
+    return true;
+}
+
+static void
+render_page (const dashboard_context_t *context, const register_page_t *page, const http_request_t *request,
+             http_response_t *response, json_t *rows, int impact, int vertical, const order_t *order,
+             int page_number)
+{
+    size_t count = 0;
+    entry_t *entries = select_rows (page, rows, impact, vertical, order, &count);
+    html_t *html = html_new ();
+    if (!entries || !html) {
+        free (entries);
+        html_destroy (&html);
+        response->status = 500;
+        return;
+    }
+    int pages = count == 0 ? 1 : (int) ((count + DASHBOARD_PAGE_ROWS - 1) / DASHBOARD_PAGE_ROWS);
+    if (page_number > pages) {
+        free (entries);
+        html_destroy (&html);
+        dashboard_send_error (context, response, 400, "Esa página no existe.");
+        return;
+    }
+    html_page_begin (html, page->title, context->account);
+    write_filters (html, page, request);
+    write_register (html, page, request, order, entries, count, page_number);
+    html_page_end (html);
+    dashboard_send_page (response, html, 200);
+    html_destroy (&html);
+    free (entries);
+}
+
+void
+dashboard_register_page (const dashboard_context_t *context, const http_request_t *request,
+                         http_response_t *response, Mot__V1__QueryKind kind)
+{
+    const register_page_t *page = kind == MOT__V1__QUERY_KIND__MURO ? &MURO_PAGE : &MUPOI_PAGE;
+    int impact, vertical, page_number;
+    order_t order;
+    if (!read_number (request, "impacto", 1, 10, &impact) || !read_number (request, "vertical", 1, 10, &vertical)) {
+        dashboard_send_error (context, response, 400, "Impacto y frecuencia o probabilidad van de 1 a 10.");
+        return;
+    }
+    if (!read_number (request, "pagina", 1, MAX_PAGE, &page_number) || !read_order (page, request, &order)) {
+        dashboard_send_error (context, response, 400, "Página u orden no válidos.");
+        return;
+    }
+    Mot__V1__Query query;
+    mot__v1__query__init (&query);
+    query.has_kind = true;
+    query.kind = kind;
+    register_filter_t filter;
+    const char *refusal = NULL;
+    if (!read_filter (context, request, &query, &filter, &refusal)) {
+        dashboard_send_error (context, response, 400, refusal);
+        return;
+    }
+    Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+    register_table_t *table = register_query_run (context->redis, context->territories, kind, &filter,
+                                                  mot_clock_now (context->clock), &code);
+    json_t *rows = table ? dashboard_table_rows (context, table) : NULL;
+    register_table_destroy (&table);
+    if (!rows) {
+        dashboard_send_error (context, response, code == MOT__V1__ERROR_CODE__UNAVAILABLE ? 503 : 500,
+                              dashboard_refusal_text (code));
+        return;
+    }
+    render_page (context, page, request, response, rows, impact, vertical, &order, page_number ? page_number : 1);
+    json_decref (rows);
+}

@@ -1,0 +1,390 @@
+/*  http_server — the reporter's HTTP listener: see http_server.h.
+ *
+ *  Owns: libmicrohttpd's daemon and each request's state from its first
+ *  line (the raw target, taken from the URI log callback so that the query
+ *  string is decoded and checked here) to its completion.
+ */
+#include "http_server.h"
+#include "mot_log.h"
+#include "mot_text.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CONNECTION_TIMEOUT_S 30
+#define CONNECTION_LIMIT 64
+#define SECURITY_POLICY \
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'"
+
+struct _http_server_t {
+    struct MHD_Daemon *daemon;
+    http_handler_fn *handler;
+    void *arg;
+};
+
+struct _http_request_t {
+    struct MHD_Connection *connection;
+    char *target;               /* as received, NULL when too long */
+    bool started, post, allowed;
+    char *path;
+    char *body;
+    size_t body_size;
+    bool body_too_large;
+    size_t params;
+    char *names[HTTP_SERVER_MAX_PARAMS];
+    char *values[HTTP_SERVER_MAX_PARAMS];
+};
+
+/* ---- the request's state ------------------------------------------------ */
+
+static void *
+on_uri (void *cls, const char *uri, struct MHD_Connection *connection)
+{
+    (void) cls;
+    (void) connection;
+    http_request_t *request = calloc (1, sizeof *request);
+    if (request && uri && strlen (uri) <= HTTP_SERVER_MAX_TARGET)
+        request->target = strdup (uri);
+    return request;
+}
+
+static void
+request_free (http_request_t *request)
+{
+    for (size_t i = 0; i < request->params; i++) {
+        free (request->names[i]);
+        free (request->values[i]);
+    }
+    free (request->target);
+    free (request->path);
+    free (request->body);
+    free (request);
+}
+
+static void
+on_completed (void *cls, struct MHD_Connection *connection, void **req_cls, enum MHD_RequestTerminationCode code)
+{
+    (void) cls;
+    (void) connection;
+    (void) code;
+    if (*req_cls)
+        request_free (*req_cls);
+    *req_cls = NULL;
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+
+static int
+hex_value (char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The decoded copy of text[0..length) ('+' is a space), NULL when the
+ * percent-encoding is bad, it holds a NUL or it is not UTF-8. */
+static char *
+decode_component (const char *text, size_t length)
+{
+    char *out = malloc (length + 1);
+    if (!out)
+        return NULL;
+    size_t used = 0;
+    for (size_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (c == '%') {
+            int high = i + 1 < length ? hex_value (text[i + 1]) : -1;
+            int low = i + 2 < length ? hex_value (text[i + 2]) : -1;
+            if (high < 0 || low < 0 || (high == 0 && low == 0)) {
+                free (out);
+                return NULL;
+            }
+            out[used++] = (char) (high * 16 + low);
+            i += 2;
+            continue;
+        }
+        out[used++] = c == '+' ? ' ' : c;
+    }
+    out[used] = '\0';
+    if (!mot_text_is_utf8 (out, used)) {
+        free (out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Adds the pairs of a query string or form body; false when one is bad or
+ * there are too many. */
+static bool
+read_params (http_request_t *request, const char *text, size_t length)
+{
+    size_t start = 0;
+    while (start < length) {
+        const char *pair = text + start;
+        const char *amp = memchr (pair, '&', length - start);
+        size_t pair_length = amp ? (size_t) (amp - pair) : length - start;
+        start += pair_length + 1;
+        if (pair_length == 0)
+            continue;
+        if (request->params == HTTP_SERVER_MAX_PARAMS)
+            return false;
+        const char *equals = memchr (pair, '=', pair_length);
+        size_t name_length = equals ? (size_t) (equals - pair) : pair_length;
+        char *name = decode_component (pair, name_length);
+        char *value = equals ? decode_component (equals + 1, pair_length - name_length - 1) : strdup ("");
+        if (!name || !value) {
+            free (name);
+            free (value);
+            return false;
+        }
+        request->names[request->params] = name;
+        request->values[request->params++] = value;
+    }
+    return true;
+}
+
+static bool
+is_plain_path (const char *path, size_t length)
+{
+    if (length == 0 || path[0] != '/')
+        return false;
+    for (size_t i = 0; i < length; i++) {
+        char c = path[i];
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/'
+                  || c == '_' || c == '-';
+        if (!plain)
+            return false;
+    }
+    return true;
+}
+
+/* Splits and checks the target and the body; false: answer 400. */
+static bool
+read_request (http_request_t *request)
+{
+    if (!request->target)
+        return false;
+    const char *question = strchr (request->target, '?');
+    size_t path_length = question ? (size_t) (question - request->target) : strlen (request->target);
+    if (!is_plain_path (request->target, path_length))
+        return false;
+    request->path = strndup (request->target, path_length);
+    if (!request->path)
+        return false;
+    if (question && !read_params (request, question + 1, strlen (question + 1)))
+        return false;
+    return !request->body || read_params (request, request->body, request->body_size);
+}
+
+/* ---- answering ----------------------------------------------------------- */
+
+static enum MHD_Result
+queue (struct MHD_Connection *connection, http_response_t *answer)
+{
+    struct MHD_Response *response
+        = answer->body ? MHD_create_response_from_buffer (answer->size, answer->body, MHD_RESPMEM_MUST_FREE)
+                       : MHD_create_response_from_buffer (0, (void *) "", MHD_RESPMEM_PERSISTENT);
+    if (!response) {
+        free (answer->body);
+        free (answer->location);
+        free (answer->set_cookie);
+        return MHD_NO;
+    }
+    bool ok = MHD_add_response_header (response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                       answer->content_type ? answer->content_type : "text/html; charset=utf-8")
+           && MHD_add_response_header (response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store")
+           && MHD_add_response_header (response, "Content-Security-Policy", SECURITY_POLICY)
+           && MHD_add_response_header (response, "X-Content-Type-Options", "nosniff")
+           && MHD_add_response_header (response, "Referrer-Policy", "no-referrer");
+    if (answer->status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        ok = ok && MHD_add_response_header (response, MHD_HTTP_HEADER_ALLOW, "GET, HEAD, POST");
+    if (answer->location)
+        ok = ok && MHD_add_response_header (response, MHD_HTTP_HEADER_LOCATION, answer->location);
+    if (answer->set_cookie)
+        ok = ok && MHD_add_response_header (response, MHD_HTTP_HEADER_SET_COOKIE, answer->set_cookie);
+    free (answer->location);
+    free (answer->set_cookie);
+    enum MHD_Result result = ok ? MHD_queue_response (connection, (unsigned) answer->status, response) : MHD_NO;
+    MHD_destroy_response (response);
+    return result;
+}
+
+static enum MHD_Result
+queue_refusal (struct MHD_Connection *connection, int status, const char *text)
+{
+    http_response_t answer = {.status = status, .content_type = "text/plain; charset=utf-8"};
+    answer.body = strdup (text);
+    answer.size = answer.body ? strlen (answer.body) : 0;
+    mot_log_info ("http_refused", "status=%d", status);
+    return queue (connection, &answer);
+}
+
+static enum MHD_Result
+answer_request (http_server_t *self, http_request_t *request)
+{
+    if (!request->allowed)
+        return queue_refusal (request->connection, MHD_HTTP_METHOD_NOT_ALLOWED, "Método no permitido\n");
+    if (request->body_too_large)
+        return queue_refusal (request->connection, MHD_HTTP_CONTENT_TOO_LARGE, "Petición demasiado grande\n");
+    if (!read_request (request))
+        return queue_refusal (request->connection, MHD_HTTP_BAD_REQUEST, "Petición mal formada\n");
+    http_response_t answer = {.status = MHD_HTTP_OK};
+    self->handler (self->arg, request, &answer);
+    return queue (request->connection, &answer);
+}
+
+static void
+take_body (http_request_t *request, const char *data, size_t size)
+{
+    if (request->body_too_large || request->body_size + size > HTTP_SERVER_MAX_BODY) {
+        request->body_too_large = true;
+        return;
+    }
+    char *grown = realloc (request->body, request->body_size + size + 1);
+    if (!grown) {
+        request->body_too_large = true;
+        return;
+    }
+    memcpy (grown + request->body_size, data, size);
+    request->body = grown;
+    request->body_size += size;
+    request->body[request->body_size] = '\0';
+}
+
+static enum MHD_Result
+on_access (void *cls, struct MHD_Connection *connection, const char *url, const char *method, const char *version,
+           const char *upload_data, size_t *upload_data_size, void **req_cls)
+{
+    (void) url;
+    (void) version;
+    http_request_t *request = *req_cls;
+    if (!request)
+        return MHD_NO;
+    if (!request->started) {
+        request->started = true;
+        request->connection = connection;
+        request->post = strcmp (method, MHD_HTTP_METHOD_POST) == 0;
+        request->allowed = request->post || strcmp (method, MHD_HTTP_METHOD_GET) == 0
+                        || strcmp (method, MHD_HTTP_METHOD_HEAD) == 0;
+        if (request->post)
+            return MHD_YES;
+    }
+    if (request->post && *upload_data_size) {
+        take_body (request, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return answer_request (cls, request);
+}
+
+static void
+on_library_error (void *cls, const char *format, va_list args)
+{
+    (void) cls;
+    char text[256];
+    vsnprintf (text, sizeof text, format, args);
+    text[strcspn (text, "\r\n")] = '\0';
+    mot_log_warn ("http_library", "message=\"%s\"", text);
+}
+
+/* ---- lifetime ----------------------------------------------------------- */
+
+static bool
+parse_address (const char *address, struct sockaddr_in *out)
+{
+    const char *colon = address ? strrchr (address, ':') : NULL;
+    if (!colon || colon == address)
+        return false;
+    char host[64];
+    size_t host_length = (size_t) (colon - address);
+    if (host_length >= sizeof host)
+        return false;
+    memcpy (host, address, host_length);
+    host[host_length] = '\0';
+    char *end = NULL;
+    long port = strtol (colon + 1, &end, 10);
+    if (!end || *end || end == colon + 1 || port < 1 || port > 65535)
+        return false;
+    memset (out, 0, sizeof *out);
+    out->sin_family = AF_INET;
+    out->sin_port = htons ((uint16_t) port);
+    return inet_pton (AF_INET, host, &out->sin_addr) == 1;
+}
+
+http_server_t *
+http_server_new (const char *address, http_handler_fn *handler, void *arg)
+{
+    struct sockaddr_in socket_address;
+    if (!parse_address (address, &socket_address)) {
+        mot_log_error ("http_failed", "address=%s reason=\"not an IPv4 host:port\"", address ? address : "");
+        return NULL;
+    }
+    http_server_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->handler = handler;
+    self->arg = arg;
+    self->daemon = MHD_start_daemon (
+        MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, on_access, self,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &socket_address,
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONNECTION_LIMIT,
+        MHD_OPTION_EXTERNAL_LOGGER, on_library_error, NULL,
+        MHD_OPTION_END);
+    if (!self->daemon) {
+        mot_log_error ("http_failed", "address=%s reason=\"cannot listen\"", address);
+        free (self);
+        return NULL;
+    }
+    return self;
+}
+
+void
+http_server_destroy (http_server_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    http_server_t *self = *self_p;
+    MHD_stop_daemon (self->daemon);
+    free (self);
+    *self_p = NULL;
+}
+
+const char *
+http_request_path (const http_request_t *self)
+{
+    return self->path;
+}
+
+bool
+http_request_is_post (const http_request_t *self)
+{
+    return self->post;
+}
+
+const char *
+http_request_param (const http_request_t *self, const char *name)
+{
+    for (size_t i = 0; i < self->params; i++)
+        if (strcmp (self->names[i], name) == 0)
+            return self->values[i];
+    return NULL;
+}
+
+const char *
+http_request_cookie (const http_request_t *self, const char *name)
+{
+    return MHD_lookup_connection_value (self->connection, MHD_COOKIE_KIND, name);
+}
