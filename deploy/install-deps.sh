@@ -15,7 +15,8 @@ packages=(
   python3-zmq python3-protobuf protobuf-compiler  # the Python publisher example, tested
   jq                                              # tests read JSON answers
   libmicrohttpd-dev libcrypt-dev                  # the reporter's web dashboard
-  chromium chromium-driver                        # the dashboard's browser tests
+  chromium chromium-driver fonts-dejavu-core      # the dashboard's browser tests (and readable screenshots)
+  curl openssl                                    # the dashboard test: raw HTTP requests, an account's hash
 )
 
 as_root=()

@@ -10,9 +10,8 @@
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2026-10 MOT_ESCALATE_EVERY_BD=0
-http_port=$((base + 6))
-export MOT_REPORTER_HTTP=127.0.0.1:$http_port MOT_REPORTER_ACCOUNTS=$RUN/accounts.tsv
-URL=http://127.0.0.1:$http_port
+export MOT_REPORTER_ACCOUNTS=$RUN/accounts.tsv
+URL=http://$MOT_REPORTER_HTTP
 ARTEFACTS=${MOT_TEST_ARTEFACTS:-$RUN/artefacts}
 mkdir -p "$ARTEFACTS"
 
