@@ -16,7 +16,7 @@ packages=(
   jq                                              # tests read JSON answers
   libmicrohttpd-dev libcrypt-dev                  # the reporter's web dashboard
   chromium chromium-driver fonts-dejavu-core      # the dashboard's browser tests (and readable screenshots)
-  curl openssl                                    # the dashboard test: raw HTTP requests, an account's hash
+  curl openssl                                    # raw HTTP in the dashboard test; the accounts' hashes (up.sh, the test)
 )
 
 as_root=()

@@ -35,6 +35,15 @@ export MOT_PII_KEY_FILE=${MOT_PII_KEY_FILE:-$RUN/pii.key}
 # The demo's deliveries are for August and September 2026: watch from there.
 export MOT_WATCH_FROM=${MOT_WATCH_FROM:-2026-08}
 export MOT_ENV=${MOT_ENV:-development}
+# The dashboard's one account, made here with a throwaway password (kept in
+# the run folder; only its crypt(3) hash goes into the accounts file).
+export MOT_REPORTER_HTTP=${MOT_REPORTER_HTTP:-127.0.0.1:5556}
+if [ -z "${MOT_REPORTER_ACCOUNTS:-}" ]; then
+  export MOT_REPORTER_ACCOUNTS=$RUN/accounts.tsv
+  [ -s "$RUN/dashboard.password" ] || head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$RUN/dashboard.password"
+  printf 'demo\t%s\tanalista\n' "$(openssl passwd -6 -stdin <"$RUN/dashboard.password")" >"$MOT_REPORTER_ACCOUNTS"
+  chmod 600 "$RUN/dashboard.password" "$MOT_REPORTER_ACCOUNTS"
+fi
 for name in "${MOT_SERVICES[@]}"; do
   mot_start_service "$RUN" "$BUILD" "$name"
 done
@@ -98,6 +107,8 @@ cat <<MSG
     motctl submit [--wait] < events.jsonl                publish events and commands; motctl deliver UNIT REPORT PERIOD [DATE]
     motctl status EVENT_ID ; motctl audit ITEM_ID        what became of a command; an item's whole story
     motctl due 2026-03-31 10 ; motctl holidays 2026      the business-day calendar
+    motctl map mupoi > mapa.svg ; motctl report monthly 2026-11   a map; a month's report figures
+  dashboard: http://$MOT_REPORTER_HTTP/ (usuario demo / contraseña $(cat "$RUN/dashboard.password" 2>/dev/null || echo "de $MOT_REPORTER_ACCOUNTS"))
   logs: $RUN/log/   Redis: $MOT_REDIS
   stop everything: bash deploy/local/down.sh
 MSG
