@@ -2,8 +2,8 @@
  *
  *  Owns: a map as a page: the period selector (the months whose positions
  *  the watcher froze, mot:periods, newest first; "actual" the positions
- *  now), the SVG from map_query_svg inline (its <?xml?> line dropped), and
- *  each occupied cell linked to the register filtered to it
+ *  now), the SVG from map_query_svg inline (its <?xml?> line dropped), each
+ *  occupied cell linked to the register filtered to it
  *  (/mupoi?impacto=I&vertical=V: the register shows the items now). A
  *  period or compared month that is not YYYY-MM, or not frozen, is 400.
  */
@@ -74,33 +74,13 @@ write_selector (html_t *html, redisReply *months, bool muro, const char *period,
     html_raw (html, "</select></label><button id=\"show\" type=\"submit\">Ver</button></form>\n");
 }
 
-/* Copies the SVG without its XML declaration, each occupied cell's rect
- * wrapped in a link to the register filtered to the cell. */
+/* Copies the SVG without its XML declaration (its cells already link to
+ * the register: map_query_svg's link). */
 static void
-write_svg (html_t *html, const char *svg, const char *register_path)
+write_svg (html_t *html, const char *svg)
 {
     const char *start = strstr (svg, "<svg");
-    const char *cursor = start ? start : svg;
-    const char *marker = "<rect class=\"cell\" ";
-    const char *rect;
-    while ((rect = strstr (cursor, marker)) != NULL) {
-        const char *end = strstr (rect, "/>");
-        if (!end)
-            break;
-        int impact = 0, vertical = 0;
-        unsigned long count = 0;
-        bool parsed = sscanf (rect, "<rect class=\"cell\" data-impact=\"%d\" data-vertical=\"%d\" data-count=\"%lu\"",
-                              &impact, &vertical, &count) == 3;
-        html_rawn (html, cursor, (size_t) (rect - cursor));
-        if (parsed && count > 0)
-            html_printf (html, "<a class=\"cell-link\" href=\"%s?impacto=%d&amp;vertical=%d\">", register_path,
-                         impact, vertical);
-        html_rawn (html, rect, (size_t) (end + 2 - rect));
-        if (parsed && count > 0)
-            html_raw (html, "</a>");
-        cursor = end + 2;
-    }
-    html_raw (html, cursor);
+    html_raw (html, start ? start : svg);
 }
 
 void
@@ -129,7 +109,8 @@ dashboard_map_page (const dashboard_context_t *context, const http_request_t *re
     register_filter_t filter = {.scope = REGISTER_OPEN_ITEMS};
     register_filter_error_t error = {MOT__V1__ERROR_CODE__INTERNAL, NULL, NULL};
     size_t size = 0;
-    char *svg = map_query_svg (context->redis, &query, &filter, mot_clock_now (context->clock), &size, &error);
+    char *svg = map_query_svg (context->redis, &query, &filter, mot_clock_now (context->clock),
+                               muro ? "/muro?" : "/mupoi?", &size, &error);
     if (!svg) {
         bool refused = error.code == MOT__V1__ERROR_CODE__INVALID_VALUE;
         dashboard_send_error (context, response, refused ? 400 : error.code == MOT__V1__ERROR_CODE__UNAVAILABLE ? 503 : 500,
@@ -144,7 +125,7 @@ dashboard_map_page (const dashboard_context_t *context, const http_request_t *re
                          context->account);
         write_selector (html, months, muro, period, compare);
         html_raw (html, "<div class=\"map\">");
-        write_svg (html, svg, muro ? "/muro" : "/mupoi");
+        write_svg (html, svg);
         html_raw (html, "</div>\n");
         html_page_end (html);
         dashboard_send_page (response, html, 200);

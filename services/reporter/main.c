@@ -189,8 +189,8 @@ answer_map (reporter_t *self, mot_request_t *request, const Mot__V1__Query *quer
 {
     register_filter_error_t error = {MOT__V1__ERROR_CODE__INTERNAL, NULL, "could not draw the map"};
     size_t size = 0;
-    char *svg = map_query_svg (self->service->redis, query, filter, mot_clock_now (self->service->clock), &size,
-                               &error);
+    char *svg = map_query_svg (self->service->redis, query, filter, mot_clock_now (self->service->clock), NULL,
+                               &size, &error);
     if (svg) {
         send_body (request, svg, size, CONTENT_TYPE_SVG);
         mot_log_info ("query_answered", "kind=%s bytes=%zu", kind_name (query->kind), size);

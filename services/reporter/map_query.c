@@ -203,7 +203,7 @@ place_items (map_t *self, const char *kind, register_filter_error_t *error)
 
 char *
 map_query_svg (mot_redis_t *redis, const Mot__V1__Query *query, const register_filter_t *filter, int64_t now,
-               size_t *size, register_filter_error_t *error)
+               const char *link, size_t *size, register_filter_error_t *error)
 {
     bool muro = query->kind == MOT__V1__QUERY_KIND__MAP_MURO;
     map_t self = {redis, NULL, *filter, NULL, NULL};
@@ -211,7 +211,7 @@ map_query_svg (mot_redis_t *redis, const Mot__V1__Query *query, const register_f
         return NULL;
     self.map = map_svg_new (muro ? MAP_SVG_MURO : MAP_SVG_MUPOI);
     char *svg = NULL;
-    if (!self.map || !map_svg_set_periods (self.map, self.period, self.compare))
+    if (!self.map || !map_svg_set_periods (self.map, self.period, self.compare) || !map_svg_set_link (self.map, link))
         register_filter_refuse (error, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
     else
     if (place_items (&self, muro ? MOT_KIND_RIESGO : MOT_KIND_PROBLEMATICA, error)) {

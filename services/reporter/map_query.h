@@ -27,10 +27,12 @@
 #include <stdint.h>
 
 /* The SVG document (caller frees) of *size bytes for `query` (MAP_MUPOI or
- * MAP_MURO) with its filter already read; `now` is the service clock. NULL
+ * MAP_MURO) with its filter already read; `now` is the service clock; `link`
+ * (NULL: none) makes each occupied cell a link to link "impacto=I&vertical=V"
+ * (map_svg_set_link). NULL
  * with *error: INVALID_VALUE (a bad period or compare, closed or all),
  * UNAVAILABLE (Redis), INTERNAL. */
 char *map_query_svg (mot_redis_t *redis, const Mot__V1__Query *query, const register_filter_t *filter, int64_t now,
-                     size_t *size, register_filter_error_t *error);
+                     const char *link, size_t *size, register_filter_error_t *error);
 
 #endif

@@ -534,7 +534,7 @@ open_link (map_svg_t *self, out_t *out, size_t c)
 {
     if (!self->link || self->cells[c].count == 0)
         return;
-    out_printf (out, "<a href=\"");
+    out_printf (out, "<a class=\"cell-link\" href=\"");
     out_text (out, self->link);
     out_printf (out, "impacto=%d&amp;vertical=%d\" xlink:href=\"", impact_of (c), vertical_of (c));
     out_text (out, self->link);

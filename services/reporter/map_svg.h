@@ -66,7 +66,7 @@ void map_svg_destroy (map_svg_t **self_p);
  * no comparison, so no arrows, new or closed marks). false, nothing changed,
  * when a period is not YYYY-MM. */
 bool map_svg_set_periods (map_svg_t *self, const char *period, const char *compare);
-/* Each occupied cell becomes a link to PREFIX "impacto=I&vertical=V"
+/* Each occupied cell becomes a link (<a class="cell-link">) to PREFIX "impacto=I&vertical=V"
  * (e.g. "/mupoi?periodo=2026-11&"); NULL (the default): no links. */
 bool map_svg_set_link (map_svg_t *self, const char *prefix);
 
