@@ -157,6 +157,31 @@ mot_period_parse (const char *text, int *year, int *month)
     return true;
 }
 
+const char *
+mot_month_name (int month)
+{
+    static const char *const names[12] = {"enero",  "febrero", "marzo",      "abril",   "mayo",      "junio",
+                                          "julio",  "agosto",  "septiembre", "octubre", "noviembre", "diciembre"};
+    return month >= 1 && month <= 12 ? names[month - 1] : "";
+}
+
+bool
+mot_period_name (const char *period, char *out, size_t size)
+{
+    int year, month;
+    if (size > 0)
+        *out = '\0';
+    if (!mot_period_parse (period, &year, &month))
+        return false;
+    int written = snprintf (out, size, "%s de %d", mot_month_name (month), year);
+    if (written < 0 || (size_t) written >= size) {
+        if (size > 0)
+            *out = '\0';
+        return false;
+    }
+    return true;
+}
+
 /* floor (a / b) for b > 0. */
 static int64_t
 floor_divide (int64_t a, int64_t b)

@@ -10,6 +10,7 @@
 #define MOT_DATE_H_INCLUDED
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 typedef int32_t mot_day_t;          /* days since 1970-01-01 */
@@ -29,6 +30,11 @@ bool mot_day_parse (const char *text, mot_day_t *day);
 void mot_day_format (mot_day_t day, char out[MOT_DAY_TEXT_SIZE]);
 /* Strict "YYYY-MM". */
 bool mot_period_parse (const char *text, int *year, int *month);
+/* The Spanish name of a month (1..12): "enero" … "diciembre"; "" otherwise. */
+const char *mot_month_name (int month);
+/* "noviembre de 2026" for "2026-11" into out; false (out empty) when
+ * `period` is not a month or out is too small. */
+bool mot_period_name (const char *period, char *out, size_t size);
 
 /* Local (America/Mexico_City) date of an instant, and the instants a local day
  * starts (00:00:00) and ends (23:59:59). */

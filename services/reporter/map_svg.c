@@ -76,9 +76,6 @@ static const char *const TINT[5][3] = {
     {"#fff5c0", "#ffe45c", "#f9a825"},        /* IV amarillo */
 };
 
-static const char *const MONTHS[12] = {"enero", "febrero", "marzo", "abril", "mayo", "junio",
-                                       "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"};
-
 /* ------------------------------------------------------------------ */
 /* The map's contents                                                  */
 
@@ -333,9 +330,9 @@ format_count (size_t count, char out[32])
 static void
 out_period_name (out_t *out, const char *period)
 {
-    int year = 0, month = 1;
-    mot_period_parse (period, &year, &month);
-    out_printf (out, "%s de %d", MONTHS[month - 1], year);
+    char name[40];
+    mot_period_name (period, name, sizeof name);
+    out_printf (out, "%s", name);
 }
 
 static const words_t *

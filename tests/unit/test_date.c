@@ -199,6 +199,26 @@ test_period_parse (void **state)
     assert_false (mot_period_parse (NULL, &year, &month));
 }
 
+/* Spanish month names, lower case as in a date ("1 de noviembre de 2026"). */
+static void
+test_period_names (void **state)
+{
+    (void) state;
+    char out[40];
+    assert_true (mot_period_name ("2026-11", out, sizeof out));
+    assert_string_equal (out, "noviembre de 2026");
+    assert_true (mot_period_name ("2027-01", out, sizeof out));
+    assert_string_equal (out, "enero de 2027");
+    assert_true (mot_period_name ("2026-09", out, sizeof out));
+    assert_string_equal (out, "septiembre de 2026");
+    assert_false (mot_period_name ("2026-13", out, sizeof out));
+    assert_string_equal (out, "");
+    assert_false (mot_period_name ("2026-11", out, 8));   /* too small: nothing half written */
+    assert_string_equal (out, "");
+    assert_string_equal (mot_month_name (12), "diciembre");
+    assert_string_equal (mot_month_name (0), "");
+}
+
 static void
 test_local_day_around_midnight (void **state)
 {
@@ -242,6 +262,7 @@ main (void)
         cmocka_unit_test (test_ymd_of_known_day_numbers),
         cmocka_unit_test (test_every_day_follows_the_previous_one),
         cmocka_unit_test (test_weekdays),
+        cmocka_unit_test (test_period_names),
         cmocka_unit_test (test_month_lengths_and_leap_years),
         cmocka_unit_test (test_parse_accepts_real_dates),
         cmocka_unit_test (test_parse_rejects_anything_else),
