@@ -381,16 +381,18 @@ quadrant_format (const formats_t *formats, json_t *row)
     return NULL;
 }
 
-/* Writes a text; one longer than a cell holds is cut at a character. */
+/* Writes a text; one longer than a cell holds is cut to CELL_TEXT_MAX
+ * characters. */
 static lxw_error
 write_text (lxw_worksheet *sheet, lxw_row_t r, lxw_col_t c, const char *text, lxw_format *format)
 {
-    size_t length = strlen (text);
-    if (length <= CELL_TEXT_MAX)
+    size_t cut = 0, count = 0;
+    while (text[cut] && (count < CELL_TEXT_MAX || ((unsigned char) text[cut] & 0xC0) == 0x80)) {
+        count += ((unsigned char) text[cut] & 0xC0) != 0x80;
+        cut++;
+    }
+    if (!text[cut])
         return worksheet_write_string (sheet, r, c, text, format);
-    size_t cut = CELL_TEXT_MAX;
-    while (cut > 0 && ((unsigned char) text[cut] & 0xC0) == 0x80)
-        cut--;
     char *shorter = strndup (text, cut);
     lxw_error rc = shorter ? worksheet_write_string (sheet, r, c, shorter, format) : LXW_ERROR_MEMORY_MALLOC_FAILED;
     free (shorter);
