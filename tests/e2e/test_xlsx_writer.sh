@@ -82,6 +82,12 @@ equals "an empty register: the given columns as the header" \
 equals "an empty register: no row, the header frozen and under the filter" '[0, "1", "A1:E1"]' \
   "$(value empty '[len(s["rows"]), s["pane"]["ySplit"], s["autofilter"]]')"
 
+book given id tema extra <<'EOF'
+{"register":"MUPOI","items":[{"id":"it-1","tema":"Trato"}]}
+EOF
+equals "columns given beside rows: those the rows name are not repeated" '["Id", "Tema", "Extra"]' \
+  "$(value given 's["header"]')"
+
 # --- refusals ------------------------------------------------------------
 rc=0
 echo '{"register":"MUPOI","items":[1,2]}' | "$WRITE" "$RUN/bad.xlsx" 2>"$RUN/bad.err" || rc=$?

@@ -258,11 +258,20 @@ motctl_xlsx_rows (motctl_xlsx_t *self)
     return json_array_size (self->rows);
 }
 
+static bool
+has_column (motctl_xlsx_t *self, const char *key)
+{
+    for (size_t i = 0; i < self->column_count; i++)
+        if (strcmp (self->columns[i].key, key) == 0)
+            return true;
+    return false;
+}
+
 bool
 motctl_xlsx_set_columns (motctl_xlsx_t *self, const char *const *names, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        if (!add_column (self, names[i]))
+        if (!has_column (self, names[i]) && !add_column (self, names[i]))
             return false;
     return true;
 }

@@ -35,8 +35,9 @@ void motctl_xlsx_destroy (motctl_xlsx_t **self_p);
 /* How many rows the register has. */
 size_t motctl_xlsx_rows (motctl_xlsx_t *self);
 
-/* The columns of a register without rows (its JSON names none), in order;
- * names are copied. False when out of memory. */
+/* The columns of a register without rows (its JSON names none), in order,
+ * after those the rows name (a name already there is skipped); names are
+ * copied. False when out of memory. */
 bool motctl_xlsx_set_columns (motctl_xlsx_t *self, const char *const *names, size_t count);
 
 /* Writes the workbook to `path`: written beside it under a temporary name,
