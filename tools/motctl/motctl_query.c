@@ -4,13 +4,16 @@
  *
  *  Owns: printing a register as the reporter renders it (the item registers
  *  with the filters of the Query: --unit, --territory, --on, --category,
- *  --quadrant, --stage, --closed, --all), and the subscriber:
+ *  --quadrant, --stage, --closed, --all), or writing an item register to a
+ *  workbook (--xlsx FILE: the JSON rendering, through motctl_xlsx; stdout
+ *  stays empty), and the subscriber:
  *  one compact JSON line per notice, optionally starting with the notices
  *  the notifier logged after a given seq (--since) so that nothing between
  *  the log and the live stream is lost or printed twice.
  */
 #include "motctl.h"
 #include "motctl_net.h"
+#include "motctl_xlsx.h"
 
 #include "mot_schema.h"
 #include "mot_notice_log.h"
@@ -25,24 +28,6 @@
 #include <string.h>
 
 /* ---- registers ---------------------------------------------------------- */
-
-static int
-print_query_reply (const Mot__V1__QueryReply *reply)
-{
-    if (reply->result_case == MOT__V1__QUERY_REPLY__RESULT_ERROR) {
-        motctl_print_error (reply->error);
-        return 1;
-    }
-    if (reply->result_case != MOT__V1__QUERY_REPLY__RESULT_BODY) {
-        fprintf (stderr, "motctl: the reporter answered with neither a body nor an error\n");
-        return 1;
-    }
-    if (fwrite (reply->body.data, 1, reply->body.len, stdout) != reply->body.len || fflush (stdout) != 0) {
-        fprintf (stderr, "motctl: cannot write to stdout\n");
-        return 1;
-    }
-    return 0;
-}
 
 /* Sends the query to the reporter; its reply, or NULL with *error. */
 static Mot__V1__QueryReply *
@@ -75,18 +60,41 @@ set_id (Mot__V1__Query *query, Mot__V1__QueryKind kind, const char *id)
         query->item_id = (char *) id;
 }
 
-/* Prints the reporter's answer to the query; the exit code. */
-static int
-print_answer (const Mot__V1__Query *query, int timeout_ms)
+/* The reporter's answer to the query when it is a body (caller frees it
+ * with protobuf_c_message_free_unpacked); NULL, said on stderr, when the
+ * reporter answered an error, nothing, or in time not at all. */
+static Mot__V1__QueryReply *
+ask_body (const Mot__V1__Query *query, int timeout_ms)
 {
     char *error = NULL;
     Mot__V1__QueryReply *answer = send_query (query, timeout_ms, &error);
     if (!answer) {
         fprintf (stderr, "motctl: %s\n", error ? error : "out of memory");
         free (error);
-        return 1;
+        return NULL;
     }
-    int rc = print_query_reply (answer);
+    if (answer->result_case == MOT__V1__QUERY_REPLY__RESULT_ERROR)
+        motctl_print_error (answer->error);
+    else if (answer->result_case != MOT__V1__QUERY_REPLY__RESULT_BODY)
+        fprintf (stderr, "motctl: the reporter answered with neither a body nor an error\n");
+    else
+        return answer;
+    protobuf_c_message_free_unpacked (&answer->base, NULL);
+    return NULL;
+}
+
+/* Prints the reporter's answer to the query; the exit code. */
+static int
+print_answer (const Mot__V1__Query *query, int timeout_ms)
+{
+    Mot__V1__QueryReply *answer = ask_body (query, timeout_ms);
+    if (!answer)
+        return 1;
+    int rc = 0;
+    if (fwrite (answer->body.data, 1, answer->body.len, stdout) != answer->body.len || fflush (stdout) != 0) {
+        fprintf (stderr, "motctl: cannot write to stdout\n");
+        rc = 1;
+    }
     protobuf_c_message_free_unpacked (&answer->base, NULL);
     return rc;
 }
@@ -172,24 +180,117 @@ take_filter (int argc, char **argv, int *i, Mot__V1__Query *query)
     return false;
 }
 
+/* ---- a register as a workbook (--xlsx FILE) ---- */
+
+/* The register as the reporter's JSON (caller decrefs); NULL, said on
+ * stderr, when it answered otherwise. */
+static json_t *
+register_json (const Mot__V1__Query *query, int timeout_ms)
+{
+    Mot__V1__QueryReply *answer = ask_body (query, timeout_ms);
+    json_error_t parse;
+    json_t *reg = answer ? json_loadb ((const char *) answer->body.data, answer->body.len, 0, &parse) : NULL;
+    if (answer && !reg)
+        fprintf (stderr, "motctl: the reporter's register is not JSON: %s\n", parse.text);
+    if (answer)
+        protobuf_c_message_free_unpacked (&answer->base, NULL);
+    return reg;
+}
+
+/* Splits the CSV header line in place into its names (the reporter's are
+ * identifiers; a quoted one is unquoted); how many, at most `room`. */
+static size_t
+split_header (char *line, char **names, size_t room)
+{
+    size_t count = 0;
+    for (char *field = line; field && count < room; count++) {
+        char *comma = strchr (field, ',');
+        if (comma)
+            *comma = '\0';
+        size_t length = strlen (field);
+        if (length >= 2 && field[0] == '"' && field[length - 1] == '"') {
+            field[length - 1] = '\0';
+            field++;
+        }
+        names[count] = field;
+        field = comma ? comma + 1 : NULL;
+    }
+    return count;
+}
+
+/* The JSON of an empty register names no column; the first line of its CSV
+ * rendering does (the reporter renders the same columns in both). */
+static bool
+take_csv_header (motctl_xlsx_t *book, Mot__V1__Query *query, int timeout_ms)
+{
+    query->format = MOT__V1__FORMAT__CSV;
+    Mot__V1__QueryReply *answer = ask_body (query, timeout_ms);
+    query->format = MOT__V1__FORMAT__JSON;
+    if (!answer)
+        return false;
+    size_t length = 0;
+    while (length < answer->body.len && answer->body.data[length] != '\r' && answer->body.data[length] != '\n')
+        length++;
+    char *line = strndup ((const char *) answer->body.data, length);
+    size_t room = 1;
+    for (size_t i = 0; line && line[i]; i++)
+        room += line[i] == ',';
+    char **names = line ? calloc (room, sizeof *names) : NULL;
+    bool ok = names && length > 0
+              && motctl_xlsx_set_columns (book, (const char *const *) names, split_header (line, names, room));
+    if (!ok)
+        fprintf (stderr, "motctl: %s\n", names && length == 0 ? "the reporter's CSV has no header" : "out of memory");
+    free (names);
+    free (line);
+    protobuf_c_message_free_unpacked (&answer->base, NULL);
+    return ok;
+}
+
+/* Asks for the register as JSON and writes it to `path` as a workbook;
+ * nothing is written when the reporter refuses. The exit code. */
+static int
+write_workbook (Mot__V1__Query *query, int timeout_ms, const char *path)
+{
+    json_t *reg = register_json (query, timeout_ms);
+    if (!reg)
+        return 1;
+    char *error = NULL;
+    motctl_xlsx_t *book = motctl_xlsx_new (reg, &error);
+    bool ok = book && (motctl_xlsx_rows (book) > 0 || take_csv_header (book, query, timeout_ms))
+              && motctl_xlsx_save (book, path, &error);
+    if (error)
+        fprintf (stderr, "motctl: %s\n", error);
+    zstr_free (&error);
+    motctl_xlsx_destroy (&book);
+    json_decref (reg);
+    return ok ? 0 : 1;
+}
+
 /* A register: --csv, --timeout and, for the item registers, the filters
- * (register_filter.h in the reporter says what each keeps). */
+ * (register_filter.h in the reporter says what each keeps) and --xlsx FILE. */
 static int
 run_query (int argc, char **argv, Mot__V1__QueryKind kind, bool filters)
 {
     Mot__V1__Query query = MOT__V1__QUERY__INIT;
     bool csv = false;
+    const char *xlsx = NULL;
     int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
     for (int i = 1; i < argc; i++) {
         const char *value;
+        bool known = true;
         if (strcmp (argv[i], "--csv") == 0)
             csv = true;
         else if (motctl_take_option (argc, argv, &i, "timeout", &value)) {
             if (!motctl_parse_timeout (value, &timeout_ms))
                 return 2;
         }
-        else if (!filters || !take_filter (argc, argv, &i, &query)) {
-            fprintf (stderr, "usage: motctl %s [--csv] [--timeout SEC]%s\n", argv[0], filters ? FILTER_USAGE : "");
+        else if (filters && motctl_take_option (argc, argv, &i, "xlsx", &value))
+            known = (xlsx = value) != NULL && *value;
+        else
+            known = filters && take_filter (argc, argv, &i, &query);
+        if (!known) {
+            fprintf (stderr, "usage: motctl %s [--csv%s] [--timeout SEC]%s\n", argv[0], filters ? "|--xlsx FILE" : "",
+                     filters ? FILTER_USAGE : "");
             return 2;
         }
     }
@@ -197,8 +298,12 @@ run_query (int argc, char **argv, Mot__V1__QueryKind kind, bool filters)
         fprintf (stderr, "motctl: --closed (closed items only) and --all (open and closed) exclude each other\n");
         return 2;
     }
+    if (csv && xlsx) {
+        fprintf (stderr, "motctl: --csv (CSV on stdout) and --xlsx FILE (a workbook) exclude each other\n");
+        return 2;
+    }
     set_kind (&query, kind, csv);
-    return print_answer (&query, timeout_ms);
+    return xlsx ? write_workbook (&query, timeout_ms, xlsx) : print_answer (&query, timeout_ms);
 }
 
 /* map mupoi|muro [--period YYYY-MM] [--compare YYYY-MM] [filters]: the SVG
