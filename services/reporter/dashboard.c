@@ -172,6 +172,7 @@ send_home (const dashboard_context_t *context, http_response_t *response)
                     "<a class=\"card\" href=\"/muro\"><b>MURO</b>Matriz única de riesgos</a>"
                     "<a class=\"card\" href=\"/mapa?tipo=mupoi\"><b>Mapas</b>Problemáticas y riesgos</a>"
                     "<a class=\"card\" href=\"/obligaciones\"><b>Obligaciones</b>Informes por entregar</a>"
+                    "<a class=\"card\" href=\"/informe\"><b>Informe mensual</b>CAPSOI a la TDOE</a>"
                     "</div>\n");
     html_page_end (html);
     dashboard_send_page (response, html, 200);
@@ -181,7 +182,7 @@ send_home (const dashboard_context_t *context, http_response_t *response)
 static bool
 is_page (const char *path)
 {
-    static const char *pages[] = {"/", "/mupoi", "/muro", "/mapa", "/item", "/obligaciones", NULL};
+    static const char *pages[] = {"/", "/mupoi", "/muro", "/mapa", "/item", "/obligaciones", "/informe", NULL};
     for (size_t i = 0; pages[i]; i++)
         if (strcmp (path, pages[i]) == 0)
             return true;
@@ -203,6 +204,8 @@ send_page (dashboard_t *self, const char *account, const http_request_t *request
         dashboard_map_page (&context, request, response);
     else if (strcmp (path, "/item") == 0)
         dashboard_item_page (&context, request, response);
+    else if (strcmp (path, "/informe") == 0)
+        dashboard_report_page (&context, request, response);
     else
         dashboard_obligations_page (&context, request, response);
 }

@@ -181,6 +181,7 @@ html_page_begin (html_t *self, const char *title, const char *account)
     if (account) {
         html_raw (self, "<a href=\"/mupoi\">MUPOI</a><a href=\"/muro\">MURO</a>"
                         "<a href=\"/mapa?tipo=mupoi\">Mapas</a><a href=\"/obligaciones\">Obligaciones</a>"
+                        "<a href=\"/informe\">Informe</a>"
                         "<span class=\"who\">");
         html_text (self, account);
         html_raw (self, " <form method=\"post\" action=\"/logout\"><button type=\"submit\">Salir</button></form>"

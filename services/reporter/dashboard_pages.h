@@ -7,6 +7,7 @@
  *    dashboard_map.c          /mapa
  *    dashboard_item.c         /item
  *    dashboard_obligations.c  /obligaciones
+ *    dashboard_report.c       /informe
  *  and the helpers to answer a page or a refusal (dashboard.c).
  */
 #ifndef DASHBOARD_PAGES_H_INCLUDED
@@ -49,5 +50,7 @@ void dashboard_item_page (const dashboard_context_t *context, const http_request
                           http_response_t *response);
 void dashboard_obligations_page (const dashboard_context_t *context, const http_request_t *request,
                                  http_response_t *response);
+void dashboard_report_page (const dashboard_context_t *context, const http_request_t *request,
+                            http_response_t *response);
 
 #endif

@@ -30,6 +30,7 @@
 #include "event_status.h"
 #include "item_positions.h"
 #include "map_query.h"
+#include "monthly_html.h"
 #include "monthly_report.h"
 #include "register_query.h"
 #include "register_table.h"
@@ -47,6 +48,7 @@
 #define CONTENT_TYPE_CSV "text/csv; charset=utf-8"
 #define CONTENT_TYPE_JSON_LINES "application/x-ndjson"
 #define CONTENT_TYPE_SVG "image/svg+xml"
+#define CONTENT_TYPE_HTML "text/html; charset=utf-8"
 
 static const mot_option_t options[] = {
     {"query", "MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY,
@@ -200,20 +202,34 @@ answer_map (reporter_t *self, mot_request_t *request, const Mot__V1__Query *quer
     free (svg);
 }
 
-/* The monthly report's figures: one JSON object whatever the format asked. */
-static void
-answer_monthly_report (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
+/* The monthly report's figures as one JSON object. */
+static char *
+monthly_report_json (reporter_t *self, const char *month, size_t *size, register_filter_error_t *error)
 {
-    register_filter_error_t error = {MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED, NULL, NULL};
-    json_t *data = monthly_report_data (self->service->redis, query->period, mot_clock_now (self->service->clock),
-                                        &error);
+    json_t *data = monthly_report_data (self->service->redis, month, mot_clock_now (self->service->clock), error);
     char *text = data ? json_dumps (data, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref (data);
     char *body = text ? zsys_sprintf ("%s\n", text) : NULL;
     free (text);
+    if (body)
+        *size = strlen (body);
+    return body;
+}
+
+/* The monthly report: its figures as JSON, or with format HTML the whole
+ * report as one document (monthly_html). */
+static void
+answer_monthly_report (reporter_t *self, mot_request_t *request, const Mot__V1__Query *query)
+{
+    register_filter_error_t error = {MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED, NULL, NULL};
+    bool html = query->has_format && query->format == MOT__V1__FORMAT__HTML;
+    size_t size = 0;
+    char *body = html ? monthly_html_document (self->service->redis, query->period,
+                                               mot_clock_now (self->service->clock), &size, &error)
+                      : monthly_report_json (self, query->period, &size, &error);
     if (body) {
-        send_body (request, body, strlen (body), CONTENT_TYPE_JSON);
-        mot_log_info ("query_answered", "kind=REPORT_MONTHLY bytes=%zu", strlen (body));
+        send_body (request, body, size, html ? CONTENT_TYPE_HTML : CONTENT_TYPE_JSON);
+        mot_log_info ("query_answered", "kind=REPORT_MONTHLY format=%s bytes=%zu", html ? "html" : "json", size);
     }
     else
     if (error.reason)

@@ -63,6 +63,17 @@ equals "a month not frozen: 400" 400 "$(code -b "$RUN/jar" "$URL/mapa?periodo=20
 equals "an impact out of range: 400" 400 "$(code -b "$RUN/jar" "$URL/mupoi?impacto=11")"
 equals "an unknown item: 404" 404 "$(code -b "$RUN/jar" "$URL/item?id=no-such-item")"
 check "values are escaped" bash -c "curl -s -b '$RUN/jar' '$URL/mupoi?categoria=%3Cscript%3E' | grep -q 'value=\"&lt;script&gt;\"'"
+# The monthly report's page: the newest frozen month (October) by default,
+# three problemáticas (8/7 in I, 4/8 in II, 3/2 in III) and a riesgo.
+curl -s -b "$RUN/jar" "$URL/informe" >"$RUN/informe.html"
+figure() { grep -o "data-figure=\"$1\">[^<]*<b>[0-9]*</b>" "$RUN/informe.html" | sed 's/.*<b>\([0-9]*\)<\/b>/\1/'; }
+equals "the report page: October's problemáticas and riesgos at its close" "3 1" \
+  "$(figure problematicas.total) $(figure riesgos.total)"
+equals "one problemática in each of I, II and III" "1 1 1 0" "$(for q in I II III IV; do
+  grep -o "<tr data-quadrant=\"$q\">.*</tr>" "$RUN/informe.html" | head -1 | grep -o 'data-month="actual">[0-9]*' | cut -d'>' -f2
+done | tr '\n' ' ' | sed 's/ $//')"
+equals "both maps are inline" 2 "$(grep -o '<svg ' "$RUN/informe.html" | wc -l)"
+equals "a month not frozen: 400" 400 "$(code -b "$RUN/jar" "$URL/informe?periodo=2025-01")"
 check "the reporter still answers queries" "$MOTCTL" items --timeout 5
 check "no password in the log" bash -c "! grep -q -- '$password' '$RUN'/log/*.log"
 

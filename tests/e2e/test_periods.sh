@@ -151,6 +151,28 @@ equals "UAD's two (10 bd: Fri 13 Nov) are overdue" '["2026-11-13","2026-11-13"]'
   "$(report '[.obligaciones.vencidas_detalle[] | select(.unidad == "UAD") | .fecha_limite]')"
 equals "the open action on the riesgo, 0 % avance" "[1,0,0,[[\"UEOD:accion-correctiva:AC-R1\",\"$r\",\"DPM\",\"2026-12-20\",0]]]" \
   "$(report '.trabajo_abierto | [.acciones, .acuerdos, .recomendaciones, [.detalle[] | [.id, .items, .responsable, .vence, .avance]]]')"
+# The same report as one HTML document (parsed) and as a PDF printed by Chromium.
+"$MOTCTL" report monthly 2026-11 --html >"$RUN/report.html" || fail "motctl report monthly --html"
+/usr/bin/python3 "$MOT_SOURCE/tests/tools/report_html_check.py" "$RUN/report.html" >"$RUN/report-html.json" ||
+  fail "the report is not HTML"
+html() { jq -c "$1" "$RUN/report-html.json"; }
+equals "the HTML's cards: 1 at the close, 2 closed, 2 resolved, 1 residual, 1 better; 1 riesgo new; 8 overdue" \
+  '[1,2,2,1,1,1,8,1]' \
+  "$(html '.figures | [."problematicas.total", ."problematicas.cerradas", ."problematicas.resueltas", ."problematicas.residuales", ."problematicas.mejoran", ."riesgos.nuevas", ."obligaciones.vencidas", ."trabajo.acciones"]')"
+equals "its quadrant table: I 1 → 0, II 1 → 0, III 0 → 1" '[["1","0"],["1","0"],["0","1"],["0","0"]]' \
+  "$(html '.quadrants["problematicas-cuadrantes"] | [.I, .II, .III, .IV] | map([.anterior, .actual])')"
+equals "both maps inline, no script, nothing external" '[2,0,0]' "$(html '[.svgs, .scripts, .external]')"
+equals "the late and the overdue tables: 1 and 8 rows" '[1,8]' \
+  "$(html '[.rows["obligaciones-tarde"], .rows["obligaciones-vencidas"]]')"
+"$MOTCTL" report monthly 2026-11 --pdf "$RUN/informe.pdf" || fail "motctl report monthly --pdf"
+check "the PDF is a PDF with pages" /usr/bin/python3 -c "import re, sys
+data = open(sys.argv[1], 'rb').read()
+sys.exit(0 if data.startswith(b'%PDF-') and len(re.findall(rb'/Type\s*/Page[^s]', data)) >= 1 else 1)" "$RUN/informe.pdf"
+if [ -n "${MOT_TEST_ARTEFACTS:-}" ]; then   # kept for a person to look at
+  mkdir -p "$MOT_TEST_ARTEFACTS"
+  cp "$RUN/report.html" "$RUN/informe.pdf" "$RUN"/mupoi_nov.svg "$RUN"/muro_nov.svg "$MOT_TEST_ARTEFACTS"/
+  echo "artefacts: $MOT_TEST_ARTEFACTS/{report.html,informe.pdf,mupoi_nov.svg,muro_nov.svg}"
+fi
 out=$("$MOTCTL" report monthly 2026-12 2>&1) && fail "a month not frozen must be refused"
 check "a report of a month not frozen is INVALID_VALUE" grep -q "INVALID_VALUE.*period" <<<"$out"
 

@@ -13,6 +13,7 @@
  */
 #include "motctl.h"
 #include "motctl_net.h"
+#include "motctl_pdf.h"
 #include "motctl_xlsx.h"
 
 #include "mot_schema.h"
@@ -339,13 +340,16 @@ motctl_map (int argc, char **argv)
     return print_answer (&query, timeout_ms);
 }
 
-/* report monthly YYYY-MM: the figures of the monthly CAPSOI → TDOE report
- * (monthly_report.h in the reporter), one JSON object. */
+/* report monthly YYYY-MM [--html | --pdf FILE]: the monthly CAPSOI → TDOE
+ * report: its figures as one JSON object (monthly_report.h in the
+ * reporter), the whole report as HTML (monthly_html.h), or that printed to
+ * a PDF by headless Chromium (motctl_pdf.h). */
 int
 motctl_report (int argc, char **argv)
 {
     int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
-    const char *month = NULL;
+    const char *month = NULL, *pdf = NULL;
+    bool html = false;
     bool known = argc > 1 && strcmp (argv[1], "monthly") == 0;
     for (int i = 2; known && i < argc; i++) {
         const char *value;
@@ -353,19 +357,32 @@ motctl_report (int argc, char **argv)
             if (!motctl_parse_timeout (value, &timeout_ms))
                 return 2;
         }
+        else if (motctl_take_option (argc, argv, &i, "pdf", &value))
+            known = (pdf = value) != NULL;
+        else if (strcmp (argv[i], "--html") == 0)
+            html = true;
         else if (month || argv[i][0] == '-')
             known = false;
         else
             month = argv[i];
     }
-    if (!known || !month) {
-        fprintf (stderr, "usage: motctl report monthly YYYY-MM [--timeout SEC]\n");
+    if (!known || !month || (html && pdf)) {
+        fprintf (stderr, "usage: motctl report monthly YYYY-MM [--html | --pdf FILE] [--timeout SEC]\n");
         return 2;
     }
     Mot__V1__Query query = MOT__V1__QUERY__INIT;
     set_kind (&query, MOT__V1__QUERY_KIND__REPORT_MONTHLY, false);
     query.period = (char *) month;
-    return print_answer (&query, timeout_ms);
+    if (html || pdf)
+        query.format = MOT__V1__FORMAT__HTML;
+    if (!pdf)
+        return print_answer (&query, timeout_ms);
+    Mot__V1__QueryReply *answer = ask_body (&query, timeout_ms);
+    if (!answer)
+        return 1;
+    int rc = motctl_pdf_write (answer->body.data, answer->body.len, pdf);
+    protobuf_c_message_free_unpacked (&answer->base, NULL);
+    return rc;
 }
 
 int
