@@ -2,7 +2,8 @@
  *  unclassified items, obligations) as JSON or CSV, and for one item's
  *  audit trail or positions month by month, or one event's outcome, as
  *  JSON lines, the norm's two maps as SVG (map_query) and the monthly
- *  report's figures as JSON (monthly_report).
+ *  report, its figures as JSON (monthly_report) or the whole report as
+ *  HTML (monthly_html).
  *
  *  Owns: the query socket. A ROUTER (bound on --query by default) receives
  *  [identity…][""][Query] from REQ clients (framing: mot_request) and
@@ -398,7 +399,7 @@ reporter_close (void *arg)
 }
 
 static const mot_service_class_t reporter_service = {
-    "reporter", "Answers MUPOI, MURO, items and obligations queries as JSON or CSV.", options,
+    "reporter", "Answers register, map and report queries (JSON, CSV, SVG, HTML) and serves the web dashboard.", options,
     reporter_open, reporter_attach, reporter_close};
 
 int
