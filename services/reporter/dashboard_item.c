@@ -120,17 +120,11 @@ write_trail (html_t *html, const char *lines, size_t size)
 static json_t *
 find_row (const dashboard_context_t *context, const char *id, Mot__V1__ErrorCode *code)
 {
-    register_filter_t filter = {.scope = REGISTER_ALL_ITEMS};
-    register_table_t *table = register_query_run (context->redis, context->territories, MOT__V1__QUERY_KIND__ITEMS,
-                                                  &filter, mot_clock_now (context->clock), code);
+    register_table_t *table = register_query_item (context->redis, context->territories, id,
+                                                   mot_clock_now (context->clock), code);
     json_t *rows = table ? dashboard_table_rows (context, table) : NULL;
     register_table_destroy (&table);
-    json_t *found = NULL;
-    for (size_t i = 0; rows && i < json_array_size (rows); i++) {
-        json_t *row = json_array_get (rows, i);
-        if (json_is_string (json_object_get (row, "id")) && strcmp (json_string_value (json_object_get (row, "id")), id) == 0)
-            found = json_incref (row);
-    }
+    json_t *found = json_incref (json_array_get (rows, 0));
     json_decref (rows);
     return found;
 }

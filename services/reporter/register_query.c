@@ -526,6 +526,36 @@ register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__Que
     return query.table;
 }
 
+register_table_t *
+register_query_item (mot_redis_t *redis, mot_catalog_t *territories, const char *item_id, int64_t now,
+                     Mot__V1__ErrorCode *code)
+{
+    register_filter_t all = {.scope = REGISTER_ALL_ITEMS};
+    query_t query = {spec_of (MOT__V1__QUERY_KIND__ITEMS), NULL, territories, now, &all, false};
+    query.table = register_table_new (query.spec->name, query.spec->rows_key);
+    if (!query.table || !add_item_columns (&query)) {
+        *code = MOT__V1__ERROR_CODE__INTERNAL;
+        register_table_destroy (&query.table);
+        return NULL;
+    }
+    char *key = mot_key_item (item_id);
+    redisReply *hash = key ? mot_redis_command (redis, "HGETALL %s", key) : NULL;
+    free (key);
+    bool ok = mot_reply_ok (hash) && hash->type == REDIS_REPLY_ARRAY;
+    if (!ok)
+        *code = failure_of (hash);
+    else
+    if (hash->elements > 0 && !add_item_row (&query, hash)) {
+        *code = MOT__V1__ERROR_CODE__INTERNAL;
+        ok = false;
+    }
+    if (hash)
+        freeReplyObject (hash);
+    if (!ok)
+        register_table_destroy (&query.table);
+    return query.table;
+}
+
 /* ---- an item's audit trail ---------------------------------------------- */
 
 /* The entries, one per line, as a new buffer; NULL with *code. */

@@ -78,6 +78,12 @@
 register_table_t *register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
                                       const register_filter_t *filter, int64_t now, Mot__V1__ErrorCode *code);
 
+/* The ITEMS register's row of one item (open or closed): a table with the
+ * ITEMS columns and one row, or none when there is no such item; NULL with
+ * *code (UNAVAILABLE, INTERNAL). Reads that item alone. */
+register_table_t *register_query_item (mot_redis_t *redis, mot_catalog_t *territories, const char *item_id,
+                                       int64_t now, Mot__V1__ErrorCode *code);
+
 /* AUDIT: the item's audit trail, one JSON object per line, oldest first, as
  * a new buffer (caller frees) of *size bytes; NULL with *code set:
  * MISSING_FIELD (no item id), INVALID_VALUE (no such item), UNAVAILABLE,
