@@ -31,7 +31,8 @@ export MOT_INTAKE_WATCH=tcp://127.0.0.1:$((base + 2)) MOT_WATCHER_INTAKE=tcp://1
 export MOT_NOTIFIER_COLLECT=tcp://127.0.0.1:$((base + 3)) MOT_WATCHER_NOTIFIER=tcp://127.0.0.1:$((base + 3))
 export MOT_NOTIFIER_PUBLISH=tcp://127.0.0.1:$((base + 4))
 export MOT_REPORTER_QUERY=tcp://127.0.0.1:$((base + 5))
-export MOT_REPORTER_HTTP=127.0.0.1:$((base + 6))     # the dashboard (test_dashboard.sh signs in)
+# the dashboard: the block's last port (tests take +6..+8 for endpoints of their own)
+export MOT_REPORTER_HTTP=127.0.0.1:$((base + 9))
 export MOT_ENV=test MOT_TEST_CLOCK=1
 export MOT_PII_KEY_FILE=$RUN/pii.key
 head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
