@@ -10,7 +10,7 @@ packages=(
   libzmq3-dev libczmq-dev                         # messaging
   libhiredis-dev redis-server redis-tools         # state and timers
   libjansson-dev                                  # JSON (motctl, reporter)
-  libxlsxwriter-dev                               # motctl --xlsx: the registers as Excel workbooks
+  libxlsxwriter-dev zlib1g-dev                    # motctl --xlsx: the registers as Excel workbooks (its .pc links -lz, the package does not pull zlib in)
   libsodium-dev                                   # keyed hashing of personal data
   libcmocka-dev valgrind                          # tests
   python3-zmq python3-protobuf protobuf-compiler  # the Python publisher example, tested
