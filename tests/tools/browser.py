@@ -28,6 +28,11 @@ def free_port():
 
 class Browser:
     def __init__(self, log_path, timeout=60, width=1280, height=900):
+        try:    # chromedriver reaches the browser's DevTools at "localhost"
+            socket.gethostbyname("localhost")
+        except OSError:
+            raise RuntimeError("'localhost' does not resolve (no /etc/hosts?): chromedriver cannot reach "
+                               "the browser") from None
         self.timeout = timeout
         self.port = free_port()
         self.base = "http://127.0.0.1:%d" % self.port
