@@ -40,14 +40,20 @@ class Browser:
         self.driver = subprocess.Popen(
             [os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"), "--port=%d" % self.port],
             stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
-        self.until(lambda: self._ready(), "chromedriver answers /status")
-        caps = {"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--window-size=%d,%d" % (width, height)]}}}}
-        self.session = self._call("POST", "/session", caps)["sessionId"]
+        try:    # a browser that does not start must not leave its driver behind
+            self.until(lambda: self._ready(), "chromedriver answers /status")
+            caps = {"capabilities": {"alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--window-size=%d,%d" % (width, height)]}}}}
+            self.session = self._call("POST", "/session", caps)["sessionId"]
+        except BaseException:
+            self.driver.kill()
+            self.driver.wait()
+            self.log.close()
+            raise
 
     def _ready(self):
         try:
