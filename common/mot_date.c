@@ -157,6 +157,38 @@ mot_period_parse (const char *text, int *year, int *month)
     return true;
 }
 
+int
+mot_month_index (int year, int month)
+{
+    return year * 12 + month - 1;
+}
+
+int
+mot_month_index_year (int index)
+{
+    return index / 12;
+}
+
+int
+mot_month_index_month (int index)
+{
+    return index % 12 + 1;
+}
+
+void
+mot_month_index_text (int index, char *out, size_t size)
+{
+    snprintf (out, size, "%04d-%02d", mot_month_index_year (index), mot_month_index_month (index));
+}
+
+int
+mot_month_index_local_of (int64_t unix_seconds)
+{
+    int year, month, dom;
+    mot_day_to_ymd (mot_day_local_of (unix_seconds), &year, &month, &dom);
+    return mot_month_index (year, month);
+}
+
 const char *
 mot_month_name (int month)
 {

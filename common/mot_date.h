@@ -30,6 +30,15 @@ bool mot_day_parse (const char *text, mot_day_t *day);
 void mot_day_format (mot_day_t day, char out[MOT_DAY_TEXT_SIZE]);
 /* Strict "YYYY-MM". */
 bool mot_period_parse (const char *text, int *year, int *month);
+/* Months as numbers, year * 12 + month - 1 (month 1..12), so that the
+ * month after m is m + 1: from a year and month, back, and as "YYYY-MM"
+ * (out holds 8 bytes or more). */
+int mot_month_index (int year, int month);
+int mot_month_index_year (int index);
+int mot_month_index_month (int index);
+void mot_month_index_text (int index, char *out, size_t size);
+/* The month of an instant's local date. */
+int mot_month_index_local_of (int64_t unix_seconds);
 /* The Spanish name of a month (1..12): "enero" … "diciembre"; "" otherwise. */
 const char *mot_month_name (int month);
 /* "noviembre de 2026" for "2026-11" into out; false (out empty) when

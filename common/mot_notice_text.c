@@ -45,6 +45,14 @@ recipients_are_text (const Mot__V1__Notice *notice)
     return true;
 }
 
+/* Item notices have no deadline; a report's availability may come after
+ * its obligation was delivered without one. */
+static bool
+may_lack_deadline (const Mot__V1__Notice *notice)
+{
+    return mot_notice_kind_is_item (notice->kind) || notice->kind == MOT__V1__NOTICE_KIND__REPORT_AVAILABLE;
+}
+
 bool
 mot_notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reason)
 {
@@ -52,7 +60,7 @@ mot_notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reas
     if (!is_token (notice->notice_id, MOT_NOTICE_MAX_ID))
         *reason = "bad_notice_id";
     else
-    if (notice->kind < MOT__V1__NOTICE_KIND__REMINDER || notice->kind > MOT__V1__NOTICE_KIND__ITEM_CLOSED)
+    if (notice->kind < MOT__V1__NOTICE_KIND__REMINDER || notice->kind > MOT__V1__NOTICE_KIND__REPORT_AVAILABLE)
         *reason = "unknown_kind";
     else
     if (!*mot_source_name (notice->unit) || notice->unit == MOT__V1__SOURCE__SOURCE_UNSPECIFIED)
@@ -63,7 +71,7 @@ mot_notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reas
     else
     if (!is_text (notice->report_name, MOT_NOTICE_MAX_NAME) || !is_text (notice->period, MOT_OBLIGATION_MAX_REF)
         || !(is_text (notice->deadline, MOT_DAY_TEXT_SIZE)
-             || (mot_notice_kind_is_item (notice->kind) && notice->deadline && !*notice->deadline)))
+             || (may_lack_deadline (notice) && notice->deadline && !*notice->deadline)))
         *reason = "bad_text_field";
     else
     if (mot_notice_kind_is_item (notice->kind) && notice->kind != MOT__V1__NOTICE_KIND__RECOMMENDATION_ISSUED
@@ -77,6 +85,11 @@ mot_notice_text_is_publishable (const Mot__V1__Notice *notice, const char **reas
     else
     if (!recipients_are_text (notice))
         *reason = "bad_recipients";
+    else
+    if (notice->kind == MOT__V1__NOTICE_KIND__REPORT_AVAILABLE
+        && (notice->n_recipients == 0 || !mot_obligation_ref_is_safe (notice->recipients[0])
+            || strchr (notice->recipients[0], '/')))
+        *reason = "bad_addressee";
     return *reason == NULL;
 }
 
@@ -111,6 +124,12 @@ render_headline (const Mot__V1__Notice *notice, const char *unit, const char *la
         case MOT__V1__NOTICE_KIND__DELIVERED_LATE:
             return zsys_sprintf ("Entregado con atraso de %s: «%s» de %s, periodo %s, venció el %s.", late,
                                  notice->report_name, unit, notice->period, notice->deadline);
+        case MOT__V1__NOTICE_KIND__REPORT_AVAILABLE:
+            if (*notice->deadline)
+                return zsys_sprintf ("Informe disponible: «%s» de %s, periodo %s; se entrega a más tardar el %s.",
+                                     notice->report_name, unit, notice->period, notice->deadline);
+            return zsys_sprintf ("Informe disponible: «%s» de %s, periodo %s.", notice->report_name, unit,
+                                 notice->period);
         default:
             return NULL;
     }

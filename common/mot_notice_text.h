@@ -10,6 +10,8 @@
  *      2026-11-13; 10 días hábiles de atraso. Destinatarios: TDOE.
  *    Entregado con atraso de 3 días hábiles: «…» de UAD, periodo 2026-10,
  *      venció el 2026-11-13.
+ *    Informe disponible: «Comportamiento mensual …» de CAPSOI, periodo
+ *      2026-10; se entrega a más tardar el 2026-11-20. Destinatarios: TDOE.
  *  followed by " Territorio: OOAD-15." and " Responsable: DA." when the
  *  obligation has them, and " (notificación tardía)" on a notice the
  *  watcher marked catch_up: fired well after its time (caught up after a

@@ -17,6 +17,7 @@ MOT_EVENT_FIELDS (MOT_SCHEMA_DEFINE)
 MOT_ITEM_FIELDS (MOT_SCHEMA_DEFINE)
 MOT_OBLIGATION_FIELDS (MOT_SCHEMA_DEFINE)
 MOT_LOG_FIELDS (MOT_SCHEMA_DEFINE)
+MOT_REPORT_FIELDS (MOT_SCHEMA_DEFINE)
 MOT_KINDS (MOT_SCHEMA_DEFINE)
 MOT_ITEM_VALUES (MOT_SCHEMA_DEFINE)
 MOT_STAGES (MOT_SCHEMA_DEFINE)
@@ -123,6 +124,18 @@ char *
 mot_key_item_positions (const char *item_id)
 {
     return join (3, "mot:item:{", item_id, "}:positions");
+}
+
+char *
+mot_key_report_monthly (const char *month)
+{
+    return join (3, "mot:report:monthly:{", month, "}");
+}
+
+char *
+mot_key_report_monthly_lease (const char *month)
+{
+    return join (3, "mot:report:monthly:{", month, "}:lease");
 }
 
 char *

@@ -55,6 +55,13 @@
  *    mot:seq:notice                   string  the last notice seq given
  *    mot:notices                      stream  the notice log (mot_notice_log.h)
  *    mot:notices:published            string  the last seq the notifier took
+ *    mot:report:monthly:{<YYYY-MM>}   hash    MOT_REPORT_FIELDS: the month's CAPSOI →
+ *                                             TDOE report as generated once its
+ *                                             inputs were all delivered (report_archive.h)
+ *    mot:report:monthly:{<YYYY-MM>}:lease  string  the reporter building it (expires)
+ *    mot:reports:monthly              hash    YYYY-MM → when its report was stored (unix s)
+ *    mot:reports:monthly:next         string  the first month whose report may still
+ *                                             be missing (the reporters look from there)
  *
  *  The keys of one item, and of one obligation, share a hash tag ({id}), so
  *  that a step on one of them stays in one Redis Cluster slot.
@@ -84,6 +91,8 @@
 #define MOT_KEY_SEQ_NOTICE "mot:seq:notice"
 #define MOT_KEY_NOTICES "mot:notices"
 #define MOT_KEY_NOTICES_PUBLISHED "mot:notices:published"
+#define MOT_KEY_REPORTS_MONTHLY "mot:reports:monthly"
+#define MOT_KEY_REPORTS_MONTHLY_NEXT "mot:reports:monthly:next"
 
 /* ---- keys built from ids (malloc'd; NULL when out of memory) ---------- */
 
@@ -102,6 +111,8 @@ char *mot_key_work_reports (const char *work_id);
 char *mot_key_session (const char *session_id);
 char *mot_key_obligation (const char *obligation_id);
 char *mot_key_obligation_audit (const char *obligation_id);
+char *mot_key_report_monthly (const char *month);
+char *mot_key_report_monthly_lease (const char *month);
 
 /* ---- ids (malloc'd; NULL when out of memory) ------------------------------ */
 
@@ -248,6 +259,14 @@ char *mot_obligation_id_of (const char *unit, const char *report, const char *pe
     X (MOT_LOG_NOTICES, "notices")          /* a packed NoticeBatch */         \
     X (MOT_LOG_WHICH_ALL, "all")
 
+/* The fields of a stored monthly report (mot:report:monthly:{YYYY-MM}). */
+#define MOT_REPORT_FIELDS(X)                                                   \
+    X (MOT_REPORT_HTML, "html")             /* the standalone document */      \
+    X (MOT_REPORT_JSON, "json")             /* its figures (monthly_report.h) */ \
+    X (MOT_REPORT_GENERATED_AT, "generated_at") /* unix s (service clock) */   \
+    X (MOT_REPORT_OBLIGATION, "obligation") /* the obligation id it answers */ \
+    X (MOT_REPORT_NOTICE_SEQ, "notice_seq") /* the seq of its availability notice */
+
 /* Item kinds: CAPSOI finds riesgos, the other units problemáticas. */
 #define MOT_KINDS(X)                                                           \
     X (MOT_KIND_PROBLEMATICA, "problematica")                                  \
@@ -372,6 +391,7 @@ MOT_EVENT_FIELDS (MOT_SCHEMA_DECLARE)
 MOT_ITEM_FIELDS (MOT_SCHEMA_DECLARE)
 MOT_OBLIGATION_FIELDS (MOT_SCHEMA_DECLARE)
 MOT_LOG_FIELDS (MOT_SCHEMA_DECLARE)
+MOT_REPORT_FIELDS (MOT_SCHEMA_DECLARE)
 MOT_KINDS (MOT_SCHEMA_DECLARE)
 MOT_ITEM_VALUES (MOT_SCHEMA_DECLARE)
 MOT_STAGES (MOT_SCHEMA_DECLARE)

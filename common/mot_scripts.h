@@ -181,6 +181,16 @@
  * Returns 1 moved, 0 not. */
 #define MOT_LAYOUT_ADVANCE(K, A, N) K (ADVANCE, GENERATED) A (ADVANCE, PERIOD)
 
+/* ---- reporter ------------------------------------------------------------- */
+
+/* archive.lua: stores a month's generated report and logs its
+ * availability notice, once. Returns the notice's seq, or 0 when the
+ * report was stored already (nothing written). */
+#define MOT_LAYOUT_ARCHIVE(K, A, N)                                            \
+    K (ARCHIVE, REPORT) K (ARCHIVE, INDEX) K (ARCHIVE, SEQ) K (ARCHIVE, LOG)    \
+    A (ARCHIVE, MONTH) A (ARCHIVE, HTML) A (ARCHIVE, JSON) A (ARCHIVE, GENERATED_AT) \
+    A (ARCHIVE, OBLIGATION) A (ARCHIVE, NOTICES)
+
 /* ---- the scripts: name (the .lua file's stem), main layout, records ------- */
 
 #define MOT_SCRIPTS(S)                                                         \
@@ -195,7 +205,8 @@
     S (reschedule, MOT_SCRIPT_RESCHEDULE)                                      \
     S (await, MOT_SCRIPT_AWAIT)                                                \
     S (progress, MOT_SCRIPT_PROGRESS)                                          \
-    S (advance, MOT_SCRIPT_ADVANCE)
+    S (advance, MOT_SCRIPT_ADVANCE)                                            \
+    S (archive, MOT_SCRIPT_ARCHIVE)
 
 /* M (layout, prefix) the main layout, R (layout, prefix) a record layout. */
 #define MOT_SCRIPT_RESERVE(M, R) M (MOT_LAYOUT_RESERVE, RESERVE) R (MOT_LAYOUT_RESERVE_LOOKUP, RESERVE_LOOKUP)
@@ -212,6 +223,7 @@
 #define MOT_SCRIPT_AWAIT(M, R) M (MOT_LAYOUT_AWAIT, AWAIT) R (MOT_LAYOUT_AWAIT_INPUT, AWAIT_INPUT)
 #define MOT_SCRIPT_PROGRESS(M, R) M (MOT_LAYOUT_PROGRESS, PROGRESS)
 #define MOT_SCRIPT_ADVANCE(M, R) M (MOT_LAYOUT_ADVANCE, ADVANCE)
+#define MOT_SCRIPT_ARCHIVE(M, R) M (MOT_LAYOUT_ARCHIVE, ARCHIVE)
 
 /* ---- the C side: enums from the layouts ---------------------------------- */
 

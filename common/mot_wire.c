@@ -117,7 +117,7 @@ mot_error_code_name (int code)
  * against the proto's enum). */
 static const char *const notice_kind_names[] = {"", "reminder", "overdue", "escalation", "delivered_late",
                                                 "item_quadrant_i", "item_worse", "item_residual",
-                                                "recommendation_issued", "item_closed"};
+                                                "recommendation_issued", "item_closed", "report_available"};
 #define NOTICE_KIND_COUNT (sizeof notice_kind_names / sizeof notice_kind_names[0])
 
 const char *
@@ -150,6 +150,9 @@ mot_notice_topic (const Mot__V1__Notice *notice)
         return zsys_sprintf ("item/%s/%s/%s", notice->responsible && *notice->responsible ? notice->responsible : "-",
                              notice->territory && *notice->territory ? notice->territory : "-",
                              mot_notice_kind_name (notice->kind));
+    if (notice->kind == MOT__V1__NOTICE_KIND__REPORT_AVAILABLE)
+        return zsys_sprintf ("report/%s/%s/%s", notice->n_recipients > 0 ? notice->recipients[0] : "-",
+                             mot_source_name (notice->unit), notice->report ? notice->report : "");
     return zsys_sprintf ("%s/%s/%s/%s", mot_notice_kind_name (notice->kind), mot_source_name (notice->unit),
                          notice->report ? notice->report : "",
                          notice->territory && *notice->territory ? notice->territory : "-");

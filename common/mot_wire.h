@@ -36,7 +36,8 @@ const char *mot_source_name (int source);
 bool mot_source_parse (const char *name, Mot__V1__Source *source);
 /* "MALFORMED", "MISSING_FIELD", … */
 const char *mot_error_code_name (int code);
-/* "reminder", "overdue", "escalation", "delivered_late" (topic words). */
+/* "reminder", "overdue", "escalation", "delivered_late", "item_…",
+ * "report_available" (topic words). */
 const char *mot_notice_kind_name (int kind);
 bool mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind);
 /* The topic a notice is published under, "<kind>/<UNIT>/<report>/<territory
@@ -44,7 +45,9 @@ bool mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind);
  * (kind, then unit, report, territory). Caller frees. */
 char *mot_notice_topic (const Mot__V1__Notice *notice);
 /* Whether a notice of this kind is about an item (ITEM_QUADRANT_I …
- * ITEM_CLOSED): its topic is "item/<responsible or ->/<territory or ->/<kind>". */
+ * ITEM_CLOSED): its topic is "item/<responsible or ->/<territory or ->/<kind>".
+ * A REPORT_AVAILABLE notice goes to its addressee: "report/<first recipient>/
+ * <UNIT>/<report>", e.g. "report/TDOE/CAPSOI/comportamiento-mensual". */
 bool mot_notice_kind_is_item (int kind);
 /* "queja", "media", "finding", "risk", "delivery", "trigger", "override", "action", "" */
 const char *mot_body_name (Mot__V1__Envelope__BodyCase body);

@@ -20,12 +20,6 @@ struct _month_mark_t {
     mot_script_t *advance;
 };
 
-static int
-month_number (int year, int month)
-{
-    return year * 12 + month - 1;
-}
-
 month_mark_t *
 month_mark_new (mot_redis_t *redis, const char *key, const char *watch_from)
 {
@@ -41,7 +35,7 @@ month_mark_new (mot_redis_t *redis, const char *key, const char *watch_from)
             free (self);
             return NULL;
         }
-        self->from = month_number (year, month);
+        self->from = mot_month_index (year, month);
     }
     self->key = strdup (key);
     self->advance = mot_script_new (advance_lua);
@@ -64,9 +58,8 @@ month_mark_destroy (month_mark_t **self_p)
 bool
 month_mark_next (month_mark_t *self, int64_t now, int *first, int *last_closed)
 {
-    int year, month, dom;
-    mot_day_to_ymd (mot_day_local_of (now), &year, &month, &dom);
-    *last_closed = month_number (year, month) - 1;
+    int year, month;
+    *last_closed = mot_month_index_local_of (now) - 1;
     redisReply *reply = mot_redis_command (self->redis, "GET %s", self->key);
     if (!mot_reply_ok (reply)) {
         if (reply)
@@ -74,7 +67,7 @@ month_mark_next (month_mark_t *self, int64_t now, int *first, int *last_closed)
         return false;
     }
     if (reply->type == REDIS_REPLY_STRING && mot_period_parse (reply->str, &year, &month))
-        *first = month_number (year, month) + 1;
+        *first = mot_month_index (year, month) + 1;
     else
         *first = self->from >= 0 ? self->from : *last_closed;
     if (self->from > *first)
@@ -87,7 +80,7 @@ bool
 month_mark_advance (month_mark_t *self, int month)
 {
     char text[16];
-    month_mark_text (month, text, sizeof text);
+    mot_month_index_text (month, text, sizeof text);
     mot_call_t call;
     mot_call_init (&call, ADVANCE_KEYS, ADVANCE_ARGS);
     mot_call_key (&call, ADVANCE_KEY_GENERATED, self->key);
@@ -98,22 +91,4 @@ month_mark_advance (month_mark_t *self, int month)
     if (reply)
         freeReplyObject (reply);
     return ok;
-}
-
-int
-month_mark_year (int month)
-{
-    return month / 12;
-}
-
-int
-month_mark_month (int month)
-{
-    return month % 12 + 1;
-}
-
-void
-month_mark_text (int month, char *out, size_t size)
-{
-    snprintf (out, size, "%04d-%02d", month_mark_year (month), month_mark_month (month));
 }

@@ -5,7 +5,8 @@
  *  mot:periods:frozen (the items' positions, periods.h) — moved forward
  *  only (advance.lua), so that a restart, or a second watcher, continues
  *  where the job stopped. With no mark yet a job starts at --watch-from, or
- *  else at the month before today. Months are numbered year * 12 + month - 1.
+ *  else at the month before today. Months are numbered as mot_month_index
+ *  (mot_date.h) numbers them.
  */
 #ifndef MONTH_MARK_H_INCLUDED
 #define MONTH_MARK_H_INCLUDED
@@ -27,9 +28,5 @@ void month_mark_destroy (month_mark_t **self_p);
 bool month_mark_next (month_mark_t *self, int64_t now, int *first, int *last_closed);
 /* The job finished `month`: the mark moves there (never back). */
 bool month_mark_advance (month_mark_t *self, int month);
-/* A month number's year and month (1..12), and its text YYYY-MM. */
-int month_mark_year (int month);
-int month_mark_month (int month);
-void month_mark_text (int month, char *out, size_t size);
 
 #endif

@@ -77,9 +77,9 @@ generate_row (monthly_t *self, const mot_obligation_def_t *def, period_t period,
 static bool
 generate_period (monthly_t *self, int month, int64_t now)
 {
-    period_t period = {month_mark_year (month), month_mark_month (month)};
+    period_t period = {mot_month_index_year (month), mot_month_index_month (month)};
     char text[MOT_OBLIGATION_PERIOD_SIZE];
-    month_mark_text (month, text, sizeof text);
+    mot_month_index_text (month, text, sizeof text);
     mot_day_t close = mot_obligation_month_close (period.year, period.month);
     for (size_t i = 0; i < mot_obligations_size (self->catalogue); i++)
         if (!generate_row (self, mot_obligations_at (self->catalogue, i), period, text, close, now))

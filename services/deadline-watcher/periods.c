@@ -61,8 +61,8 @@ static void
 start_month (periods_t *self, int month)
 {
     self->month = month;
-    month_mark_text (month, self->text, sizeof self->text);
-    self->closed_at = mot_day_end_local (mot_day_last_of_month (month_mark_year (month), month_mark_month (month)));
+    mot_month_index_text (month, self->text, sizeof self->text);
+    self->closed_at = mot_day_end_local (mot_day_last_of_month (mot_month_index_year (month), mot_month_index_month (month)));
     self->kind = 0;
     self->offset = 0;
     self->frozen = 0;

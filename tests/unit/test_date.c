@@ -254,6 +254,27 @@ test_local_day_start_and_end (void **state)
     }
 }
 
+/* Months as numbers: consecutive across a year's end, back to the same
+ * year, month and text, and an instant's local month (Mexico City, UTC-6). */
+static void
+test_month_index (void **state)
+{
+    (void) state;
+    assert_int_equal (mot_month_index (2026, 12) + 1, mot_month_index (2027, 1));
+    int index = mot_month_index (2026, 10);
+    assert_int_equal (mot_month_index_year (index), 2026);
+    assert_int_equal (mot_month_index_month (index), 10);
+    assert_int_equal (mot_month_index_month (mot_month_index (2027, 1)), 1);
+    char text[16];
+    mot_month_index_text (index, text, sizeof text);
+    assert_string_equal (text, "2026-10");
+    mot_month_index_text (mot_month_index (2026, 12) + 1, text, sizeof text);
+    assert_string_equal (text, "2027-01");
+    /* 2026-11-01 03:00 UTC is still 31 October in Mexico City */
+    assert_int_equal (mot_month_index_local_of (1793502000), mot_month_index (2026, 10));
+    assert_int_equal (mot_month_index_local_of (1793502000 + 4 * 3600), mot_month_index (2026, 11));
+}
+
 int
 main (void)
 {
@@ -268,6 +289,7 @@ main (void)
         cmocka_unit_test (test_parse_rejects_anything_else),
         cmocka_unit_test (test_format_round_trips),
         cmocka_unit_test (test_period_parse),
+        cmocka_unit_test (test_month_index),
         cmocka_unit_test (test_local_day_around_midnight),
         cmocka_unit_test (test_local_day_start_and_end),
     };

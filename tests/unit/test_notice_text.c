@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mot_notice_text.h"
+#include "mot_wire.h"
 
 /* An overdue notice of UAD's complaints report for October 2026. */
 static Mot__V1__Notice
@@ -212,6 +213,54 @@ test_item_notices_are_publishable_without_a_deadline (void **state)
     assert_false (mot_notice_text_is_publishable (&notice, &reason));    /* a report's notice still needs one */
 }
 
+/* CAPSOI's monthly report for October 2026, generated once its inputs were
+ * all delivered: to the TDOE (norm 7.2.4.14). */
+static Mot__V1__Notice
+report_notice (char **recipients)
+{
+    Mot__V1__Notice notice = MOT__V1__NOTICE__INIT;
+    notice.notice_id = (char *) "CAPSOI:comportamiento-mensual:2026-10|report_available";
+    notice.kind = MOT__V1__NOTICE_KIND__REPORT_AVAILABLE;
+    notice.unit = MOT__V1__SOURCE__CAPSOI;
+    notice.report = (char *) "comportamiento-mensual";
+    notice.report_name = (char *) "Comportamiento mensual de las problemáticas y riesgos operativos registrados";
+    notice.period = (char *) "2026-10";
+    notice.deadline = (char *) "2026-11-20";
+    notice.n_recipients = 1;
+    notice.recipients = recipients;
+    return notice;
+}
+
+static void
+test_a_report_is_announced_to_its_addressee (void **state)
+{
+    (void) state;
+    char *tdoe[] = {(char *) "TDOE"};
+    Mot__V1__Notice notice = report_notice (tdoe);
+    expect_text (&notice, "Informe disponible: «Comportamiento mensual de las problemáticas y riesgos operativos "
+                          "registrados» de CAPSOI, periodo 2026-10; se entrega a más tardar el 2026-11-20. "
+                          "Destinatarios: TDOE.");
+    const char *reason = NULL;
+    assert_true (mot_notice_text_is_publishable (&notice, &reason));
+    char *topic = mot_notice_topic (&notice);
+    assert_string_equal (topic, "report/TDOE/CAPSOI/comportamiento-mensual");
+    free (topic);
+    /* delivered before it was generated, the obligation has no deadline */
+    notice.deadline = (char *) "";
+    assert_true (mot_notice_text_is_publishable (&notice, &reason));
+    expect_text (&notice, "Informe disponible: «Comportamiento mensual de las problemáticas y riesgos operativos "
+                          "registrados» de CAPSOI, periodo 2026-10. Destinatarios: TDOE.");
+    /* without an addressee, or one that would split the topic, it goes nowhere */
+    notice.n_recipients = 0;
+    assert_false (mot_notice_text_is_publishable (&notice, &reason));
+    assert_string_equal (reason, "bad_addressee");
+    char *split[] = {(char *) "TDOE/UAD"};
+    notice.n_recipients = 1;
+    notice.recipients = split;
+    assert_false (mot_notice_text_is_publishable (&notice, &reason));
+    assert_string_equal (reason, "bad_addressee");
+}
+
 int
 main (void)
 {
@@ -221,6 +270,7 @@ main (void)
         cmocka_unit_test (test_only_well_formed_notices_are_publishable),
         cmocka_unit_test (test_item_notices_read_as_the_norm_says),
         cmocka_unit_test (test_item_notices_are_publishable_without_a_deadline),
+        cmocka_unit_test (test_a_report_is_announced_to_its_addressee),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

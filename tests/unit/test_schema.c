@@ -43,6 +43,8 @@ test_keys_of_one_item_share_a_hash_tag (void **state)
     expect_key (mot_key_item ("it-42"), "mot:item:{it-42}");
     expect_key (mot_key_item_audit ("it-42"), "mot:item:{it-42}:audit");
     expect_key (mot_key_item_positions ("it-42"), "mot:item:{it-42}:positions");
+    expect_key (mot_key_report_monthly ("2026-10"), "mot:report:monthly:{2026-10}");
+    expect_key (mot_key_report_monthly_lease ("2026-10"), "mot:report:monthly:{2026-10}:lease");
     expect_key (mot_key_obligation ("UAD:quejas-gestiones:2026-10"), "mot:obl:{UAD:quejas-gestiones:2026-10}");
     expect_key (mot_key_obligation_audit ("UAD:quejas-gestiones:2026-10"),
                 "mot:obl:{UAD:quejas-gestiones:2026-10}:audit");

@@ -23,7 +23,7 @@ static const motctl_verb_t verbs[] = {
     {"unclassified", motctl_unclassified, "unclassified [--csv] [FILTERS]        items no rule classified (\"sin clasificar\"), for an analyst"},
     {"audit", motctl_audit, "audit ITEM_ID                         the item's audit trail, one JSON object per line"},
     {"map", motctl_map, "map mupoi|muro [--period M] [--compare M] [filters]  a map as SVG (stdout)"},
-    {"report", motctl_report, "report monthly YYYY-MM [--html|--pdf F] the monthly CAPSOI → TDOE report: figures (JSON), HTML or PDF"},
+    {"report", motctl_report, "report monthly YYYY-MM [--html|--pdf F] [--stored] the monthly CAPSOI → TDOE report: figures (JSON), HTML or PDF; --stored: as generated once its inputs were in"},
     {"positions", motctl_positions, "positions ITEM_ID                     the item's position at each month's close, and now (JSON lines)"},
     {"status", motctl_status, "status EVENT_ID                       what became of an event: pending, applied or refused (and why)"},
     {"obligations", motctl_obligations, "obligations [--csv]                   report obligations and their state"},

@@ -340,16 +340,18 @@ motctl_map (int argc, char **argv)
     return print_answer (&query, timeout_ms);
 }
 
-/* report monthly YYYY-MM [--html | --pdf FILE]: the monthly CAPSOI → TDOE
- * report: its figures as one JSON object (monthly_report.h in the
- * reporter), the whole report as HTML (monthly_html.h), or that printed to
- * a PDF by headless Chromium (motctl_pdf.h). */
+/* report monthly YYYY-MM [--html | --pdf FILE] [--stored]: the monthly
+ * CAPSOI → TDOE report: its figures as one JSON object (monthly_report.h in
+ * the reporter), the whole report as HTML (monthly_html.h), or that printed
+ * to a PDF by headless Chromium (motctl_pdf.h); built now, or with
+ * --stored as it was generated once the month's inputs were all delivered
+ * (report_archive.h). */
 int
 motctl_report (int argc, char **argv)
 {
     int timeout_ms = MOTCTL_DEFAULT_TIMEOUT_MS;
     const char *month = NULL, *pdf = NULL;
-    bool html = false;
+    bool html = false, stored = false;
     bool known = argc > 1 && strcmp (argv[1], "monthly") == 0;
     for (int i = 2; known && i < argc; i++) {
         const char *value;
@@ -361,13 +363,15 @@ motctl_report (int argc, char **argv)
             known = (pdf = value) != NULL;
         else if (strcmp (argv[i], "--html") == 0)
             html = true;
+        else if (strcmp (argv[i], "--stored") == 0)
+            stored = true;
         else if (month || argv[i][0] == '-')
             known = false;
         else
             month = argv[i];
     }
     if (!known || !month || (html && pdf)) {
-        fprintf (stderr, "usage: motctl report monthly YYYY-MM [--html | --pdf FILE] [--timeout SEC]\n");
+        fprintf (stderr, "usage: motctl report monthly YYYY-MM [--html | --pdf FILE] [--stored] [--timeout SEC]\n");
         return 2;
     }
     Mot__V1__Query query = MOT__V1__QUERY__INIT;
@@ -375,6 +379,8 @@ motctl_report (int argc, char **argv)
     query.period = (char *) month;
     if (html || pdf)
         query.format = MOT__V1__FORMAT__HTML;
+    query.has_stored = stored;
+    query.stored = stored;
     if (!pdf)
         return print_answer (&query, timeout_ms);
     Mot__V1__QueryReply *answer = ask_body (&query, timeout_ms);
