@@ -131,3 +131,18 @@ check_generated() {
 notice_line() { grep "\"notice_id\":\"$1\"" "$RUN/notices.jsonl" | head -1; }
 has_notice() { grep -q "\"notice_id\":\"$1\"" "$RUN/notices.jsonl"; }
 field() { notice_line "$1" | grep -o "\"$2\":[^,]*" | head -1 | cut -d: -f2- | tr -d '"'; }
+# The test tools (tests/tools/*_check.py) print a JSON summary, kept as
+# $RUN/NAME.json; these read it with a Python expression over the summary s:
+# summary_value prints the value (a string as is, anything else as JSON),
+# summary_holds succeeds when it is true.
+summary_value() {   # summary_value NAME EXPR
+  /usr/bin/python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+v = eval(sys.argv[2])
+print(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))' "$RUN/$1.json" "$2"
+}
+summary_holds() {   # summary_holds NAME EXPR
+  /usr/bin/python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); sys.exit(0 if eval("(" + sys.argv[2] + "\n)") else 1)' \
+    "$RUN/$1.json" "$2"
+}

@@ -27,11 +27,6 @@ value() {
   jq -rc --arg path "$2" 'getpath($path | split("/") | map(if test("^[0-9]+$") then tonumber else . end))' \
     "$RUN/$1.json"
 }
-# holds NAME EXPR: a Python expression over the summary s is true.
-holds() {
-  "$PY" -c 'import json, sys; s = json.load(open(sys.argv[1])); sys.exit(0 if eval("(" + sys.argv[2] + "\n)") else 1)' \
-    "$RUN/$1.json" "$2"
-}
 # drawn_in_place NAME: impact grows to the right and the vertical upwards,
 # numbers and bands by their columns and rows, every mark inside its cell,
 # every arrow from its earlier cell to its later one, each quadrant framed
@@ -60,7 +55,7 @@ equals "frequency bands, 1-2 to 9-10 (MOT-SPEC §4)" '["Remota","Inusual","Proba
   "$(value empty bands/y)"
 equals "band 9-10 of impact" "Catastrófico" "$(value empty band_ranges/x/9-10)"
 equals "band 7-8 of frequency" "Muy probable" "$(value empty band_ranges/y/7-8)"
-check "100 cells, every count 0" holds empty 'len(s["cells"]) == 100 and set(s["cells"].values()) == {0}'
+check "100 cells, every count 0" summary_holds empty 'len(s["cells"]) == 100 and set(s["cells"].values()) == {0}'
 equals "no dots" '{}' "$(value empty items)"
 equals "no counted markers" '{}' "$(value empty aggregates)"
 equals "no arrows without a comparison" '[]' "$(value empty arrows)"
@@ -77,7 +72,7 @@ for case in "10,10 I rojo" "1,10 II naranja" "1,1 III verde" "10,1 IV amarillo" 
   equals "cell $cell is $colour by its attribute" "$colour" "$(value empty "cell_colour/$cell")"
   equals "cell $cell is $colour by the hue of its fill" "$colour" "$(value empty "cell_hue/$cell")"
 done
-check "25 cells per quadrant, each cell's hue its quadrant's colour" holds empty '
+check "25 cells per quadrant, each cell's hue its quadrant's colour" summary_holds empty '
   all(sum(1 for q in s["cell_quadrant"].values() if q == n) == 25 for n in ("I", "II", "III", "IV"))
   and all(s["cell_hue"][k] == {"I": "rojo", "II": "naranja", "III": "verde", "IV": "amarillo"}[q]
           for k, q in s["cell_quadrant"].items())'
@@ -86,20 +81,20 @@ equals "quadrant II named" '["II","vigilancia constante"]' "$(value empty quadra
 equals "quadrant III named" '["III","vigilancia periódica"]' "$(value empty quadrants/III/texts)"
 equals "quadrant IV named" '["IV","vigilancia continua"]' "$(value empty quadrants/IV/texts)"
 equals "quadrant I's colour" rojo "$(value empty quadrants/I/colour)"
-check "the legend names the four quadrants with colour and reading" holds empty '
+check "the legend names the four quadrants with colour and reading" summary_holds empty '
   all(t in s["legend"] for t in ("Cuadrante I (rojo): vigilancia permanente",
       "Cuadrante II (naranja): vigilancia constante", "Cuadrante III (verde): vigilancia periódica",
       "Cuadrante IV (amarillo): vigilancia continua"))'
-check "the legend says what a dot and a counted marker are" holds empty '
+check "the legend says what a dot and a counted marker are" summary_holds empty '
   any(t.startswith("Una problemática") for t in s["legend"])
   and any(t.startswith("Más de 6 problemáticas") for t in s["legend"])'
-check "no comparison: no arrow, new or closed in the legend" holds empty '
+check "no comparison: no arrow, new or closed in the legend" summary_holds empty '
   not any(t.startswith(("Movimiento", "Nuevas", "Cerradas")) for t in s["legend"])'
 equals "no script" 0 "$(value empty scripts)"
 equals "no external reference" '[]' "$(value empty external)"
 equals "scales: width 100 %" "100%" "$(value empty root/width)"
 equals "scales: no fixed height" null "$(value empty root/height)"
-check "scales: a viewBox" holds empty 's["root"]["viewBox"].startswith("0 0 ")'
+check "scales: a viewBox" summary_holds empty 's["root"]["viewBox"].startswith("0 0 ")'
 drawn_in_place empty
 
 # --- (b) the Mapa de Riesgos Operativos, current positions -----------------
@@ -115,7 +110,7 @@ equals "MURO: quadrant I" '["I","atención inmediata"]' "$(value muro quadrants/
 equals "MURO: quadrant II" '["II","atención periódica"]' "$(value muro quadrants/II/texts)"
 equals "MURO: quadrant III" '["III","controlados"]' "$(value muro quadrants/III/texts)"
 equals "MURO: quadrant IV" '["IV","seguimiento"]' "$(value muro quadrants/IV/texts)"
-check "MURO: the legend reads riesgos" holds muro '
+check "MURO: the legend reads riesgos" summary_holds muro '
   "Cuadrante I (rojo): atención inmediata" in s["legend"] and "Cuadrante III (verde): controlados" in s["legend"]
   and any(t.startswith("Un riesgo") for t in s["legend"])'
 equals "MURO: quadrant I is red by its fills" '["rojo"]' "$(value muro quadrants/I/hues)"
@@ -138,7 +133,7 @@ equals "items: 1 on 10,10" 1 "$(value few cells/10,10)"
 equals "items: 1 on 5,6" 1 "$(value few cells/5,6)"
 equals "items: 8 on 2,9" 8 "$(value few cells/2,9)"
 equals "items: 6 on 9,2" 6 "$(value few cells/9,2)"
-check "items: every other cell empty" holds few '
+check "items: every other cell empty" summary_holds few '
   sum(1 for v in s["cells"].values() if v == 0) == 100 - 6'
 equals "items: the three ids of 7,8 as dots" '["it-1","it-2","it-3"]' "$(value few items/7,8)"
 equals "items: 5,6 drawn as a dot" '["it-6"]' "$(value few items/5,6)"
@@ -148,7 +143,7 @@ equals "items: no dot in the counted cell" null "$(value few items/2,9)"
 equals "items: each dot's tooltip is its id" true "$(value few dot_titles_match)"
 equals "items: an earlier position without a comparison draws nothing" '[]' "$(value few arrows)"
 equals "items: nor new marks" '{}' "$(value few new)"
-check "items: occupied cells darker than empty ones of their quadrant" holds few '
+check "items: occupied cells darker than empty ones of their quadrant" summary_holds few '
   s["cell_fill"]["7,8"] != s["cell_fill"]["7,7"] and s["cell_hue"]["7,8"] == "rojo"
   and s["cell_fill"]["2,9"] != s["cell_fill"]["2,8"] and s["cell_hue"]["2,9"] == "naranja"'
 drawn_in_place few
@@ -165,7 +160,7 @@ drawn_in_place few
 equals "compare: the subtitle" "Periodo: noviembre de 2026 · comparado con octubre de 2026" "$(value moved subtitle)"
 equals "compare: the count line" \
   "6 problemáticas · desde octubre de 2026: 3 con movimiento, 1 nueva, 2 cerradas" "$(value moved count_line)"
-check "compare: one arrow 7,8 -> 3,2 for 3 items, none for the unmoved" holds moved '
+check "compare: one arrow 7,8 -> 3,2 for 3 items, none for the unmoved" summary_holds moved '
   [a[:3] for a in s["arrows"]] == [["7,8", "3,2", 3]]'
 equals "compare: the arrow has its arrowhead" 1 "$(value moved arrow_heads)"
 equals "compare: its count is written" 1 "$(value moved arrow_labels)"
@@ -175,7 +170,7 @@ equals "compare: closed items are not counted on the map" 0 "$(value moved cells
 equals "compare: 3 now on 3,2" 3 "$(value moved cells/3,2)"
 equals "compare: the unmoved stay on 6,6" 2 "$(value moved cells/6,6)"
 equals "compare: total without the closed" 6 "$(value moved total)"
-check "compare: the legend explains arrows, new and closed marks" holds moved '
+check "compare: the legend explains arrows, new and closed marks" summary_holds moved '
   any(t.startswith("Movimiento desde octubre de 2026") for t in s["legend"])
   and any(t.startswith("Nuevas desde octubre de 2026") for t in s["legend"])
   and any(t.startswith("Cerradas desde octubre de 2026") for t in s["legend"])'
@@ -191,10 +186,10 @@ equals "widths: current positions compared" "Periodo: situación actual · compa
   "$(value widths subtitle)"
 equals "widths: the MURO agrees in gender" \
   "28 riesgos · desde octubre de 2026: 28 con movimiento, 0 nuevos, 0 cerrados" "$(value widths count_line)"
-check "widths: one arrow per pair, both directions of 1,1 <-> 2,2" holds widths '
+check "widths: one arrow per pair, both directions of 1,1 <-> 2,2" summary_holds widths '
   sorted(a[:3] for a in s["arrows"]) == [["1,1", "2,2", 1], ["1,10", "10,1", 20], ["2,2", "1,1", 2],
                                           ["5,5", "9,9", 5]]'
-check "widths: the width class grows with the count (1 < 2 < 5 < 20)" holds widths '
+check "widths: the width class grows with the count (1 < 2 < 5 < 20)" summary_holds widths '
   [int(a[3][1:]) for a in sorted(s["arrows"], key=lambda a: a[2])] == sorted(
     {int(a[3][1:]) for a in s["arrows"]}) and len({a[3] for a in s["arrows"]}) == 4'
 equals "widths: counts written for the three arrows above 1" 3 "$(value widths arrow_labels)"
@@ -205,7 +200,7 @@ drawn_in_place widths
 printf 'item\tit-1\t7\t8\t0\t0\nitem\tit-2\t1\t10\t0\t0\n' | render linked --link "/mupoi?periodo=2026-11&" mupoi 2026-11
 equals "links: an occupied cell" "/mupoi?periodo=2026-11&impacto=7&vertical=8" "$(value linked links/7,8)"
 equals "links: another" "/mupoi?periodo=2026-11&impacto=1&vertical=10" "$(value linked links/1,10)"
-check "links: only the occupied cells" holds linked 'sorted(s["links"]) == ["1,10", "7,8"]'
+check "links: only the occupied cells" summary_holds linked 'sorted(s["links"]) == ["1,10", "7,8"]'
 
 # --- (e) 100,000 items over every cell with random moves -------------------
 awk -v seed=20261101 'BEGIN {
@@ -245,13 +240,13 @@ want = {p[1]: int(p[2]) for p in (l.split() for l in open(sys.argv[2])) if p[0] 
 sys.exit(0 if s["closed"] == want else 1)' "$RUN/big.json" "$RUN/big.expected"
 equals "100k: the arrows carry every moved item" "$(awk '$1 == "moved" {print $2}' "$RUN/big.expected")" \
   "$(value big arrow_total)"
-check "100k: the new marks carry every new item" holds big \
+check "100k: the new marks carry every new item" summary_holds big \
   "sum(s['new'].values()) == $(awk '$1 == "new" {print $2}' "$RUN/big.expected")"
-check "100k: no per-item dot in a cell of more than 6; its marker holds the count" holds big '
+check "100k: no per-item dot in a cell of more than 6; its marker summary_holds the count" summary_holds big '
   all(k not in s["items"] and s["aggregates"].get(k) == n for k, n in s["cells"].items() if n > 6)'
-check "100k: at most one arrow per pair of distinct cells (100 x 99)" holds big 'len(s["arrows"]) <= 9900'
-check "100k: no arrow from a cell to itself" holds big 'all(a[0] != a[1] for a in s["arrows"])'
-check "100k: at most 40 arrow counts written" holds big 's["arrow_labels"] <= 40'
+check "100k: at most one arrow per pair of distinct cells (100 x 99)" summary_holds big 'len(s["arrows"]) <= 9900'
+check "100k: no arrow from a cell to itself" summary_holds big 'all(a[0] != a[1] for a in s["arrows"])'
+check "100k: at most 40 arrow counts written" summary_holds big 's["arrow_labels"] <= 40'
 check "100k: the file stays under 2 MB" test "$(stat -c %s "$RUN/big.svg")" -lt 2000000
 check "100k: rendering and checking take under 10 s" test "$elapsed_ms" -lt 10000
 drawn_in_place big

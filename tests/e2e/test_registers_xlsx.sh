@@ -51,15 +51,6 @@ workbook() {
   equals "$name: nothing on stdout" "" "$(cat "$RUN/$name.out")"
   "$PY" "$CHECK" "$RUN/$name.xlsx" >"$RUN/$name.json" || fail "$name: xlsx_check refused the workbook"
 }
-# value NAME EXPR: a Python expression over the summary s, printed (a
-# string as is, anything else as JSON).
-value() {
-  "$PY" -c '
-import json, sys
-s = json.load(open(sys.argv[1]))
-v = eval(sys.argv[2])
-print(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))' "$RUN/$1.json" "$2"
-}
 # cell NAME ID WHAT HEADER...: WHAT (rows, types, fills, formats) of the row
 # whose "Id" is ID, for each HEADER, joined with | (absent: empty); among
 # types a shared or an inline string is "text".
@@ -105,24 +96,24 @@ applied "R1 valued early: 3 / 2, with a reason" \
 
 # --- the MUPOI ---------------------------------------------------------------
 workbook mupoi mupoi
-equals "MUPOI: one sheet, named MUPOI" '["MUPOI"]' "$(value mupoi 's["sheets"]')"
+equals "MUPOI: one sheet, named MUPOI" '["MUPOI"]' "$(summary_value mupoi 's["sheets"]')"
 equals "MUPOI: the identification headers, in order" \
   '["Id", "Territorio", "Nombre del territorio", "Tema", "Categoría", "ON responsable", "Impacto", "Etiqueta de impacto", "Frecuencia de ocurrencia", "Etiqueta de frecuencia", "Cuadrante", "Color", "Lectura del cuadrante", "Etapa", "Eventos", "Primer evento", "Último evento"]' \
-  "$(value mupoi 's["header"][:17]')"
-equals "MUPOI: 34 columns" 34 "$(value mupoi 'len(s["header"])')"
+  "$(summary_value mupoi 's["header"][:17]')"
+equals "MUPOI: 34 columns" 34 "$(summary_value mupoi 'len(s["header"])')"
 for h in "Impacto propuesto" "Frecuencia propuesta" "Corregido por" "Unidades que la detectaron" \
          "Acciones correctivas" "Avance promedio (%)" "Última valoración" "Grado de mitigación: cuadrante" \
          "Grado de mitigación: impacto" "Grado de mitigación: frecuencia" "Fecha de cierre" "Cerrado por"; do
-  equals "MUPOI: a header reads '$h'" true "$(value mupoi "'$h' in s['header']")"
+  equals "MUPOI: a header reads '$h'" true "$(summary_value mupoi "'$h' in s['header']")"
 done
-equals "MUPOI: no raw key as a header" false "$(value mupoi 'any("_" in h for h in s["header"])')"
-equals "MUPOI: the header row is bold" true "$(value mupoi 's["header_bold"]')"
-equals "MUPOI: four rows" 4 "$(value mupoi 'len(s["rows"])')"
+equals "MUPOI: no raw key as a header" false "$(summary_value mupoi 'any("_" in h for h in s["header"])')"
+equals "MUPOI: the header row is bold" true "$(summary_value mupoi 's["header_bold"]')"
+equals "MUPOI: four rows" 4 "$(summary_value mupoi 'len(s["rows"])')"
 equals "MUPOI: frozen below the header" '{"state": "frozen", "topLeftCell": "A2", "xSplit": null, "ySplit": "1"}' \
-  "$(value mupoi 's["pane"]')"
-equals "MUPOI: the autofilter covers header and rows, A..AH" "A1:AH5" "$(value mupoi 's["autofilter"]')"
+  "$(summary_value mupoi 's["pane"]')"
+equals "MUPOI: the autofilter covers header and rows, A..AH" "A1:AH5" "$(summary_value mupoi 's["autofilter"]')"
 equals "MUPOI: every column has a width, Tema wider than Id" true \
-  "$(value mupoi 'len(s["widths"]) == 34 and s["widths"]["Tema"] > s["widths"]["Id"]')"
+  "$(summary_value mupoi 'len(s["widths"]) == 34 and s["widths"]["Tema"] > s["widths"]["Id"]')"
 
 # The identification columns of a row, in order.
 HEADERS=("Territorio" "Nombre del territorio" "Tema" "Categoría" "ON responsable" "Impacto" "Etiqueta de impacto"
@@ -147,7 +138,7 @@ for case in "$p1 rojo" "$p2 verde" "$p3 naranja" "$p4 amarillo"; do
   read -r id colour <<<"$case"
   equals "$id: the Cuadrante cell is filled $colour" "$colour" "$(cell mupoi "$id" fills Cuadrante)"
   equals "$id: only the Cuadrante cell is filled" '["Cuadrante"]' \
-    "$(value mupoi "[sorted(f) for r, f in zip(s['rows'], s['fills']) if r['Id'] == '$id'][0]")"
+    "$(summary_value mupoi "[sorted(f) for r, f in zip(s['rows'], s['fills']) if r['Id'] == '$id'][0]")"
 done
 equals "dates shown yyyy-mm-dd" "yyyy-mm-dd|yyyy-mm-dd" "$(cell mupoi "$p1" formats "Primer evento" "Último evento")"
 equals "no action, no valuation: those cells are empty, the counts 0" "0|0||||" \
@@ -156,14 +147,14 @@ equals "the unit that found P1" "UEOD" "$(cell mupoi "$p1" rows "Unidades que la
 
 # --- the MURO ----------------------------------------------------------------
 workbook muro muro
-equals "MURO: one sheet, named MURO" '["MURO"]' "$(value muro 's["sheets"]')"
+equals "MURO: one sheet, named MURO" '["MURO"]' "$(summary_value muro 's["sheets"]')"
 equals "MURO: the vertical axis is probability" \
-  '["Probabilidad de ocurrencia", "Etiqueta de probabilidad"]' "$(value muro 's["header"][8:10]')"
+  '["Probabilidad de ocurrencia", "Etiqueta de probabilidad"]' "$(summary_value muro 's["header"][8:10]')"
 equals "MURO: its proposal and mitigation read probabilidad" true \
-  "$(value muro '"Probabilidad propuesta" in s["header"] and "Grado de mitigación: probabilidad" in s["header"] and not any("recuencia" in h for h in s["header"])')"
-equals "MURO: two rows" 2 "$(value muro 'len(s["rows"])')"
-equals "MURO: the autofilter A1:AH3" "A1:AH3" "$(value muro 's["autofilter"]')"
-equals "MURO: frozen below the header" "1|frozen" "$(value muro 's["pane"]["ySplit"] + "|" + s["pane"]["state"]')"
+  "$(summary_value muro '"Probabilidad propuesta" in s["header"] and "Grado de mitigación: probabilidad" in s["header"] and not any("recuencia" in h for h in s["header"])')"
+equals "MURO: two rows" 2 "$(summary_value muro 'len(s["rows"])')"
+equals "MURO: the autofilter A1:AH3" "A1:AH3" "$(summary_value muro 's["autofilter"]')"
+equals "MURO: frozen below the header" "1|frozen" "$(summary_value muro 's["pane"]["ySplit"] + "|" + s["pane"]["state"]')"
 equals "R1 valued 9 / 6 → 3 / 2: III, with its mitigation" \
   "3|Bajo|2|Remota|III|verde|controlados|2026-11-03|I→III|-6|-4|residual" \
   "$(cell muro "$r1" rows Impacto "Etiqueta de impacto" "Probabilidad de ocurrencia" "Etiqueta de probabilidad" Cuadrante Color "Lectura del cuadrante" "Última valoración" "Grado de mitigación: cuadrante" "Grado de mitigación: impacto" "Grado de mitigación: probabilidad" "Resultado de la valoración")"
@@ -176,24 +167,24 @@ equals "R2: 2 / 9, II naranja, atención periódica" "2|9|II|naranja|atención p
 
 # --- filtered and empty ------------------------------------------------------
 workbook quadrant1 mupoi --quadrant I
-equals "mupoi --quadrant I: only P1" "[\"$p1\"]" "$(value quadrant1 '[r["Id"] for r in s["rows"]]')"
-equals "mupoi --quadrant I: autofilter A1:AH2" "A1:AH2" "$(value quadrant1 's["autofilter"]')"
+equals "mupoi --quadrant I: only P1" "[\"$p1\"]" "$(summary_value quadrant1 '[r["Id"] for r in s["rows"]]')"
+equals "mupoi --quadrant I: autofilter A1:AH2" "A1:AH2" "$(summary_value quadrant1 's["autofilter"]')"
 workbook territory30 mupoi --territory OOAD-30 --category Estratégico
 equals "mupoi --territory OOAD-30 --category Estratégico: P3 (its riesgo is not in the MUPOI)" "[\"$p3\"]" \
-  "$(value territory30 '[r["Id"] for r in s["rows"]]')"
+  "$(summary_value territory30 '[r["Id"] for r in s["rows"]]')"
 workbook empty muro --territory OOAD-09
-equals "an empty MURO: the sheet is still MURO" '["MURO"]' "$(value empty 's["sheets"]')"
-equals "an empty MURO: no row" 0 "$(value empty 'len(s["rows"])')"
+equals "an empty MURO: the sheet is still MURO" '["MURO"]' "$(summary_value empty 's["sheets"]')"
+equals "an empty MURO: no row" 0 "$(summary_value empty 'len(s["rows"])')"
 equals "an empty MURO: the whole header, bold" "34|Id|Probabilidad de ocurrencia|Cerrado por|True" \
-  "$(value empty '"|".join(map(str, [len(s["header"]), s["header"][0], s["header"][8], s["header"][-1], s["header_bold"]]))')"
+  "$(summary_value empty '"|".join(map(str, [len(s["header"]), s["header"][0], s["header"][8], s["header"][-1], s["header_bold"]]))')"
 equals "an empty MURO: frozen header, autofilter over the header" "1|A1:AH1" \
-  "$(value empty 's["pane"]["ySplit"] + "|" + s["autofilter"]')"
+  "$(summary_value empty 's["pane"]["ySplit"] + "|" + s["autofilter"]')"
 workbook unclassified unclassified
-equals "unclassified: its own sheet name" '["Sin clasificar"]' "$(value unclassified 's["sheets"]')"
-equals "unclassified: none (every topic matched a rule)" 0 "$(value unclassified 'len(s["rows"])')"
+equals "unclassified: its own sheet name" '["Sin clasificar"]' "$(summary_value unclassified 's["sheets"]')"
+equals "unclassified: none (every topic matched a rule)" 0 "$(summary_value unclassified 'len(s["rows"])')"
 workbook items items
 equals "items: every item, with its Tipo" "6|Problemáticas y riesgos|Tipo" \
-  "$(value items '"|".join(map(str, [len(s["rows"]), s["sheets"][0], s["header"][1]]))')"
+  "$(summary_value items '"|".join(map(str, [len(s["rows"]), s["sheets"][0], s["header"][1]]))')"
 
 # --- refusals ------------------------------------------------------------
 rc=0; "$MOTCTL" mupoi --csv --xlsx "$RUN/both.xlsx" >"$RUN/both.out" 2>&1 || rc=$?

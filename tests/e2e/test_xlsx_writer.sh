@@ -22,13 +22,6 @@ book() {
   "$WRITE" "$RUN/$name.xlsx" "$@" 2>"$RUN/$name.err" || fail "$name: mot_xlsx_write exited $?: $(cat "$RUN/$name.err")"
   "$PY" "$CHECK" "$RUN/$name.xlsx" >"$RUN/$name.json" || fail "$name: xlsx_check refused the workbook"
 }
-value() {
-  "$PY" -c '
-import json, sys
-s = json.load(open(sys.argv[1]))
-v = eval(sys.argv[2])
-print(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))' "$RUN/$1.json" "$2"
-}
 
 # --- a register with a column the table does not know ----------------------
 book later <<'EOF'
@@ -38,55 +31,55 @@ book later <<'EOF'
 EOF
 equals "known keys by their names, unknown ones readable, a later row's key last" \
   '["Id", "Tema", "Cuadrante", "Color", "Primer evento", "Nivel de alerta", "Dias abierta", "Solo despues", "Activo"]' \
-  "$(value later 's["header"]')"
+  "$(summary_value later 's["header"]')"
 equals "an unknown column keeps its values: a text, a number" '["alto", 12]' \
-  "$(value later '[s["rows"][0]["Nivel de alerta"], s["rows"][0]["Dias abierta"]]')"
-equals "an unknown number column is numeric" n "$(value later 's["types"][1]["Dias abierta"]')"
-equals "the key only the second row has" x "$(value later 's["rows"][1]["Solo despues"]')"
-equals "a boolean stays a boolean" '[true, "b"]' "$(value later '[s["rows"][1]["Activo"], s["types"][1]["Activo"]]')"
+  "$(summary_value later '[s["rows"][0]["Nivel de alerta"], s["rows"][0]["Dias abierta"]]')"
+equals "an unknown number column is numeric" n "$(summary_value later 's["types"][1]["Dias abierta"]')"
+equals "the key only the second row has" x "$(summary_value later 's["rows"][1]["Solo despues"]')"
+equals "a boolean stays a boolean" '[true, "b"]' "$(summary_value later '[s["rows"][1]["Activo"], s["types"][1]["Activo"]]')"
 equals "a date column: a date where it is one" "2026-10-20|d" \
-  "$(value later 's["rows"][0]["Primer evento"] + "|" + s["types"][0]["Primer evento"]')"
+  "$(summary_value later 's["rows"][0]["Primer evento"] + "|" + s["types"][0]["Primer evento"]')"
 check "a date column: text where it is not a date (30 February)" \
-  test "$(value later 's["rows"][1]["Primer evento"] + "|" + str(s["types"][1]["Primer evento"] in ("s", "inline"))')" = "2026-02-30|True"
+  test "$(summary_value later 's["rows"][1]["Primer evento"] + "|" + str(s["types"][1]["Primer evento"] in ("s", "inline"))')" = "2026-02-30|True"
 equals "a row that names no colour: its quadrant cell is not filled" '[{"Cuadrante": "rojo"}, {}]' \
-  "$(value later 's["fills"]')"
-equals "the autofilter covers the 9 columns and 2 rows" "A1:I3" "$(value later 's["autofilter"]')"
+  "$(summary_value later 's["fills"]')"
+equals "the autofilter covers the 9 columns and 2 rows" "A1:I3" "$(summary_value later 's["autofilter"]')"
 
 # --- registers the table does not name ---------------------------------------
 book odd <<'EOF'
 {"register":"Registro: [año]/mes*? de una unidad muy larga","items":[{"id":"x-1"}]}
 EOF
 equals "a sheet name without []:*?/ and at most 31 characters" '["Registro_ _año__mes__ de una un"]' \
-  "$(value odd 's["sheets"]')"
+  "$(summary_value odd 's["sheets"]')"
 book unclassified <<'EOF'
 {"register":"UNCLASSIFIED","items":[{"id":"it-9","tipo":"riesgo"}]}
 EOF
-equals "UNCLASSIFIED is 'Sin clasificar'" '["Sin clasificar"]' "$(value unclassified 's["sheets"]')"
+equals "UNCLASSIFIED is 'Sin clasificar'" '["Sin clasificar"]' "$(summary_value unclassified 's["sheets"]')"
 
 # --- widths and long texts ---------------------------------------------------
 long=$(printf 'á%.0s' $(seq 1 40000))
 printf '{"register":"MURO","items":[{"id":"it-1","tema":"%s","eventos":7}]}' "$long" | book long
 equals "a text longer than a cell holds is cut to 32,767 characters" 32767 \
-  "$(value long 'len(s["rows"][0]["Tema"])')"
-equals "... of the same character" true "$(value long 'set(s["rows"][0]["Tema"]) == {"á"}')"
+  "$(summary_value long 'len(s["rows"][0]["Tema"])')"
+equals "... of the same character" true "$(summary_value long 'set(s["rows"][0]["Tema"]) == {"á"}')"
 check "a wide column is capped (at most 51 characters)" \
-  test "$(value long 's["widths"]["Tema"] <= 51')" = true
-check "a narrow column is at least 6 characters" test "$(value long 's["widths"]["Id"] >= 6')" = true
+  test "$(summary_value long 's["widths"]["Tema"] <= 51')" = true
+check "a narrow column is at least 6 characters" test "$(summary_value long 's["widths"]["Id"] >= 6')" = true
 
 # --- empty -------------------------------------------------------------------
 book empty id territorio impacto cuadrante nuevo_dato <<'EOF'
 {"register":"MURO","generated_at":"2026-11-03T15:00:00Z","items":[]}
 EOF
 equals "an empty register: the given columns as the header" \
-  '["Id", "Territorio", "Impacto", "Cuadrante", "Nuevo dato"]' "$(value empty 's["header"]')"
+  '["Id", "Territorio", "Impacto", "Cuadrante", "Nuevo dato"]' "$(summary_value empty 's["header"]')"
 equals "an empty register: no row, the header frozen and under the filter" '[0, "1", "A1:E1"]' \
-  "$(value empty '[len(s["rows"]), s["pane"]["ySplit"], s["autofilter"]]')"
+  "$(summary_value empty '[len(s["rows"]), s["pane"]["ySplit"], s["autofilter"]]')"
 
 book given id tema extra <<'EOF'
 {"register":"MUPOI","items":[{"id":"it-1","tema":"Trato"}]}
 EOF
 equals "columns given beside rows: those the rows name are not repeated" '["Id", "Tema", "Extra"]' \
-  "$(value given 's["header"]')"
+  "$(summary_value given 's["header"]')"
 
 # --- refusals ------------------------------------------------------------
 rc=0

@@ -22,8 +22,8 @@ The summary:
   bands {x: [..], y: [..]} (by data-from), band_ranges {x: {"1-2": text}}
   cells {"I,V": count}, total, cell_quadrant {"I,V": "I"},
   cell_colour {"I,V": "rojo"} (its data-colour), cell_hue {"I,V": family}
-    (the checker's own reading of the fill's hue: rojo, naranja, amarillo,
-    verde or otro), cell_fill {"I,V": "#rrggbb"}
+    (the checker's own reading of the fill's hue, hues.py: rojo, naranja,
+    amarillo, verde, gris or otro), cell_fill {"I,V": "#rrggbb"}
   quadrants {"I": {colour, texts, fills, hues}}
   items {"I,V": [ids]} (the dots), dot_titles_match (each dot's <title> is
     its data-id), aggregates {"I,V": count}, represented {"I,V": n}
@@ -37,11 +37,14 @@ The summary:
   <script> elements and on* attributes), external (references to anything
   outside the document), root {width, height, viewBox}
 """
-import colorsys
 import json
+import os
 import re
 import sys
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hues import hue_family  # noqa: E402
 
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -61,29 +64,6 @@ def text_of(element):
 
 def cell_key(element, prefix=""):
     return "%s,%s" % (element.get("data-%simpact" % prefix), element.get("data-%svertical" % prefix))
-
-
-def hue_family(fill):
-    """The colour family of #rrggbb by its hue, with no knowledge of the
-    renderer's tints: rojo 345-15, naranja 15-45, amarillo 45-70, verde
-    80-170 degrees; otro for anything else (or a grey)."""
-    match = re.fullmatch(r"#([0-9a-fA-F]{6})", fill or "")
-    if not match:
-        return "otro"
-    r, g, b = (int(match.group(1)[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    h, _, s = colorsys.rgb_to_hls(r, g, b)
-    h *= 360
-    if s < 0.15:
-        return "otro"
-    if h >= 345 or h < 15:
-        return "rojo"
-    if h < 45:
-        return "naranja"
-    if h < 70:
-        return "amarillo"
-    if 80 <= h < 170:
-        return "verde"
-    return "otro"
 
 
 def parents_of(root):

@@ -14,7 +14,7 @@ one JSON object:
               inline string, "d" date (a number with a date format), "b"
               boolean, "str" formula text
   fills       the same shape, only for filled cells: the fill's hue family
-              (rojo, naranja, amarillo, verde, gris, otro)
+              (hues.py: rojo, naranja, amarillo, verde, gris, otro)
   formats     the same shape, only for cells with a number format other than
               General: its format code
   pane        the first sheet's pane (ySplit, xSplit, topLeftCell, state),
@@ -24,13 +24,16 @@ one JSON object:
 
 Exit 1 (with the reason on stderr) when the file is not a workbook.
 """
-import colorsys
 import datetime
 import json
+import os
 import re
 import sys
 import zipfile
 import xml.etree.ElementTree as ET
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from hues import hue_family  # noqa: E402
 
 NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -55,25 +58,6 @@ def column_index(ref):
 
 def row_number(ref):
     return int(re.search(r"[0-9]+", ref).group(0))
-
-
-def hue_family(argb):
-    """The colour family of an ARGB hex colour, by hue (HSV)."""
-    rgb = argb[-6:]
-    r, g, b = (int(rgb[i:i + 2], 16) / 255 for i in (0, 2, 4))
-    h, s, v = colorsys.rgb_to_hsv(r, g, b)
-    if s < 0.15:
-        return "gris"
-    degrees = h * 360
-    if degrees < 15 or degrees >= 340:
-        return "rojo"
-    if degrees < 45:
-        return "naranja"
-    if degrees < 70:
-        return "amarillo"
-    if 80 <= degrees < 170:
-        return "verde"
-    return "otro"
 
 
 def text_of(element):
