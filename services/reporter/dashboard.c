@@ -182,7 +182,8 @@ send_home (const dashboard_context_t *context, http_response_t *response)
 static bool
 is_page (const char *path)
 {
-    static const char *pages[] = {"/", "/mupoi", "/muro", "/mapa", "/item", "/obligaciones", "/informe", NULL};
+    static const char *pages[] = {"/",      "/mupoi",        "/muro",    "/mapa", "/item",
+                                  "/evento", "/obligaciones", "/informe", NULL};
     for (size_t i = 0; pages[i]; i++)
         if (strcmp (path, pages[i]) == 0)
             return true;
@@ -204,6 +205,8 @@ send_page (dashboard_t *self, const char *account, const http_request_t *request
         dashboard_map_page (&context, request, response);
     else if (strcmp (path, "/item") == 0)
         dashboard_item_page (&context, request, response);
+    else if (strcmp (path, "/evento") == 0)
+        dashboard_event_page (&context, request, response);
     else if (strcmp (path, "/informe") == 0)
         dashboard_report_page (&context, request, response);
     else

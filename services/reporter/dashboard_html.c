@@ -155,6 +155,20 @@ html_url_value (html_t *self, const char *value)
     }
 }
 
+void
+html_link (html_t *self, const char *page, const char *value, const char *css_class)
+{
+    html_raw (self, "<a ");
+    if (css_class)
+        html_printf (self, "class=\"%s\" ", css_class);
+    html_raw (self, "href=\"");
+    html_raw (self, page);
+    html_url_value (self, value);
+    html_raw (self, "\">");
+    html_text (self, value);
+    html_raw (self, "</a>");
+}
+
 char *
 html_take (html_t *self, size_t *size)
 {

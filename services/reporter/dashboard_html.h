@@ -28,6 +28,10 @@ void html_text (html_t *self, const char *value);
 /* A value inside a URL's query string, percent-encoded then escaped. */
 void html_url_value (html_t *self, const char *value);
 
+/* A link to `page` (trusted, e.g. "/item?id=") followed by `value`
+ * percent-encoded, its text `value` escaped; `css_class` (trusted) or NULL. */
+void html_link (html_t *self, const char *page, const char *value, const char *css_class);
+
 /* The page so far (caller frees), its length in *size; NULL after an
  * allocation failure. The builder is emptied. */
 char *html_take (html_t *self, size_t *size);

@@ -2,13 +2,18 @@
  *
  *  Owns: one item as a page: its register row (ITEMS with open and closed
  *  items: kind, territory, topic, category, ON, effective scores,
- *  quadrant, stage, events, the lifecycle counts), its positions month by
- *  month (item_positions: frozen months, then now) and its audit trail
- *  (register_query_audit), oldest first. An id that is not one (letters,
+ *  quadrant, stage, events, the lifecycle counts), its actions, agreements
+ *  and recommendations with their progress (mot:item:{id}:work, each
+ *  mot:work:{id} and its progress reports), its positions month by month
+ *  (item_positions: frozen months, then now; each month links to that
+ *  month's map, its map history) and its audit trail
+ *  (register_query_audit), oldest first, each step linked to the event
+ *  that caused it (/evento: the evidence). An id that is not one (letters,
  *  digits, - and _, at most 64) is 400; an unknown item 404.
  */
 #include "dashboard_pages.h"
 #include "item_positions.h"
+#include "mot_schema.h"
 #include "register_query.h"
 
 #include <stdio.h>
@@ -54,8 +59,26 @@ write_facts (html_t *html, json_t *row)
     html_raw (html, "</div>\n");
 }
 
+/* "/mapa?tipo=mupoi&amp;periodo=" for the item's register ("actual": no period). */
 static void
-write_positions (html_t *html, const char *lines, size_t size)
+write_map_link (html_t *html, const char *kind, const char *period)
+{
+    const char *map = kind && strcmp (kind, MOT_KIND_RIESGO) == 0 ? "/mapa?tipo=muro" : "/mapa?tipo=mupoi";
+    if (strcmp (period, "actual") == 0) {
+        html_printf (html, "<a class=\"map-link\" href=\"%s\">actual</a>", map);
+        return;
+    }
+    html_raw (html, "<a class=\"map-link\" href=\"");
+    html_raw (html, map);
+    html_raw (html, "&amp;periodo=");
+    html_url_value (html, period);
+    html_raw (html, "\">");
+    html_text (html, period);
+    html_raw (html, "</a>");
+}
+
+static void
+write_positions (html_t *html, const char *kind, const char *lines, size_t size)
 {
     static const char *const columns[] = {"periodo", "impacto", "vertical", "cuadrante", "etapa", "congelado_el",
                                           NULL};
@@ -76,7 +99,10 @@ write_positions (html_t *html, const char *lines, size_t size)
         html_raw (html, "\">");
         for (size_t i = 0; columns[i]; i++) {
             html_printf (html, "<td data-column=\"%s\">", columns[i]);
-            html_text (html, dashboard_cell (line, columns[i], buffer, sizeof buffer));
+            if (i == 0)
+                write_map_link (html, kind, dashboard_cell (line, columns[i], buffer, sizeof buffer));
+            else
+                html_text (html, dashboard_cell (line, columns[i], buffer, sizeof buffer));
             html_raw (html, "</td>");
         }
         html_printf (html, "<td>%zu</td></tr>\n", json_array_size (json_object_get (line, "valoraciones_tardias")));
@@ -89,7 +115,7 @@ static void
 write_trail (html_t *html, const char *lines, size_t size)
 {
     html_raw (html, "<h2>Bitácora</h2><div class=\"scroll\"><table id=\"trail\"><thead><tr><th>Cuándo</th>"
-                    "<th>Qué</th><th>Detalle</th></tr></thead><tbody>\n");
+                    "<th>Qué</th><th>Evento</th><th>Detalle</th></tr></thead><tbody>\n");
     const char *cursor = lines;
     char buffer[32];
     while (cursor && cursor < lines + size) {
@@ -104,6 +130,10 @@ write_trail (html_t *html, const char *lines, size_t size)
             html_text (html, dashboard_cell (entry, "at", buffer, sizeof buffer));
             html_raw (html, "</td><td>");
             html_text (html, dashboard_cell (entry, "what", buffer, sizeof buffer));
+            html_raw (html, "</td><td>");
+            const char *event = dashboard_cell (entry, "event_id", buffer, sizeof buffer);
+            if (*event)
+                html_link (html, "/evento?id=", event, "event-link");
             html_raw (html, "</td><td><pre>");
             char *detail = strndup (cursor, length);
             html_text (html, detail);
@@ -114,6 +144,87 @@ write_trail (html_t *html, const char *lines, size_t size)
         cursor += length + 1;
     }
     html_raw (html, "</tbody></table></div>\n");
+}
+
+/* ---- actions, agreements and recommendations ------------------------------- */
+
+static const char *const WORK_COLUMNS[][2] = {
+    {"id", "Id"}, {"kind", "Tipo"}, {"recommendation_type", "Clase"}, {"responsible", "Responsable"},
+    {"due_on", "Vence"}, {"status", "Estado"}, {"percent", "% avance verificado"},
+    {"reported", "% avance informado"}, {NULL, NULL}};
+
+/* Its progress reports: "2026-11-15 40 % verified; …" by cut-off. */
+static void
+write_reports (html_t *html, const redisReply *reports)
+{
+    for (size_t i = 0; reports && reports->type == REDIS_REPLY_ARRAY && i + 1 < reports->elements; i += 2) {
+        json_t *report = reports->element[i + 1]->type == REDIS_REPLY_STRING
+            ? json_loadb (reports->element[i + 1]->str, reports->element[i + 1]->len, 0, NULL) : NULL;
+        char buffer[32];
+        html_raw (html, i ? "; " : "");
+        const char *cut_off = reports->element[i]->type == REDIS_REPLY_STRING ? reports->element[i]->str : "";
+        html_raw (html, "<span class=\"report\" data-cut-off=\"");
+        html_text (html, cut_off);
+        html_raw (html, "\">");
+        html_text (html, cut_off);
+        html_raw (html, ": ");
+        html_text (html, dashboard_cell (report, "percent", buffer, sizeof buffer));
+        html_raw (html, " % ");
+        html_text (html, dashboard_cell (report, "state", buffer, sizeof buffer));
+        html_raw (html, "</span>");
+        json_decref (report);
+    }
+}
+
+/* One work (its hash and its reports, read in one pipeline) as a row. */
+static void
+write_work_row (const dashboard_context_t *context, html_t *html, const char *work_id)
+{
+    char *key = mot_key_work (work_id), *reports_key = mot_key_work_reports (work_id);
+    redisReply *fields = key ? mot_redis_command (context->redis, "HMGET %s %s %s %s %s %s %s %s %s", key,
+                                                  MOT_WORK_ID, MOT_WORK_KIND, MOT_WORK_TYPE, MOT_WORK_RESPONSIBLE,
+                                                  MOT_WORK_DUE_ON, MOT_WORK_STATUS, MOT_WORK_PERCENT,
+                                                  MOT_WORK_REPORTED) : NULL;
+    redisReply *reports = reports_key ? mot_redis_command (context->redis, "HGETALL %s", reports_key) : NULL;
+    if (mot_reply_ok (fields) && fields->type == REDIS_REPLY_ARRAY && fields->elements == 8) {
+        html_raw (html, "<tr class=\"work\" data-work=\"");
+        html_text (html, work_id);
+        html_raw (html, "\">");
+        for (size_t i = 0; WORK_COLUMNS[i][0]; i++) {
+            html_printf (html, "<td data-column=\"%s\">", WORK_COLUMNS[i][0]);
+            if (fields->element[i]->type == REDIS_REPLY_STRING)
+                html_text (html, fields->element[i]->str);
+            html_raw (html, "</td>");
+        }
+        html_raw (html, "<td data-column=\"reports\">");
+        write_reports (html, mot_reply_ok (reports) ? reports : NULL);
+        html_raw (html, "</td></tr>\n");
+    }
+    if (fields)
+        freeReplyObject (fields);
+    if (reports)
+        freeReplyObject (reports);
+    free (key);
+    free (reports_key);
+}
+
+static void
+write_work (const dashboard_context_t *context, html_t *html, const char *item_id)
+{
+    char *key = mot_key_item_work (item_id);
+    redisReply *ids = key ? mot_redis_command (context->redis, "ZRANGE %s 0 -1", key) : NULL;
+    free (key);
+    html_raw (html, "<h2>Acciones, acuerdos y recomendaciones</h2><div class=\"scroll\"><table id=\"work\">"
+                    "<thead><tr>");
+    for (size_t i = 0; WORK_COLUMNS[i][0]; i++)
+        html_printf (html, "<th>%s</th>", WORK_COLUMNS[i][1]);
+    html_raw (html, "<th>Informes de avance</th></tr></thead><tbody>\n");
+    for (size_t i = 0; mot_reply_ok (ids) && ids->type == REDIS_REPLY_ARRAY && i < ids->elements; i++)
+        if (ids->element[i]->type == REDIS_REPLY_STRING)
+            write_work_row (context, html, ids->element[i]->str);
+    html_raw (html, "</tbody></table></div>\n");
+    if (ids)
+        freeReplyObject (ids);
 }
 
 /* The item's row of the ITEMS register (open and closed), NULL when none. */
@@ -155,7 +266,8 @@ dashboard_item_page (const dashboard_context_t *context, const http_request_t *r
         html_text (html, id);
         html_raw (html, "</p>");
         write_facts (html, row);
-        write_positions (html, positions, positions_size);
+        write_work (context, html, id);
+        write_positions (html, json_string_value (json_object_get (row, "tipo")), positions, positions_size);
         write_trail (html, trail, trail_size);
         html_page_end (html);
         dashboard_send_page (response, html, 200);

@@ -6,6 +6,7 @@
  *    dashboard_register.c     /mupoi, /muro
  *    dashboard_map.c          /mapa
  *    dashboard_item.c         /item
+ *    dashboard_event.c        /evento
  *    dashboard_obligations.c  /obligaciones
  *    dashboard_report.c       /informe
  *  and the helpers to answer a page or a refusal (dashboard.c).
@@ -48,6 +49,8 @@ void dashboard_map_page (const dashboard_context_t *context, const http_request_
                          http_response_t *response);
 void dashboard_item_page (const dashboard_context_t *context, const http_request_t *request,
                           http_response_t *response);
+void dashboard_event_page (const dashboard_context_t *context, const http_request_t *request,
+                           http_response_t *response);
 void dashboard_obligations_page (const dashboard_context_t *context, const http_request_t *request,
                                  http_response_t *response);
 void dashboard_report_page (const dashboard_context_t *context, const http_request_t *request,
