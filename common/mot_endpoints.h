@@ -18,6 +18,8 @@
 #define MOT_DEFAULT_COLLECT "tcp://127.0.0.1:5553"
 /* the notifier's PUB for alert subscribers */
 #define MOT_DEFAULT_PUBLISH "tcp://127.0.0.1:5554"
+/* the notifier's ROUTER where subscribers ask for the notices they missed */
+#define MOT_DEFAULT_CATCHUP "tcp://127.0.0.1:5557"
 /* the reporter's ROUTER for queries */
 #define MOT_DEFAULT_QUERY "tcp://127.0.0.1:5555"
 

@@ -44,6 +44,8 @@ bool mot_notice_kind_parse (const char *name, Mot__V1__NoticeKind *kind);
  * or ->", e.g. "overdue/UAD/quejas-gestiones/-": subscribers pick by prefix
  * (kind, then unit, report, territory). Caller frees. */
 char *mot_notice_topic (const Mot__V1__Notice *notice);
+/* The topic of the notifier's heartbeats (Heartbeat in proto/mot.proto). */
+#define MOT_HEARTBEAT_TOPIC "hugz"
 /* Whether a notice of this kind is about an item (ITEM_QUADRANT_I …
  * ITEM_CLOSED): its topic is "item/<responsible or ->/<territory or ->/<kind>".
  * A REPORT_AVAILABLE notice goes to its addressee: "report/<first recipient>/

@@ -11,19 +11,28 @@
  *
  *  Slow subscribers: PUB never blocks; when a subscriber's queue reaches the
  *  send high-water mark (--sndhwm) ZeroMQ drops further notices FOR THAT
- *  SUBSCRIBER only. That is the policy: live delivery is best effort, and the
- *  persisted, bounded log mot:notices (every notice with its seq, see
- *  mot_notice_log.h) is the catch-up path — a subscriber that sees a gap in seq, or was
- *  away, reads the log from the last seq it has.
+ *  SUBSCRIBER only — and a burst larger than that, published in one go, can
+ *  drop for a subscriber that keeps up too. So live delivery is best
+ *  effort, and completeness comes from the Clone pattern: every
+ *  --heartbeat-ms PUB carries a heartbeat with the last seq published
+ *  (topic "hugz"), and the catch-up socket (a ROUTER, catchup.h) answers
+ *  "the notices after seq N for these topics" from the persisted, bounded
+ *  log mot:notices. A subscriber that sees a gap — between two notices, or
+ *  against a heartbeat — asks for it at once (mot_subscriber.h); none needs
+ *  Redis.
  */
+#include "catchup.h"
 #include "mot_endpoints.h"
 #include "mot_notice_log.h"
 #include "mot_service.h"
 #include "mot_socket.h"
+#include "mot_wire.h"
 #include "publisher.h"
 
 #include <czmq.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 /* A wake-up is empty; a longer message is not one (it is read in full anyway,
  * so the socket refuses anything past this). */
@@ -40,14 +49,19 @@ static const mot_option_t options[] = {
      "log entries read at a time; an entry is one watcher step, up to " MOT_NOTICE_LOG_TEXT (MOT_NOTICE_LOG_WRITE_MAX)
      " notices (1..1000)"},
     {"poll-ms", "MOT_NOTIFIER_POLL_MS", "200", "how often to look at the log without a wake-up"},
+    {"catchup", "MOT_NOTIFIER_CATCHUP", MOT_DEFAULT_CATCHUP,
+     "where subscribers ask for the notices they missed (ROUTER; bind, '>' to connect)"},
+    {"heartbeat-ms", "MOT_NOTIFIER_HEARTBEAT_MS", "1000", "how often PUB carries the last seq published (topic hugz)"},
     {NULL, NULL, NULL, NULL}};
 
 typedef struct {
     mot_service_t *service;
     zsock_t *collect;
     zsock_t *publish;
+    zsock_t *catchup_socket;
     publisher_t *publisher;
-    long batch, poll_ms;
+    catchup_t *catchup;
+    long batch, poll_ms, heartbeat_ms;
 } notifier_t;
 
 static void
@@ -55,8 +69,10 @@ notifier_close (void *arg)
 {
     notifier_t *self = arg;
     publisher_destroy (&self->publisher);
+    catchup_destroy (&self->catchup);
     zsock_destroy (&self->collect);
     zsock_destroy (&self->publish);
+    zsock_destroy (&self->catchup_socket);
 }
 
 /* Both sockets bind by default (watchers and subscribers come and go): the
@@ -68,9 +84,11 @@ open_sockets (notifier_t *self, long sndhwm)
     mot_config_t *config = self->service->config;
     mot_socket_options_t collect = {.max_size = WAKEUP_LIMIT};
     mot_socket_options_t publish = {.sndhwm = sndhwm};
+    mot_socket_options_t catchup = {.max_size = CATCHUP_REQUEST_LIMIT + 1024, .linger = 0};
     self->collect = mot_socket_new (ZMQ_PULL, mot_config_get (config, "collect"), true, &collect, "collect");
     self->publish = mot_socket_new (ZMQ_PUB, mot_config_get (config, "publish"), true, &publish, "publish");
-    return self->collect && self->publish;
+    self->catchup_socket = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "catchup"), true, &catchup, "catchup");
+    return self->collect && self->publish && self->catchup_socket;
 }
 
 static bool
@@ -84,9 +102,12 @@ notifier_open (void *arg, mot_service_t *service)
         && mot_config_get_long (config, "sndhwm", 1, 10000000, &sndhwm)
         && mot_config_get_long (config, "batch", 1, 1000, &self->batch)
         && mot_config_get_long (config, "poll-ms", 10, 60000, &self->poll_ms)
-        && open_sockets (self, sndhwm))
+        && mot_config_get_long (config, "heartbeat-ms", 10, 60000, &self->heartbeat_ms)
+        && open_sockets (self, sndhwm)) {
         self->publisher = publisher_new (service->redis, self->publish, log_size, self->batch);
-    return self->publisher != NULL;
+        self->catchup = catchup_new (service->redis);
+    }
+    return self->publisher && self->catchup;
 }
 
 /* Publishes what the log has after the mark, a batch at a time, until it is
@@ -127,25 +148,61 @@ on_poll (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+/* Sends [hugz][Heartbeat] on PUB: the last seq published. */
+static int
+on_heartbeat (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    notifier_t *self = arg;
+    Mot__V1__Heartbeat heartbeat = MOT__V1__HEARTBEAT__INIT;
+    if (!publisher_last_seq (self->publisher, &heartbeat.last_seq))
+        return 0;
+    heartbeat.has_last_seq = heartbeat.has_sent_at = true;
+    heartbeat.sent_at = (int64_t) time (NULL);
+    uint8_t packed[32];
+    size_t size = mot__v1__heartbeat__pack (&heartbeat, packed);
+    void *handle = zsock_resolve (self->publish);
+    if (zmq_send (handle, MOT_HEARTBEAT_TOPIC, strlen (MOT_HEARTBEAT_TOPIC), ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0
+        || zmq_send (handle, packed, size, ZMQ_DONTWAIT) < 0)
+        mot_log_debug ("heartbeat_dropped", "last_seq=%llu", (unsigned long long) heartbeat.last_seq);
+    return 0;
+}
+
+/* Answers one catch-up request (catchup.h). */
+static int
+on_catchup (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    notifier_t *self = arg;
+    uint64_t published = 0;
+    bool known = publisher_last_seq (self->publisher, &published);
+    catchup_answer (self->catchup, reader, known, published);
+    return 0;
+}
+
 static bool
 notifier_attach (void *arg, zloop_t *loop)
 {
     notifier_t *self = arg;
     if (zloop_reader (loop, self->collect, on_wakeup, self) != 0
-        || zloop_timer (loop, (size_t) self->poll_ms, 0, on_poll, self) < 0)
+        || zloop_reader (loop, self->catchup_socket, on_catchup, self) != 0
+        || zloop_timer (loop, (size_t) self->poll_ms, 0, on_poll, self) < 0
+        || zloop_timer (loop, (size_t) self->heartbeat_ms, 0, on_heartbeat, self) < 0)
         return false;
     zloop_reader_set_tolerant (loop, self->collect);
-    mot_log_info ("serving", "collect=%s publish=%s batch=%ld poll_ms=%ld",
+    zloop_reader_set_tolerant (loop, self->catchup_socket);
+    mot_log_info ("serving", "collect=%s publish=%s catchup=%s batch=%ld poll_ms=%ld heartbeat_ms=%ld",
                   mot_config_get (self->service->config, "collect"), mot_config_get (self->service->config, "publish"),
-                  self->batch, self->poll_ms);
+                  mot_config_get (self->service->config, "catchup"), self->batch, self->poll_ms, self->heartbeat_ms);
     publish_pending (self);     /* what was logged while no notifier ran */
     return true;
 }
 
 static const mot_service_class_t notifier_service = {
     "notifier",
-    "Publishes the notice log (reminders, overdue, escalation and late-delivery notices) once each, in sequence, "
-    "to alert subscribers.",
+    "Publishes the notice log (reminders, overdue, escalation, late-delivery, item and report notices) once each, "
+    "in sequence, to alert subscribers, with heartbeats, and serves the notices a subscriber missed.",
     options, notifier_open, notifier_attach, notifier_close};
 
 int

@@ -214,3 +214,10 @@ publisher_publish_next (publisher_t *self)
         check_for_reset (self);
     return taken == 0 ? 0 : stored ? taken : -1;
 }
+
+bool
+publisher_last_seq (publisher_t *self, uint64_t *seq)
+{
+    *seq = self->mark;
+    return self->marked;
+}

@@ -44,4 +44,8 @@ void publisher_destroy (publisher_t **self_p);
  * (0: nothing new), or -1 when Redis failed. */
 long publisher_publish_next (publisher_t *self);
 
+/* The last seq taken to publish (every notice up to it went out on PUB, or
+ * was dropped there or skipped); false while the mark is not found yet. */
+bool publisher_last_seq (publisher_t *self, uint64_t *seq);
+
 #endif

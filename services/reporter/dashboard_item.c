@@ -153,11 +153,24 @@ static const char *const WORK_COLUMNS[][2] = {
     {"due_on", "Vence"}, {"status", "Estado"}, {"percent", "% avance verificado"},
     {"reported", "% avance informado"}, {NULL, NULL}};
 
-/* Its progress reports: "2026-11-15 40 % verified; …" by cut-off. */
-static void
-write_reports (html_t *html, const redisReply *reports)
+/* HGETALL's field/value pairs by field (the cut-off date). */
+static int
+by_cut_off (const void *a, const void *b)
 {
-    for (size_t i = 0; reports && reports->type == REDIS_REPLY_ARRAY && i + 1 < reports->elements; i += 2) {
+    const redisReply *const *x = a, *const *y = b;
+    const char *left = x[0]->type == REDIS_REPLY_STRING ? x[0]->str : "";
+    const char *right = y[0]->type == REDIS_REPLY_STRING ? y[0]->str : "";
+    return strcmp (left, right);
+}
+
+/* Its progress reports: "2026-11-15: 40 % verified; …" by cut-off. */
+static void
+write_reports (html_t *html, redisReply *reports)
+{
+    if (!reports || reports->type != REDIS_REPLY_ARRAY || reports->elements % 2)
+        return;
+    qsort (reports->element, reports->elements / 2, 2 * sizeof *reports->element, by_cut_off);
+    for (size_t i = 0; i + 1 < reports->elements; i += 2) {
         json_t *report = reports->element[i + 1]->type == REDIS_REPLY_STRING
             ? json_loadb (reports->element[i + 1]->str, reports->element[i + 1]->len, 0, NULL) : NULL;
         char buffer[32];

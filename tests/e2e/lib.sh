@@ -12,26 +12,27 @@ MOTCTL="$MOT_BIN/motctl"
 E2E_FAILED=0
 E2E_CHECKS=0
 
-# Ports of this run: a block of ten, derived from the pid and moved on while
-# any port of the block is taken, so a running demo (5550-5555) or another
-# test run does not collide.
+# Ports of this run: a block of twenty, derived from the pid and moved on
+# while any port of the block is taken, so a running demo (5550-5557) or
+# another test run does not collide. +0..+5 and +10 the services' sockets,
+# +6..+8 a test's own endpoints, +9 the dashboard, +11..+19 free.
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 block_taken() {
   local p
-  for p in $(seq "$1" $(($1 + 9))); do port_taken "$p" && return 0; done
+  for p in $(seq "$1" $(($1 + 19))); do port_taken "$p" && return 0; done
   return 1
 }
 # Below Linux's ephemeral range (32768-60999): a port the kernel lent to an
 # outgoing connection cannot be bound, and a listen probe does not see it.
-base=$((20000 + ($$ % 1200) * 10))
-while block_taken "$base"; do base=$((20000 + (base - 20000 + 10) % 12000)); done
+base=$((20000 + ($$ % 600) * 20))
+while block_taken "$base"; do base=$((20000 + (base - 20000 + 20) % 12000)); done
 export MOT_INTAKE_INGRESS=tcp://127.0.0.1:$base
 export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:$((base + 1)) MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:$((base + 1))
 export MOT_INTAKE_WATCH=tcp://127.0.0.1:$((base + 2)) MOT_WATCHER_INTAKE=tcp://127.0.0.1:$((base + 2))
 export MOT_NOTIFIER_COLLECT=tcp://127.0.0.1:$((base + 3)) MOT_WATCHER_NOTIFIER=tcp://127.0.0.1:$((base + 3))
-export MOT_NOTIFIER_PUBLISH=tcp://127.0.0.1:$((base + 4))
+export MOT_NOTIFIER_PUBLISH=tcp://127.0.0.1:$((base + 4)) MOT_NOTIFIER_CATCHUP=tcp://127.0.0.1:$((base + 10))
 export MOT_REPORTER_QUERY=tcp://127.0.0.1:$((base + 5))
-# the dashboard: the block's last port (tests take +6..+8 for endpoints of their own)
+# the dashboard (tests take +6..+8 for endpoints of their own)
 export MOT_REPORTER_HTTP=127.0.0.1:$((base + 9))
 export MOT_ENV=test MOT_TEST_CLOCK=1
 export MOT_PII_KEY_FILE=$RUN/pii.key

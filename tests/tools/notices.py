@@ -15,23 +15,36 @@
       empty frame), or a malformed one (two frames).
   notices.py stall ENDPOINT             a subscriber that connects, subscribes
       to everything and reads nothing until it gets SIGUSR1; then it counts
-      what reached it (stopping after 2 s of silence) and prints the count.
+      the notices that reached it (stopping after 2 s without one; the
+      notifier's heartbeats do not count) and prints the count.
+
+  notices.py ask ENDPOINT AFTER [TOPIC...]   asks the notifier's catch-up
+      socket for the notices after AFTER on these topics; prints the answer
+      as JSON: {"seqs": [...], "scanned_to", "last_seq", "first_kept",
+      "more"} or {"error": CODE, "field": …}.
+  notices.py askraw ENDPOINT garbage|bigmax|manytopics|longtopic   a bad
+      request; prints the answer the same way.
 
 With NOTICE_TEXT_BYTES=N in the environment each text is padded to at
-least N bytes (a long notice, as an escalation with its recipients is).
+least N bytes (a long notice, as an escalation with its recipients is);
+with NOTICE_KIND=reminder the notices are reminders (topic reminder/…)
+instead of overdue notices.
 
 Needs mot_pb2 (protoc --python_out) on PYTHONPATH.
 """
+import json
 import os
 import signal
 import sys
+import time
 
 import zmq
 import mot_pb2
 
 
 def notice(notice_id, text=True):
-    message = mot_pb2.Notice(notice_id=notice_id, kind=mot_pb2.OVERDUE, unit=mot_pb2.UEOD,
+    kind = mot_pb2.REMINDER if os.environ.get("NOTICE_KIND") == "reminder" else mot_pb2.OVERDUE
+    message = mot_pb2.Notice(notice_id=notice_id, kind=kind, unit=mot_pb2.UEOD,
                              report="accion-correctiva", report_name="Acción correctiva",
                              period=notice_id, deadline="2026-11-02", business_days_late=1,
                              fired_at=1793685600)
@@ -115,13 +128,49 @@ def stall(endpoint):
     socket.connect(endpoint)
     print("connected", flush=True)
     signal.sigwait([signal.SIGUSR1])
-    received = 0
-    while socket.poll(2000):
-        socket.recv_multipart()
-        received += 1
+    received, quiet_since = 0, time.monotonic()
+    while time.monotonic() - quiet_since < 2:
+        if not socket.poll(200):
+            continue
+        topic = socket.recv_multipart()[0]
+        if topic != b"hugz":        # heartbeats come every second: not notices
+            received += 1
+            quiet_since = time.monotonic()
     print(received, flush=True)
     socket.close(linger=0)
     context.term()
+
+
+def ask(endpoint, arguments):
+    """One NoticesRequest on the catch-up socket; prints its answer as JSON."""
+    request = mot_pb2.NoticesRequest(after=int(arguments[0]), topics=arguments[1:])
+    print(json.dumps(answer_of(endpoint, request.SerializeToString())))
+
+
+def ask_raw(endpoint, what):
+    """A bad request: "garbage" bytes, "bigmax" (max 5000), "manytopics"
+    (40 topics), "longtopic" (300 bytes); prints the answer as JSON."""
+    bad = {"garbage": b"\xff\xff not a request",
+           "bigmax": mot_pb2.NoticesRequest(after=0, max=5000).SerializeToString(),
+           "manytopics": mot_pb2.NoticesRequest(after=0, topics=["overdue/"] * 40).SerializeToString(),
+           "longtopic": mot_pb2.NoticesRequest(after=0, topics=["o" * 300]).SerializeToString()}[what]
+    print(json.dumps(answer_of(endpoint, bad)))
+
+
+def answer_of(endpoint, payload):
+    context = zmq.Context.instance()
+    socket = context.socket(zmq.REQ)
+    socket.setsockopt(zmq.LINGER, 0)
+    socket.connect(endpoint)
+    socket.send(payload)
+    if not socket.poll(10000):
+        return {"timeout": True}
+    reply = mot_pb2.NoticesReply.FromString(socket.recv())
+    socket.close()
+    if reply.HasField("error"):
+        return {"error": mot_pb2.ErrorCode.Name(reply.error.code), "field": reply.error.field}
+    return {"seqs": [mot_pb2.Notice.FromString(n).seq for n in reply.notices], "scanned_to": reply.scanned_to,
+            "last_seq": reply.last_seq, "first_kept": reply.first_kept, "more": reply.more}
 
 
 if __name__ == "__main__":
@@ -132,5 +181,9 @@ if __name__ == "__main__":
         wake(sys.argv[2], sys.argv[3:])
     elif sys.argv[1] == "stall":
         stall(sys.argv[2])
+    elif sys.argv[1] == "ask":
+        ask(sys.argv[2], sys.argv[3:])
+    elif sys.argv[1] == "askraw":
+        ask_raw(sys.argv[2], sys.argv[3])
     else:
-        sys.exit("usage: notices.py log|wake|stall ...")
+        sys.exit("usage: notices.py log|wake|stall|ask|askraw ...")

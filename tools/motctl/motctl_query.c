@@ -6,10 +6,10 @@
  *  with the filters of the Query: --unit, --territory, --on, --category,
  *  --quadrant, --stage, --closed, --all), or writing an item register to a
  *  workbook (--xlsx FILE: the JSON rendering, through motctl_xlsx; stdout
- *  stays empty), and the subscriber:
- *  one compact JSON line per notice, optionally starting with the notices
- *  the notifier logged after a given seq (--since) so that nothing between
- *  the log and the live stream is lost or printed twice.
+ *  stays empty), and the subscriber (mot_subscriber.h: live notices, gaps
+ *  filled from the notifier's catch-up socket, each notice once, in seq
+ *  order; no Redis): one compact JSON line per notice, optionally starting
+ *  with the notices the notifier logged after a given seq (--since).
  */
 #include "motctl.h"
 #include "motctl_net.h"
@@ -19,6 +19,7 @@
 #include "mot_schema.h"
 #include "mot_notice_log.h"
 #include "mot_redis.h"
+#include "mot_subscriber.h"
 #include "mot_wire.h"
 
 #include <czmq.h>
@@ -481,8 +482,6 @@ typedef struct {
     bool since_set;
     uint64_t since;
     long printed;
-    uint64_t last_seq;          /* highest seq printed (--since mode) */
-    bool joined;                /* first live notice checked for a gap */
 } subscriber_t;
 
 static bool
@@ -504,7 +503,7 @@ parse_subscribe_option (subscriber_t *self, int argc, char **argv, int *i)
         if (!motctl_parse_long ("--since", value, 0, LONG_MAX, &number))
             return false;
         self->since_set = true;
-        self->since = self->last_seq = (uint64_t) number;
+        self->since = (uint64_t) number;
         return true;
     }
     return false;
@@ -523,15 +522,6 @@ parse_subscribe_args (subscriber_t *self, int argc, char **argv)
             return false;
         }
     return true;
-}
-
-static bool
-topic_wanted (subscriber_t *self, const char *topic)
-{
-    for (size_t i = 0; i < self->topic_count; i++)
-        if (strncmp (topic, self->topics[i], strlen (self->topics[i])) == 0)
-            return true;
-    return self->topic_count == 0;
 }
 
 static bool
@@ -614,202 +604,29 @@ print_notice (subscriber_t *self, const Mot__V1__Notice *notice, const char *top
     if (!ok)
         fprintf (stderr, "motctl: cannot print notice %s\n", notice->notice_id);
     self->printed++;
-    if (notice->has_seq && notice->seq > self->last_seq)
-        self->last_seq = notice->seq;
     return ok;
-}
-
-/* ---- the persisted log (--since) ---- */
-
-/* Appends `notice` to the array, growing it; false (the notice freed) when
- * out of memory. */
-static bool
-push_notice (Mot__V1__Notice *notice, Mot__V1__Notice ***notices, size_t *count, size_t *capacity)
-{
-    if (*count == *capacity) {
-        size_t larger = *capacity ? *capacity * 2 : 256;
-        Mot__V1__Notice **more = realloc (*notices, larger * sizeof **notices);
-        if (!more) {
-            protobuf_c_message_free_unpacked (&notice->base, NULL);
-            return false;
-        }
-        *notices = more;
-        *capacity = larger;
-    }
-    (*notices)[(*count)++] = notice;
-    return true;
-}
-
-/* Appends to `notices` the entry's notices with seq > last_seq (and
- * < before, when before > 0), decoded, with their seq set; what the notifier
- * would not publish is not replayed either (said on stderr). */
-static void
-take_entry (subscriber_t *self, const redisReply *element, uint64_t before, Mot__V1__Notice ***notices,
-            size_t *count, size_t *capacity)
-{
-    mot_log_entry_t entry;
-    const char *reason = NULL;
-    if (!mot_log_entry_read (element, &entry, &reason))
-        fprintf (stderr, "motctl: skipped a log entry at seq %llu (%s)\n", (unsigned long long) entry.first, reason);
-    for (size_t k = 0; k < entry.count; k++) {
-        uint64_t seq = entry.notices[k].seq;
-        if (seq <= self->last_seq || (before > 0 && seq >= before))
-            continue;
-        Mot__V1__Notice *notice = mot_logged_notice_decode (&entry.notices[k], &reason);
-        if (!notice)
-            fprintf (stderr, "motctl: skipped the logged notice at seq %llu (%s)\n", (unsigned long long) seq, reason);
-        else
-        if (!push_notice (notice, notices, count, capacity))
-            break;
-    }
-    mot_log_entry_free (&entry);
-}
-
-/* The logged notices with seq > last_seq (and < before, when before > 0),
- * oldest first, in a new array (caller frees the notices and the array);
- * NULL when out of memory. */
-static Mot__V1__Notice **
-logged_notices (subscriber_t *self, redisReply *log, uint64_t before, size_t *count)
-{
-    size_t capacity = 256;
-    Mot__V1__Notice **notices = calloc (capacity, sizeof *notices);
-    *count = 0;
-    for (size_t i = 0; notices && i < log->elements; i++)
-        take_entry (self, log->element[i], before, &notices, count, &capacity);
-    return notices;
-}
-
-static void
-warn_if_trimmed (subscriber_t *self, Mot__V1__Notice **notices, size_t count)
-{
-    if (count > 0 && notices[0]->seq > self->since + 1)
-        fprintf (stderr, "motctl: the notice log now starts at seq %llu; notices %llu..%llu are no longer kept\n",
-                 (unsigned long long) notices[0]->seq, (unsigned long long) self->since + 1,
-                 (unsigned long long) notices[0]->seq - 1);
-}
-
-static void
-print_logged (subscriber_t *self, Mot__V1__Notice **notices, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        char *topic = mot_notice_topic (notices[i]);
-        if (topic && topic_wanted (self, topic) && !enough (self))
-            print_notice (self, notices[i], topic);
-        zstr_free (&topic);
-        protobuf_c_message_free_unpacked (&notices[i]->base, NULL);
-    }
-}
-
-/* Prints the logged notices after last_seq (before `before`, when > 0). */
-static bool
-replay_log (subscriber_t *self, uint64_t before)
-{
-    const char *address = motctl_env ("MOT_REDIS", MOT_DEFAULT_REDIS);
-    mot_redis_t *redis = mot_redis_new (address);
-    redisReply *log = redis && mot_redis_connect (redis, 1, 0)
-                          ? mot_redis_command (redis, "XRANGE %s - +", MOT_KEY_NOTICES)
-                          : NULL;
-    bool ok = mot_reply_ok (log) && log->type == REDIS_REPLY_ARRAY;
-    size_t count = 0;
-    Mot__V1__Notice **notices = ok ? logged_notices (self, log, before, &count) : NULL;
-    if (notices && before == 0)
-        warn_if_trimmed (self, notices, count);
-    if (notices)
-        print_logged (self, notices, count);
-    else
-        fprintf (stderr, "motctl: cannot read the notice log (%s) from Redis at %s\n", MOT_KEY_NOTICES, address);
-    free (notices);
-    if (log)
-        freeReplyObject (log);
-    mot_redis_destroy (&redis);
-    return notices != NULL;
-}
-
-/* ---- live notices ---- */
-
-static zsock_t *
-open_subscription (subscriber_t *self, const char *endpoint)
-{
-    zsock_t *socket = zsock_new (ZMQ_SUB);
-    if (!socket)
-        return NULL;
-    zsock_set_linger (socket, 0);
-    for (size_t i = 0; i < self->topic_count; i++)
-        zsock_set_subscribe (socket, self->topics[i]);
-    if (self->topic_count == 0)
-        zsock_set_subscribe (socket, "");
-    if (zsock_connect (socket, "%s", endpoint) < 0) {
-        fprintf (stderr, "motctl: cannot connect to %s: %s\n", endpoint, zmq_strerror (zmq_errno ()));
-        zsock_destroy (&socket);
-    }
-    return socket;
-}
-
-/* The subscription may have started after the log was read: the first live
- * notice shows whether notices in between must still come from the log.
- * Without a topic filter every later gap in seq shows too (notices the
- * notifier did not get out live to us: it restarted, or its queue for us was
- * full) and is filled from the log the same way; with a filter a gap may
- * just be other topics, so only the first one is checked. */
-static void
-fill_gap_before (subscriber_t *self, const Mot__V1__Notice *notice)
-{
-    if (!self->since_set || (self->joined && self->topic_count > 0))
-        return;
-    self->joined = true;
-    if (notice->has_seq && notice->seq > self->last_seq + 1)
-        replay_log (self, notice->seq);
-}
-
-static void
-handle_live (subscriber_t *self, zmsg_t *msg)
-{
-    char *topic = zmsg_size (msg) == 2 ? zframe_strdup (zmsg_first (msg)) : NULL;
-    Mot__V1__ErrorCode code;
-    Mot__V1__Notice *notice = topic ? (Mot__V1__Notice *) mot_wire_unpack (zmsg_next (msg), &mot__v1__notice__descriptor, 0, &code)
-                                    : NULL;
-    if (!notice)
-        fprintf (stderr, "motctl: skipped a message that is not [topic][Notice]\n");
-    else {
-        fill_gap_before (self, notice);
-        bool seen = self->since_set && notice->has_seq && notice->seq <= self->last_seq;
-        if (!seen && !enough (self))
-            print_notice (self, notice, topic);
-        protobuf_c_message_free_unpacked (&notice->base, NULL);
-    }
-    zstr_free (&topic);
-}
-
-static int
-remaining_ms (int64_t deadline)
-{
-    if (deadline < 0)
-        return -1;
-    int64_t left = deadline - zclock_mono ();
-    return left > 0 ? (int) left : 0;
 }
 
 /* Runs until enough notices, the timeout or a signal; returns the exit code. */
 static int
-listen_live (subscriber_t *self, zsock_t *socket)
+print_notices (subscriber_t *self, mot_subscriber_t *subscriber)
 {
-    zpoller_t *poller = zpoller_new (socket, NULL);
-    if (!poller)
-        return 1;
     int64_t deadline = self->timeout_ms < 0 ? -1 : zclock_mono () + self->timeout_ms;
     while (!enough (self) && !zsys_interrupted) {
-        int wait = remaining_ms (deadline);
-        if (wait == 0 || !zpoller_wait (poller, wait)) {
-            if (zpoller_terminated (poller) || remaining_ms (deadline) == 0)
-                break;
-            continue;
-        }
-        zmsg_t *msg = zmsg_recv (socket);
-        if (msg)
-            handle_live (self, msg);
-        zmsg_destroy (&msg);
+        int64_t left = deadline < 0 ? -1 : deadline - zclock_mono ();
+        if (deadline >= 0 && left <= 0)
+            break;
+        char *topic = NULL;
+        Mot__V1__Notice *notice = mot_subscriber_next (subscriber, (int) left, &topic);
+        if (notice)
+            print_notice (self, notice, topic);
+        if (notice)
+            protobuf_c_message_free_unpacked (&notice->base, NULL);
+        free (topic);
     }
-    zpoller_destroy (&poller);
+    if (mot_subscriber_filled (subscriber) > 0)
+        fprintf (stderr, "motctl: %llu notices came through the notifier's catch-up socket\n",
+                 (unsigned long long) mot_subscriber_filled (subscriber));
     if (enough (self) || self->count == 0)
         return 0;
     fprintf (stderr, "motctl: %s after %ld of %ld notices\n", zsys_interrupted ? "interrupted" : "timeout",
@@ -825,14 +642,13 @@ motctl_subscribe (int argc, char **argv)
         free (self.topics);
         return 2;
     }
-    const char *endpoint = motctl_env ("MOT_NOTIFIER_PUBLISH", MOT_DEFAULT_PUBLISH);
-    /* Subscribe first, then read the log: a notice published in between is
-     * in one of them (fill_gap_before covers the subscription's start-up). */
-    zsock_t *socket = open_subscription (&self, endpoint);
-    int rc = 1;
-    if (socket && (!self.since_set || replay_log (&self, 0)))
-        rc = enough (&self) ? 0 : listen_live (&self, socket);
-    zsock_destroy (&socket);
+    mot_subscriber_t *subscriber = mot_subscriber_new (motctl_env ("MOT_NOTIFIER_PUBLISH", MOT_DEFAULT_PUBLISH),
+                                                       motctl_env ("MOT_NOTIFIER_CATCHUP", MOT_DEFAULT_CATCHUP),
+                                                       self.topics, self.topic_count);
+    if (subscriber && self.since_set)
+        mot_subscriber_since (subscriber, self.since);
+    int rc = subscriber ? print_notices (&self, subscriber) : 1;
+    mot_subscriber_destroy (&subscriber);
     free (self.topics);
     return rc;
 }
