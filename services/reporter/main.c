@@ -60,6 +60,7 @@ static const mot_option_t options[] = {
      "address of the web dashboard (IPv4 host:port), or off"},
     {"accounts", "MOT_REPORTER_ACCOUNTS", "",
      "dashboard accounts (name<TAB>crypt(3) hash<TAB>role per line; empty: nobody can sign in)"},
+    {"http-refresh-ms", "MOT_REPORTER_HTTP_REFRESH_MS", "3000", "dashboard registers: rebuilt in memory when older (ms)"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -364,7 +365,8 @@ start_dashboard (reporter_t *self)
         return;
     }
     self->dashboard = dashboard_new (address, mot_config_get (config, "accounts"), mot_config_get (config, "redis"),
-                                     mot_config_get_bool (config, "test-clock"), self->territories);
+                                     mot_config_get_bool (config, "test-clock"), self->territories,
+                                     mot_config_get (config, "http-refresh-ms"));
 }
 
 static bool
