@@ -88,23 +88,34 @@ kind_of (int which)
 
 /* ---- rebuilding (the store's thread) ------------------------------------------ */
 
+/* How long each step of a rebuild took (ms). */
+typedef struct {
+    int64_t query_ms;           /* register_query: Redis and the table */
+    int64_t csv_ms;             /* the table as CSV */
+    int64_t snapshot_ms;        /* the CSV read and ranked */
+} steps_t;
+
 /* The register read from Redis, every item, as a snapshot; NULL with *code. */
 static dashboard_snapshot_t *
-read_register (dashboard_store_t *self, int which, Mot__V1__ErrorCode *code)
+read_register (dashboard_store_t *self, int which, Mot__V1__ErrorCode *code, steps_t *steps)
 {
     int64_t now = mot_clock_now (self->clock);
+    int64_t began = monotonic_ms ();
     register_filter_t every_item = {.scope = REGISTER_ALL_ITEMS};
     register_table_t *table = register_query_run (self->redis, self->territories, kind_of (which), &every_item, now,
                                                   code);
+    steps->query_ms = monotonic_ms () - began;
     if (!table)
         return NULL;
     size_t size = 0;
     char *csv = register_table_csv (table, &size);
     register_table_destroy (&table);
+    steps->csv_ms = monotonic_ms () - began - steps->query_ms;
     size_t count = 0;
     const dashboard_column_t *columns = dashboard_store_columns (kind_of (which), &count);
     dashboard_snapshot_t *snapshot = csv ? dashboard_snapshot_new (csv, size, columns, count, now) : NULL;
     free (csv);
+    steps->snapshot_ms = monotonic_ms () - began - steps->query_ms - steps->csv_ms;
     if (!snapshot)
         *code = MOT__V1__ERROR_CODE__INTERNAL;
     return snapshot;
@@ -113,12 +124,14 @@ read_register (dashboard_store_t *self, int which, Mot__V1__ErrorCode *code)
 static dashboard_snapshot_t *
 rebuild (dashboard_store_t *self, int which, Mot__V1__ErrorCode *code)
 {
-    int64_t began = monotonic_ms ();
-    dashboard_snapshot_t *snapshot = read_register (self, which, code);
+    steps_t steps = {0};
+    dashboard_snapshot_t *snapshot = read_register (self, which, code, &steps);
     if (snapshot)
-        mot_log_info ("dashboard_snapshot", "register=%s rows=%zu bytes=%zu ms=%lld", NAMES[which],
-                      dashboard_snapshot_rows (snapshot), dashboard_snapshot_bytes (snapshot),
-                      (long long) (monotonic_ms () - began));
+        mot_log_info ("dashboard_snapshot", "register=%s rows=%zu bytes=%zu ms=%lld query_ms=%lld csv_ms=%lld"
+                      " snapshot_ms=%lld", NAMES[which], dashboard_snapshot_rows (snapshot),
+                      dashboard_snapshot_bytes (snapshot),
+                      (long long) (steps.query_ms + steps.csv_ms + steps.snapshot_ms), (long long) steps.query_ms,
+                      (long long) steps.csv_ms, (long long) steps.snapshot_ms);
     else
         mot_log_warn ("dashboard_snapshot_failed", "register=%s code=%d", NAMES[which], (int) *code);
     return snapshot;
