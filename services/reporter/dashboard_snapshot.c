@@ -329,6 +329,66 @@ rank_column (dashboard_snapshot_t *self, column_t *column)
     return true;
 }
 
+/* ---- compacting ------------------------------------------------------------ */
+
+/* Copies `offset`'s text from `from` to `to` at *used; returns its new offset. */
+static uint32_t
+copy_text (const char *from, uint32_t offset, char *to, size_t *used)
+{
+    size_t length = strlen (from + offset) + 1;
+    memcpy (to + *used, from + offset, length);
+    uint32_t moved = (uint32_t) *used;
+    *used += length;
+    return moved;
+}
+
+/* The bytes the compact text needs: each column's distinct values once,
+ * and the cells outside them (numeric columns' cells that are not numbers). */
+static size_t
+compact_size (const dashboard_snapshot_t *self)
+{
+    size_t size = 0;
+    for (size_t c = 0; c < self->column_count; c++) {
+        const column_t *column = &self->columns[c];
+        for (uint32_t k = 0; k < column->distinct; k++)
+            size += strlen (self->text + column->values[k]) + 1;
+        for (size_t row = 0; row < self->rows; row++)
+            if (column->ranks[row] == column->distinct && column->cells[row] != NO_CELL)
+                size += strlen (self->text + column->cells[row]) + 1;
+    }
+    return size;
+}
+
+/* Keeps each column's distinct values once (the cells of equal values
+ * share their text) and the cell arrays at their size. */
+static bool
+compact (dashboard_snapshot_t *self)
+{
+    size_t size = compact_size (self), used = 0;
+    char *text = malloc (size + 1);
+    if (!text)
+        return false;
+    for (size_t c = 0; c < self->column_count; c++) {
+        column_t *column = &self->columns[c];
+        for (uint32_t k = 0; k < column->distinct; k++)
+            column->values[k] = copy_text (self->text, column->values[k], text, &used);
+        for (size_t row = 0; row < self->rows; row++) {
+            if (column->ranks[row] < column->distinct)
+                column->cells[row] = column->values[column->ranks[row]];
+            else if (column->cells[row] != NO_CELL)
+                column->cells[row] = copy_text (self->text, column->cells[row], text, &used);
+        }
+        uint32_t *cells = realloc (column->cells, (self->rows + 1) * sizeof *cells);
+        if (cells)
+            column->cells = cells;
+    }
+    free (self->text);
+    self->text = text;
+    self->text_used = self->text_size = size + 1;
+    self->capacity = self->rows + 1;
+    return true;
+}
+
 /* The rank of `value` in the column, or -1 when no cell holds it. */
 static long
 rank_of (const dashboard_snapshot_t *self, const column_t *column, const char *value)
@@ -384,7 +444,7 @@ dashboard_snapshot_new (const char *csv, size_t size, const dashboard_column_t *
     bool ok = csv && name_columns (self, columns, count) && read_csv (self, csv, size);
     for (size_t c = 0; ok && c < count; c++)
         ok = rank_column (self, &self->columns[c]);
-    if (!ok)
+    if (!ok || !compact (self))
         dashboard_snapshot_destroy (&self);
     return self;
 }

@@ -15,6 +15,9 @@
  *  the page's sort over the register's JSON rows did. An empty CSV field is
  *  an empty cell: it matches no value and is never equal to one.
  *
+ *  Equal values share their text (memory: the distinct values once, and
+ *  per row and column an offset and a rank).
+ *
  *  A snapshot never changes once built, so any number of threads read it at
  *  once. It counts its references (atomically): dashboard_snapshot_ref
  *  takes one, dashboard_snapshot_destroy drops one and frees the snapshot

@@ -77,6 +77,8 @@ test_the_csv_is_read_with_its_quotes (void **state)
     assert_string_equal (dashboard_snapshot_cell (snapshot, 1, EVENTOS), "");
     assert_string_equal (dashboard_snapshot_cell (snapshot, 3, UNIDADES), "CAPSOI");
     assert_string_equal (dashboard_snapshot_cell (snapshot, 4, ID), "");
+    /* equal values share their text */
+    assert_ptr_equal (dashboard_snapshot_cell (snapshot, 0, TERRITORIO), dashboard_snapshot_cell (snapshot, 2, TERRITORIO));
     assert_true (dashboard_snapshot_bytes (snapshot) > 4 * COLUMN_COUNT * 8);
 }
 
