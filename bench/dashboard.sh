@@ -30,7 +30,10 @@
 # to body read), requests/s, the cold first page, and each register's
 # snapshot (rows, bytes, milliseconds to rebuild; the reporter's log) and how
 # many rebuilds ran, and the reporter's peak resident memory.
-# Ports 18600-18606. DASHBOARD_REFRESH_MS sets --http-refresh-ms.
+# Ports 18600-18606. DASHBOARD_REFRESH_MS sets --http-refresh-ms;
+# DASHBOARD_REPORTER=DIR runs DIR/mot-reporter instead (another build, to
+# compare: e.g. one from before the registers were kept in memory, with
+# CLIENTS 1).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/deploy/local/lib.sh"
@@ -95,16 +98,16 @@ P=$per R=$half
   echo "]"
 } >"$RUN/pages.json"
 
-MOT_LOG_LEVEL=info mot_start_service "$RUN" "$BUILD" reporter
+MOT_LOG_LEVEL=info mot_start_service "$RUN" "${DASHBOARD_REPORTER:-$BUILD}" reporter
 http_up() { curl -s -o /dev/null "http://$MOT_REPORTER_HTTP/login"; }
 mot_wait 30 http_up
 /usr/bin/python3 "$top/bench/dashboard_client.py" "http://$MOT_REPORTER_HTTP" bench "$password" "$RUN/pages.json" \
   "$CLIENTS" "$SECONDS_RUN" | tee "$RUN/client.txt"
 status=${PIPESTATUS[0]}
 for register in MUPOI MURO; do
-  grep "dashboard_snapshot register=$register " "$RUN/log/reporter.log" | tail -1 \
+  { grep "dashboard_snapshot register=$register " "$RUN/log/reporter.log" || true; } | tail -1 \
     | sed -n "s/.* rows=\([0-9]*\) bytes=\([0-9]*\) ms=\([0-9]*\) query_ms=\([0-9]*\) csv_ms=\([0-9]*\) snapshot_ms=\([0-9]*\).*/snapshot_${register}_rows=\1\nsnapshot_${register}_bytes=\2\nsnapshot_${register}_rebuild_ms=\3\nsnapshot_${register}_rebuild_query_ms=\4\nsnapshot_${register}_rebuild_csv_ms=\5\nsnapshot_${register}_rebuild_parse_ms=\6/p"
-  echo "snapshot_${register}_rebuilds=$(grep -c "dashboard_snapshot register=$register " "$RUN/log/reporter.log")"
+  echo "snapshot_${register}_rebuilds=$(grep -c "dashboard_snapshot register=$register " "$RUN/log/reporter.log" || true)"
 done
 echo "reporter_peak_rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$(cat "$RUN/pids/reporter.pid")/status")"
 exit "$status"
