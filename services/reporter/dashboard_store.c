@@ -220,6 +220,14 @@ wait_rebuild (dashboard_store_t *self, int which)
             break;
 }
 
+/* The age past which a snapshot is not shown. */
+static int64_t
+stale_ms (const dashboard_store_t *self)
+{
+    int64_t bounds = (int64_t) self->refresh_ms * DASHBOARD_STORE_STALE_BOUNDS;
+    return bounds > DASHBOARD_STORE_STALE_MS ? bounds : DASHBOARD_STORE_STALE_MS;
+}
+
 dashboard_snapshot_t *
 dashboard_store_get (dashboard_store_t *self, Mot__V1__QueryKind kind, Mot__V1__ErrorCode *code)
 {
@@ -229,7 +237,7 @@ dashboard_store_get (dashboard_store_t *self, Mot__V1__QueryKind kind, Mot__V1__
     int64_t age = held->snapshot ? monotonic_ms () - held->built_ms : INT64_MAX;
     if (age > self->refresh_ms)
         ask_rebuild (self, which);
-    if (age > self->refresh_ms * DASHBOARD_STORE_STALE_BOUNDS)
+    if (age > stale_ms (self))
         wait_rebuild (self, which);
     dashboard_snapshot_t *snapshot = dashboard_snapshot_ref (held->snapshot);
     if (!snapshot)

@@ -10,10 +10,11 @@
  *    - an older one is served too, and the thread is woken to rebuild that
  *      register (one rebuild at a time; a request made while it runs does
  *      not ask again);
- *    - with no snapshot yet, or one older than DASHBOARD_STORE_STALE_BOUNDS
- *      bounds (the dashboard sat idle), the page waits for the rebuild (at
- *      most DASHBOARD_STORE_WAIT_S); if that fails it gets the old one, or
- *      none and the reason.
+ *    - with no snapshot yet, or one too old to show (the dashboard sat
+ *      idle: older than DASHBOARD_STORE_STALE_MS, or than
+ *      DASHBOARD_STORE_STALE_BOUNDS bounds if that is longer), the page
+ *      waits for the rebuild (at most DASHBOARD_STORE_WAIT_S); if that
+ *      fails it gets the old one, or none and the reason.
  *  So under steady use a page never waits for Redis, and its data are at
  *  most the bound plus one rebuild old. Ages are measured on the monotonic
  *  clock; the time a page shows is the service clock's when its rebuild
@@ -30,6 +31,7 @@
 #include "mot_catalog.h"
 #include <stdbool.h>
 
+#define DASHBOARD_STORE_STALE_MS 60000
 #define DASHBOARD_STORE_STALE_BOUNDS 10
 #define DASHBOARD_STORE_WAIT_S 30
 
