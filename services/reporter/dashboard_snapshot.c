@@ -143,33 +143,40 @@ read_field (dashboard_snapshot_t *self, reader_t *reader, bool keep, uint32_t *c
 
 /* Maps each header field to the kept column it is (or -1) in *positions
  * (a new array of *fields entries). */
+/* The kept column a header name is, or -1. */
+static int
+column_named (const dashboard_snapshot_t *self, const char *name)
+{
+    for (size_t c = 0; c < self->column_count; c++)
+        if (strcmp (self->columns[c].name, name) == 0)
+            return (int) c;
+    return -1;
+}
+
+/* Maps each header field to the kept column it is (or -1) in *positions
+ * (a new array of *fields entries). */
 static bool
 read_header (dashboard_snapshot_t *self, reader_t *reader, int **positions, size_t *fields)
 {
     size_t used = 0, size = 16;
     int *map = malloc (size * sizeof *map);
-    bool last = false;
-    while (map && !last) {
+    bool ok = map != NULL, last = false;
+    while (ok && !last) {
         size_t start = self->text_used;
-        uint32_t cell;
-        if (!read_field (self, reader, true, &cell, &last))
-            break;
-        const char *name = cell == NO_CELL ? "" : self->text + cell;
-        int found = -1;
-        for (size_t c = 0; c < self->column_count; c++)
-            if (strcmp (self->columns[c].name, name) == 0)
-                found = (int) c;
+        uint32_t cell = NO_CELL;
+        ok = read_field (self, reader, true, &cell, &last);
+        int found = ok ? column_named (self, cell == NO_CELL ? "" : self->text + cell) : -1;
         self->text_used = start;                    /* header names are not kept */
-        if (used == size) {
+        if (ok && used == size) {
             int *bigger = realloc (map, 2 * size * sizeof *map);
-            if (!bigger)
-                break;
-            map = bigger;
+            ok = bigger != NULL;
+            map = bigger ? bigger : map;
             size *= 2;
         }
-        map[used++] = found;
+        if (ok)
+            map[used++] = found;
     }
-    if (!last) {
+    if (!ok) {
         free (map);
         return false;
     }
@@ -658,7 +665,7 @@ sort_rows (const column_t *column, const uint32_t *rows, size_t count, int direc
 uint32_t *
 dashboard_snapshot_select (const dashboard_snapshot_t *self, const dashboard_selection_t *selection, size_t *count)
 {
-    test_t test;
+    test_t test = {0};
     uint32_t *rows = malloc ((self->rows + 1) * sizeof *rows);
     if (!rows || !prepare_test (self, selection, &test)) {
         free (rows);
