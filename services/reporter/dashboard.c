@@ -19,6 +19,7 @@ struct _dashboard_t {
     mot_redis_t *redis;
     mot_clock_t *clock;
     mot_catalog_t *territories;
+    dashboard_store_t *store;
 };
 
 /* ---- shared helpers ---------------------------------------------------- */
@@ -193,7 +194,7 @@ is_page (const char *path)
 static void
 send_page (dashboard_t *self, const char *account, const http_request_t *request, http_response_t *response)
 {
-    dashboard_context_t context = {self->redis, self->clock, self->territories, account};
+    dashboard_context_t context = {self->redis, self->clock, self->territories, account, self->store};
     const char *path = http_request_path (request);
     if (strcmp (path, "/") == 0)
         send_home (&context, response);
@@ -254,10 +255,27 @@ on_request (void *arg, const http_request_t *request, http_response_t *response)
 
 /* ---- lifetime ----------------------------------------------------------- */
 
+/* The refresh bound in ms, DASHBOARD_REFRESH_MIN_MS..DASHBOARD_REFRESH_MAX_MS. */
+static bool
+read_refresh_ms (const char *text, long *refresh_ms)
+{
+    char *end = NULL;
+    *refresh_ms = text ? strtol (text, &end, 10) : 0;
+    if (text && end != text && *end == '\0' && *refresh_ms >= DASHBOARD_REFRESH_MIN_MS
+        && *refresh_ms <= DASHBOARD_REFRESH_MAX_MS)
+        return true;
+    mot_log_error ("http_failed", "reason=\"--http-refresh-ms must be %d..%d\"", DASHBOARD_REFRESH_MIN_MS,
+                   DASHBOARD_REFRESH_MAX_MS);
+    return false;
+}
+
 dashboard_t *
 dashboard_new (const char *address, const char *accounts_path, const char *redis_address, bool test_clock,
-               mot_catalog_t *territories)
+               mot_catalog_t *territories, const char *refresh_ms)
 {
+    long refresh = 0;
+    if (!read_refresh_ms (refresh_ms, &refresh))
+        return NULL;
     dashboard_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
@@ -265,13 +283,14 @@ dashboard_new (const char *address, const char *accounts_path, const char *redis
     self->auth = http_auth_new (accounts_path);
     self->redis = mot_redis_new (redis_address);
     self->clock = self->redis ? mot_clock_new (self->redis, test_clock) : NULL;
-    if (self->auth && self->clock)
+    self->store = dashboard_store_new (redis_address, test_clock, territories, refresh);
+    if (self->auth && self->clock && self->store)
         self->server = http_server_new (address, on_request, self);
     if (!self->server) {
         dashboard_destroy (&self);
         return NULL;
     }
-    mot_log_info ("dashboard_serving", "http=%s", address);
+    mot_log_info ("dashboard_serving", "http=%s refresh_ms=%ld", address, refresh);
     return self;
 }
 
@@ -282,6 +301,7 @@ dashboard_destroy (dashboard_t **self_p)
         return;
     dashboard_t *self = *self_p;
     http_server_destroy (&self->server);    /* first: its thread uses the rest */
+    dashboard_store_destroy (&self->store);
     mot_clock_destroy (&self->clock);
     mot_redis_destroy (&self->redis);
     http_auth_destroy (&self->auth);

@@ -3,7 +3,9 @@
  *  Owns: the HTTP side of the reporter: its server (http_server), its
  *  accounts and sessions (http_auth), its own Redis connection and clock
  *  (hiredis connections are not thread-safe: the server's one thread uses
- *  these and nothing else), and the routes:
+ *  these and nothing else), the registers its pages read from memory
+ *  (dashboard_store, with a thread and a Redis connection of its own), and
+ *  the routes:
  *    GET  /login          the login form (the only page without a session)
  *    POST /login          name + password: a session cookie and 303 to /,
  *                         or the form again (401) saying only that the
@@ -24,11 +26,17 @@
 
 typedef struct _dashboard_t dashboard_t;
 
+#define DASHBOARD_REFRESH_MIN_MS 100
+#define DASHBOARD_REFRESH_MAX_MS 3600000
+
 /* Serves on `address` ("host:port"); accounts from `accounts_path` (NULL
- * or "": nobody can sign in). `territories` is borrowed (read-only).
- * NULL (logged) when it cannot start. */
+ * or "": nobody can sign in). `territories` is borrowed (read-only). The
+ * register pages read registers kept in memory, rebuilt once older than
+ * `refresh_ms` (text, milliseconds, DASHBOARD_REFRESH_MIN_MS..
+ * DASHBOARD_REFRESH_MAX_MS; dashboard_store.h). NULL (logged) when it
+ * cannot start. */
 dashboard_t *dashboard_new (const char *address, const char *accounts_path, const char *redis_address,
-                            bool test_clock, mot_catalog_t *territories);
+                            bool test_clock, mot_catalog_t *territories, const char *refresh_ms);
 void dashboard_destroy (dashboard_t **self_p);
 
 #endif

@@ -1,7 +1,8 @@
 /*  dashboard_pages — what the dashboard's page modules share.
  *
  *  Owns: the context a page is rendered in (the HTTP side's own Redis
- *  connection and clock, the territory catalogue, the signed-in account)
+ *  connection and clock, the territory catalogue, the signed-in account,
+ *  the registers kept in memory)
  *  and the pages' entry points, one module per family:
  *    dashboard_register.c     /mupoi, /muro
  *    dashboard_map.c          /mapa
@@ -15,6 +16,7 @@
 #define DASHBOARD_PAGES_H_INCLUDED
 
 #include "dashboard_html.h"
+#include "dashboard_store.h"
 #include "http_server.h"
 #include "mot.pb-c.h"
 #include "mot_catalog.h"
@@ -28,6 +30,7 @@ typedef struct {
     mot_clock_t *clock;
     mot_catalog_t *territories;
     const char *account;
+    dashboard_store_t *store;   /* the registers in memory (dashboard_store.h) */
 } dashboard_context_t;
 
 /* Answers the page in `html` (taken) with `status`; 500 when it could not

@@ -1,18 +1,24 @@
 /*  dashboard_register — the MUPOI and MURO pages (/mupoi, /muro).
  *
- *  Owns: a register as a page. The register is read by register_query
- *  with the filters of register_filter (unidad, territorio, on, categoria,
- *  cuadrante, etapa; open items), then, in this module only, filtered by
- *  the cell of a map (impacto, vertical: the effective impact and the
- *  frequency or probability, both 1..10), sorted (orden: one of the shown
- *  columns, dir asc|desc; ties in the register's order) and cut into pages
- *  of DASHBOARD_PAGE_ROWS (pagina, from 1). A bad value is 400 with its
- *  reason. The table: <table class="register" data-total="N"> whose rows
+ *  Owns: a register as a page. The register comes from the dashboard's
+ *  store (dashboard_store.h: every item, in memory, refreshed in the
+ *  background), and is chosen from there with the filters of
+ *  register_filter (unidad, territorio, on, categoria, cuadrante, etapa;
+ *  read and refused as the reporter's queries are; open items unless the
+ *  stage asked is cerrado) and the cell of a map (impacto, vertical: the
+ *  effective impact and the frequency or probability, both 1..10), sorted
+ *  (orden: one of the shown columns, dir asc|desc; ties in the register's
+ *  order) and cut into pages of DASHBOARD_PAGE_ROWS (pagina, from 1). A bad
+ *  value is 400 with its reason. The page says when its data were read
+ *  (<p id="as-of" data-as-of="YYYY-MM-DDTHH:MM:SS">Datos al …</p>, local
+ *  time). The table: <table class="register" data-total="N"> whose rows
  *  are <tr class="row" data-id="ID">.
  */
 #include "dashboard_pages.h"
-#include "register_query.h"
+#include "mot_date.h"
 #include "mot_schema.h"
+#include "mot_score.h"
+#include "register_filter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,78 +107,6 @@ read_order (const register_page_t *page, const http_request_t *request, order_t 
     if (direction && strcmp (direction, "asc") != 0 && strcmp (direction, "desc") != 0)
         return false;
     return !column || is_column (page, column);
-}
-
-/* ---- sorting ------------------------------------------------------------ */
-
-typedef struct {
-    json_t *row;
-    size_t index;
-} entry_t;
-
-static int
-compare_values (json_t *a, json_t *b)
-{
-    if (json_is_null (a) || !a)
-        return json_is_null (b) || !b ? 0 : 1;
-    if (json_is_null (b) || !b)
-        return -1;
-    if (json_is_integer (a) && json_is_integer (b)) {
-        json_int_t x = json_integer_value (a), y = json_integer_value (b);
-        return x < y ? -1 : x > y;
-    }
-    if (json_is_string (a) && json_is_string (b))
-        return strcmp (json_string_value (a), json_string_value (b));
-    return 0;
-}
-
-/* The order qsort compares by (the HTTP server runs one request at a
- * time). */
-static const order_t *sorting;
-
-static int
-compare_entries (const void *left, const void *right)
-{
-    const order_t *order = sorting;
-    const entry_t *a = left, *b = right;
-    int result = compare_values (json_object_get (a->row, order->column), json_object_get (b->row, order->column));
-    if (result == 0)
-        return a->index < b->index ? -1 : a->index > b->index;
-    return result * order->direction;
-}
-
-/* ---- the register -------------------------------------------------------- */
-
-static bool
-in_cell (json_t *row, const char *vertical_column, int impact, int vertical)
-{
-    if (impact && json_integer_value (json_object_get (row, "impacto")) != impact)
-        return false;
-    return !vertical || json_integer_value (json_object_get (row, vertical_column)) == vertical;
-}
-
-/* The rows that pass the cell filter, sorted; *count set. */
-static entry_t *
-select_rows (const register_page_t *page, json_t *rows, int impact, int vertical, const order_t *order,
-             size_t *count)
-{
-    entry_t *entries = calloc (json_array_size (rows) + 1, sizeof *entries);
-    if (!entries)
-        return NULL;
-    size_t used = 0;
-    for (size_t i = 0; i < json_array_size (rows); i++) {
-        json_t *row = json_array_get (rows, i);
-        if (in_cell (row, page->vertical, impact, vertical))
-            entries[used++] = (entry_t) {row, i};
-    }
-    if (order->column)
-    {
-        sorting = order;
-        qsort (entries, used, sizeof *entries, compare_entries);
-        sorting = NULL;
-    }
-    *count = used;
-    return entries;
 }
 
 /* ---- rendering ----------------------------------------------------------- */
@@ -269,23 +203,18 @@ write_head (html_t *html, const register_page_t *page, const http_request_t *req
 }
 
 static void
-write_row (html_t *html, const register_page_t *page, json_t *row)
+write_row (html_t *html, const register_page_t *page, const dashboard_snapshot_t *snapshot, const int *columns,
+           size_t row)
 {
-    char buffer[32];
-    const char *id = dashboard_cell (row, "id", buffer, sizeof buffer);
     html_raw (html, "<tr class=\"row\" data-id=\"");
-    html_text (html, id);
+    html_text (html, dashboard_snapshot_cell (snapshot, row, columns[0]));
     html_raw (html, "\">");
     for (size_t i = 0; page->columns[i].column; i++) {
         const char *column = page->columns[i].column;
-        const char *value = dashboard_cell (row, column, buffer, sizeof buffer);
+        const char *value = dashboard_snapshot_cell (snapshot, row, columns[i]);
         html_printf (html, "<td data-column=\"%s\">", column);
         if (strcmp (column, "id") == 0) {
-            html_raw (html, "<a href=\"/item?id=");
-            html_url_value (html, value);
-            html_raw (html, "\">");
-            html_text (html, value);
-            html_raw (html, "</a>");
+            html_link (html, "/item?id=", value, NULL);
         }
         else if (strcmp (column, "cuadrante") == 0 && *value) {
             html_raw (html, "<span class=\"q q-");
@@ -319,19 +248,40 @@ write_pager (html_t *html, const register_page_t *page, const http_request_t *re
     html_raw (html, "</nav>\n");
 }
 
+/* "Datos al 2026-11-11 09:30:15": when the snapshot's data were read
+ * (local time). */
+static void
+write_data_time (html_t *html, const dashboard_snapshot_t *snapshot)
+{
+    int64_t taken_at = dashboard_snapshot_taken_at (snapshot);
+    mot_day_t day = mot_day_local_of (taken_at);
+    int64_t second = taken_at - mot_day_start_local (day);
+    char date[MOT_DAY_TEXT_SIZE];
+    mot_day_format (day, date);
+    char time_of_day[16];
+    snprintf (time_of_day, sizeof time_of_day, "%02d:%02d:%02d", (int) (second / 3600), (int) (second / 60 % 60),
+              (int) (second % 60));
+    html_printf (html, "<p class=\"as-of\" id=\"as-of\" data-as-of=\"%sT%s\">Datos al %s %s</p>\n", date,
+                 time_of_day, date, time_of_day);
+}
+
 static void
 write_register (html_t *html, const register_page_t *page, const http_request_t *request, const order_t *order,
-                entry_t *entries, size_t count, int page_number)
+                const dashboard_snapshot_t *snapshot, const uint32_t *rows, size_t count, int page_number)
 {
+    int columns[16];
+    for (size_t i = 0; page->columns[i].column; i++)
+        columns[i] = dashboard_snapshot_column (snapshot, page->columns[i].column);
     int pages = count == 0 ? 1 : (int) ((count + DASHBOARD_PAGE_ROWS - 1) / DASHBOARD_PAGE_ROWS);
     size_t from = (size_t) (page_number - 1) * DASHBOARD_PAGE_ROWS;
     size_t to = from + DASHBOARD_PAGE_ROWS < count ? from + DASHBOARD_PAGE_ROWS : count;
     html_printf (html, "<p id=\"count\"><b>%zu</b> elementos abiertos</p>\n", count);
+    write_data_time (html, snapshot);
     html_printf (html, "<div class=\"scroll\"><table class=\"register\" data-total=\"%zu\">", count);
     write_head (html, page, request, order);
     html_raw (html, "<tbody>\n");
     for (size_t i = from; i < to; i++)
-        write_row (html, page, entries[i].row);
+        write_row (html, page, snapshot, columns, rows[i]);
     html_raw (html, "</tbody></table></div>\n");
     write_pager (html, page, request, page_number, pages);
 }
@@ -362,34 +312,113 @@ read_filter (const dashboard_context_t *context, const http_request_t *request, 
     return true;
 }
 
+/* What the page asks, read and checked. */
+typedef struct {
+    register_filter_t filter;
+    int impact;                 /* 0: any */
+    int vertical;
+    order_t order;
+    int page_number;
+    char impact_text[12];
+    char vertical_text[12];
+} page_query_t;
+
+static bool
+require (dashboard_selection_t *selection, const dashboard_snapshot_t *snapshot, const char *column,
+         const char *value)
+{
+    return !value || dashboard_selection_require (selection, dashboard_snapshot_column (snapshot, column), value);
+}
+
+/* The register filter as conditions on the snapshot's cells: those of
+ * register_filter_admits (stage cerrado or another stage given, else not
+ * closed), and the map's cell. False when a column is missing. */
+static bool
+select_as_filtered (const register_page_t *page, page_query_t *query, const dashboard_snapshot_t *snapshot,
+                    dashboard_selection_t *selection)
+{
+    const register_filter_t *filter = &query->filter;
+    dashboard_selection_init (selection);
+    if (query->impact)
+        snprintf (query->impact_text, sizeof query->impact_text, "%d", query->impact);
+    if (query->vertical)
+        snprintf (query->vertical_text, sizeof query->vertical_text, "%d", query->vertical);
+    if (!filter->stage)
+        selection->differ = (dashboard_condition_t) {.column = dashboard_snapshot_column (snapshot, "etapa"),
+                                                     .value = MOT_STAGE_CERRADO};
+    if (filter->unit)
+        selection->listed = (dashboard_condition_t) {.column = dashboard_snapshot_column (snapshot, "unidades"),
+                                                     .value = filter->unit};
+    selection->order = query->order.column ? dashboard_snapshot_column (snapshot, query->order.column) : -1;
+    selection->direction = query->order.direction;
+    return require (selection, snapshot, "etapa", filter->stage)
+           && require (selection, snapshot, "territorio", filter->territory)
+           && require (selection, snapshot, "on", filter->on)
+           && require (selection, snapshot, "categoria", filter->category)
+           && require (selection, snapshot, "cuadrante",
+                       filter->quadrant ? mot_score_quadrant_roman (filter->quadrant) : NULL)
+           && require (selection, snapshot, "impacto", query->impact ? query->impact_text : NULL)
+           && require (selection, snapshot, page->vertical, query->vertical ? query->vertical_text : NULL);
+}
+
 static void
 render_page (const dashboard_context_t *context, const register_page_t *page, const http_request_t *request,
-             http_response_t *response, json_t *rows, int impact, int vertical, const order_t *order,
-             int page_number)
+             http_response_t *response, const dashboard_snapshot_t *snapshot, page_query_t *query)
 {
+    dashboard_selection_t selection;
     size_t count = 0;
-    entry_t *entries = select_rows (page, rows, impact, vertical, order, &count);
-    html_t *html = html_new ();
-    if (!entries || !html) {
-        free (entries);
-        html_destroy (&html);
+    uint32_t *rows = select_as_filtered (page, query, snapshot, &selection)
+                         ? dashboard_snapshot_select (snapshot, &selection, &count) : NULL;
+    html_t *html = rows ? html_new () : NULL;
+    if (!html) {
+        free (rows);
         response->status = 500;
         return;
     }
     int pages = count == 0 ? 1 : (int) ((count + DASHBOARD_PAGE_ROWS - 1) / DASHBOARD_PAGE_ROWS);
-    if (page_number > pages) {
-        free (entries);
+    if (query->page_number > pages) {
+        free (rows);
         html_destroy (&html);
         dashboard_send_error (context, response, 400, "Esa página no existe.");
         return;
     }
     html_page_begin (html, page->title, context->account);
     write_filters (html, page, request);
-    write_register (html, page, request, order, entries, count, page_number);
+    write_register (html, page, request, &query->order, snapshot, rows, count, query->page_number);
     html_page_end (html);
     dashboard_send_page (response, html, 200);
     html_destroy (&html);
-    free (entries);
+    free (rows);
+}
+
+/* Reads the page's parameters; false (the refusal sent) when one is bad. */
+static bool
+read_page_query (const dashboard_context_t *context, const register_page_t *page, const http_request_t *request,
+                 http_response_t *response, page_query_t *query)
+{
+    memset (query, 0, sizeof *query);
+    if (!read_number (request, "impacto", 1, 10, &query->impact)
+        || !read_number (request, "vertical", 1, 10, &query->vertical)) {
+        dashboard_send_error (context, response, 400, "Impacto y frecuencia o probabilidad van de 1 a 10.");
+        return false;
+    }
+    if (!read_number (request, "pagina", 1, MAX_PAGE, &query->page_number)
+        || !read_order (page, request, &query->order)) {
+        dashboard_send_error (context, response, 400, "Página u orden no válidos.");
+        return false;
+    }
+    if (query->page_number == 0)
+        query->page_number = 1;
+    Mot__V1__Query filters;
+    mot__v1__query__init (&filters);
+    filters.has_kind = true;
+    filters.kind = page->kind;
+    const char *refusal = NULL;
+    if (!read_filter (context, request, &filters, &query->filter, &refusal)) {
+        dashboard_send_error (context, response, 400, refusal);
+        return false;
+    }
+    return true;
 }
 
 void
@@ -397,36 +426,16 @@ dashboard_register_page (const dashboard_context_t *context, const http_request_
                          http_response_t *response, Mot__V1__QueryKind kind)
 {
     const register_page_t *page = kind == MOT__V1__QUERY_KIND__MURO ? &MURO_PAGE : &MUPOI_PAGE;
-    int impact, vertical, page_number;
-    order_t order;
-    if (!read_number (request, "impacto", 1, 10, &impact) || !read_number (request, "vertical", 1, 10, &vertical)) {
-        dashboard_send_error (context, response, 400, "Impacto y frecuencia o probabilidad van de 1 a 10.");
+    page_query_t query;
+    if (!read_page_query (context, page, request, response, &query))
         return;
-    }
-    if (!read_number (request, "pagina", 1, MAX_PAGE, &page_number) || !read_order (page, request, &order)) {
-        dashboard_send_error (context, response, 400, "Página u orden no válidos.");
-        return;
-    }
-    Mot__V1__Query query;
-    mot__v1__query__init (&query);
-    query.has_kind = true;
-    query.kind = kind;
-    register_filter_t filter;
-    const char *refusal = NULL;
-    if (!read_filter (context, request, &query, &filter, &refusal)) {
-        dashboard_send_error (context, response, 400, refusal);
-        return;
-    }
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
-    register_table_t *table = register_query_run (context->redis, context->territories, kind, &filter,
-                                                  mot_clock_now (context->clock), &code);
-    json_t *rows = table ? dashboard_table_rows (context, table) : NULL;
-    register_table_destroy (&table);
-    if (!rows) {
+    dashboard_snapshot_t *snapshot = dashboard_store_get (context->store, kind, &code);
+    if (!snapshot) {
         dashboard_send_error (context, response, code == MOT__V1__ERROR_CODE__UNAVAILABLE ? 503 : 500,
                               dashboard_refusal_text (code));
         return;
     }
-    render_page (context, page, request, response, rows, impact, vertical, &order, page_number ? page_number : 1);
-    json_decref (rows);
+    render_page (context, page, request, response, snapshot, &query);
+    dashboard_snapshot_destroy (&snapshot);
 }

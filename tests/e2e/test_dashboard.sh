@@ -6,11 +6,13 @@
 # (cells, the click-through, the frozen month), an item's page, the
 # obligations board and a phone-sized window, with a screenshot of each page
 # in the artefacts folder. curl checks the refusals: 303 to the login without
-# a session, 404, 405, 400s.
+# a session, 404, 405, 400s, and that the register pages, which read the
+# registers from memory, say when their data were read and catch up with a
+# new item within the refresh bound (500 ms here).
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2026-10 MOT_ESCALATE_EVERY_BD=0
-export MOT_REPORTER_ACCOUNTS=$RUN/accounts.tsv
+export MOT_REPORTER_ACCOUNTS=$RUN/accounts.tsv MOT_REPORTER_HTTP_REFRESH_MS=500
 URL=http://$MOT_REPORTER_HTTP
 ARTEFACTS=${MOT_TEST_ARTEFACTS:-$RUN/artefacts}
 mkdir -p "$ARTEFACTS"
@@ -97,4 +99,22 @@ JSON
 check "the dashboard in Chromium" python3 "$MOT_SOURCE/tests/tools/dashboard_browser.py" "$URL" demo "$password" \
   "$ARTEFACTS" "$RUN/expect.json"
 ls "$ARTEFACTS"/*.png
+
+# --- the registers in memory ----------------------------------------------------
+# Every register page so far was built after the clock was set to 09:00 on
+# 11 November (local time); a new item at 09:30:15 shows within the bound.
+as_of() { curl -s -b "$RUN/jar" "$URL/$1" | grep -o 'data-as-of="[^"]*"' | cut -d'"' -f2; }
+equals "the MUPOI says when its data were read" "2026-11-11T09:00:00" "$(as_of mupoi)"
+check "in words" bash -c "curl -s -b '$RUN/jar' '$URL/muro' | grep -q '>Datos al 2026-11-11 09:00:00<'"
+"$MOTCTL" clock set 2026-11-11T09:30:15 >/dev/null
+submit '{"type":"finding","source":"CV","external_id":"D-6","territory":"OOAD-20","topic":"Falla de aire acondicionado","found_on":"2026-11-10","impact":6,"frequency":3}'
+d=$(item_of "Falla de aire acondicionado")
+shows_new_item() {
+  curl -s -b "$RUN/jar" "$URL/mupoi?territorio=OOAD-20&unidad=CV" >"$RUN/new.html"
+  grep -q "data-id=\"$d\"" "$RUN/new.html" && grep -q 'data-as-of="2026-11-11T09:30:15"' "$RUN/new.html"
+}
+check "the MUPOI shows a new item, read at 09:30:15, within seconds" mot_wait 10 shows_new_item
+equals "and only it in its territory" 1 "$(grep -o 'data-total="[0-9]*"' "$RUN/new.html" | cut -d'"' -f2)"
+equals "the whole MUPOI: four problemáticas now" 4 \
+  "$(curl -s -b "$RUN/jar" "$URL/mupoi" | grep -o 'data-total="[0-9]*"' | cut -d'"' -f2)"
 echo "checks: $E2E_CHECKS"
