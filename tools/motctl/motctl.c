@@ -27,6 +27,7 @@ static const motctl_verb_t verbs[] = {
     {"positions", motctl_positions, "positions ITEM_ID                     the item's position at each month's close, and now (JSON lines)"},
     {"status", motctl_status, "status EVENT_ID                       what became of an event: pending, applied or refused (and why)"},
     {"obligations", motctl_obligations, "obligations [--csv]                   report obligations and their state"},
+    {"cert", motctl_cert, "cert create NAME --role R ... | list | revoke NAME   the CURVE certificates (--dir, MOT_CERTS)"},
     {"subscribe", motctl_subscribe, "subscribe [--topic PREFIX]... [--count N] [--timeout SEC]   print notices as JSON lines"},
     {"clock", motctl_clock, "clock show|set DATETIME|advance DURATION|clear   move the test clock (test mode only)"},
     {"due", motctl_due, "due [--calendar FILE] DATE N          the N-th business day after DATE"},

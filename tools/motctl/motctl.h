@@ -32,6 +32,7 @@ int motctl_map (int argc, char **argv);
 int motctl_report (int argc, char **argv);
 int motctl_status (int argc, char **argv);
 int motctl_subscribe (int argc, char **argv);
+int motctl_cert (int argc, char **argv);        /* motctl_cert.c */
 
 /* The reporter's STATUS of an event as a JSON object (caller decrefs), or
  * NULL with *error (malloc'd). */
