@@ -279,10 +279,13 @@ generate (report_archive_t *self, const obligation_t *obligation, const char *te
     return seq < 0 ? -1 : seq > 0;
 }
 
-/* The month's report: 1 stored (now or before), 0 not stored, -1 Redis
- * failed. *stored_now counts the reports this call stored. */
+/* The month's report: 1 settled (stored, now or before; or a month the
+ * watcher handled without creating the obligation, e.g. before it started,
+ * whose report never comes), 0 not yet, -1 Redis failed. *stored_now
+ * counts the reports this call stored. `handled` is the last month the
+ * watcher generated the obligations of (-1: none). */
 static int
-look_at_month (report_archive_t *self, int month, int64_t now, int *stored_now)
+look_at_month (report_archive_t *self, int month, int handled, int64_t now, int *stored_now)
 {
     char text[16];
     mot_month_index_text (month, text, sizeof text);
@@ -293,6 +296,9 @@ look_at_month (report_archive_t *self, int month, int64_t now, int *stored_now)
         return stored;
     obligation_t obligation = {0};
     int result = obligation_read (self, text, &obligation) ? 0 : -1;
+    if (result == 0 && !obligation_field (&obligation, 0) && month <= handled)
+        result = 1;
+    else
     if (result == 0 && obligation_is_due (&obligation))
         result = generate (self, &obligation, text, now);
     obligation_free (&obligation);
@@ -336,17 +342,32 @@ mark_write (report_archive_t *self, int month)
     return ok;
 }
 
+/* The last month whose obligations the watcher generated (mot:watch:generated),
+ * -1 when none; -2 when Redis failed. */
+static int
+watcher_handled (report_archive_t *self)
+{
+    redisReply *reply = mot_redis_command (self->redis, "GET %s", MOT_KEY_WATCH_GENERATED);
+    int year, month, handled = mot_reply_ok (reply) ? -1 : -2;
+    if (handled == -1 && reply->type == REDIS_REPLY_STRING && mot_period_parse (reply->str, &year, &month))
+        handled = mot_month_index (year, month);
+    if (reply)
+        freeReplyObject (reply);
+    return handled;
+}
+
 int
 report_archive_look (report_archive_t *self, int64_t now)
 {
     int last_closed = mot_month_index_local_of (now) - 1;
     int first = mark_read (self, last_closed);
-    if (first == -2)
+    int handled = first == -2 ? -2 : watcher_handled (self);
+    if (handled == -2)
         return -1;
     int stored_now = 0, next = first;
     bool leading = true;                /* every month so far is stored */
     for (int month = first; month <= last_closed && month < first + MONTHS_PER_LOOK; month++) {
-        int stored = look_at_month (self, month, now, &stored_now);
+        int stored = look_at_month (self, month, handled, now, &stored_now);
         if (stored < 0)
             return -1;
         leading = leading && stored;

@@ -20,8 +20,10 @@
  *  first: one report and one notice per month, whoever builds it and
  *  however often. A month whose positions the watcher has not frozen yet
  *  waits for a later look. The mark then moves past the months whose
- *  report is stored. With no mark yet the looks start at --reports-from,
- *  or else at the month before today.
+ *  report is stored, and past those the watcher handled without creating
+ *  the obligation (months before it started: no report will come). With
+ *  no mark yet the looks start at --reports-from, or else at the month
+ *  before today.
  *
  *  The stored report is the month's official version, as it stood when it
  *  was generated; recording the obligation's delivery (motctl deliver

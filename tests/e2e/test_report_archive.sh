@@ -22,7 +22,9 @@
 source "$(dirname "$0")/lib.sh"
 
 export MOT_WATCH_FROM=2026-10 MOT_REMIND_BD=0 MOT_WATCHER_TICK_MS=200 MOT_ESCALATE_EVERY_BD=0
-export MOT_REPORTER_REPORT_EVERY_MS=200 MOT_REPORTER_ACCOUNTS=$RUN/accounts.tsv
+# The reporters look from January 2024, long before the watcher's first month:
+# the months it never handled must not hold the looks back.
+export MOT_REPORTER_REPORT_EVERY_MS=200 MOT_REPORTER_ACCOUNTS=$RUN/accounts.tsv MOT_REPORTER_REPORTS_FROM=2024-01
 password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf 'tdoe\t%s\tconsulta\n' "$(openssl passwd -6 "$password")" >"$RUN/accounts.tsv"
 URL="http://$MOT_REPORTER_HTTP"
@@ -84,6 +86,8 @@ equals "stored with the clock's time at generation (Thu 12 Nov 10:00, UTC-6)" \
   "$(date -u -d '2026-11-12 16:00:00' +%s)|$REPORT" \
   "$(rcli HGET 'mot:report:monthly:{2026-10}' generated_at)|$(rcli HGET 'mot:report:monthly:{2026-10}' obligation)"
 equals "listed among the stored reports" "2026-10" "$(rcli HKEYS mot:reports:monthly)"
+equals "the looks now start at November (the months before the watcher's first are passed over)" 2026-11 \
+  "$(rcli GET mot:reports:monthly:next)"
 
 "$MOTCTL" report monthly 2026-10 --stored >"$RUN/stored.json" || fail "report --stored"
 equals "its figures: 2 problemáticas (I and III), 1 riesgo (I); September never frozen" '2|1|0|0|1|1|1|false' \
