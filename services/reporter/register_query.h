@@ -5,8 +5,8 @@
  *  order), MUPOI the problemáticas, MURO the riesgos, OBLIGATIONS the
  *  obligation instances by deadline, UNCLASSIFIED the items whose category
  *  or ON is still "sin clasificar" (for an analyst), and AUDIT one item's
- *  audit trail. Hashes are fetched with pipelined
- *  HGETALLs in batches; an id whose hash is gone is skipped. The item
+ *  audit trail. The fields a row needs are fetched with pipelined HMGETs
+ *  in batches, one batch ahead; an id whose hash is gone is skipped. The item
  *  registers show the items their filter admits (register_filter.h): by
  *  default the open ones; closed items stay stored, with their trail and
  *  valuations, and are shown with closed or all.
