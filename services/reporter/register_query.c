@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* HMGETs sent to Redis in one go (one batch is answered while the rows of
+/* Reads sent to Redis in one go (one batch is answered while the rows of
  * the one before are built). */
 #define BATCH_SIZE 256
 
@@ -105,7 +105,7 @@ add_obligation_columns (query_t *query)
 
 /* ---- fields of a stored hash ------------------------------------------- */
 
-/* The item fields a row reads (HMGET, in this order). */
+/* The item fields a row reads, by index (found by name in an HGETALL). */
 #define ROW_FIELDS(X)                                                                   \
     X (F_ID, MOT_ITEM_ID) X (F_KIND, MOT_ITEM_KIND) X (F_TERRITORY, MOT_ITEM_TERRITORY)   \
     X (F_TOPIC, MOT_ITEM_TOPIC) X (F_CATEGORY, MOT_ITEM_CATEGORY) X (F_ON, MOT_ITEM_ON)    \
@@ -145,7 +145,8 @@ static const char *const obligation_field_names[O_COUNT] = {OBLIGATION_FIELDS (R
 static const row_field_t filter_fields[] = {F_STAGE, F_UNITS, F_SOURCE, F_TERRITORY, F_ON, F_CATEGORY};
 #define FILTER_FIELD_COUNT (sizeof filter_fields / sizeof filter_fields[0])
 
-/* One stored hash as read: the HMGET reply's values, by field. */
+/* One stored hash as read: its values by field index (an HMGET reply's
+ * elements, or those found in an HGETALL). */
 typedef struct {
     redisReply *const *values;
 } hash_t;
@@ -492,7 +493,8 @@ read_ids (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
 }
 
 /* How the rows of a register are read: the key of each id, the fields
- * asked (HMGET) and what makes a row of them. */
+ * (asked by HMGET, or found by name in an HGETALL) and what makes a row of
+ * them. */
 typedef struct {
     key_fn *key_of;
     const char *const *fields;
@@ -563,8 +565,8 @@ values_of_pairs (const name_index_t *names, const redisReply *pairs, redisReply 
     }
 }
 
-/* Appends HMGET of the fields of each of ids [from, to); returns how many
- * were appended. */
+/* Appends the read (HGETALL, or HMGET of the fields) of each of ids
+ * [from, to); returns how many were appended. */
 static size_t
 append_batch (mot_redis_t *redis, const reader_t *reader, redisReply *ids, size_t from, size_t to)
 {
