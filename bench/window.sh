@@ -16,7 +16,9 @@
 #   report_monthly     motctl report monthly LAST (its figures, JSON)
 # and the freeze itself (seconds per month, at --freeze-per-tick 2000), and
 # Redis memory per item-period (MEMORY USAGE of 200 items' positions hashes).
-# Prints key=value lines.
+# Prints key=value lines. With MOT_BENCH_SAVE=FILE it also saves the data set
+# (an RDB snapshot, taken before the timings) to FILE, so a profile can be run
+# against the same items without building them again.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 source "$top/deploy/local/lib.sh"
@@ -77,6 +79,10 @@ echo "freeze_s_per_month=$(awk -v u="$freeze_us" -v m="$MONTHS" 'BEGIN { printf 
 samples=$(shuf -n 200 "$RUN/problematicas.txt")
 bytes=0
 for id in $samples; do bytes=$((bytes + $(redis MEMORY USAGE "mot:item:{$id}:positions" SAMPLES 0))); done
+if [ -n "${MOT_BENCH_SAVE:-}" ]; then
+  redis SAVE >/dev/null
+  cp "$RUN/redis/$(redis CONFIG GET dbfilename | tail -1)" "$MOT_BENCH_SAVE"
+fi
 echo "memory_per_item_period_bytes=$(awk -v b="$bytes" -v m="$MONTHS" 'BEGIN { printf "%.0f", b / 200 / m }')"
 
 # timed NAME CMD...: RUNS runs of CMD (output to a file), median and max.

@@ -427,3 +427,32 @@ mot_redis_eval (mot_redis_t *self, mot_script_t *script, int numkeys, int argc, 
     }
     return reply;
 }
+
+bool
+mot_redis_batches (mot_redis_t *self, size_t count, size_t batch, mot_redis_ask_fn *ask, mot_redis_take_fn *take,
+                   void *arg, bool *unasked)
+{
+    *unasked = false;
+    size_t from = 0, to = batch < count ? batch : count;
+    size_t asked = count ? ask (arg, 0, to) : 0;
+    bool ok = true;
+    while (ok && from < count) {
+        if (asked < to - from) {
+            *unasked = true;
+            ok = false;
+            break;
+        }
+        size_t next_to = to + batch < count ? to + batch : count, next = 0;
+        if (to < count) {
+            next = ask (arg, to, next_to);
+            mot_redis_flush (self);
+        }
+        ok = take (arg, from, asked);
+        from = to;
+        to = next_to;
+        asked = next;
+    }
+    if (!ok)
+        mot_redis_disconnect (self);
+    return ok;
+}

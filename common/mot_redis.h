@@ -58,6 +58,18 @@ void mot_redis_script_check (mot_script_t *script, const redisReply *reply);
 /* Whether a reply is Redis's NOSCRIPT error (the script did not run). */
 bool mot_reply_is_noscript (const redisReply *reply);
 
+/* Reads `count` things a batch of `batch` at a time, one batch ahead, so
+ * that Redis answers the next batch while the caller handles this one:
+ * `ask` appends the commands of things [from, to) and returns how many it
+ * appended; `take` reads the replies of the `asked` things from `from` on.
+ * A batch not asked in full (*unasked set) or a take that fails stops the
+ * reading; the connection is then dropped, with the replies still coming.
+ * True when every thing was taken. */
+typedef size_t (mot_redis_ask_fn) (void *arg, size_t from, size_t to);
+typedef bool (mot_redis_take_fn) (void *arg, size_t from, size_t asked);
+bool mot_redis_batches (mot_redis_t *self, size_t count, size_t batch, mot_redis_ask_fn *ask, mot_redis_take_fn *take,
+                        void *arg, bool *unasked);
+
 /* Redis's own wall-clock time in unix seconds (false when unavailable). For
  * transport bookkeeping shared by several processes, never business time. */
 bool mot_redis_server_time (mot_redis_t *self, int64_t *seconds);

@@ -2,6 +2,7 @@
  *  dashboard_html.h.
  */
 #include "dashboard_html.h"
+#include "text_buffer.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,10 +10,7 @@
 #include <string.h>
 
 struct _html_t {
-    char *data;
-    size_t size;
-    size_t capacity;
-    bool failed;
+    text_buffer_t out;
 };
 
 /* One style sheet for every page: laptop and phone (tables scroll inside
@@ -63,46 +61,22 @@ html_destroy (html_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    free ((*self_p)->data);
+    text_buffer_free (&(*self_p)->out);
     free (*self_p);
     *self_p = NULL;
-}
-
-static bool
-reserve (html_t *self, size_t more)
-{
-    if (self->failed)
-        return false;
-    if (self->size + more + 1 <= self->capacity)
-        return true;
-    size_t capacity = self->capacity ? self->capacity : 4096;
-    while (capacity < self->size + more + 1)
-        capacity *= 2;
-    char *grown = realloc (self->data, capacity);
-    if (!grown) {
-        self->failed = true;
-        return false;
-    }
-    self->data = grown;
-    self->capacity = capacity;
-    return true;
 }
 
 void
 html_rawn (html_t *self, const char *markup, size_t length)
 {
-    if (!markup || !reserve (self, length))
-        return;
-    memcpy (self->data + self->size, markup, length);
-    self->size += length;
-    self->data[self->size] = '\0';
+    if (markup)
+        (void) text_buffer_add (&self->out, markup, length);   /* a failure sticks: html_take says it */
 }
 
 void
 html_raw (html_t *self, const char *markup)
 {
-    if (markup)
-        html_rawn (self, markup, strlen (markup));
+    (void) text_buffer_add_text (&self->out, markup);
 }
 
 void
@@ -110,16 +84,7 @@ html_printf (html_t *self, const char *format, ...)
 {
     va_list args;
     va_start (args, format);
-    va_list copy;
-    va_copy (copy, args);
-    int length = vsnprintf (NULL, 0, format, copy);
-    va_end (copy);
-    if (length >= 0 && reserve (self, (size_t) length)) {
-        vsnprintf (self->data + self->size, (size_t) length + 1, format, args);
-        self->size += (size_t) length;
-    }
-    else
-        self->failed = true;
+    (void) text_buffer_vaddf (&self->out, format, args);
     va_end (args);
 }
 
@@ -172,15 +137,7 @@ html_link (html_t *self, const char *page, const char *value, const char *css_cl
 char *
 html_take (html_t *self, size_t *size)
 {
-    char *data = self->failed ? NULL : self->data;
-    if (self->failed)
-        free (self->data);
-    if (size)
-        *size = data ? self->size : 0;
-    self->data = NULL;
-    self->size = self->capacity = 0;
-    self->failed = false;
-    return data ? data : NULL;
+    return text_buffer_take (&self->out, size);
 }
 
 void

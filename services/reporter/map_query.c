@@ -86,22 +86,35 @@ read_months (map_t *self, const Mot__V1__Query *query, int64_t now, register_fil
 
 /* ---- one item ------------------------------------------------------------ */
 
-static const char *
-field_of (redisReply *hash, const char *field)
+/* The item fields a map reads (HMGET), in this order: where it is now, then
+ * what the filters look at (asked only when a filter is given). */
+enum { F_ID, F_STAGE, F_IMPACT, F_VERTICAL, F_QUADRANT, F_UNITS, F_SOURCE, F_TERRITORY, F_ON, F_CATEGORY, F_COUNT };
+static const char *const field_names[F_COUNT] = {MOT_ITEM_ID,    MOT_ITEM_STAGE,  MOT_ITEM_IMPACT,    MOT_ITEM_VERTICAL,
+                                                 MOT_ITEM_QUADRANT, MOT_ITEM_UNITS, MOT_ITEM_SOURCE, MOT_ITEM_TERRITORY,
+                                                 MOT_ITEM_ON,    MOT_ITEM_CATEGORY};
+#define PLACE_FIELDS 5          /* F_ID .. F_QUADRANT */
+
+/* Whether the filter looks at more than the scope and the quadrant. */
+static bool
+filters_fields (const register_filter_t *filter)
 {
-    for (size_t i = 0; i + 1 < hash->elements; i += 2)
-        if (hash->element[i]->type == REDIS_REPLY_STRING && strcmp (hash->element[i]->str, field) == 0)
-            return hash->element[i + 1]->type == REDIS_REPLY_STRING ? hash->element[i + 1]->str : NULL;
-    return NULL;
+    return filter->unit || filter->territory || filter->on || filter->category || filter->stage;
+}
+
+static const char *
+field_of (redisReply *fields, int index)
+{
+    redisReply *value = index < (int) fields->elements ? fields->element[index] : NULL;
+    return value && value->type == REDIS_REPLY_STRING ? value->str : NULL;
 }
 
 /* The item's effective place now, none when it is closed. */
 static place_t
-place_now (redisReply *hash)
+place_now (redisReply *fields)
 {
     place_t place = {false, 0, 0, 0};
-    const char *stage = field_of (hash, MOT_ITEM_STAGE), *impact = field_of (hash, MOT_ITEM_IMPACT);
-    const char *vertical = field_of (hash, MOT_ITEM_VERTICAL), *quadrant = field_of (hash, MOT_ITEM_QUADRANT);
+    const char *stage = field_of (fields, F_STAGE), *impact = field_of (fields, F_IMPACT);
+    const char *vertical = field_of (fields, F_VERTICAL), *quadrant = field_of (fields, F_QUADRANT);
     if (!stage || strcmp (stage, MOT_STAGE_CERRADO) == 0 || !impact || !vertical || !quadrant)
         return place;
     place = (place_t) {true, atoi (impact), atoi (vertical), atoi (quadrant)};
@@ -118,16 +131,36 @@ place_frozen (redisReply *value)
     return (place_t) {true, position.impact, position.vertical, position.quadrant};
 }
 
-/* Puts the item (its hash, its positions at period and compare) on the map. */
+/* Whether the filter admits the item: it is handed the fields read as the
+ * name/value pairs of an HGETALL reply, which is what it reads. */
 static bool
-place_item (map_t *self, redisReply *hash, redisReply *positions)
+is_admitted (map_t *self, redisReply *fields, int quadrant)
 {
-    const char *id = field_of (hash, MOT_ITEM_ID);
-    if (!id)
+    redisReply names[F_COUNT];
+    redisReply *pairs[2 * F_COUNT];
+    size_t count = !fields ? 0 : fields->elements < F_COUNT ? fields->elements : F_COUNT;
+    for (size_t i = 0; i < count; i++) {
+        names[i] = (redisReply) {.type = REDIS_REPLY_STRING, .str = (char *) field_names[i],
+                                 .len = strlen (field_names[i])};
+        pairs[2 * i] = &names[i];
+        pairs[2 * i + 1] = fields->element[i];
+    }
+    redisReply view = {.type = REDIS_REPLY_ARRAY, .elements = 2 * count, .element = pairs};
+    return register_filter_admits (&self->filter, &view, quadrant);
+}
+
+/* Puts the item on the map: `id` from the index, its fields (NULL when not
+ * asked: a period shown and no filter on them), its positions at period
+ * and compare (NULL when not asked). */
+static bool
+place_item (map_t *self, const char *id, redisReply *fields, redisReply *positions)
+{
+    if (fields && !field_of (fields, F_ID))
         return true;                    /* gone meanwhile */
-    place_t shown = self->period ? place_frozen (positions->element[0]) : place_now (hash);
-    place_t was = self->compare ? place_frozen (positions->element[1]) : (place_t) {false, 0, 0, 0};
-    if (!register_filter_admits (&self->filter, hash, shown.has ? shown.quadrant : was.quadrant))
+    place_t none = {false, 0, 0, 0};
+    place_t shown = self->period ? place_frozen (positions->element[0]) : place_now (fields);
+    place_t was = self->compare ? place_frozen (positions->element[1]) : none;
+    if (!is_admitted (self, fields, shown.has ? shown.quadrant : was.quadrant))
         return true;
     if (shown.has)
         return map_svg_add_item (self->map, id, shown.impact, shown.vertical, was.impact, was.vertical);
@@ -138,18 +171,38 @@ place_item (map_t *self, redisReply *hash, redisReply *positions)
 
 /* ---- the items, a batch at a time ------------------------------------------ */
 
-/* Sends, per id of [from, to), HGETALL of the item and HMGET of its
- * positions at period and compare; returns how many ids were sent. */
+/* Whether the map needs the items' frozen positions. */
+static bool
+wants_positions (map_t *self)
+{
+    return self->period || self->compare;
+}
+
+/* Whether the map needs the items' fields: for where they are now, or for
+ * a filter (items are never deleted: a period's map needs only the
+ * positions). */
+static bool
+wants_fields (map_t *self)
+{
+    return !self->period || filters_fields (&self->filter);
+}
+
+/* Sends, per id of [from, to), HMGET of the item's fields (when wanted)
+ * and, with a period or a comparison, HMGET of its positions at them;
+ * returns how many ids were sent. */
 static size_t
 ask_batch (map_t *self, redisReply *ids, size_t from, size_t to)
 {
+    const char *hmget[2 + F_COUNT] = {"HMGET"};
+    memcpy (hmget + 2, field_names, sizeof field_names);
+    int argc = 2 + (filters_fields (&self->filter) ? F_COUNT : PLACE_FIELDS);
     size_t sent = 0;
     for (size_t i = from; i < to && ids->element[i]->type == REDIS_REPLY_STRING; i++) {
         char *item = mot_key_item (ids->element[i]->str), *positions = mot_key_item_positions (ids->element[i]->str);
-        const char *hgetall[] = {"HGETALL", item};
-        const char *hmget[] = {"HMGET", positions, self->period ? self->period : "-", self->compare ? self->compare : "-"};
-        bool ok = item && positions && mot_redis_append (self->redis, 2, hgetall, NULL)
-               && mot_redis_append (self->redis, 4, hmget, NULL);
+        hmget[1] = item;
+        const char *at[] = {"HMGET", positions, self->period ? self->period : "-", self->compare ? self->compare : "-"};
+        bool ok = item && positions && (!wants_fields (self) || mot_redis_append (self->redis, argc, hmget, NULL))
+               && (!wants_positions (self) || mot_redis_append (self->redis, 4, at, NULL));
         free (item);
         free (positions);
         if (!ok)
@@ -159,24 +212,60 @@ ask_batch (map_t *self, redisReply *ids, size_t from, size_t to)
     return sent;
 }
 
-/* Reads the replies of `count` ids (all of them: the connection stays in
- * step) and places each item. */
+/* Reads the replies of `count` ids and places each item; false with *error
+ * at the first failure (the replies left are not read). */
 static bool
-place_batch (map_t *self, size_t count, register_filter_error_t *error)
+place_batch (map_t *self, redisReply *ids, size_t from, size_t count, register_filter_error_t *error)
 {
     bool ok = true;
-    for (size_t i = 0; i < count; i++) {
-        redisReply *hash = mot_redis_read (self->redis), *positions = mot_redis_read (self->redis);
-        if (ok && !(mot_reply_ok (hash) && hash->type == REDIS_REPLY_ARRAY && mot_reply_ok (positions)
-                    && positions->type == REDIS_REPLY_ARRAY && positions->elements == 2))
-            ok = redis_failed (error, hash && positions ? hash : NULL, "could not read the items");
-        if (ok && !place_item (self, hash, positions))
+    for (size_t i = 0; ok && i < count; i++) {
+        redisReply *fields = wants_fields (self) ? mot_redis_read (self->redis) : NULL;
+        redisReply *positions = wants_positions (self) ? mot_redis_read (self->redis) : NULL;
+        bool fields_ok = !wants_fields (self) || (mot_reply_ok (fields) && fields->type == REDIS_REPLY_ARRAY);
+        bool positions_ok = !wants_positions (self)
+                         || (mot_reply_ok (positions) && positions->type == REDIS_REPLY_ARRAY && positions->elements == 2);
+        if (!fields_ok || !positions_ok)
+            ok = redis_failed (error, !fields_ok ? fields : positions, "could not read the items");
+        if (ok && !place_item (self, ids->element[from + i]->str, fields, positions))
             ok = register_filter_refuse (error, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
-        if (hash)
-            freeReplyObject (hash);
+        if (fields)
+            freeReplyObject (fields);
         if (positions)
             freeReplyObject (positions);
     }
+    return ok;
+}
+
+/* What one reading of the items needs (mot_redis_batches). */
+typedef struct {
+    map_t *self;
+    redisReply *ids;
+    register_filter_error_t *error;
+} placing_t;
+
+static size_t
+ask_placing (void *arg, size_t from, size_t to)
+{
+    placing_t *placing = arg;
+    return ask_batch (placing->self, placing->ids, from, to);
+}
+
+static bool
+take_placing (void *arg, size_t from, size_t asked)
+{
+    placing_t *placing = arg;
+    return place_batch (placing->self, placing->ids, from, asked, placing->error);
+}
+
+/* Places the items a batch at a time, one batch ahead. */
+static bool
+place_all (map_t *self, redisReply *ids, register_filter_error_t *error)
+{
+    placing_t placing = {self, ids, error};
+    bool unasked;
+    bool ok = mot_redis_batches (self->redis, ids->elements, BATCH_SIZE, ask_placing, take_placing, &placing, &unasked);
+    if (unasked)
+        register_filter_refuse (error, MOT__V1__ERROR_CODE__UNAVAILABLE, NULL, "could not read the items");
     return ok;
 }
 
@@ -189,13 +278,8 @@ place_items (map_t *self, const char *kind, register_filter_error_t *error)
     bool ok = mot_reply_ok (ids) && ids->type == REDIS_REPLY_ARRAY;
     if (!ok)
         redis_failed (error, ids, "could not read the items");
-    for (size_t from = 0; ok && from < ids->elements; from += BATCH_SIZE) {
-        size_t to = from + BATCH_SIZE < ids->elements ? from + BATCH_SIZE : ids->elements;
-        size_t sent = ask_batch (self, ids, from, to);
-        ok = place_batch (self, sent, error);
-        if (ok && sent < to - from)
-            ok = register_filter_refuse (error, MOT__V1__ERROR_CODE__UNAVAILABLE, NULL, "could not read the items");
-    }
+    else
+        ok = place_all (self, ids, error);
     if (ids)
         freeReplyObject (ids);
     return ok;

@@ -8,6 +8,7 @@
 #include "mot_date.h"
 #include "mot_score.h"
 #include "mot_text.h"
+#include "text_buffer.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -210,63 +211,16 @@ map_svg_items (map_svg_t *self)
 /* ------------------------------------------------------------------ */
 /* The output buffer                                                   */
 
-typedef struct {
-    char *data;
-    size_t size;
-    size_t capacity;
-    bool failed;
-} out_t;
-
-static bool
-out_reserve (out_t *out, size_t more)
-{
-    if (out->failed)
-        return false;
-    if (out->size + more + 1 <= out->capacity)
-        return true;
-    size_t capacity = out->capacity ? out->capacity : 16384;
-    while (capacity < out->size + more + 1)
-        capacity *= 2;
-    char *data = realloc (out->data, capacity);
-    if (!data) {
-        out->failed = true;
-        return false;
-    }
-    out->data = data;
-    out->capacity = capacity;
-    return true;
-}
+/* What the document is written into. */
+typedef text_buffer_t out_t;
 
 static void
 out_bytes (out_t *out, const char *bytes, size_t length)
 {
-    if (!out_reserve (out, length))
-        return;
-    memcpy (out->data + out->size, bytes, length);
-    out->size += length;
-    out->data[out->size] = 0;
+    (void) text_buffer_add (out, bytes, length);  /* a failure sticks: checked once at the end */
 }
 
-static void out_printf (out_t *out, const char *format, ...) __attribute__ ((format (printf, 2, 3)));
-
-static void
-out_printf (out_t *out, const char *format, ...)
-{
-    va_list args;
-    va_start (args, format);
-    int length = vsnprintf (NULL, 0, format, args);
-    va_end (args);
-    if (length < 0) {
-        out->failed = true;
-        return;
-    }
-    if (!out_reserve (out, (size_t) length))
-        return;
-    va_start (args, format);
-    vsnprintf (out->data + out->size, (size_t) length + 1, format, args);
-    va_end (args);
-    out->size += (size_t) length;
-}
+#define out_printf(out, ...) ((void) text_buffer_addf (out, __VA_ARGS__))
 
 /* The length of the UTF-8 sequence at s that XML 1.0 allows as a character
  * (tab, newline, carriage return, and from U+0020 on, without U+FFFE and
@@ -1013,7 +967,7 @@ map_svg_render (map_svg_t *self, size_t *size)
 {
     if (!self)
         return NULL;
-    out_t out = {0};
+    out_t out = TEXT_BUFFER_INIT;
     render_head (self, &out);
     render_style (self, &out);
     render_titles (self, &out);
@@ -1026,11 +980,5 @@ map_svg_render (map_svg_t *self, size_t *size)
     render_marks (self, &out);
     render_legend (self, &out);
     out_printf (&out, "</svg>\n");
-    if (out.failed) {
-        free (out.data);
-        return NULL;
-    }
-    if (size)
-        *size = out.size;
-    return out.data;
+    return text_buffer_take (&out, size);
 }

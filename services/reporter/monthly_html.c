@@ -1,7 +1,7 @@
 /*  monthly_html — the monthly report as HTML (see monthly_html.h).
  */
 #include "monthly_html.h"
-#include "map_query.h"
+#include "map_svg.h"
 #include "monthly_report.h"
 #include "mot_date.h"
 #include "mot_score.h"
@@ -297,34 +297,39 @@ monthly_html_body (html_t *html, json_t *data, const char *mupoi_svg, const char
     work_section (html, json_object_get (data, "trabajo_abierto"));
 }
 
-/* The map of the month (compared with the month before when frozen). */
+/* A map drawn by monthly_report_data_maps, as map_query_svg answers it: its
+ * document (caller frees), or NULL. */
 static char *
-map_of (mot_redis_t *redis, json_t *data, bool muro, int64_t now, const char *link, register_filter_error_t *error)
+map_document (map_svg_t *map, register_filter_error_t *error)
 {
-    Mot__V1__Query query;
-    mot__v1__query__init (&query);
-    query.has_kind = true;
-    query.kind = muro ? MOT__V1__QUERY_KIND__MAP_MURO : MOT__V1__QUERY_KIND__MAP_MUPOI;
-    query.period = (char *) json_string_value (json_object_get (data, "periodo"));
-    if (json_is_true (json_object_get (data, "anterior_congelado")))
-        query.compare = (char *) json_string_value (json_object_get (data, "anterior"));
-    register_filter_t filter = {.scope = REGISTER_OPEN_ITEMS};
     size_t size;
-    return map_query_svg (redis, &query, &filter, now, link, &size, error);
+    char *svg = map_svg_render (map, &size);
+    if (!svg)
+        register_filter_refuse (error, MOT__V1__ERROR_CODE__INTERNAL, NULL, "could not draw the map");
+    return svg;
 }
 
+/* The figures and both maps come from one read of the items
+ * (monthly_report_data_maps). */
 bool
 monthly_html_build (html_t *html, mot_redis_t *redis, const char *month, int64_t now, const char *link_mupoi,
                     const char *link_muro, register_filter_error_t *error)
 {
-    json_t *data = monthly_report_data (redis, month, now, error);
-    char *mupoi = data ? map_of (redis, data, false, now, link_mupoi, error) : NULL;
-    char *muro = mupoi ? map_of (redis, data, true, now, link_muro, error) : NULL;
+    map_svg_t *maps[2] = {map_svg_new (MAP_SVG_MUPOI), map_svg_new (MAP_SVG_MURO)};
+    json_t *data = NULL;
+    if (!maps[0] || !maps[1] || !map_svg_set_link (maps[0], link_mupoi) || !map_svg_set_link (maps[1], link_muro))
+        register_filter_refuse (error, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
+    else
+        data = monthly_report_data_maps (redis, month, now, maps[0], maps[1], error);
+    char *mupoi = data ? map_document (maps[0], error) : NULL;
+    char *muro = mupoi ? map_document (maps[1], error) : NULL;
     if (muro)
         monthly_html_body (html, data, mupoi, muro);
     free (mupoi);
     free (muro);
     json_decref (data);
+    map_svg_destroy (&maps[0]);
+    map_svg_destroy (&maps[1]);
     return muro != NULL;
 }
 

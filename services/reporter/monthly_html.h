@@ -31,7 +31,8 @@ void monthly_html_body (html_t *html, json_t *data, const char *mupoi_svg, const
 
 /* The report of `month` read from Redis: figures and maps (each map's
  * cells link to `link_mupoi` / `link_muro`, NULL: none) into html's body;
- * false with *error as monthly_report_data. */
+ * false with *error as monthly_report_data. The items are read once, for
+ * the figures and both maps together (monthly_report_data_maps). */
 bool monthly_html_build (html_t *html, mot_redis_t *redis, const char *month, int64_t now, const char *link_mupoi,
                          const char *link_muro, register_filter_error_t *error);
 

@@ -23,6 +23,8 @@ typedef struct {
     bool previous_frozen;
     int64_t now;
     json_t *works;              /* work id → true: the works named by the items read */
+    map_svg_t *maps[2];         /* problemáticas, riesgos (NULL: not drawn) */
+    map_svg_t *map;             /* the block's being read, or NULL */
     register_filter_error_t *error;
 } report_t;
 
@@ -127,17 +129,34 @@ count_change (json_t *block, const char *id, int before, int after)
                                       mot_score_quadrant_roman (after), "sentido", worse ? "empeora" : "mejora"));
 }
 
-/* Counts one item (its replies) into the block. */
-static void
+/* Puts the item on the block's map as map_query draws the month compared
+ * with the month before: at its place at the close, moved from its place
+ * the month before, or closed from there. */
+static bool
+draw_item (report_t *self, const char *id, const mot_position_t *now, const mot_position_t *before)
+{
+    if (!self->map)
+        return true;
+    if (now)
+        return map_svg_add_item (self->map, id, now->impact, now->vertical, before ? before->impact : 0,
+                                 before ? before->vertical : 0);
+    return !before || map_svg_add_closed (self->map, id, before->impact, before->vertical);
+}
+
+/* Counts one item (its replies) into the block and draws it; false when it
+ * could not be drawn. */
+static bool
 count_item (report_t *self, json_t *block, redisReply **r)
 {
     redisReply **f = r[R_FIELDS]->element;
     const char *id = text_of (f[F_ID]);
     if (!id)
-        return;                         /* gone meanwhile */
+        return true;                    /* gone meanwhile */
     mot_position_t now, before;
     bool has_now = mot_position_parse (text_of (r[R_POSITIONS]->element[0]), &now);
     bool has_before = self->previous_frozen && mot_position_parse (text_of (r[R_POSITIONS]->element[1]), &before);
+    if (!draw_item (self, id, has_now ? &now : NULL, has_before ? &before : NULL))
+        return false;
     if (has_before)
         add_to (json_object_get (block, "por_cuadrante_anterior"), mot_score_quadrant_roman (before.quadrant), 1);
     char closed_month[16] = "";
@@ -151,7 +170,7 @@ count_item (report_t *self, json_t *block, redisReply **r)
         add_to (block, strcmp (resolution, MOT_RESOLUTION_RESOLVED) == 0 ? "resueltas" : "residuales", 1);
     json_decref (valuation);
     if (!has_now)
-        return;
+        return true;
     const char *roman = mot_score_quadrant_roman (now.quadrant);
     add_to (block, "total", 1);
     add_to (json_object_get (block, "por_cuadrante"), roman, 1);
@@ -166,6 +185,7 @@ count_item (report_t *self, json_t *block, redisReply **r)
     for (char *unit = copy ? strtok (copy, ",") : NULL; unit; unit = strtok (NULL, ","))
         count_in (json_object_get (block, "por_unidad"), unit, roman);
     free (copy);
+    return true;
 }
 
 /* ---- reading the items ---------------------------------------------------- */
@@ -215,8 +235,9 @@ count_items (report_t *self, json_t *block, size_t count)
         if (ok && !(is_array (r[R_FIELDS], F_COUNT) && is_array (r[R_POSITIONS], 2) && is_array (r[R_VALUATIONS], 0)
                     && is_array (r[R_WORK], 0)))
             ok = fail (self, r[R_FIELDS], "could not read the items");
+        if (ok && !count_item (self, block, r))
+            ok = register_filter_refuse (self->error, MOT__V1__ERROR_CODE__INTERNAL, NULL, "could not draw the map");
         if (ok) {
-            count_item (self, block, r);
             for (size_t w = 0; w < r[R_WORK]->elements; w++)
                 if (text_of (r[R_WORK]->element[w]))
                     json_object_set_new (self->works, r[R_WORK]->element[w]->str, json_true ());
@@ -225,6 +246,41 @@ count_items (report_t *self, json_t *block, size_t count)
             if (r[k])
                 freeReplyObject (r[k]);
     }
+    return ok;
+}
+
+/* What one reading of the items needs (mot_redis_batches). */
+typedef struct {
+    report_t *self;
+    json_t *block;
+    redisReply *ids;
+} counting_t;
+
+static size_t
+ask_counting (void *arg, size_t from, size_t to)
+{
+    counting_t *counting = arg;
+    return ask_items (counting->self, counting->ids, from, to);
+}
+
+static bool
+take_counting (void *arg, size_t from, size_t asked)
+{
+    (void) from;
+    counting_t *counting = arg;
+    return count_items (counting->self, counting->block, asked);
+}
+
+/* Counts the items a batch at a time, one batch ahead. */
+static bool
+count_all (report_t *self, json_t *block, redisReply *ids)
+{
+    counting_t counting = {self, block, ids};
+    bool unasked;
+    bool ok = mot_redis_batches (self->redis, ids->elements, BATCH_SIZE, ask_counting, take_counting, &counting,
+                                 &unasked);
+    if (unasked)
+        fail (self, NULL, "could not read the items");
     return ok;
 }
 
@@ -252,8 +308,9 @@ sorted_rows (json_t *breakdown)
 }
 
 static json_t *
-block_of (report_t *self, const char *kind)
+block_of (report_t *self, const char *kind, map_svg_t *map)
 {
+    self->map = map;
     char *key = mot_key_items (kind);
     redisReply *ids = key ? mot_redis_command (self->redis, "ZRANGE %s 0 -1", key) : NULL;
     free (key);
@@ -261,11 +318,8 @@ block_of (report_t *self, const char *kind)
     bool ok = block && is_array (ids, 0);
     if (!ok && block)
         fail (self, ids, "could not read the items");
-    for (size_t from = 0; ok && from < ids->elements; from += BATCH_SIZE) {
-        size_t to = from + BATCH_SIZE < ids->elements ? from + BATCH_SIZE : ids->elements;
-        size_t sent = ask_items (self, ids, from, to);
-        ok = count_items (self, block, sent) && (sent == to - from || fail (self, NULL, "could not read the items"));
-    }
+    if (ok && !count_all (self, block, ids))
+        ok = false;
     if (ids)
         freeReplyObject (ids);
     const char *const breakdowns[] = {"por_territorio", "por_categoria", "por_unidad"};
@@ -463,17 +517,30 @@ read_months (report_t *self, const char *month)
     return ok;
 }
 
-json_t *
-monthly_report_data (mot_redis_t *redis, const char *month, int64_t now, register_filter_error_t *error)
+/* The maps' titles: the month, compared with the month before when it was
+ * frozen (what map_query draws for MAP_* with that period and compare). */
+static bool
+set_map_periods (report_t *self)
 {
-    report_t self = {.redis = redis, .now = now, .error = error};
-    if (!read_months (&self, month))
+    for (int i = 0; i < 2; i++)
+        if (self->maps[i] && !map_svg_set_periods (self->maps[i], self->month,
+                                                   self->previous_frozen ? self->previous : NULL))
+            return register_filter_refuse (self->error, MOT__V1__ERROR_CODE__INTERNAL, NULL, "could not draw the map");
+    return true;
+}
+
+json_t *
+monthly_report_data_maps (mot_redis_t *redis, const char *month, int64_t now, map_svg_t *mupoi, map_svg_t *muro,
+                          register_filter_error_t *error)
+{
+    report_t self = {.redis = redis, .now = now, .maps = {mupoi, muro}, .error = error};
+    if (!read_months (&self, month) || !set_map_periods (&self))
         return NULL;
     self.works = json_object ();
     json_t *report = json_pack ("{s:s,s:s,s:b}", "periodo", self.month, "anterior", self.previous,
                                 "anterior_congelado", self.previous_frozen);
-    json_t *problematicas = report && self.works ? block_of (&self, MOT_KIND_PROBLEMATICA) : NULL;
-    json_t *riesgos = problematicas ? block_of (&self, MOT_KIND_RIESGO) : NULL;
+    json_t *problematicas = report && self.works ? block_of (&self, MOT_KIND_PROBLEMATICA, mupoi) : NULL;
+    json_t *riesgos = problematicas ? block_of (&self, MOT_KIND_RIESGO, muro) : NULL;
     json_t *obligations = riesgos ? obligations_of (&self) : NULL;
     json_t *work = obligations ? open_work_of (&self) : NULL;
     if (work) {
@@ -494,4 +561,10 @@ monthly_report_data (mot_redis_t *redis, const char *month, int64_t now, registe
     }
     json_decref (self.works);
     return report;
+}
+
+json_t *
+monthly_report_data (mot_redis_t *redis, const char *month, int64_t now, register_filter_error_t *error)
+{
+    return monthly_report_data_maps (redis, month, now, NULL, NULL, error);
 }

@@ -39,6 +39,7 @@
 #ifndef MONTHLY_REPORT_H_INCLUDED
 #define MONTHLY_REPORT_H_INCLUDED
 
+#include "map_svg.h"
 #include "mot_redis.h"
 #include "register_filter.h"
 #include <jansson.h>
@@ -48,5 +49,14 @@
  * a new JSON object, or NULL with *error: INVALID_VALUE naming "period"
  * (not a month, or its positions are not frozen), UNAVAILABLE, INTERNAL. */
 json_t *monthly_report_data (mot_redis_t *redis, const char *month, int64_t now, register_filter_error_t *error);
+
+/* The same figures, and in the same single read of the items both maps of
+ * the month: `mupoi` gets the problemáticas, `muro` the riesgos (either may
+ * be NULL), each with its periods set and every item placed as map_query
+ * places it for MAP_MUPOI / MAP_MURO with period `month` and, when the month
+ * before was frozen, compare that month (no filter). The maps are the
+ * caller's to render and destroy. */
+json_t *monthly_report_data_maps (mot_redis_t *redis, const char *month, int64_t now, map_svg_t *mupoi,
+                                  map_svg_t *muro, register_filter_error_t *error);
 
 #endif

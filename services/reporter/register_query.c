@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* HGETALLs sent to Redis before their replies are read. */
+/* Reads sent to Redis in one go (one batch is answered while the rows of
+ * the one before are built). */
 #define BATCH_SIZE 256
 
 typedef struct {
@@ -49,7 +50,6 @@ typedef struct {
     bool unclassified_only;     /* ids of every item: keep those still "sin clasificar" */
 } query_t;
 
-typedef bool (row_fn) (query_t *query, redisReply *hash);
 /* The Redis key of a row's id (mot_key_item, mot_key_obligation). */
 typedef char *(key_fn) (const char *id);
 
@@ -105,19 +105,67 @@ add_obligation_columns (query_t *query)
 
 /* ---- fields of a stored hash ------------------------------------------- */
 
-/* The value of `name` in an HGETALL reply; NULL when absent or empty. */
+/* The item fields a row reads, by index (found by name in an HGETALL). */
+#define ROW_FIELDS(X)                                                                   \
+    X (F_ID, MOT_ITEM_ID) X (F_KIND, MOT_ITEM_KIND) X (F_TERRITORY, MOT_ITEM_TERRITORY)   \
+    X (F_TOPIC, MOT_ITEM_TOPIC) X (F_CATEGORY, MOT_ITEM_CATEGORY) X (F_ON, MOT_ITEM_ON)    \
+    X (F_IMPACT, MOT_ITEM_IMPACT) X (F_VERTICAL, MOT_ITEM_VERTICAL)                       \
+    X (F_QUADRANT, MOT_ITEM_QUADRANT) X (F_STAGE, MOT_ITEM_STAGE) X (F_EVENTS, MOT_ITEM_EVENTS) \
+    X (F_FIRST_SEEN, MOT_ITEM_FIRST_SEEN) X (F_LAST_SEEN, MOT_ITEM_LAST_SEEN)             \
+    X (F_PROPOSED_IMPACT, MOT_ITEM_PROPOSED_IMPACT)                                       \
+    X (F_PROPOSED_VERTICAL, MOT_ITEM_PROPOSED_VERTICAL) X (F_OVERRIDE_BY, MOT_ITEM_OVERRIDE_BY) \
+    X (F_UNITS, MOT_ITEM_UNITS) X (F_SOURCE, MOT_ITEM_SOURCE) X (F_ACTIONS, MOT_ITEM_ACTIONS) \
+    X (F_ACTIONS_DONE, MOT_ITEM_ACTIONS_DONE) X (F_PROGRESS_SUM, MOT_ITEM_PROGRESS_SUM)   \
+    X (F_RESOLUTION, MOT_ITEM_RESOLUTION) X (F_VALUED_ON, MOT_ITEM_VALUED_ON)             \
+    X (F_VALUATIONS, MOT_ITEM_VALUATIONS) X (F_BASELINE_IMPACT, MOT_ITEM_BASELINE_IMPACT) \
+    X (F_BASELINE_VERTICAL, MOT_ITEM_BASELINE_VERTICAL)                                   \
+    X (F_BASELINE_QUADRANT, MOT_ITEM_BASELINE_QUADRANT)                                   \
+    X (F_OPEN_AGREEMENTS, MOT_ITEM_OPEN_AGREEMENTS)                                       \
+    X (F_OPEN_RECOMMENDATIONS, MOT_ITEM_OPEN_RECOMMENDATIONS)                             \
+    X (F_CLOSED_AT, MOT_ITEM_CLOSED_AT) X (F_CLOSED_BY, MOT_ITEM_CLOSED_BY)
+
+#define ROW_FIELD_ENUM(symbol, name) symbol,
+#define ROW_FIELD_NAME(symbol, name) name,
+typedef enum { ROW_FIELDS (ROW_FIELD_ENUM) F_COUNT } row_field_t;
+static const char *const row_field_names[F_COUNT] = {ROW_FIELDS (ROW_FIELD_NAME)};
+
+/* The obligation fields a row reads, in this order. */
+#define OBLIGATION_FIELDS(X)                                                              \
+    X (O_ID, MOT_OBL_ID) X (O_UNIT, MOT_OBL_UNIT) X (O_REPORT, MOT_OBL_REPORT)             \
+    X (O_REPORT_NAME, MOT_OBL_REPORT_NAME) X (O_PERIOD, MOT_OBL_PERIOD)                    \
+    X (O_DEADLINE, MOT_OBL_DEADLINE) X (O_STATUS, MOT_OBL_STATUS) X (O_DUE_AT, MOT_OBL_DUE_AT) \
+    X (O_DELIVERED_ON, MOT_OBL_DELIVERED_ON) X (O_LATE, MOT_OBL_BUSINESS_DAYS_LATE)         \
+    X (O_WAITING_FOR, MOT_OBL_WAITING_FOR)
+
+typedef enum { OBLIGATION_FIELDS (ROW_FIELD_ENUM) O_COUNT } obligation_field_t;
+static const char *const obligation_field_names[O_COUNT] = {OBLIGATION_FIELDS (ROW_FIELD_NAME)};
+
+/* The item fields register_filter_admits reads; it is handed them as a
+ * name/value pairs reply (what it would find in an HGETALL). */
+static const row_field_t filter_fields[] = {F_STAGE, F_UNITS, F_SOURCE, F_TERRITORY, F_ON, F_CATEGORY};
+#define FILTER_FIELD_COUNT (sizeof filter_fields / sizeof filter_fields[0])
+
+/* One stored hash as read: its values by field index (an HMGET reply's
+ * elements, or those found in an HGETALL). */
+typedef struct {
+    redisReply *const *values;
+} hash_t;
+
+typedef bool (row_fn) (query_t *query, const hash_t *hash);
+
+/* The value of field `index`; NULL when absent or empty. */
 static const char *
-hash_field (redisReply *hash, const char *name)
+hash_field (const hash_t *hash, int index)
 {
-    const redisReply *value = mot_reply_field (hash, name);
+    const redisReply *value = hash->values[index];
     return value && value->type == REDIS_REPLY_STRING && value->len > 0 ? value->str : NULL;
 }
 
 /* The field as a decimal integer; false when absent or not a number. */
 static bool
-hash_long (redisReply *hash, const char *name, long *value)
+hash_long (const hash_t *hash, int index, long *value)
 {
-    const char *text = hash_field (hash, name);
+    const char *text = hash_field (hash, index);
     if (!text)
         return false;
     char *end;
@@ -127,13 +175,13 @@ hash_long (redisReply *hash, const char *name, long *value)
 }
 
 static bool
-copy_text (query_t *query, const char *column, redisReply *hash, const char *field)
+copy_text (query_t *query, const char *column, const hash_t *hash, int field)
 {
     return register_table_set_text (query->table, column, hash_field (hash, field));
 }
 
 static bool
-copy_number (query_t *query, const char *column, redisReply *hash, const char *field)
+copy_number (query_t *query, const char *column, const hash_t *hash, int field)
 {
     long value;
     return !hash_long (hash, field, &value) || register_table_set_number (query->table, column, value);
@@ -155,7 +203,7 @@ set_score (query_t *query, const char *column, const char *label_column, long sc
 /* The quadrant stored in `field` when it is 1..4, else the one of the
  * scores (0: none). */
 static int
-quadrant_of (redisReply *hash, const char *field, long impact, long vertical)
+quadrant_of (const hash_t *hash, int field, long impact, long vertical)
 {
     long stored;
     if (hash_long (hash, field, &stored) && stored >= 1 && stored <= 4)
@@ -175,9 +223,9 @@ set_quadrant (query_t *query, int quadrant, bool riesgo)
 }
 
 static bool
-set_territory (query_t *query, redisReply *hash)
+set_territory (query_t *query, const hash_t *hash)
 {
-    const char *code = hash_field (hash, MOT_ITEM_TERRITORY);
+    const char *code = hash_field (hash, F_TERRITORY);
     const char *name = code && query->territories ? mot_catalog_name (query->territories, code) : NULL;
     return register_table_set_text (query->table, "territorio", code)
            && register_table_set_text (query->table, "nombre_territorio", name);
@@ -188,7 +236,7 @@ set_territory (query_t *query, redisReply *hash)
 /* A count the lifecycle keeps on the item; 0 when not stored (an item with
  * no work yet, or stored before the lifecycle existed). */
 static long
-count_of (redisReply *hash, const char *field)
+count_of (const hash_t *hash, int field)
 {
     long value;
     return hash_long (hash, field, &value) && value > 0 ? value : 0;
@@ -197,31 +245,31 @@ count_of (redisReply *hash, const char *field)
 /* unidades: every unit that detected the item, in the order they did;
  * items stored before units were kept name their source. */
 static bool
-set_units (query_t *query, redisReply *hash)
+set_units (query_t *query, const hash_t *hash)
 {
-    const char *units = hash_field (hash, MOT_ITEM_UNITS);
-    return register_table_set_text (query->table, "unidades", units ? units : hash_field (hash, MOT_ITEM_SOURCE));
+    const char *units = hash_field (hash, F_UNITS);
+    return register_table_set_text (query->table, "unidades", units ? units : hash_field (hash, F_SOURCE));
 }
 
 /* avance_promedio: the mean of the corrective actions' last verified
  * % avance, rounded down (so 100 only when every action is at 100); empty
  * while the item has no action. */
 static bool
-set_average_progress (query_t *query, redisReply *hash)
+set_average_progress (query_t *query, const hash_t *hash)
 {
-    long actions = count_of (hash, MOT_ITEM_ACTIONS);
+    long actions = count_of (hash, F_ACTIONS);
     if (actions == 0)
         return true;
-    long average = count_of (hash, MOT_ITEM_PROGRESS_SUM) / actions;
+    long average = count_of (hash, F_PROGRESS_SUM) / actions;
     return register_table_set_number (query->table, "avance_promedio", average > 100 ? 100 : average);
 }
 
 /* resultado: the last valuation's outcome in the norm's words; empty
  * before any valuation (and after a reopening). */
 static const char *
-outcome_of (redisReply *hash)
+outcome_of (const hash_t *hash)
 {
-    const char *resolution = hash_field (hash, MOT_ITEM_RESOLUTION);
+    const char *resolution = hash_field (hash, F_RESOLUTION);
     if (resolution && strcmp (resolution, MOT_RESOLUTION_RESOLVED) == 0)
         return "resuelta";
     if (resolution && strcmp (resolution, MOT_RESOLUTION_RESIDUAL) == 0)
@@ -242,13 +290,13 @@ set_change (query_t *query, const char *column, long from, long to)
  * valuation (the baseline) to the effective values now — the quadrant as
  * "I→III", each score as its signed change. Empty before a valuation. */
 static bool
-set_mitigation (query_t *query, redisReply *hash, long impact, long vertical, int quadrant)
+set_mitigation (query_t *query, const hash_t *hash, long impact, long vertical, int quadrant)
 {
     long base_impact, base_vertical;
-    if (!hash_long (hash, MOT_ITEM_BASELINE_IMPACT, &base_impact)
-        || !hash_long (hash, MOT_ITEM_BASELINE_VERTICAL, &base_vertical))
+    if (!hash_long (hash, F_BASELINE_IMPACT, &base_impact)
+        || !hash_long (hash, F_BASELINE_VERTICAL, &base_vertical))
         return true;
-    int base_quadrant = quadrant_of (hash, MOT_ITEM_BASELINE_QUADRANT, base_impact, base_vertical);
+    int base_quadrant = quadrant_of (hash, F_BASELINE_QUADRANT, base_impact, base_vertical);
     char change[32] = "";
     if (base_quadrant != 0 && quadrant != 0)
         snprintf (change, sizeof change, "%s→%s", mot_score_quadrant_roman (base_quadrant),
@@ -261,83 +309,99 @@ set_mitigation (query_t *query, redisReply *hash, long impact, long vertical, in
 /* cerrado_el (the local date of the closure) and cerrado_por (the analyst
  * account), while the item is closed. */
 static bool
-set_closure (query_t *query, redisReply *hash)
+set_closure (query_t *query, const hash_t *hash)
 {
     long closed_at;
     char day[MOT_DAY_TEXT_SIZE] = "";
-    if (hash_long (hash, MOT_ITEM_CLOSED_AT, &closed_at) && closed_at > 0)
+    if (hash_long (hash, F_CLOSED_AT, &closed_at) && closed_at > 0)
         mot_day_format (mot_day_local_of ((int64_t) closed_at), day);
     return register_table_set_text (query->table, "cerrado_el", *day ? day : NULL)
-           && copy_text (query, "cerrado_por", hash, MOT_ITEM_CLOSED_BY);
+           && copy_text (query, "cerrado_por", hash, F_CLOSED_BY);
 }
 
 static bool
-set_lifecycle (query_t *query, redisReply *hash, long impact, long vertical, int quadrant)
+set_lifecycle (query_t *query, const hash_t *hash, long impact, long vertical, int quadrant)
 {
     register_table_t *table = query->table;
     return set_units (query, hash)
-           && register_table_set_number (table, "acciones", count_of (hash, MOT_ITEM_ACTIONS))
-           && register_table_set_number (table, "acciones_completas", count_of (hash, MOT_ITEM_ACTIONS_DONE))
+           && register_table_set_number (table, "acciones", count_of (hash, F_ACTIONS))
+           && register_table_set_number (table, "acciones_completas", count_of (hash, F_ACTIONS_DONE))
            && set_average_progress (query, hash)
            && register_table_set_text (table, "resultado", outcome_of (hash))
-           && copy_text (query, "ultima_valoracion", hash, MOT_ITEM_VALUED_ON)
-           && register_table_set_number (table, "valoraciones", count_of (hash, MOT_ITEM_VALUATIONS))
+           && copy_text (query, "ultima_valoracion", hash, F_VALUED_ON)
+           && register_table_set_number (table, "valoraciones", count_of (hash, F_VALUATIONS))
            && set_mitigation (query, hash, impact, vertical, quadrant)
-           && register_table_set_number (table, "acuerdos_abiertos", count_of (hash, MOT_ITEM_OPEN_AGREEMENTS))
+           && register_table_set_number (table, "acuerdos_abiertos", count_of (hash, F_OPEN_AGREEMENTS))
            && register_table_set_number (table, "recomendaciones_abiertas",
-                                         count_of (hash, MOT_ITEM_OPEN_RECOMMENDATIONS))
+                                         count_of (hash, F_OPEN_RECOMMENDATIONS))
            && set_closure (query, hash);
 }
 
 /* ---- an item's row ---- */
 
 static bool
-is_unclassified (redisReply *hash)
+is_unclassified (const hash_t *hash)
 {
-    const char *category = hash_field (hash, MOT_ITEM_CATEGORY);
-    const char *on = hash_field (hash, MOT_ITEM_ON);
+    const char *category = hash_field (hash, F_CATEGORY);
+    const char *on = hash_field (hash, F_ON);
     return (category && strcmp (category, MOT_UNCLASSIFIED) == 0) || (on && strcmp (on, MOT_UNCLASSIFIED) == 0);
+}
+
+/* Whether the filter admits the item: it is handed the fields it reads as
+ * the name/value pairs of an HGETALL reply. */
+static bool
+is_admitted (query_t *query, const hash_t *hash, int quadrant)
+{
+    redisReply names[FILTER_FIELD_COUNT];
+    redisReply *pairs[2 * FILTER_FIELD_COUNT];
+    for (size_t i = 0; i < FILTER_FIELD_COUNT; i++) {
+        const char *name = row_field_names[filter_fields[i]];
+        names[i] = (redisReply) {.type = REDIS_REPLY_STRING, .str = (char *) name, .len = strlen (name)};
+        pairs[2 * i] = &names[i];
+        pairs[2 * i + 1] = hash->values[filter_fields[i]];
+    }
+    redisReply view = {.type = REDIS_REPLY_ARRAY, .elements = 2 * FILTER_FIELD_COUNT, .element = pairs};
+    return register_filter_admits (query->filter, &view, quadrant);
 }
 
 /* Whether the register shows the item (its filters; see register_filter.h). */
 static bool
-is_shown (query_t *query, redisReply *hash, int quadrant)
+is_shown (query_t *query, const hash_t *hash, int quadrant)
 {
-    return (!query->unclassified_only || is_unclassified (hash))
-           && register_filter_admits (query->filter, hash, quadrant);
+    return (!query->unclassified_only || is_unclassified (hash)) && is_admitted (query, hash, quadrant);
 }
 
 /* Adds the item's row when the register shows it (true when it does not). */
 static bool
-add_item_row (query_t *query, redisReply *hash)
+add_item_row (query_t *query, const hash_t *hash)
 {
     const register_spec_t *spec = query->spec;
-    const char *kind = hash_field (hash, MOT_ITEM_KIND);
+    const char *kind = hash_field (hash, F_KIND);
     bool riesgo = kind && strcmp (kind, MOT_KIND_RIESGO) == 0;
     long impact = 0, vertical = 0;
-    hash_long (hash, MOT_ITEM_IMPACT, &impact);
-    hash_long (hash, MOT_ITEM_VERTICAL, &vertical);
-    int quadrant = quadrant_of (hash, MOT_ITEM_QUADRANT, impact, vertical);
+    hash_long (hash, F_IMPACT, &impact);
+    hash_long (hash, F_VERTICAL, &vertical);
+    int quadrant = quadrant_of (hash, F_QUADRANT, impact, vertical);
     if (!is_shown (query, hash, quadrant))
         return true;
     return register_table_add_row (query->table)
-           && copy_text (query, "id", hash, MOT_ITEM_ID)
-           && (!is_items_spec (spec) || copy_text (query, "tipo", hash, MOT_ITEM_KIND))
+           && copy_text (query, "id", hash, F_ID)
+           && (!is_items_spec (spec) || copy_text (query, "tipo", hash, F_KIND))
            && set_territory (query, hash)
-           && copy_text (query, "tema", hash, MOT_ITEM_TOPIC)
-           && copy_text (query, "categoria", hash, MOT_ITEM_CATEGORY)
-           && copy_text (query, "on", hash, MOT_ITEM_ON)
+           && copy_text (query, "tema", hash, F_TOPIC)
+           && copy_text (query, "categoria", hash, F_CATEGORY)
+           && copy_text (query, "on", hash, F_ON)
            && set_score (query, "impacto", "impacto_etiqueta", impact, mot_score_impact_label (impact))
            && set_score (query, spec->vertical, spec->vertical_label, vertical,
                          mot_score_vertical_label (vertical))
            && set_quadrant (query, quadrant, riesgo)
-           && copy_text (query, "etapa", hash, MOT_ITEM_STAGE)
-           && copy_number (query, "eventos", hash, MOT_ITEM_EVENTS)
-           && copy_text (query, "primera", hash, MOT_ITEM_FIRST_SEEN)
-           && copy_text (query, "ultima", hash, MOT_ITEM_LAST_SEEN)
-           && copy_number (query, "impacto_propuesto", hash, MOT_ITEM_PROPOSED_IMPACT)
-           && copy_number (query, spec->vertical_proposed, hash, MOT_ITEM_PROPOSED_VERTICAL)
-           && copy_text (query, "corregido_por", hash, MOT_ITEM_OVERRIDE_BY)
+           && copy_text (query, "etapa", hash, F_STAGE)
+           && copy_number (query, "eventos", hash, F_EVENTS)
+           && copy_text (query, "primera", hash, F_FIRST_SEEN)
+           && copy_text (query, "ultima", hash, F_LAST_SEEN)
+           && copy_number (query, "impacto_propuesto", hash, F_PROPOSED_IMPACT)
+           && copy_number (query, spec->vertical_proposed, hash, F_PROPOSED_VERTICAL)
+           && copy_text (query, "corregido_por", hash, F_OVERRIDE_BY)
            && set_lifecycle (query, hash, impact, vertical, quadrant);
 }
 
@@ -345,30 +409,30 @@ add_item_row (query_t *query, redisReply *hash)
  * except that a pending one whose deadline day has ended is overdue (the
  * watcher does not store that: it follows from the time, see timers.h). */
 static const char *
-obligation_state (query_t *query, redisReply *hash)
+obligation_state (query_t *query, const hash_t *hash)
 {
-    const char *status = hash_field (hash, MOT_OBL_STATUS);
+    const char *status = hash_field (hash, O_STATUS);
     long due_at;
-    if (status && strcmp (status, MOT_STATUS_PENDING) == 0 && hash_long (hash, MOT_OBL_DUE_AT, &due_at)
+    if (status && strcmp (status, MOT_STATUS_PENDING) == 0 && hash_long (hash, O_DUE_AT, &due_at)
         && query->now > due_at)
         return "overdue";
     return status;
 }
 
 static bool
-add_obligation_row (query_t *query, redisReply *hash)
+add_obligation_row (query_t *query, const hash_t *hash)
 {
     return register_table_add_row (query->table)
-           && copy_text (query, "id", hash, MOT_OBL_ID)
-           && copy_text (query, "unidad", hash, MOT_OBL_UNIT)
-           && copy_text (query, "informe", hash, MOT_OBL_REPORT)
-           && copy_text (query, "nombre_informe", hash, MOT_OBL_REPORT_NAME)
-           && copy_text (query, "periodo", hash, MOT_OBL_PERIOD)
-           && copy_text (query, "fecha_limite", hash, MOT_OBL_DEADLINE)
+           && copy_text (query, "id", hash, O_ID)
+           && copy_text (query, "unidad", hash, O_UNIT)
+           && copy_text (query, "informe", hash, O_REPORT)
+           && copy_text (query, "nombre_informe", hash, O_REPORT_NAME)
+           && copy_text (query, "periodo", hash, O_PERIOD)
+           && copy_text (query, "fecha_limite", hash, O_DEADLINE)
            && register_table_set_text (query->table, "estado", obligation_state (query, hash))
-           && copy_text (query, "entregado_el", hash, MOT_OBL_DELIVERED_ON)
-           && copy_number (query, "dias_habiles_atraso", hash, MOT_OBL_BUSINESS_DAYS_LATE)
-           && copy_text (query, "faltan", hash, MOT_OBL_WAITING_FOR);
+           && copy_text (query, "entregado_el", hash, O_DELIVERED_ON)
+           && copy_number (query, "dias_habiles_atraso", hash, O_LATE)
+           && copy_text (query, "faltan", hash, O_WAITING_FOR);
 }
 
 /* ---- Redis -------------------------------------------------------------- */
@@ -428,18 +492,95 @@ read_ids (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
     return NULL;
 }
 
-/* Sends HGETALL of the key of each of ids [from, to); returns how many were sent. */
+/* How the rows of a register are read: the key of each id, the fields
+ * (asked by HMGET, or found by name in an HGETALL) and what makes a row of
+ * them. */
+typedef struct {
+    key_fn *key_of;
+    const char *const *fields;
+    size_t field_count;
+    row_fn *add_row;
+    bool whole;                 /* HGETALL, the fields found by name */
+} reader_t;
+
+static const reader_t item_reader = {mot_key_item, row_field_names, F_COUNT, add_item_row, true};
+static const reader_t obligation_reader = {mot_key_obligation, obligation_field_names, O_COUNT, add_obligation_row,
+                                           false};
+
+/* ---- finding a field by name in an HGETALL reply ---- */
+
+#define NAME_SLOTS 128          /* a power of two, over twice the fields */
+
+/* Where each field name a reader asks sits: an open-addressing table. */
+typedef struct {
+    const char *name[NAME_SLOTS];
+    size_t length[NAME_SLOTS];
+    int index[NAME_SLOTS];
+} name_index_t;
+
 static size_t
-append_batch (mot_redis_t *redis, redisReply *ids, size_t from, size_t to, key_fn *key_of)
+name_slot (const char *name, size_t length)
 {
+    size_t hash = length;
+    for (size_t i = 0; i < length; i++)
+        hash = hash * 31 + (unsigned char) name[i];
+    return hash & (NAME_SLOTS - 1);
+}
+
+static void
+name_index_fill (name_index_t *self, const reader_t *reader)
+{
+    memset (self, 0, sizeof *self);
+    for (size_t i = 0; i < reader->field_count; i++) {
+        size_t length = strlen (reader->fields[i]), slot = name_slot (reader->fields[i], length);
+        while (self->name[slot])
+            slot = (slot + 1) & (NAME_SLOTS - 1);
+        self->name[slot] = reader->fields[i];
+        self->length[slot] = length;
+        self->index[slot] = (int) i;
+    }
+}
+
+/* The reader's index of field `name`, -1 when it does not read it. */
+static int
+name_index_find (const name_index_t *self, const char *name, size_t length)
+{
+    for (size_t slot = name_slot (name, length); self->name[slot]; slot = (slot + 1) & (NAME_SLOTS - 1))
+        if (self->length[slot] == length && memcmp (self->name[slot], name, length) == 0)
+            return self->index[slot];
+    return -1;
+}
+
+/* The values of an HGETALL reply, by the reader's field index. */
+static void
+values_of_pairs (const name_index_t *names, const redisReply *pairs, redisReply **values, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        values[i] = NULL;
+    for (size_t i = 0; i + 1 < pairs->elements; i += 2) {
+        const redisReply *name = pairs->element[i];
+        int index = name->type == REDIS_REPLY_STRING ? name_index_find (names, name->str, name->len) : -1;
+        if (index >= 0)
+            values[index] = pairs->element[i + 1];
+    }
+}
+
+/* Appends the read (HGETALL, or HMGET of the fields) of each of ids
+ * [from, to); returns how many were appended. */
+static size_t
+append_batch (mot_redis_t *redis, const reader_t *reader, redisReply *ids, size_t from, size_t to)
+{
+    const char *argv[2 + F_COUNT + O_COUNT] = {reader->whole ? "HGETALL" : "HMGET"};
+    int argc = reader->whole ? 2 : (int) (2 + reader->field_count);
+    memcpy (argv + 2, reader->fields, reader->field_count * sizeof *argv);
     size_t sent = 0;
     for (size_t i = from; i < to; i++) {
         redisReply *id = ids->element[i];
         if (id->type != REDIS_REPLY_STRING)
             break;
-        char *key = key_of (id->str);
-        const char *argv[] = {"HGETALL", key};
-        bool ok = key && mot_redis_append (redis, 2, argv, NULL);
+        char *key = reader->key_of (id->str);
+        argv[1] = key;
+        bool ok = key && mot_redis_append (redis, argc, argv, NULL);
         zstr_free (&key);
         if (!ok)
             break;
@@ -448,43 +589,72 @@ append_batch (mot_redis_t *redis, redisReply *ids, size_t from, size_t to, key_f
     return sent;
 }
 
-/* Reads `count` replies (always all of them, so the connection stays in
- * step) and turns each found hash into a row. */
+/* Reads `count` replies and turns each found hash into a row; false with
+ * *code at the first failure (the replies left are not read). */
 static bool
-read_batch (mot_redis_t *redis, size_t count, query_t *query, row_fn *add_row, Mot__V1__ErrorCode *code)
+read_batch (mot_redis_t *redis, const reader_t *reader, const name_index_t *names, size_t count, query_t *query,
+            Mot__V1__ErrorCode *code)
 {
-    bool ok = true;
+    redisReply *found[F_COUNT + O_COUNT];
     for (size_t i = 0; i < count; i++) {
-        redisReply *hash = mot_redis_read (redis);
-        if (ok && !(mot_reply_ok (hash) && hash->type == REDIS_REPLY_ARRAY)) {
-            *code = failure_of (hash);
-            ok = false;
-        }
-        if (ok && hash->elements > 0 && !add_row (query, hash)) {
+        redisReply *reply = mot_redis_read (redis);
+        bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY
+               && (reader->whole || reply->elements == reader->field_count);
+        if (!ok)
+            *code = failure_of (reply);
+        else if (reader->whole)
+            values_of_pairs (names, reply, found, reader->field_count);
+        hash_t hash = {!ok ? NULL : reader->whole ? found : reply->element};
+        /* an id whose hash is gone (no id field) is skipped */
+        if (ok && hash_field (&hash, 0) && !reader->add_row (query, &hash)) {
             *code = MOT__V1__ERROR_CODE__INTERNAL;
             ok = false;
         }
-        if (hash)
-            freeReplyObject (hash);
+        if (reply)
+            freeReplyObject (reply);
+        if (!ok)
+            return false;
     }
-    return ok;
+    return true;
+}
+
+/* What one reading of the rows needs (mot_redis_batches). */
+typedef struct {
+    mot_redis_t *redis;
+    const reader_t *reader;
+    const name_index_t *names;
+    redisReply *ids;
+    query_t *query;
+    Mot__V1__ErrorCode *code;
+} reading_t;
+
+static size_t
+ask_reading (void *arg, size_t from, size_t to)
+{
+    reading_t *reading = arg;
+    return append_batch (reading->redis, reading->reader, reading->ids, from, to);
 }
 
 static bool
-read_rows (mot_redis_t *redis, redisReply *ids, key_fn *key_of, query_t *query, row_fn *add_row,
-           Mot__V1__ErrorCode *code)
+take_reading (void *arg, size_t from, size_t asked)
 {
-    for (size_t from = 0; from < ids->elements; from += BATCH_SIZE) {
-        size_t to = from + BATCH_SIZE < ids->elements ? from + BATCH_SIZE : ids->elements;
-        size_t sent = append_batch (redis, ids, from, to, key_of);
-        if (!read_batch (redis, sent, query, add_row, code))
-            return false;
-        if (sent < to - from) {
-            *code = MOT__V1__ERROR_CODE__UNAVAILABLE;
-            return false;
-        }
-    }
-    return true;
+    (void) from;
+    reading_t *reading = arg;
+    return read_batch (reading->redis, reading->reader, reading->names, asked, reading->query, reading->code);
+}
+
+/* Reads the rows a batch at a time, one batch ahead. */
+static bool
+read_rows (mot_redis_t *redis, const reader_t *reader, redisReply *ids, query_t *query, Mot__V1__ErrorCode *code)
+{
+    name_index_t names;
+    name_index_fill (&names, reader);
+    reading_t reading = {redis, reader, &names, ids, query, code};
+    bool unasked;
+    bool ok = mot_redis_batches (redis, ids->elements, BATCH_SIZE, ask_reading, take_reading, &reading, &unasked);
+    if (unasked)
+        *code = MOT__V1__ERROR_CODE__UNAVAILABLE;
+    return ok;
 }
 
 /* ---- the query ---------------------------------------------------------- */
@@ -500,8 +670,7 @@ fill_table (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
     redisReply *ids = read_ids (redis, query, code);
     if (!ids)
         return false;
-    bool ok = obligations ? read_rows (redis, ids, mot_key_obligation, query, add_obligation_row, code)
-                          : read_rows (redis, ids, mot_key_item, query, add_item_row, code);
+    bool ok = read_rows (redis, obligations ? &obligation_reader : &item_reader, ids, query, code);
     freeReplyObject (ids);
     return ok;
 }
@@ -539,18 +708,21 @@ register_query_item (mot_redis_t *redis, mot_catalog_t *territories, const char 
         return NULL;
     }
     char *key = mot_key_item (item_id);
-    redisReply *hash = key ? mot_redis_command (redis, "HGETALL %s", key) : NULL;
+    const char *argv[2 + F_COUNT] = {"HMGET", key};
+    memcpy (argv + 2, row_field_names, sizeof row_field_names);
+    redisReply *reply = key ? mot_redis_commandv (redis, 2 + F_COUNT, argv, NULL) : NULL;
     free (key);
-    bool ok = mot_reply_ok (hash) && hash->type == REDIS_REPLY_ARRAY;
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == F_COUNT;
+    hash_t hash = {ok ? reply->element : NULL};
     if (!ok)
-        *code = failure_of (hash);
+        *code = failure_of (reply);
     else
-    if (hash->elements > 0 && !add_item_row (&query, hash)) {
+    if (hash_field (&hash, F_ID) && !add_item_row (&query, &hash)) {
         *code = MOT__V1__ERROR_CODE__INTERNAL;
         ok = false;
     }
-    if (hash)
-        freeReplyObject (hash);
+    if (reply)
+        freeReplyObject (reply);
     if (!ok)
         register_table_destroy (&query.table);
     return query.table;

@@ -5,8 +5,12 @@
  *  order), MUPOI the problemáticas, MURO the riesgos, OBLIGATIONS the
  *  obligation instances by deadline, UNCLASSIFIED the items whose category
  *  or ON is still "sin clasificar" (for an analyst), and AUDIT one item's
- *  audit trail. Hashes are fetched with pipelined
- *  HGETALLs in batches; an id whose hash is gone is skipped. The item
+ *  audit trail. Items are fetched with pipelined HGETALLs (an item hash is
+ *  a small listpack: Redis walks it once, where an HMGET of the ~30 fields
+ *  a row needs scans it once per field) and the fields a row needs are
+ *  found by name through a hash table; obligations with HMGETs of their
+ *  fields. Both in batches, one batch ahead (Redis answers the next while
+ *  the rows of one are built); an id whose hash is gone is skipped. The item
  *  registers show the items their filter admits (register_filter.h): by
  *  default the open ones; closed items stay stored, with their trail and
  *  valuations, and are shown with closed or all.

@@ -1,24 +1,50 @@
 /*  register_table — the rows of one register, rendered as JSON or CSV
- *  (see register_table.h). Rows are kept as jansson objects whose keys are in
- *  column order; the CSV is written from the same objects.
+ *  (see register_table.h).
+ *
+ *  Owns: how a table is kept and written. The cells of every row sit in one
+ *  array (row after row, a cell per column: its kind and where its text
+ *  is), their texts in one growing text store (numbers as their decimal
+ *  text), so a register of 100,000 rows costs a few allocations, not one
+ *  per cell. Both renderings write straight into one growing buffer. The
+ *  JSON is what jansson writes with JSON_COMPACT | JSON_PRESERVE_ORDER
+ *  (UTF-8 kept; '"', '\\' and control characters escaped, the latter as
+ *  \b \f \n \r \t or \u00XX); the test compares the two.
  */
 #include "register_table.h"
+#include "text_buffer.h"
 
 #include "mot_csv.h"
+#include "mot_text.h"
 
-#include <jansson.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef enum { CELL_EMPTY, CELL_TEXT, CELL_NUMBER } cell_kind_t;
+
+/* A cell: its kind and, unless empty, its text in the store. */
+typedef struct {
+    uint32_t offset;
+    uint32_t length : 30;
+    uint32_t kind : 2;
+} cell_t;
+
+#define CELL_TEXT_MAX ((1u << 30) - 1)
 
 struct _register_table_t {
     char *name;
     char *rows_key;
     char **columns;         /* names, in order */
     size_t column_count;
-    json_t *rows;           /* array of objects */
-    json_t *current;        /* the newest row (borrowed) */
+    cell_t *cells;          /* rows × column_count */
+    size_t row_count, row_capacity;
+    text_buffer_t texts;         /* the cells' texts, each followed by a NUL */
+    size_t next_column;     /* where the next setter's column is looked for first */
 };
+
+/* ---- the table ------------------------------------------------------------ */
 
 register_table_t *
 register_table_new (const char *name, const char *rows_key)
@@ -28,8 +54,7 @@ register_table_new (const char *name, const char *rows_key)
         return NULL;
     self->name = strdup (name);
     self->rows_key = strdup (rows_key);
-    self->rows = json_array ();
-    if (!self->name || !self->rows_key || !self->rows)
+    if (!self->name || !self->rows_key)
         register_table_destroy (&self);
     return self;
 }
@@ -43,7 +68,8 @@ register_table_destroy (register_table_t **self_p)
     for (size_t i = 0; i < self->column_count; i++)
         free (self->columns[i]);
     free (self->columns);
-    json_decref (self->rows);
+    free (self->cells);
+    text_buffer_free (&self->texts);
     free (self->rows_key);
     free (self->name);
     free (self);
@@ -53,7 +79,7 @@ register_table_destroy (register_table_t **self_p)
 bool
 register_table_add_column (register_table_t *self, const char *name)
 {
-    if (json_array_size (self->rows) > 0)
+    if (self->row_count > 0)
         return false;
     char **columns = realloc (self->columns, (self->column_count + 1) * sizeof *columns);
     if (!columns)
@@ -63,53 +89,95 @@ register_table_add_column (register_table_t *self, const char *name)
     return columns[self->column_count++] != NULL;
 }
 
-static json_t *
-empty_row (register_table_t *self)
-{
-    json_t *row = json_object ();
-    for (size_t i = 0; row && i < self->column_count; i++)
-        if (json_object_set_new (row, self->columns[i], json_null ()) != 0)
-            json_decref (row), row = NULL;
-    return row;
-}
-
 bool
 register_table_add_row (register_table_t *self)
 {
-    json_t *row = empty_row (self);
-    if (!row || json_array_append_new (self->rows, row) != 0)
-        return false;
-    self->current = row;
+    if (self->row_count == self->row_capacity) {
+        size_t capacity = self->row_capacity ? self->row_capacity * 2 : 256;
+        size_t width = self->column_count ? self->column_count : 1;
+        if (capacity > SIZE_MAX / sizeof (cell_t) / width)
+            return false;
+        cell_t *cells = realloc (self->cells, capacity * width * sizeof *cells);
+        if (!cells)
+            return false;
+        self->cells = cells;
+        self->row_capacity = capacity;
+    }
+    cell_t *row = self->cells + self->row_count * self->column_count;
+    for (size_t i = 0; i < self->column_count; i++)
+        row[i] = (cell_t) {0, 0, CELL_EMPTY};
+    self->row_count++;
+    self->next_column = 0;
     return true;
 }
 
-static bool
-set_cell (register_table_t *self, const char *column, json_t *value)
+/* The index of `column` (SIZE_MAX: none). The setters mostly come in column
+ * order, so the search starts where the last one matched. */
+static size_t
+column_index (register_table_t *self, const char *column)
 {
-    if (!self->current || !json_object_get (self->current, column)) {
-        json_decref (value);
-        return false;
+    for (size_t k = 0; k < self->column_count; k++) {
+        size_t i = (self->next_column + k) % self->column_count;
+        if (strcmp (self->columns[i], column) == 0) {
+            self->next_column = i + 1 < self->column_count ? i + 1 : 0;
+            return i;
+        }
     }
-    return json_object_set_new (self->current, column, value ? value : json_null ()) == 0;
+    return SIZE_MAX;
+}
+
+/* The newest row's cell of `column`, NULL when there is no row or no such
+ * column. */
+static cell_t *
+current_cell (register_table_t *self, const char *column)
+{
+    if (self->row_count == 0)
+        return NULL;
+    size_t index = column_index (self, column);
+    return index == SIZE_MAX ? NULL : self->cells + (self->row_count - 1) * self->column_count + index;
+}
+
+static bool
+store_text (register_table_t *self, cell_t *cell, cell_kind_t kind, const char *text, size_t length)
+{
+    size_t offset = self->texts.size;
+    if (length > CELL_TEXT_MAX || offset > UINT32_MAX - length - 1
+        || !text_buffer_add (&self->texts, text, length) || !text_buffer_add_char (&self->texts, '\0'))
+        return false;
+    *cell = (cell_t) {(uint32_t) offset, (uint32_t) length, kind};
+    return true;
 }
 
 bool
 register_table_set_text (register_table_t *self, const char *column, const char *value)
 {
-    /* json_string refuses invalid UTF-8: such a cell stays empty. */
-    return set_cell (self, column, value ? json_string (value) : NULL);
+    cell_t *cell = current_cell (self, column);
+    if (!cell)
+        return false;
+    size_t length = value ? strlen (value) : 0;
+    /* Text that is not valid UTF-8 leaves the cell empty. */
+    if (!value || !mot_text_is_utf8 (value, length)) {
+        *cell = (cell_t) {0, 0, CELL_EMPTY};
+        return true;
+    }
+    return store_text (self, cell, CELL_TEXT, value, length);
 }
 
 bool
 register_table_set_number (register_table_t *self, const char *column, long long value)
 {
-    return set_cell (self, column, json_integer ((json_int_t) value));
+    cell_t *cell = current_cell (self, column);
+    if (!cell)
+        return false;
+    char text[32];
+    int length = snprintf (text, sizeof text, "%lld", value);
+    return length > 0 && store_text (self, cell, CELL_NUMBER, text, (size_t) length);
 }
 
 size_t
 register_table_rows (register_table_t *self)
 {
-    return json_array_size (self->rows);
+    return self->row_count;
 }
 
 const char *
@@ -118,84 +186,130 @@ register_table_name (register_table_t *self)
     return self->name;
 }
 
-/* Closes the memory stream and hands its buffer over, or frees it on error.
- * The stream updates *text only when it is flushed or closed. */
-static char *
-finish_stream (FILE *out, bool ok, char **text)
+static const char *
+cell_text (register_table_t *self, const cell_t *cell)
 {
-    if (fclose (out) != 0 || !ok) {
-        free (*text);
-        return NULL;
+    return self->texts.data + cell->offset;
+}
+
+/* ---- JSON ------------------------------------------------------------------ */
+
+/* A JSON string, escaped as jansson escapes it without JSON_ENSURE_ASCII. */
+static bool
+add_json_string (text_buffer_t *out, const char *text, size_t length)
+{
+    if (!text_buffer_reserve (out, length + 2) || !text_buffer_add_char (out, '"'))
+        return false;
+    size_t start = 0;
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char) text[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        if (!text_buffer_add (out, text + start, i - start))
+            return false;
+        char escape[8];
+        switch (c) {
+        case '"':  strcpy (escape, "\\\""); break;
+        case '\\': strcpy (escape, "\\\\"); break;
+        case '\b': strcpy (escape, "\\b"); break;
+        case '\f': strcpy (escape, "\\f"); break;
+        case '\n': strcpy (escape, "\\n"); break;
+        case '\r': strcpy (escape, "\\r"); break;
+        case '\t': strcpy (escape, "\\t"); break;
+        default:   snprintf (escape, sizeof escape, "\\u%04X", c); break;
+        }
+        if (!text_buffer_add_text (out, escape))
+            return false;
+        start = i + 1;
     }
-    return *text;
+    return text_buffer_add (out, text + start, length - start) && text_buffer_add_char (out, '"');
+}
+
+static bool
+add_json_cell (register_table_t *self, text_buffer_t *out, const cell_t *cell)
+{
+    switch (cell->kind) {
+    case CELL_TEXT:
+        return add_json_string (out, cell_text (self, cell), cell->length);
+    case CELL_NUMBER:
+        return text_buffer_add (out, cell_text (self, cell), cell->length);
+    default:
+        return text_buffer_add (out, "null", 4);
+    }
+}
+
+static bool
+add_json_row (register_table_t *self, text_buffer_t *out, const cell_t *row)
+{
+    bool ok = text_buffer_add_char (out, '{');
+    for (size_t i = 0; ok && i < self->column_count; i++)
+        ok = (i == 0 || text_buffer_add_char (out, ','))
+          && add_json_string (out, self->columns[i], strlen (self->columns[i])) && text_buffer_add_char (out, ':')
+          && add_json_cell (self, out, row + i);
+    return ok && text_buffer_add_char (out, '}');
 }
 
 char *
 register_table_json (register_table_t *self, const char *generated_at, size_t *size)
 {
-    json_t *root = json_pack ("{s:s, s:s, s:O}", "register", self->name, "generated_at",
-                              generated_at, self->rows_key, self->rows);
-    if (!root)
-        return NULL;
-    char *text = NULL;
-    FILE *out = open_memstream (&text, size);
-    if (!out) {
-        json_decref (root);
-        return NULL;
-    }
-    bool ok = json_dumpf (root, out, JSON_COMPACT | JSON_PRESERVE_ORDER) == 0 && fputc ('\n', out) != EOF;
-    json_decref (root);
-    return finish_stream (out, ok, &text);
+    text_buffer_t out = TEXT_BUFFER_INIT;
+    bool ok = text_buffer_reserve (&out, self->texts.size * 2 + 4096)
+           && text_buffer_add_text (&out, "{\"register\":")
+           && add_json_string (&out, self->name, strlen (self->name))
+           && text_buffer_add_text (&out, ",\"generated_at\":")
+           && add_json_string (&out, generated_at, strlen (generated_at)) && text_buffer_add_char (&out, ',')
+           && add_json_string (&out, self->rows_key, strlen (self->rows_key)) && text_buffer_add_text (&out, ":[");
+    for (size_t r = 0; ok && r < self->row_count; r++)
+        ok = (r == 0 || text_buffer_add_char (&out, ',')) && add_json_row (self, &out, self->cells + r * self->column_count);
+    ok = ok && text_buffer_add_text (&out, "]}\n");
+    char *text = ok ? text_buffer_take (&out, size) : NULL;
+    text_buffer_free (&out);
+    return text;
 }
 
-/* The text of one cell as CSV wants it; *scratch holds numbers. */
-static const char *
-cell_text (json_t *value, char *scratch, size_t scratch_size)
+/* ---- CSV --------------------------------------------------------------------- */
+
+/* One field, quoted when mot_csv says it must be (a quote doubled inside). */
+static bool
+add_csv_field (text_buffer_t *out, const char *text, size_t length)
 {
-    if (json_is_string (value))
-        return json_string_value (value);
-    if (json_is_integer (value)) {
-        snprintf (scratch, scratch_size, "%" JSON_INTEGER_FORMAT, json_integer_value (value));
-        return scratch;
+    if (!mot_csv_needs_quotes (text))
+        return text_buffer_add (out, text, length);
+    bool ok = text_buffer_add_char (out, '"');
+    size_t start = 0;
+    for (const char *quote = memchr (text, '"', length); ok && quote;
+         quote = memchr (text + start, '"', length - start)) {
+        size_t end = (size_t) (quote - text) + 1;     /* the quote included… */
+        ok = text_buffer_add (out, text + start, end - start) && text_buffer_add_char (out, '"');   /* …and doubled */
+        start = end;
     }
-    return "";
+    return ok && text_buffer_add (out, text + start, length - start) && text_buffer_add_char (out, '"');
 }
 
 static bool
-write_header (register_table_t *self, FILE *out)
-{
-    bool ok = true;
-    for (size_t i = 0; ok && i < self->column_count; i++)
-        ok = (i == 0 || fputc (',', out) != EOF) && mot_csv_write_field (out, self->columns[i]);
-    return ok && fputs ("\r\n", out) >= 0;
-}
-
-static bool
-write_row (register_table_t *self, json_t *row, FILE *out)
+add_csv_row (register_table_t *self, text_buffer_t *out, const cell_t *row)
 {
     bool ok = true;
     for (size_t i = 0; ok && i < self->column_count; i++) {
-        char number[32];
-        const char *text = cell_text (json_object_get (row, self->columns[i]), number, sizeof number);
-        ok = (i == 0 || fputc (',', out) != EOF) && mot_csv_write_field (out, text);
+        const cell_t *cell = row + i;
+        ok = (i == 0 || text_buffer_add_char (out, ','))
+          && (cell->kind == CELL_EMPTY || add_csv_field (out, cell_text (self, cell), cell->length));
     }
-    return ok && fputs ("\r\n", out) >= 0;
+    return ok && text_buffer_add (out, "\r\n", 2);
 }
 
 char *
 register_table_csv (register_table_t *self, size_t *size)
 {
-    char *text = NULL;
-    FILE *out = open_memstream (&text, size);
-    if (!out)
-        return NULL;
-    bool ok = write_header (self, out);
-    size_t index;
-    json_t *row;
-    json_array_foreach (self->rows, index, row) {
-        if (!ok)
-            break;
-        ok = write_row (self, row, out);
-    }
-    return finish_stream (out, ok, &text);
+    text_buffer_t out = TEXT_BUFFER_INIT;
+    bool ok = text_buffer_reserve (&out, self->texts.size + self->row_count * (self->column_count + 2) + 4096);
+    for (size_t i = 0; ok && i < self->column_count; i++)
+        ok = (i == 0 || text_buffer_add_char (&out, ','))
+          && add_csv_field (&out, self->columns[i], strlen (self->columns[i]));
+    ok = ok && text_buffer_add (&out, "\r\n", 2);
+    for (size_t r = 0; ok && r < self->row_count; r++)
+        ok = add_csv_row (self, &out, self->cells + r * self->column_count);
+    char *text = ok ? text_buffer_take (&out, size) : NULL;
+    text_buffer_free (&out);
+    return text;
 }
