@@ -7,8 +7,9 @@
  *
  *  Invariants: a refusal is MALFORMED or TOO_LARGE (TOO_LARGE exactly above
  *  the limit); a refused envelope has a reason and a code; an accepted
- *  queja carries a person_ref and no person; what intake stores decodes
- *  again and is valid again.
+ *  queja carries no person, and a person_ref only as intake makes it
+ *  ("p-" and 32 hex digits: never one the sender wrote); what intake
+ *  stores decodes again and is valid again.
  */
 #include "fuzz.h"
 #include "mot_catalog.h"
@@ -81,7 +82,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
     if (valid && envelope->body_case == MOT__V1__ENVELOPE__BODY_QUEJA) {
         FUZZ_ASSERT (pii_pseudonymise (pii, envelope->queja));
-        FUZZ_ASSERT (envelope->queja->person == NULL && envelope->queja->person_ref);
+        const char *ref = envelope->queja->person_ref;
+        FUZZ_ASSERT (envelope->queja->person == NULL);
+        FUZZ_ASSERT (!ref || (strlen (ref) == 34 && strncmp (ref, "p-", 2) == 0
+                              && strspn (ref + 2, "0123456789abcdef") == 32));
     }
     if (valid) {
         check_stored (envelope);

@@ -9,8 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The first reply the bytes hold, or NULL when they hold no whole reply or
- * a protocol error. Free with freeReplyObject. */
+/* The first reply the bytes hold, or NULL when they hold no whole reply, a
+ * protocol error, or declare an array longer than the input (which
+ * hiredis would allocate whole). Free with freeReplyObject. */
 redisReply *fuzz_resp_reply (const uint8_t *data, size_t size);
 
 #endif
