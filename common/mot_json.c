@@ -230,7 +230,9 @@ set_field (ProtobufCMessage *message, const ProtobufCFieldDescriptor *field, con
         *error = zsys_sprintf ("%s: this field cannot be set from JSON", key);
         ok = false;
     }
-    if (ok)
+    /* A sub-message stays with its parent even when filling it failed: a
+     * oneof member is freed only when its case is set. */
+    if (ok || (field->type == PROTOBUF_C_TYPE_MESSAGE && *(ProtobufCMessage **) member))
         mark_present (message, field);
     return ok;
 }

@@ -171,6 +171,7 @@ split_batch (const uint8_t *data, size_t size, size_t *count)
         if (!skip_expected (data, size, &at, key, key_size) || !get_varint (data, size, &at, &length)
             || length > size - at) {
             free (notices);
+            *count = 0;
             return NULL;
         }
         if (*count == capacity) {
@@ -212,8 +213,8 @@ keep_held (mot_log_entry_t *entry, const char *which)
     return kept > 0;
 }
 
-bool
-mot_log_entry_read (const redisReply *element, mot_log_entry_t *entry, const char **reason)
+static bool
+read_entry (const redisReply *element, mot_log_entry_t *entry, const char **reason)
 {
     memset (entry, 0, sizeof *entry);
     *reason = "bad_entry";
@@ -243,6 +244,20 @@ mot_log_entry_read (const redisReply *element, mot_log_entry_t *entry, const cha
         entry->notices[k].seq = entry->first + k;
     *reason = NULL;
     return true;
+}
+
+bool
+mot_log_entry_read (const redisReply *element, mot_log_entry_t *entry, const char **reason)
+{
+    if (read_entry (element, entry, reason))
+        return true;
+    /* A refused entry holds no notices: its readers step over it by count
+     * (a batch cut after its first notices, or a `which` that does not fit,
+     * left some split, without their seqs). */
+    free (entry->notices);
+    entry->notices = NULL;
+    entry->count = 0;
+    return false;
 }
 
 void

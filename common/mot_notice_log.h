@@ -76,9 +76,10 @@ typedef struct {
 } mot_log_entry_t;
 
 /* Reads one element of an XRANGE reply. False, with *reason set, when it is
- * not a well-formed entry; entry->first and entry->last are then still set
- * as far as they can be read (0 when not at all), so that a reader can step
- * over it. Free with mot_log_entry_free either way. */
+ * not a well-formed entry; it then holds no notices (count 0, notices
+ * NULL), and entry->first and entry->last are still set as far as they can
+ * be read (0 when not at all), so that a reader can step over it. Free with
+ * mot_log_entry_free either way. */
 bool mot_log_entry_read (const redisReply *element, mot_log_entry_t *entry, const char **reason);
 void mot_log_entry_free (mot_log_entry_t *entry);
 

@@ -44,6 +44,41 @@ mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message,
     return ok;
 }
 
+/* Whether the message or one inside it holds a field numbered 0: no field
+ * may be (protobuf's rule), but protobuf-c takes one whose tag is written
+ * in two bytes and keeps it as an unknown field, then packs it in one byte
+ * that it refuses to read back — an envelope intake accepted and stored
+ * would not decode at the next stage. */
+static bool
+holds_field_zero (const ProtobufCMessage *message)
+{
+    for (unsigned i = 0; i < message->n_unknown_fields; i++)
+        if (message->unknown_fields[i].tag == 0)
+            return true;
+    const ProtobufCMessageDescriptor *descriptor = message->descriptor;
+    for (unsigned i = 0; i < descriptor->n_fields; i++) {
+        const ProtobufCFieldDescriptor *field = &descriptor->fields[i];
+        if (field->type != PROTOBUF_C_TYPE_MESSAGE)
+            continue;
+        const char *member = (const char *) message + field->offset;
+        if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t count = *(const size_t *) ((const char *) message + field->quantifier_offset);
+            ProtobufCMessage *const *items = *(ProtobufCMessage *const *const *) member;
+            for (size_t k = 0; k < count; k++)
+                if (items[k] && holds_field_zero (items[k]))
+                    return true;
+            continue;
+        }
+        if ((field->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+            && *(const uint32_t *) ((const char *) message + field->quantifier_offset) != field->id)
+            continue;
+        const ProtobufCMessage *inner = *(ProtobufCMessage *const *) member;
+        if (inner && holds_field_zero (inner))
+            return true;
+    }
+    return false;
+}
+
 ProtobufCMessage *
 mot_wire_unpack_bytes (const uint8_t *data, size_t size, const ProtobufCMessageDescriptor *descriptor,
                        size_t limit, Mot__V1__ErrorCode *code)
@@ -53,6 +88,10 @@ mot_wire_unpack_bytes (const uint8_t *data, size_t size, const ProtobufCMessageD
         return NULL;
     }
     ProtobufCMessage *message = protobuf_c_message_unpack (descriptor, NULL, size, data);
+    if (message && holds_field_zero (message)) {
+        protobuf_c_message_free_unpacked (message, NULL);
+        message = NULL;
+    }
     if (!message) {
         *code = MOT__V1__ERROR_CODE__MALFORMED;
         return NULL;

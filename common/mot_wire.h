@@ -23,7 +23,8 @@ zframe_t *mot_wire_frame (const ProtobufCMessage *message);
 bool mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, bool dontwait);
 
 /* Unpacks `frame` as `descriptor`. Returns NULL and sets *code to TOO_LARGE
- * (frame above limit) or MALFORMED (not a valid message). Free the result
+ * (frame above limit) or MALFORMED (not a valid message, or one holding a
+ * field numbered 0, which protobuf-c reads but cannot pack back). Free the result
  * with protobuf_c_message_free_unpacked (m, NULL). */
 ProtobufCMessage *mot_wire_unpack (zframe_t *frame, const ProtobufCMessageDescriptor *descriptor,
                                    size_t limit, Mot__V1__ErrorCode *code);

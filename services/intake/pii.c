@@ -87,6 +87,10 @@ person_identity (const Mot__V1__PersonalData *person)
 bool
 pii_pseudonymise (pii_t *self, Mot__V1__Queja *queja)
 {
+    /* Only intake sets a person_ref: one the sender wrote is not kept (it
+     * could hold personal data in clear, or link to another person). */
+    free (queja->person_ref);
+    queja->person_ref = NULL;
     if (!queja->person)
         return true;
     char *identity = person_identity (queja->person);
@@ -103,7 +107,6 @@ pii_pseudonymise (pii_t *self, Mot__V1__Queja *queja)
     sodium_bin2hex (hex, sizeof hex, digest, sizeof digest);
     /* The string belongs to the unpacked message: protobuf-c frees it with
      * the default allocator (free), so malloc it the same way. */
-    free (queja->person_ref);
     queja->person_ref = zsys_sprintf ("p-%s", hex);
     return queja->person_ref != NULL;
 }

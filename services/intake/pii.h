@@ -18,7 +18,8 @@ typedef struct _pii_t pii_t;
  * a message on stderr when the file cannot be used. */
 pii_t *pii_new (const char *key_file);
 void pii_destroy (pii_t **self_p);
-/* Replaces queja->person by queja->person_ref (frees the person). Returns
+/* Replaces queja->person by queja->person_ref (frees the person); a
+ * person_ref the sender set is dropped (none without a person). Returns
  * false on allocation failure. */
 bool pii_pseudonymise (pii_t *self, Mot__V1__Queja *queja);
 

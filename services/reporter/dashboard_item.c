@@ -167,8 +167,8 @@ by_cut_off (const void *a, const void *b)
 static void
 write_reports (html_t *html, redisReply *reports)
 {
-    if (!reports || reports->type != REDIS_REPLY_ARRAY || reports->elements % 2)
-        return;
+    if (!reports || reports->type != REDIS_REPLY_ARRAY || reports->elements % 2 || !reports->elements)
+        return;             /* none (qsort must not get HGETALL's NULL element array) */
     qsort (reports->element, reports->elements / 2, 2 * sizeof *reports->element, by_cut_off);
     for (size_t i = 0; i + 1 < reports->elements; i += 2) {
         json_t *report = reports->element[i + 1]->type == REDIS_REPLY_STRING

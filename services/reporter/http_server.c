@@ -2,11 +2,11 @@
  *
  *  Owns: libmicrohttpd's daemon and each request's state from its first
  *  line (the raw target, taken from the URI log callback so that the query
- *  string is decoded and checked here) to its completion.
+ *  string is decoded and checked by http_target.c) to its completion.
  */
 #include "http_server.h"
+#include "http_target.h"
 #include "mot_log.h"
-#include "mot_text.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -31,13 +31,10 @@ struct _http_request_t {
     struct MHD_Connection *connection;
     char *target;               /* as received, NULL when too long */
     bool started, post, allowed;
-    char *path;
     char *body;
     size_t body_size;
     bool body_too_large;
-    size_t params;
-    char *names[HTTP_SERVER_MAX_PARAMS];
-    char *values[HTTP_SERVER_MAX_PARAMS];
+    http_target_t asked;        /* path and parameters (http_target.c) */
 };
 
 /* ---- the request's state ------------------------------------------------ */
@@ -56,12 +53,8 @@ on_uri (void *cls, const char *uri, struct MHD_Connection *connection)
 static void
 request_free (http_request_t *request)
 {
-    for (size_t i = 0; i < request->params; i++) {
-        free (request->names[i]);
-        free (request->values[i]);
-    }
+    http_target_clear (&request->asked);
     free (request->target);
-    free (request->path);
     free (request->body);
     free (request);
 }
@@ -75,115 +68,6 @@ on_completed (void *cls, struct MHD_Connection *connection, void **req_cls, enum
     if (*req_cls)
         request_free (*req_cls);
     *req_cls = NULL;
-}
-
-/* ---- decoding ------------------------------------------------------------ */
-
-static int
-hex_value (char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* The decoded copy of text[0..length) ('+' is a space), NULL when the
- * percent-encoding is bad, it holds a NUL or it is not UTF-8. */
-static char *
-decode_component (const char *text, size_t length)
-{
-    char *out = malloc (length + 1);
-    if (!out)
-        return NULL;
-    size_t used = 0;
-    for (size_t i = 0; i < length; i++) {
-        char c = text[i];
-        if (c == '%') {
-            int high = i + 1 < length ? hex_value (text[i + 1]) : -1;
-            int low = i + 2 < length ? hex_value (text[i + 2]) : -1;
-            if (high < 0 || low < 0 || (high == 0 && low == 0)) {
-                free (out);
-                return NULL;
-            }
-            out[used++] = (char) (high * 16 + low);
-            i += 2;
-            continue;
-        }
-        out[used++] = c == '+' ? ' ' : c;
-    }
-    out[used] = '\0';
-    if (!mot_text_is_utf8 (out, used)) {
-        free (out);
-        return NULL;
-    }
-    return out;
-}
-
-/* Adds the pairs of a query string or form body; false when one is bad or
- * there are too many. */
-static bool
-read_params (http_request_t *request, const char *text, size_t length)
-{
-    size_t start = 0;
-    while (start < length) {
-        const char *pair = text + start;
-        const char *amp = memchr (pair, '&', length - start);
-        size_t pair_length = amp ? (size_t) (amp - pair) : length - start;
-        start += pair_length + 1;
-        if (pair_length == 0)
-            continue;
-        if (request->params == HTTP_SERVER_MAX_PARAMS)
-            return false;
-        const char *equals = memchr (pair, '=', pair_length);
-        size_t name_length = equals ? (size_t) (equals - pair) : pair_length;
-        char *name = decode_component (pair, name_length);
-        char *value = equals ? decode_component (equals + 1, pair_length - name_length - 1) : strdup ("");
-        if (!name || !value) {
-            free (name);
-            free (value);
-            return false;
-        }
-        request->names[request->params] = name;
-        request->values[request->params++] = value;
-    }
-    return true;
-}
-
-static bool
-is_plain_path (const char *path, size_t length)
-{
-    if (length == 0 || path[0] != '/')
-        return false;
-    for (size_t i = 0; i < length; i++) {
-        char c = path[i];
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/'
-                  || c == '_' || c == '-';
-        if (!plain)
-            return false;
-    }
-    return true;
-}
-
-/* Splits and checks the target and the body; false: answer 400. */
-static bool
-read_request (http_request_t *request)
-{
-    if (!request->target)
-        return false;
-    const char *question = strchr (request->target, '?');
-    size_t path_length = question ? (size_t) (question - request->target) : strlen (request->target);
-    if (!is_plain_path (request->target, path_length))
-        return false;
-    request->path = strndup (request->target, path_length);
-    if (!request->path)
-        return false;
-    if (question && !read_params (request, question + 1, strlen (question + 1)))
-        return false;
-    return !request->body || read_params (request, request->body, request->body_size);
 }
 
 /* ---- answering ----------------------------------------------------------- */
@@ -236,7 +120,7 @@ answer_request (http_server_t *self, http_request_t *request)
         return queue_refusal (request->connection, MHD_HTTP_METHOD_NOT_ALLOWED, "Método no permitido\n");
     if (request->body_too_large)
         return queue_refusal (request->connection, MHD_HTTP_CONTENT_TOO_LARGE, "Petición demasiado grande\n");
-    if (!read_request (request))
+    if (!http_target_read (&request->asked, request->target, request->body, request->body_size))
         return queue_refusal (request->connection, MHD_HTTP_BAD_REQUEST, "Petición mal formada\n");
     http_response_t answer = {.status = MHD_HTTP_OK};
     self->handler (self->arg, request, &answer);
@@ -365,7 +249,7 @@ http_server_destroy (http_server_t **self_p)
 const char *
 http_request_path (const http_request_t *self)
 {
-    return self->path;
+    return self->asked.path;
 }
 
 bool
@@ -377,10 +261,7 @@ http_request_is_post (const http_request_t *self)
 const char *
 http_request_param (const http_request_t *self, const char *name)
 {
-    for (size_t i = 0; i < self->params; i++)
-        if (strcmp (self->names[i], name) == 0)
-            return self->values[i];
-    return NULL;
+    return http_target_param (&self->asked, name);
 }
 
 const char *

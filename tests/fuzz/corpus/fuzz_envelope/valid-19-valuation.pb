@@ -1,0 +1,4 @@
+
+DEMO-L-4²&
+ITEM *
+2026-12-012analista.uad

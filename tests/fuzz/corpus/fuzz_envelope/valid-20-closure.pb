@@ -1,0 +1,3 @@
+
+DEMO-L-5Â/
+ITEMtdoe!Prueba: una residual no se cierra
