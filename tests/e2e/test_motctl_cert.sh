@@ -24,6 +24,8 @@ cert create tdoe-alertas --role subscriber --topics report/TDOE,escalation/ --ou
   fail "create tdoe-alertas"
 cert create intake --role service --server >/dev/null || fail "create intake"
 equals "a service's secret stays with it, owner only" 600 "$(stat -c %a "$CERTS/servers/intake.cert_secret")"
+equals "the folders of public certificates are readable by the services' users" "755 755" \
+  "$(stat -c %a "$CERTS/clients") $(stat -c %a "$CERTS/servers")"
 
 cert list >"$RUN/list.jsonl" || fail "list"
 equals "list: every certificate with its metadata and state" \

@@ -125,7 +125,7 @@ static bool
 make_folder (const char *dir, const char *folder)
 {
     char *path = zsys_sprintf ("%s/%s", dir, folder);
-    bool ok = path && zsys_dir_create ("%s", path) == 0;
+    bool ok = path && zsys_dir_create ("%s", path) == 0 && chmod (path, 0755) == 0;   /* public certificates */
     if (!ok)
         fprintf (stderr, "motctl cert: cannot create %s: %s\n", path ? path : folder, strerror (errno));
     zstr_free (&path);
@@ -197,8 +197,8 @@ save_certificate (zcert_t *cert, const cert_args_t *args)
     const char *folder = args->server ? "servers" : "clients";
     char *public_path = path_of (args->dir, folder, args->name, ".cert");
     char *secret_out = args->out ? zsys_sprintf ("%s_secret", args->out) : NULL;
-    mode_t old = umask (077);                   /* secrets readable by their owner only */
     bool ok = public_path && make_folder (args->dir, folder) && !zsys_file_exists (public_path);
+    mode_t old = umask (077);                   /* secrets readable by their owner only */
     if (public_path && zsys_file_exists (public_path))
         fprintf (stderr, "motctl cert: %s exists: revoke it first, or choose another name\n", public_path);
     else
