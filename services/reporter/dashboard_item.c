@@ -77,6 +77,22 @@ write_map_link (html_t *html, const char *kind, const char *period)
     html_raw (html, "</a>");
 }
 
+/* The next line of a JSON-lines text from *cursor (up to end): its bytes
+ * into *raw and *length, parsed into *parsed (NULL when it is not JSON);
+ * false at the end. */
+static bool
+next_line (const char **cursor, const char *end, const char **raw, size_t *length, json_t **parsed)
+{
+    if (!*cursor || *cursor >= end)
+        return false;
+    const char *newline = memchr (*cursor, '\n', (size_t) (end - *cursor));
+    *raw = *cursor;
+    *length = newline ? (size_t) (newline - *cursor) : (size_t) (end - *cursor);
+    *parsed = json_loadb (*raw, *length, 0, NULL);
+    *cursor += *length + 1;
+    return true;
+}
+
 static void
 write_positions (html_t *html, const char *kind, const char *lines, size_t size)
 {
@@ -85,13 +101,11 @@ write_positions (html_t *html, const char *kind, const char *lines, size_t size)
     html_raw (html, "<h2>Posiciones por mes</h2><div class=\"scroll\"><table id=\"positions\"><thead><tr>"
                     "<th>Periodo</th><th>Impacto</th><th>Frecuencia / probabilidad</th><th>Cuadrante</th>"
                     "<th>Etapa</th><th>Congelado el</th><th>Valoraciones tardías</th></tr></thead><tbody>\n");
-    const char *cursor = lines;
+    const char *cursor = lines, *raw;
+    size_t length;
+    json_t *line;
     char buffer[32];
-    while (cursor && cursor < lines + size) {
-        const char *end = memchr (cursor, '\n', (size_t) (lines + size - cursor));
-        size_t length = end ? (size_t) (end - cursor) : (size_t) (lines + size - cursor);
-        json_t *line = json_loadb (cursor, length, 0, NULL);
-        cursor += length + 1;
+    while (next_line (&cursor, lines + size, &raw, &length, &line)) {
         if (!line)
             continue;
         html_raw (html, "<tr class=\"position\" data-period=\"");
@@ -116,12 +130,11 @@ write_trail (html_t *html, const char *lines, size_t size)
 {
     html_raw (html, "<h2>Bitácora</h2><div class=\"scroll\"><table id=\"trail\"><thead><tr><th>Cuándo</th>"
                     "<th>Qué</th><th>Evento</th><th>Detalle</th></tr></thead><tbody>\n");
-    const char *cursor = lines;
+    const char *cursor = lines, *raw;
+    size_t length;
+    json_t *entry;
     char buffer[32];
-    while (cursor && cursor < lines + size) {
-        const char *end = memchr (cursor, '\n', (size_t) (lines + size - cursor));
-        size_t length = end ? (size_t) (end - cursor) : (size_t) (lines + size - cursor);
-        json_t *entry = json_loadb (cursor, length, 0, NULL);
+    while (next_line (&cursor, lines + size, &raw, &length, &entry)) {
         if (entry) {
             const char *what = dashboard_cell (entry, "what", buffer, sizeof buffer);
             html_raw (html, "<tr class=\"trail\" data-what=\"");
@@ -135,13 +148,12 @@ write_trail (html_t *html, const char *lines, size_t size)
             if (*event)
                 html_link (html, "/evento?id=", event, "event-link");
             html_raw (html, "</td><td><pre>");
-            char *detail = strndup (cursor, length);
+            char *detail = strndup (raw, length);
             html_text (html, detail);
             free (detail);
             html_raw (html, "</pre></td></tr>\n");
             json_decref (entry);
         }
-        cursor += length + 1;
     }
     html_raw (html, "</tbody></table></div>\n");
 }

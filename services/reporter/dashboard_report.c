@@ -173,7 +173,7 @@ dashboard_report_page (const dashboard_context_t *context, const http_request_t 
         else
             write_archive_box (context, html, chosen);
         if (!chosen || monthly_html_build (html, context->redis, chosen, mot_clock_now (context->clock), "/mupoi?",
-                                           "/muro?", &error)) {
+                                           "/muro?", NULL, &error)) {
             html_page_end (html);
             dashboard_send_page (response, html, 200);
         }

@@ -243,7 +243,7 @@ answer_monthly_report (reporter_t *self, mot_request_t *request, const Mot__V1__
     size_t size = 0;
     char *body = stored ? report_archive_read (self->service->redis, query->period, html, &size, &error)
                : html ? monthly_html_document (self->service->redis, query->period,
-                                               mot_clock_now (self->service->clock), &size, &error)
+                                               mot_clock_now (self->service->clock), &size, NULL, &error)
                       : monthly_report_json (self, query->period, &size, &error);
     if (body) {
         send_body (request, body, size, html ? CONTENT_TYPE_HTML : CONTENT_TYPE_JSON);

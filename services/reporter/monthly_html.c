@@ -313,7 +313,7 @@ map_document (map_svg_t *map, register_filter_error_t *error)
  * (monthly_report_data_maps). */
 bool
 monthly_html_build (html_t *html, mot_redis_t *redis, const char *month, int64_t now, const char *link_mupoi,
-                    const char *link_muro, register_filter_error_t *error)
+                    const char *link_muro, json_t **figures, register_filter_error_t *error)
 {
     map_svg_t *maps[2] = {map_svg_new (MAP_SVG_MUPOI), map_svg_new (MAP_SVG_MURO)};
     json_t *data = NULL;
@@ -327,6 +327,8 @@ monthly_html_build (html_t *html, mot_redis_t *redis, const char *month, int64_t
         monthly_html_body (html, data, mupoi, muro);
     free (mupoi);
     free (muro);
+    if (figures && muro)
+        *figures = json_incref (data);
     json_decref (data);
     map_svg_destroy (&maps[0]);
     map_svg_destroy (&maps[1]);
@@ -334,7 +336,7 @@ monthly_html_build (html_t *html, mot_redis_t *redis, const char *month, int64_t
 }
 
 char *
-monthly_html_document (mot_redis_t *redis, const char *month, int64_t now, size_t *size,
+monthly_html_document (mot_redis_t *redis, const char *month, int64_t now, size_t *size, json_t **figures,
                        register_filter_error_t *error)
 {
     html_t *html = html_new ();
@@ -352,11 +354,15 @@ monthly_html_document (mot_redis_t *redis, const char *month, int64_t now, size_
     html_raw (html, STYLE);
     html_raw (html, "</style></head><body>\n<h1>Informe mensual de problemáticas y riesgos operativos</h1>\n");
     char *document = NULL;
-    if (monthly_html_build (html, redis, month, now, NULL, NULL, error)) {
+    if (monthly_html_build (html, redis, month, now, NULL, NULL, figures, error)) {
         html_raw (html, "</body></html>\n");
         document = html_take (html, size);
         if (!document)
             register_filter_refuse (error, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
+    }
+    if (!document && figures && *figures) {
+        json_decref (*figures);
+        *figures = NULL;
     }
     html_destroy (&html);
     return document;

@@ -32,13 +32,15 @@ void monthly_html_body (html_t *html, json_t *data, const char *mupoi_svg, const
 /* The report of `month` read from Redis: figures and maps (each map's
  * cells link to `link_mupoi` / `link_muro`, NULL: none) into html's body;
  * false with *error as monthly_report_data. The items are read once, for
- * the figures and both maps together (monthly_report_data_maps). */
+ * the figures and both maps together (monthly_report_data_maps); with
+ * `figures` the caller gets those figures too (a new reference). */
 bool monthly_html_build (html_t *html, mot_redis_t *redis, const char *month, int64_t now, const char *link_mupoi,
-                         const char *link_muro, register_filter_error_t *error);
+                         const char *link_muro, json_t **figures, register_filter_error_t *error);
 
-/* The standalone document of `month` (caller frees), *size bytes; NULL with
+/* The standalone document of `month` (caller frees), *size bytes, and with
+ * `figures` its figures (a new reference, from the same read); NULL with
  * *error. */
-char *monthly_html_document (mot_redis_t *redis, const char *month, int64_t now, size_t *size,
+char *monthly_html_document (mot_redis_t *redis, const char *month, int64_t now, size_t *size, json_t **figures,
                              register_filter_error_t *error);
 
 #endif

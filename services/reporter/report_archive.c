@@ -3,7 +3,6 @@
  */
 #include "report_archive.h"
 #include "monthly_html.h"
-#include "monthly_report.h"
 #include "mot_call.h"
 #include "mot_date.h"
 #include "mot_log.h"
@@ -199,15 +198,20 @@ typedef struct {
     size_t html_size;
 } built_t;
 
-/* Builds the month's report; false (logged) when it cannot be built now. */
+/* Builds the month's report, its document and its figures from one read
+ * of the items; false (logged) when it cannot be built now. */
 static bool
 report_build (report_archive_t *self, const char *text, int64_t now, built_t *built)
 {
     register_filter_error_t error = {MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED, NULL, NULL};
-    json_t *data = monthly_report_data (self->redis, text, now, &error);
+    json_t *data = NULL;
+    built->html = monthly_html_document (self->redis, text, now, &built->html_size, &data, &error);
     built->json = data ? json_dumps (data, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
     json_decref (data);
-    built->html = built->json ? monthly_html_document (self->redis, text, now, &built->html_size, &error) : NULL;
+    if (!built->json) {
+        free (built->html);
+        built->html = NULL;
+    }
     if (!built->html)
         mot_log_info ("report_not_built", "period=%s reason=\"%s\"", text,
                       error.reason ? error.reason : "out of memory");

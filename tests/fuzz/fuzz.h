@@ -1,8 +1,10 @@
 /*  fuzz — what every libFuzzer harness of tests/fuzz/ shares.
  *
- *  Owns: the entry points a harness defines (libFuzzer's), and two helpers:
- *  quiet logs (a harness drives code that logs refusals on stderr) and an
- *  in-memory file with a path, for the readers that open data files by name.
+ *  Owns: the entry points a harness defines (libFuzzer's), and the helpers
+ *  they share: quiet logs (a harness drives code that logs refusals on
+ *  stderr), an in-memory file with a path for the readers that open data
+ *  files by name, the shipped catalogues, and an envelope packed and
+ *  decoded again.
  *  Each harness is built twice: with clang and -fsanitize=fuzzer (MOT_FUZZ,
  *  tests/fuzz/run.sh), and as a plain executable with replay_main.c that
  *  feeds it every file of its corpus and of its crashes folder (ctest,
@@ -11,9 +13,13 @@
 #ifndef FUZZ_H_INCLUDED
 #define FUZZ_H_INCLUDED
 
+#include "mot.pb-c.h"
+#include "mot_catalog.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <czmq.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -34,6 +40,14 @@ char *fuzz_strndup (const uint8_t *data, size_t size);
  * *tail_size). False (and *head = all) when it does not occur. */
 bool fuzz_split (const uint8_t *data, size_t size, const char *separator, const uint8_t **head, size_t *head_size,
                  const uint8_t **tail, size_t *tail_size);
+
+/* The shipped territory and ON catalogues, loaded (aborts when they do not load). */
+void fuzz_shipped_catalogues (mot_catalog_t **territories, mot_catalog_t **ons);
+
+/* The envelope packed as intake stores it, its frame into *packed (caller
+ * destroys), and decoded again (caller frees; aborts when it does not
+ * decode: what was packed must be readable). */
+Mot__V1__Envelope *fuzz_repacked (const Mot__V1__Envelope *envelope, zframe_t **packed);
 
 /* Aborts with the message when `condition` is false: a broken invariant is
  * a crash libFuzzer keeps. */

@@ -32,11 +32,7 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
     (void) argc;
     (void) argv;
     fuzz_quiet_logs ();
-    char *error = NULL;
-    territories = mot_catalog_new (MOT_CATALOG_DEFAULT_FILE, &error);
-    FUZZ_ASSERT (territories);
-    ons = mot_catalog_new_on (MOT_ON_CATALOG_DEFAULT_FILE, &error);
-    FUZZ_ASSERT (ons);
+    fuzz_shipped_catalogues (&territories, &ons);
     static const char key[] = "a fuzzing key, not a secret, 32 bytes";
     pii = pii_new (fuzz_file (3, (const uint8_t *) key, sizeof key - 1));
     FUZZ_ASSERT (pii);
@@ -48,12 +44,8 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
 static void
 check_stored (const Mot__V1__Envelope *envelope)
 {
-    zframe_t *packed = mot_wire_frame (&envelope->base);
-    FUZZ_ASSERT (packed);
-    Mot__V1__ErrorCode code;
-    Mot__V1__Envelope *again = (Mot__V1__Envelope *) mot_wire_unpack_bytes (
-        zframe_data (packed), zframe_size (packed), &mot__v1__envelope__descriptor, SIZE_MAX, &code);
-    FUZZ_ASSERT (again);
+    zframe_t *packed = NULL;
+    Mot__V1__Envelope *again = fuzz_repacked (envelope, &packed);
     mot_validation_t validation;
     FUZZ_ASSERT (mot_validate_envelope (again, territories, ons, today, &validation));
     FUZZ_ASSERT (again->body_case == envelope->body_case);

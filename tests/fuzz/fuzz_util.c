@@ -2,6 +2,7 @@
  */
 #define _GNU_SOURCE
 #include "fuzz.h"
+#include "mot_wire.h"
 #include "mot_log.h"
 
 #include <stdio.h>
@@ -74,4 +75,26 @@ fuzz_fail (const char *what, const char *file, int line)
 {
     fprintf (stderr, "%s:%d: invariant broken: %s\n", file, line, what);
     abort ();
+}
+
+void
+fuzz_shipped_catalogues (mot_catalog_t **territories, mot_catalog_t **ons)
+{
+    char *error = NULL;
+    *territories = mot_catalog_new (MOT_CATALOG_DEFAULT_FILE, &error);
+    FUZZ_ASSERT (*territories);
+    *ons = mot_catalog_new_on (MOT_ON_CATALOG_DEFAULT_FILE, &error);
+    FUZZ_ASSERT (*ons);
+}
+
+Mot__V1__Envelope *
+fuzz_repacked (const Mot__V1__Envelope *envelope, zframe_t **packed)
+{
+    *packed = mot_wire_frame (&envelope->base);
+    FUZZ_ASSERT (*packed);
+    Mot__V1__ErrorCode code;
+    Mot__V1__Envelope *again = (Mot__V1__Envelope *) mot_wire_unpack_bytes (
+        zframe_data (*packed), zframe_size (*packed), &mot__v1__envelope__descriptor, SIZE_MAX, &code);
+    FUZZ_ASSERT (again);
+    return again;
 }
