@@ -1,6 +1,7 @@
 # bench/lib.sh — what the benchmarks share (sourced by bench/*.sh after
 # deploy/local/lib.sh): the release build, a throwaway run folder, the PII
-# key, and every service's endpoint on a block of loopback ports.
+# key, throwaway CURVE certificates, and every service's endpoint on a block
+# of loopback ports.
 #
 #   bench_setup BASE   sets BUILD (MOT_BENCH_BUILD_DIR, default build-bench)
 #                      and RUN, builds, removes RUN and stops what it started
@@ -14,6 +15,7 @@ bench_setup() {
   cmake --build "$BUILD" -j"$(nproc)" >/dev/null
   export MOT_LOG_LEVEL=warn MOT_PII_KEY_FILE=$RUN/pii.key
   head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
+  mot_make_certs "$RUN" "$BUILD"      # CURVE on, as in production
   export MOT_INTAKE_INGRESS=tcp://127.0.0.1:$base
   export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:$((base + 1)) MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:$((base + 1))
   export MOT_INTAKE_WATCH=tcp://127.0.0.1:$((base + 2)) MOT_WATCHER_INTAKE=tcp://127.0.0.1:$((base + 2))

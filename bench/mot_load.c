@@ -21,6 +21,7 @@
  *  i*G+G-1 (G = --group),
  *  for the lifecycle benchmark (bench/lifecycle.sh).
  */
+#include "mot_curve.h"
 #include "mot_config.h"
 #include "mot_date.h"
 #include "mot_json.h"
@@ -420,7 +421,8 @@ load_open (load_t *self, mot_config_t *config)
         self->dealer = zsock_new (ZMQ_PUSH);
         if (self->dealer)
             zsock_set_linger (self->dealer, 600000);     /* deliver what is queued before exiting */
-        return self->prefix && self->dealer && zsock_bind (self->dealer, "%s", mot_config_get (config, "endpoint")) >= 0;
+        /* it stands for intake's dispatch: with CURVE, MOT_CERT names intake's keypair */
+        return self->prefix && self->dealer && mot_curve_secure (self->dealer, true, NULL, "dispatch") && zsock_bind (self->dealer, "%s", mot_config_get (config, "endpoint")) >= 0;
     }
     const char *acks = mot_config_get (config, "acks");
     self->acks = *acks ? fopen (acks, "w") : NULL;
@@ -432,7 +434,7 @@ load_open (load_t *self, mot_config_t *config)
         zsock_set_rcvhwm (self->dealer, 0);
     }
     return self->prefix && (!*acks || self->acks) && self->requests && self->latencies_ms && self->dealer
-           && zsock_connect (self->dealer, "%s", mot_config_get (config, "endpoint")) == 0;
+           && mot_curve_secure (self->dealer, false, "intake", "ingress") && zsock_connect (self->dealer, "%s", mot_config_get (config, "endpoint")) == 0;
 }
 
 static void

@@ -58,7 +58,7 @@ timers0=$(redis ZCARD mot:timers)
 obls0=$(redis ZCARD mot:obls)
 all_created() { [ "$(redis ZCARD mot:obls)" -ge $((obls0 + AGREEMENTS)) ]; }
 start=$(now_us)
-"$BUILD/mot-load" --dispatch 1 --endpoint "$MOT_WATCHER_INTAKE" --kind action --count "$AGREEMENTS" \
+MOT_CERT=$MOT_CERTS/servers/intake.cert "$BUILD/mot-load" --dispatch 1 --endpoint "$MOT_WATCHER_INTAKE" --kind action --count "$AGREEMENTS" \
   --due 2027-03-01 --spread-days 300 --prefix sched- >/dev/null
 wait_for all_created
 end=$(now_us)

@@ -14,6 +14,9 @@ static const mot_option_t common_options[] = {
     {"env", "MOT_ENV", "production", "production | development | test"},
     {"test-clock", "MOT_TEST_CLOCK", "0", "1: read time from Redis key mot:clock (refused in production)"},
     {"log-level", "MOT_LOG_LEVEL", "info", "debug | info | warn | error"},
+    {"curve", "MOT_CURVE", "on", "on: every socket is ZeroMQ CURVE (clients need a certificate); off: plain"},
+    {"certs", "MOT_CERTS", MOT_DEFAULT_CERTS, "the certificates folder (clients/, servers/, revoked/: motctl cert)"},
+    {"cert", "MOT_SERVICE_CERT", "", "this service's keypair (FILE and FILE_secret), default CERTS/servers/NAME.cert"},
     {NULL, NULL, NULL, NULL}};
 
 typedef struct {
@@ -181,7 +184,12 @@ mot_config_get_long (mot_config_t *self, const char *name, long min, long max, l
 bool
 mot_config_get_bool (mot_config_t *self, const char *name)
 {
-    const char *text = mot_config_get (self, name);
+    return mot_config_text_is_true (mot_config_get (self, name));
+}
+
+bool
+mot_config_text_is_true (const char *text)
+{
     if (!text)
         return false;
     return strcmp (text, "1") == 0 || strcasecmp (text, "true") == 0 || strcasecmp (text, "yes") == 0

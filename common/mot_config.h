@@ -9,6 +9,11 @@
  *    --env         MOT_ENV         production | development | test (production)
  *    --test-clock  MOT_TEST_CLOCK  1: read time from Redis (refused in production)
  *    --log-level   MOT_LOG_LEVEL   debug | info | warn | error (info)
+ *    --curve       MOT_CURVE       on | off: ZeroMQ CURVE on every socket (on)
+ *    --certs       MOT_CERTS       the certificates folder (/etc/mot/certs)
+ *    --cert        MOT_SERVICE_CERT  this service's keypair (default
+ *                                  CERTS/servers/NAME.cert), see mot_curve;
+ *                                  a client's is MOT_CERT
  */
 #ifndef MOT_CONFIG_H_INCLUDED
 #define MOT_CONFIG_H_INCLUDED
@@ -38,6 +43,7 @@ const char *mot_config_get (mot_config_t *self, const char *name);
  * and returns false when it is not. */
 bool mot_config_get_long (mot_config_t *self, const char *name, long min, long max, long *value);
 /* "1", "true", "yes", "on" are true. */
+bool mot_config_text_is_true (const char *text);
 bool mot_config_get_bool (mot_config_t *self, const char *name);
 int mot_config_positional_count (mot_config_t *self);
 const char *mot_config_positional (mot_config_t *self, int index);

@@ -29,6 +29,9 @@
 #define MOT_DEFAULT_CLASSIFY_IN "tcp://127.0.0.1:5561"
 #define MOT_DEFAULT_WATCH_IN "tcp://127.0.0.1:5562"
 
+/* the CURVE certificates (motctl cert, mot_curve) */
+#define MOT_DEFAULT_CERTS "/etc/mot/certs"
+
 /* Redis: host:port or unix:/path */
 #define MOT_DEFAULT_REDIS "127.0.0.1:6379"
 

@@ -1,6 +1,7 @@
 /*  mot_request — one request taken from a ROUTER socket (see mot_request.h).
  */
 #include "mot_request.h"
+#include "mot_peer.h"
 #include "mot_wire.h"
 
 #include <stdlib.h>
@@ -73,7 +74,15 @@ mot_request_destroy (mot_request_t **self_p)
 zframe_t *
 mot_request_body (mot_request_t *self)
 {
-    return zmsg_size (self->rest) == 1 ? zmsg_first (self->rest) : NULL;
+    size_t size = zmsg_size (self->rest);
+    return size == 1 || (size == 2 && mot_request_forwarded (self)) ? zmsg_first (self->rest) : NULL;
+}
+
+zframe_t *
+mot_request_forwarded (mot_request_t *self)
+{
+    zframe_t *last = zmsg_size (self->rest) == 2 ? zmsg_last (self->rest) : NULL;
+    return mot_peer_frame_is (last) ? last : NULL;
 }
 
 bool

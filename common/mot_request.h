@@ -8,7 +8,8 @@
  *  empty frame after the identity, or is the identity alone when there is
  *  none; what follows must be exactly one body frame. An answer goes out as
  *  the envelope followed by one reply frame, so every such client gets it,
- *  also when the body's framing was wrong.
+ *  also when the body's framing was wrong. A device that forwards its
+ *  client's credentials (mot-proxy) appends them as one more frame.
  */
 #ifndef MOT_REQUEST_H_INCLUDED
 #define MOT_REQUEST_H_INCLUDED
@@ -26,8 +27,12 @@ mot_request_t *mot_request_recv (zsock_t *router);
 void mot_request_destroy (mot_request_t **self_p);
 
 /* The one body frame (owned by the request), or NULL when the framing is
- * wrong: not exactly one frame after the envelope. */
+ * wrong: not exactly one frame after the envelope, or two when the second
+ * is a device's forwarded credentials (mot_peer). */
 zframe_t *mot_request_body (mot_request_t *self);
+/* The forwarded credentials after the body, or NULL: whether to believe
+ * them is mot_peer_forwarded's to say. */
+zframe_t *mot_request_forwarded (mot_request_t *self);
 
 /* True when the envelope ends with an empty delimiter (every client but a
  * DEALER that sends its body alone). */

@@ -1,6 +1,7 @@
 /*  mot_service — what every service does before its loop starts.
  */
 #include "mot_service.h"
+#include "mot_curve.h"
 
 #include <czmq.h>
 #include <signal.h>
@@ -50,6 +51,13 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
     /* A write to a Redis or peer socket that closed must come back as an
      * error to handle, not kill the process. */
     signal (SIGPIPE, SIG_IGN);
+    /* zauth must answer before any socket binds: ZeroMQ lets every CURVE
+     * client in when no ZAP handler is there. */
+    if (!mot_curve_start (config, name)) {
+        *exit_code = 1;
+        mot_service_destroy (&self);
+        return NULL;
+    }
     self->redis = mot_redis_new (mot_config_get (config, "redis"));
     *exit_code = 1;
     /* Redis down at start-up: a clear error per try, every second, until it
@@ -101,6 +109,7 @@ mot_service_destroy (mot_service_t **self_p)
     mot_service_t *self = *self_p;
     mot_clock_destroy (&self->clock);
     mot_redis_destroy (&self->redis);
+    mot_curve_stop ();
     mot_config_destroy (&self->config);
     free (self);
     *self_p = NULL;

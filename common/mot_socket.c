@@ -1,6 +1,7 @@
 /*  mot_socket — ZeroMQ sockets from configuration.
  */
 #include "mot_socket.h"
+#include "mot_curve.h"
 #include "mot_log.h"
 
 static void
@@ -15,11 +16,24 @@ set_options (zsock_t *socket, const mot_socket_options_t *options)
         zsock_set_sndhwm (socket, (int) options->sndhwm);
     if (options->rcvhwm > 0)
         zsock_set_rcvhwm (socket, (int) options->rcvhwm);
+    if (options->xpub_manual)
+        zsock_set_xpub_manual (socket, 1);
+}
+
+/* Whether the socket is a CURVE server: the stable side of its link (what
+ * `serverish` says), whichever side binds in this deployment, unless the
+ * options say otherwise (a device stands for a service on one side). */
+static bool
+is_curve_server (bool serverish, const mot_socket_options_t *options)
+{
+    if (options && options->curve_role != MOT_CURVE_ROLE_STABLE_SIDE)
+        return options->curve_role == MOT_CURVE_ROLE_SERVER;
+    return serverish;
 }
 
 zsock_t *
-mot_socket_new (int type, const char *endpoints, bool serverish, const mot_socket_options_t *options,
-                const char *what)
+mot_socket_new (int type, const char *endpoints, bool serverish, const char *peer,
+                const mot_socket_options_t *options, const char *what)
 {
     zsock_t *socket = zsock_new (type);
     if (!socket) {
@@ -27,6 +41,9 @@ mot_socket_new (int type, const char *endpoints, bool serverish, const mot_socke
         return NULL;
     }
     set_options (socket, options);
+    if (!mot_curve_secure (socket, is_curve_server (serverish, options), peer, what))
+        zsock_destroy (&socket);
+    else
     if (zsock_attach (socket, endpoints, serverish) < 0) {
         mot_log_error ("attach_failed", "socket=%s endpoints=%s reason=\"%s\"", what, endpoints,
                        zmq_strerror (zmq_errno ()));

@@ -5,6 +5,7 @@
  *  the socket's usual role (bind for the stable side, connect otherwise).
  *  So the same service binds in a single-instance deployment and connects to
  *  a device (tools/proxy) when several instances share one address.
+ *  And making it CURVE when security is on (mot_curve).
  */
 #ifndef MOT_SOCKET_H_INCLUDED
 #define MOT_SOCKET_H_INCLUDED
@@ -21,12 +22,22 @@ typedef struct {
     long rcvhwm;
     long linger;                /* ZMQ_LINGER, ms a close waits to send what is queued; 0 (also
                                    with options NULL): drop it at once, whatever ZSYS_LINGER says */
+    bool xpub_manual;           /* ZMQ_XPUB_MANUAL: the owner applies each subscription itself */
+    enum {
+        MOT_CURVE_ROLE_STABLE_SIDE, /* CURVE server when `serverish` (the default) */
+        MOT_CURVE_ROLE_SERVER,
+        MOT_CURVE_ROLE_CLIENT
+    } curve_role;
 } mot_socket_options_t;
 
 /* A socket of `type` attached to `endpoints`; `serverish` is the role of
- * endpoints without a prefix; options may be NULL. Logs and returns NULL on
- * failure. */
-zsock_t *mot_socket_new (int type, const char *endpoints, bool serverish, const mot_socket_options_t *options,
-                         const char *what);
+ * endpoints without a prefix; options may be NULL. With CURVE on
+ * (mot_curve), the stable side of a link (`serverish`) is the CURVE server,
+ * with this process's keypair, whether it binds or connects here; the other
+ * side is a client expecting the key of the service `peer`
+ * (CERTS/servers/PEER.cert). So keys do not depend on which side binds.
+ * Logs and returns NULL on failure. */
+zsock_t *mot_socket_new (int type, const char *endpoints, bool serverish, const char *peer,
+                         const mot_socket_options_t *options, const char *what);
 
 #endif

@@ -2,6 +2,7 @@
  *  mot_subscriber.h).
  */
 #include "mot_subscriber.h"
+#include "mot_curve.h"
 #include "mot_wire.h"
 
 #include <czmq.h>
@@ -39,6 +40,9 @@ struct _mot_subscriber_t {
     size_t head, tail, capacity;
 };
 
+/* The service whose key both sockets expect (mot_curve). */
+#define MOT_SUBSCRIBER_PEER "notifier"
+
 /* ---- lifetime ------------------------------------------------------------ */
 
 static zsock_t *
@@ -51,6 +55,11 @@ subscribe (const char *publish, const char *const *topics, size_t count)
     for (size_t i = 0; i < count; i++)
         zsock_set_subscribe (sub, topics[i]);
     zsock_set_subscribe (sub, count ? MOT_HEARTBEAT_TOPIC : "");
+    if (!mot_curve_secure (sub, false, MOT_SUBSCRIBER_PEER, "publish")) {
+        fprintf (stderr, "mot_subscriber: no CURVE keys for %s: set MOT_CERT and MOT_CERTS\n", publish);
+        zsock_destroy (&sub);
+    }
+    else
     if (zsock_connect (sub, "%s", publish) < 0) {
         fprintf (stderr, "mot_subscriber: cannot connect to %s: %s\n", publish, zmq_strerror (zmq_errno ()));
         zsock_destroy (&sub);
@@ -171,7 +180,8 @@ ask (mot_subscriber_t *self)
 {
     if (!self->req) {
         self->req = zsock_new (ZMQ_REQ);
-        if (!self->req || zsock_connect (self->req, "%s", self->catchup) < 0) {
+        if (!self->req || !mot_curve_secure (self->req, false, MOT_SUBSCRIBER_PEER, "catchup")
+            || zsock_connect (self->req, "%s", self->catchup) < 0) {
             zsock_destroy (&self->req);
             return NULL;
         }

@@ -8,6 +8,7 @@
  *  key=value lines: count, lag p50/p99/max, and the delivery rate.
  */
 #include "mot_config.h"
+#include "mot_curve.h"
 #include "mot_endpoints.h"
 
 #include <czmq.h>
@@ -78,7 +79,7 @@ main (int argc, char **argv)
     if (mot_config_get_long (config, "count", 1, 100000000, &count)
         && mot_config_get_long (config, "timeout", 1, 86400, &timeout)
         && (arrivals = calloc ((size_t) count, sizeof *arrivals))
-        && (sub = zsock_new (ZMQ_SUB))) {
+        && (sub = zsock_new (ZMQ_SUB)) && mot_curve_secure (sub, false, "notifier", "publish")) {
         zsock_set_rcvhwm (sub, 0);
         zsock_set_subscribe (sub, mot_config_get (config, "topic"));
         zsock_connect (sub, "%s", mot_config_get (config, "publish"));

@@ -4,6 +4,7 @@
 #
 # A run folder holds everything one running system owns:
 #   RUN/redis.sock  RUN/redis/ (AOF)  RUN/log/<name>.log  RUN/pids/<name>.pid  RUN/pii.key
+#   RUN/certs/ (the CURVE certificates: clients/ servers/ revoked/)  RUN/local.cert (+_secret)
 
 MOT_SOURCE=${MOT_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 MOT_SERVICES=(intake classifier deadline-watcher notifier reporter)
@@ -30,6 +31,23 @@ mot_start_redis() {
   done
   echo "redis-server did not start; see $run/log/redis.log" >&2
   return 1
+}
+
+# mot_make_certs RUN BIN_DIR: throwaway CURVE certificates for a local
+# system, made once per run folder with motctl cert: a keypair per service
+# and one for the local operator (motctl, the demo, the tests), a trusted
+# relay allowed everything (role service: the analysts named in its
+# commands stand). Exports MOT_CERTS and MOT_CERT. A production system uses the
+# certificates its ops team made in /etc/mot/certs instead.
+mot_make_certs() {
+  local run=$1 bin=$2 name
+  export MOT_CERTS=$run/certs MOT_CERT=$run/local.cert
+  for name in "${MOT_SERVICES[@]}"; do
+    [ -s "$MOT_CERTS/servers/$name.cert_secret" ] ||
+      "$bin/motctl" cert create "$name" --role service --units '*' --server >/dev/null || return 1
+  done
+  [ -s "$MOT_CERT"_secret ] || "$bin/motctl" cert create local --role service --units '*' --topics '*' \
+    --registers '*' --out "$MOT_CERT" >/dev/null
 }
 
 # mot_start_service RUN BIN_DIR NAME[:INSTANCE] [ARGS...]: starts mot-NAME in

@@ -31,6 +31,12 @@ else
   echo "using the configured Redis: $MOT_REDIS"
 fi
 [ -s "$RUN/pii.key" ] || head -c 32 /dev/urandom >"$RUN/pii.key"
+# Security on, as in production, with throwaway certificates of this run
+# folder (unless MOT_CERTS names the ops team's).
+if [ -z "${MOT_CERTS:-}" ]; then
+  mot_make_certs "$RUN" "$BUILD"
+  echo "CURVE certificates: $MOT_CERTS (motctl's keypair: $MOT_CERT)"
+fi
 export MOT_PII_KEY_FILE=${MOT_PII_KEY_FILE:-$RUN/pii.key}
 # The demo's deliveries are for August and September 2026: watch from there.
 export MOT_WATCH_FROM=${MOT_WATCH_FROM:-2026-08}
@@ -110,5 +116,6 @@ cat <<MSG
     motctl map mupoi > mapa.svg ; motctl report monthly 2026-11   a map; a month's report figures
   dashboard: http://$MOT_REPORTER_HTTP/ (usuario demo / contraseña $(cat "$RUN/dashboard.password" 2>/dev/null || echo "de $MOT_REPORTER_ACCOUNTS"))
   logs: $RUN/log/   Redis: $MOT_REDIS
+  CURVE: every socket; motctl needs MOT_CERTS=$MOT_CERTS MOT_CERT=$MOT_CERT
   stop everything: bash deploy/local/down.sh
 MSG

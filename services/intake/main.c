@@ -20,6 +20,7 @@
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "mot_validate.h"
+#include "authorise.h"
 #include "mot_wire.h"
 #include "pii.h"
 #include "store.h"
@@ -127,6 +128,31 @@ reply_accepted (mot_request_t *request, const char *external_id, const char *eve
     reply (request, &ack);
 }
 
+/* Whether the certificate of the peer that sent `payload` (or, through
+ * mot-proxy, of the client it forwards) allows the envelope (see
+ * authorise); false after answering FORBIDDEN. A command's analyst becomes
+ * the certificate's name. */
+static bool
+admit_sender (mot_request_t *request, Mot__V1__Envelope *envelope, zframe_t *payload)
+{
+    mot_peer_t peer = mot_peer_of (payload);
+    const char *reason = NULL;
+    zframe_t *forwarded = mot_request_forwarded (request);
+    authorise_result_t result = AUTHORISE_FORBIDDEN;
+    if (forwarded && !mot_peer_forwarded (&peer, forwarded, &peer))
+        reason = "credentials forwarded by a peer that is not a service";
+    else
+        result = authorise_envelope (envelope, &peer, &reason);
+    if (result == AUTHORISE_NO_MEMORY)
+        reply_error (request, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
+    if (result == AUTHORISE_FORBIDDEN) {
+        reply_error (request, envelope->external_id, MOT__V1__ERROR_CODE__FORBIDDEN, "source", reason);
+        mot_log_warn ("forbidden", "peer=%s role=%s source=%s type=%s", peer.name, peer.role,
+                      mot_source_name (envelope->source), mot_body_name (envelope->body_case));
+    }
+    return result == AUTHORISE_ALLOWED;
+}
+
 /* Decodes and validates one request. Returns the envelope, sanitised, or
  * NULL after answering the error. */
 static Mot__V1__Envelope *
@@ -138,6 +164,10 @@ admit_envelope (intake_t *self, mot_request_t *request, zframe_t *payload, mot_d
     if (!envelope) {
         reply_error (request, "", code, NULL,
                      code == MOT__V1__ERROR_CODE__TOO_LARGE ? "message above the size limit" : "not a mot.v1.Envelope");
+        return NULL;
+    }
+    if (!admit_sender (request, envelope, payload)) {
+        protobuf_c_message_free_unpacked (&envelope->base, NULL);
         return NULL;
     }
     mot_validation_t validation;
@@ -338,9 +368,9 @@ intake_open (void *arg, mot_service_t *service)
      * peer's connection instead of buffering without bound. */
     mot_socket_options_t ingress = {.max_size = self->max_message * 16};
     mot_socket_options_t dispatch = {.sndhwm = self->dispatch_hwm};
-    self->ingress = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "ingress"), true, &ingress, "ingress");
-    self->classify = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "classify"), true, &dispatch, "classify");
-    self->watch = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "watch"), true, &dispatch, "watch");
+    self->ingress = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "ingress"), true, "intake", &ingress, "ingress");
+    self->classify = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "classify"), true, "intake", &dispatch, "classify");
+    self->watch = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "watch"), true, "intake", &dispatch, "watch");
     return self->pii && self->store && self->ingress && self->classify && self->watch;
 }
 

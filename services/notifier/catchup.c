@@ -1,6 +1,7 @@
 /*  catchup — the notices a subscriber missed (see catchup.h).
  */
 #include "catchup.h"
+#include "mot_peer.h"
 #include "mot_log.h"
 #include "mot_notice_log.h"
 #include "mot_request.h"
@@ -262,6 +263,21 @@ answer_request (catchup_t *self, mot_request_t *request, const Mot__V1__NoticesR
     free (answer.notices);
 }
 
+/* Whether the sender's certificate covers every topic asked (no topic:
+ * every notice, which needs `topics *`); a refusal is logged. */
+static bool
+may_follow_all (zframe_t *frame, const Mot__V1__NoticesRequest *request)
+{
+    mot_peer_t peer = mot_peer_of (frame);
+    bool allowed = request->n_topics > 0 || mot_peer_may_follow (&peer, "");
+    for (size_t i = 0; allowed && i < request->n_topics; i++)
+        allowed = mot_peer_may_follow (&peer, request->topics[i]);
+    if (!allowed)
+        mot_log_warn ("forbidden", "peer=%s role=%s socket=catchup topics=%zu", peer.name, peer.role,
+                      request->n_topics);
+    return allowed;
+}
+
 void
 catchup_answer (catchup_t *self, zsock_t *router, bool known, uint64_t published)
 {
@@ -278,6 +294,9 @@ catchup_answer (catchup_t *self, zsock_t *router, bool known, uint64_t published
                     : code == MOT__V1__ERROR_CODE__TOO_LARGE ? "request too large"
                                                               : "not a mot.v1.NoticesRequest",
                     NULL);
+    else
+    if (!may_follow_all (frame, (Mot__V1__NoticesRequest *) asked))
+        send_error (request, MOT__V1__ERROR_CODE__FORBIDDEN, "this certificate may not follow these topics", "topics");
     else
     if (!known)
         send_error (request, MOT__V1__ERROR_CODE__UNAVAILABLE, "the notifier is starting, retry later", NULL);

@@ -20,10 +20,15 @@
  *  log mot:notices. A subscriber that sees a gap — between two notices, or
  *  against a heartbeat — asks for it at once (mot_subscriber.h); none needs
  *  Redis.
+ *
+ *  The PUB is an XPUB in manual mode: each subscription comes to this
+ *  process, which applies it only when the subscriber's certificate lets it
+ *  follow that topic (mot_peer; the heartbeat is everyone's).
  */
 #include "catchup.h"
 #include "mot_endpoints.h"
 #include "mot_notice_log.h"
+#include "mot_peer.h"
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "mot_wire.h"
@@ -83,11 +88,11 @@ open_sockets (notifier_t *self, long sndhwm)
 {
     mot_config_t *config = self->service->config;
     mot_socket_options_t collect = {.max_size = WAKEUP_LIMIT};
-    mot_socket_options_t publish = {.sndhwm = sndhwm};
+    mot_socket_options_t publish = {.sndhwm = sndhwm, .xpub_manual = true};
     mot_socket_options_t catchup = {.max_size = CATCHUP_REQUEST_LIMIT + 1024, .linger = 0};
-    self->collect = mot_socket_new (ZMQ_PULL, mot_config_get (config, "collect"), true, &collect, "collect");
-    self->publish = mot_socket_new (ZMQ_PUB, mot_config_get (config, "publish"), true, &publish, "publish");
-    self->catchup_socket = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "catchup"), true, &catchup, "catchup");
+    self->collect = mot_socket_new (ZMQ_PULL, mot_config_get (config, "collect"), true, "notifier", &collect, "collect");
+    self->publish = mot_socket_new (ZMQ_XPUB, mot_config_get (config, "publish"), true, "notifier", &publish, "publish");
+    self->catchup_socket = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "catchup"), true, "notifier", &catchup, "catchup");
     return self->collect && self->publish && self->catchup_socket;
 }
 
@@ -169,6 +174,38 @@ on_heartbeat (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+/* A subscriber's (un)subscription, [1 or 0][topic], applied when its
+ * certificate lets it follow the topic (the heartbeat: always); refused
+ * ones are logged and the subscriber gets nothing on that topic. */
+static int
+on_subscription (zloop_t *loop, zsock_t *reader, void *arg)
+{
+    (void) loop;
+    (void) arg;
+    zframe_t *frame = zframe_recv (reader);
+    size_t size = frame ? zframe_size (frame) : 0;
+    char *topic = size > 0 ? strndup ((const char *) zframe_data (frame) + 1, size - 1) : NULL;
+    if (topic && strlen (topic) != size - 1) {      /* a NUL inside: no topic we publish */
+        zstr_free (&topic);
+        mot_log_warn ("subscription_unreadable", "bytes=%zu", size);
+    }
+    void *handle = zsock_resolve (reader);     /* CZMQ's setters are for SUB sockets only */
+    if (topic && zframe_data (frame)[0] == 0)
+        zmq_setsockopt (handle, ZMQ_UNSUBSCRIBE, topic, size - 1);
+    else
+    if (topic) {
+        mot_peer_t peer = mot_peer_of (frame);
+        if (strcmp (topic, MOT_HEARTBEAT_TOPIC) == 0 || mot_peer_may_follow (&peer, topic))
+            zmq_setsockopt (handle, ZMQ_SUBSCRIBE, topic, size - 1);
+        else
+            mot_log_warn ("forbidden", "peer=%s role=%s socket=publish topic_bytes=%zu", peer.name, peer.role,
+                          strlen (topic));
+    }
+    free (topic);
+    zframe_destroy (&frame);
+    return 0;
+}
+
 /* Answers one catch-up request (catchup.h). */
 static int
 on_catchup (zloop_t *loop, zsock_t *reader, void *arg)
@@ -187,11 +224,13 @@ notifier_attach (void *arg, zloop_t *loop)
     notifier_t *self = arg;
     if (zloop_reader (loop, self->collect, on_wakeup, self) != 0
         || zloop_reader (loop, self->catchup_socket, on_catchup, self) != 0
+        || zloop_reader (loop, self->publish, on_subscription, self) != 0
         || zloop_timer (loop, (size_t) self->poll_ms, 0, on_poll, self) < 0
         || zloop_timer (loop, (size_t) self->heartbeat_ms, 0, on_heartbeat, self) < 0)
         return false;
     zloop_reader_set_tolerant (loop, self->collect);
     zloop_reader_set_tolerant (loop, self->catchup_socket);
+    zloop_reader_set_tolerant (loop, self->publish);
     mot_log_info ("serving", "collect=%s publish=%s catchup=%s batch=%ld poll_ms=%ld heartbeat_ms=%ld",
                   mot_config_get (self->service->config, "collect"), mot_config_get (self->service->config, "publish"),
                   mot_config_get (self->service->config, "catchup"), self->batch, self->poll_ms, self->heartbeat_ms);

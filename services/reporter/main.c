@@ -30,6 +30,7 @@
 #include "mot_endpoints.h"
 #include "mot_request.h"
 #include "mot_service.h"
+#include "mot_peer.h"
 #include "mot_socket.h"
 #include "mot_wire.h"
 #include "event_status.h"
@@ -309,8 +310,29 @@ answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *qu
     register_table_destroy (&table);
 }
 
-/* Answers the Query in `frame`, or why it is not one (MALFORMED,
- * TOO_LARGE). */
+/* What a certificate's `registers` calls what a query kind reads
+ * (motctl cert create --registers). */
+static const char *
+readable_name (Mot__V1__QueryKind kind)
+{
+    switch (kind) {
+    case MOT__V1__QUERY_KIND__ITEMS: return "items";
+    case MOT__V1__QUERY_KIND__MUPOI: return "mupoi";
+    case MOT__V1__QUERY_KIND__MURO: return "muro";
+    case MOT__V1__QUERY_KIND__OBLIGATIONS: return "obligations";
+    case MOT__V1__QUERY_KIND__UNCLASSIFIED: return "unclassified";
+    case MOT__V1__QUERY_KIND__AUDIT: return "audit";
+    case MOT__V1__QUERY_KIND__STATUS: return "status";
+    case MOT__V1__QUERY_KIND__POSITIONS: return "positions";
+    case MOT__V1__QUERY_KIND__MAP_MUPOI:
+    case MOT__V1__QUERY_KIND__MAP_MURO: return "maps";
+    case MOT__V1__QUERY_KIND__REPORT_MONTHLY: return "reports";
+    default: return "";          /* an unknown kind: the query itself says so */
+    }
+}
+
+/* Answers the Query in `frame` if the sender's certificate may read what it
+ * asks (FORBIDDEN otherwise), or why it is not one (MALFORMED, TOO_LARGE). */
 static void
 answer_frame (reporter_t *self, mot_request_t *request, zframe_t *frame)
 {
@@ -321,7 +343,14 @@ answer_frame (reporter_t *self, mot_request_t *request, zframe_t *frame)
                     NULL);
         return;
     }
-    answer_query (self, request, (Mot__V1__Query *) query);
+    mot_peer_t peer = mot_peer_of (frame);
+    const char *name = readable_name (((Mot__V1__Query *) query)->kind);
+    if (*name && !mot_peer_may_read (&peer, name)) {
+        send_error (request, MOT__V1__ERROR_CODE__FORBIDDEN, "this certificate may not read this register", "kind");
+        mot_log_warn ("forbidden", "peer=%s role=%s register=%s", peer.name, peer.role, name);
+    }
+    else
+        answer_query (self, request, (Mot__V1__Query *) query);
     protobuf_c_message_free_unpacked (query, NULL);
 }
 
@@ -351,7 +380,7 @@ open_socket (reporter_t *self)
 {
     const char *endpoint = mot_config_get (self->service->config, "query");
     mot_socket_options_t query = {.linger = 0};     /* a stop drops the replies still queued */
-    self->socket = mot_socket_new (ZMQ_ROUTER, endpoint, true, &query, "query");
+    self->socket = mot_socket_new (ZMQ_ROUTER, endpoint, true, "reporter", &query, "query");
     return self->socket != NULL;
 }
 

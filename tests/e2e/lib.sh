@@ -37,6 +37,8 @@ export MOT_REPORTER_HTTP=127.0.0.1:$((base + 9))
 export MOT_ENV=test MOT_TEST_CLOCK=1
 export MOT_PII_KEY_FILE=$RUN/pii.key
 head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
+# Security on, as in production: throwaway CURVE certificates for this run.
+mot_make_certs "$RUN" "$MOT_BIN" || { echo "cannot make the certificates in $RUN/certs" >&2; exit 1; }
 
 e2e_cleanup() {
   local status=$?

@@ -42,9 +42,10 @@ equals "each event counted once in its item" $N \
 # back to back (intake reads up to --batch 64 at once), then reads the 250
 # answers.
 protoc --python_out="$RUN" -I "$MOT_SOURCE/proto" "$MOT_SOURCE/proto/mot.proto"
-PYTHONPATH="$RUN" /usr/bin/python3 - "$MOT_INTAKE_INGRESS" >"$RUN/burst.txt" <<'PY'
+PYTHONPATH="$RUN:$MOT_SOURCE/tests/tools" /usr/bin/python3 - "$MOT_INTAKE_INGRESS" >"$RUN/burst.txt" <<'PY'
 import sys, zmq, mot_pb2
-socket = zmq.Context.instance().socket(zmq.DEALER)
+from curve import secure
+socket = secure(zmq.Context.instance().socket(zmq.DEALER), "intake")
 socket.connect(sys.argv[1])
 def envelope(n):
     e = mot_pb2.Envelope(external_id=f"BURST-{n}", source=mot_pb2.UCS)

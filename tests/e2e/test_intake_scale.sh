@@ -46,4 +46,32 @@ total=$(awk -v cols=eventos -f "$MOT_SOURCE/deploy/local/csv.awk" "$RUN/items.cs
 equals "every accepted event counted once in the items" 400 "$total"
 equals "35 territories × 5 reasons = 175 items" 175 "$(($(wc -l <"$RUN/items.csv") - 1))"
 
+# Authorisation behind the proxy: the intakes see the proxy's connection, yet authorise the upstream,
+# whose certificate the proxy forwards with each request (issue #12).
+"$MOTCTL" cert create siq-uad --role upstream --units UAD --out "$RUN/siq" >/dev/null || fail "create siq-uad"
+as_siq() { MOT_CERT="$RUN/siq" "$MOTCTL" deliver --timeout 5 "$1" quejas-gestiones 2026-10 2026-11-05 2>&1 || true; }
+check "through the proxy, the upstream publishes as UAD" grep -q '"status":"accepted"' <<<"$(as_siq UAD)"
+check "through the proxy, the upstream may not publish as UCS" grep -q '"code":"FORBIDDEN"' <<<"$(as_siq UCS)"
+check "the intake behind the proxy named the upstream, not the proxy" \
+  grep -q 'forbidden peer=siq-uad role=upstream source=UCS' "$RUN/log/intake-2.log"
+# A client that forges forwarded credentials (role service) gets its request refused as badly framed.
+protoc --python_out="$RUN" -I "$MOT_SOURCE/proto" "$MOT_SOURCE/proto/mot.proto"
+forged=$(MOT_CERT="$RUN/siq" PYTHONPATH="$RUN:$MOT_SOURCE/tests/tools" /usr/bin/python3 - "$MOT_INTAKE_INGRESS" <<'PY'
+import sys, zmq, mot_pb2
+from curve import secure
+dealer = secure(zmq.Context.instance().socket(zmq.DEALER), "intake")
+dealer.connect(sys.argv[1])
+e = mot_pb2.Envelope(external_id="FORGED-1", source=mot_pb2.UCS)
+e.delivery.report, e.delivery.period, e.delivery.delivered_on = "temas-mediaticos", "2026-10", "2026-11-05"
+dealer.send_multipart([b"", e.SerializeToString(), b"mot.peer\0ops\0service\0*\0*\0*\0"])
+if dealer.poll(5000):
+    ack = mot_pb2.Ack.FromString(dealer.recv_multipart()[-1])
+    print(mot_pb2.ErrorCode.Name(ack.error.code) if ack.HasField("error") else "accepted")
+else:
+    print("no answer")
+PY
+)
+equals "forged credentials through the proxy: refused" BAD_FRAMING "$forged"
+equals "nothing of it was stored" "" "$(redis-cli -s "$RUN/redis.sock" --scan --pattern '*FORGED*')"
+
 echo "$E2E_CHECKS passed, 0 failed"

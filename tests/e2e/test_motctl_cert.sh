@@ -9,7 +9,7 @@
 # holder with its keypair and refuses a key that is not there.
 source "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3
-CERTS="$RUN/certs"
+CERTS="$RUN/ops-certs"   # not the run's own (lib.sh), to see every file this test makes
 export MOT_CERTS=$CERTS
 cert() { "$MOTCTL" cert "$@"; }
 
@@ -28,11 +28,16 @@ equals "the folders of public certificates are readable by the services' users" 
   "$(stat -c %a "$CERTS/clients") $(stat -c %a "$CERTS/servers")"
 
 cert list >"$RUN/list.jsonl" || fail "list"
-equals "list: every certificate with its metadata and state" \
-  'dpm-analista;analyst;UEOD,CAPSOI;mupoi,muro,audit;;active|intake;service;;;;server|siq-uad;upstream;UAD;;;active|tdoe-alertas;subscriber;;;report/TDOE,escalation/;active|' \
+equals "list: every certificate with its metadata and state (a service's is also a client's)" \
+  'dpm-analista;analyst;UEOD,CAPSOI;mupoi,muro,audit;;active|intake;service;;;;active|intake;service;;;;server|siq-uad;upstream;UAD;;;active|tdoe-alertas;subscriber;;;report/TDOE,escalation/;active|' \
   "$(jq -r '"\(.name);\(.role);\(.units);\(.registers);\(.topics);\(.state)"' "$RUN/list.jsonl" | sort | tr '\n' '|')"
 equals "the public key listed is the holder's" \
   "$(jq -r .public_key "$RUN/create.json")" "$(jq -r 'select(.name == "siq-uad") | .public_key' "$RUN/list.jsonl")"
+# The fingerprint logs show (peer_refused): the first 8 bytes of SHA-256 of the raw 32-byte key, in hex.
+equals "the fingerprint listed is SHA-256 of the key" \
+  "$("$PY" -c 'import hashlib, sys, zmq.utils.z85 as z; print(hashlib.sha256(z.decode(sys.argv[1])).hexdigest()[:16])' \
+    "$(jq -r .public_key "$RUN/create.json")")" \
+  "$(jq -r 'select(.name == "siq-uad") | .fingerprint' "$RUN/list.jsonl")"
 
 # --- refusals ------------------------------------------------------------------------------
 refused() {   # refused WHAT ARGS...: exit 2, nothing written

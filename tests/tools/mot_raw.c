@@ -5,6 +5,7 @@
  *    mot_raw ENDPOINT garbage | empty | multiframe | oversize BYTES |
  *                     badutf8 | badsource | wrongtype
  */
+#include "mot_curve.h"
 #include "mot_wire.h"
 
 #include <czmq.h>
@@ -75,7 +76,13 @@ main (int argc, char **argv)
         fprintf (stderr, "mot_raw: unknown mode %s\n", argv[2]);
         return 2;
     }
-    zsock_t *dealer = zsock_new_dealer (argv[1]);
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    if (!dealer || !mot_curve_secure (dealer, false, "intake", "ingress") || zsock_connect (dealer, "%s", argv[1]) < 0) {
+        puts ("NO_SOCKET");
+        zmsg_destroy (&request);
+        zsock_destroy (&dealer);
+        return 1;
+    }
     zmsg_send (&request, dealer);
     zpoller_t *poller = zpoller_new (dealer, NULL);
     zmsg_t *reply = zpoller_wait (poller, 5000) ? zmsg_recv (dealer) : NULL;

@@ -40,6 +40,7 @@ import time
 
 import zmq
 import mot_pb2
+from curve import secure
 
 
 def notice(notice_id, text=True):
@@ -111,7 +112,7 @@ def log(first_seq, specs):
 
 def wake(endpoint, arguments):
     context = zmq.Context.instance()
-    socket = context.socket(zmq.PUSH)
+    socket = secure(context.socket(zmq.PUSH), "notifier")
     socket.setsockopt(zmq.LINGER, 10000)
     socket.connect(endpoint)
     socket.send_multipart([b"", b"two"] if arguments == ["twoframes"] else [b""])
@@ -121,7 +122,7 @@ def wake(endpoint, arguments):
 
 def stall(endpoint):
     context = zmq.Context.instance()
-    socket = context.socket(zmq.SUB)
+    socket = secure(context.socket(zmq.SUB), "notifier")
     socket.setsockopt(zmq.RCVHWM, 10)
     socket.setsockopt(zmq.RCVBUF, 4096)
     socket.setsockopt(zmq.SUBSCRIBE, b"")
@@ -159,7 +160,7 @@ def ask_raw(endpoint, what):
 
 def answer_of(endpoint, payload):
     context = zmq.Context.instance()
-    socket = context.socket(zmq.REQ)
+    socket = secure(context.socket(zmq.REQ), "notifier")
     socket.setsockopt(zmq.LINGER, 0)
     socket.connect(endpoint)
     socket.send(payload)

@@ -6,6 +6,12 @@
  *  with the original event id, flagged duplicate). Give up after a few tries.
  *
  *    lazy_pirate ENDPOINT EXTERNAL_ID      e.g. tcp://127.0.0.1:5550 SIQ-2026-0001234
+ *
+ *  The ingress speaks ZeroMQ CURVE: the publisher needs its keypair (made by
+ *  the ops team: motctl cert create NAME --role upstream --units UAD --out
+ *  FILE, given here as MOT_CERT=FILE) and intake's public certificate
+ *  (MOT_CERTS/servers/intake.cert). MOT_CURVE=off talks plain, to a system
+ *  started with --curve off.
  */
 #include "mot.pb-c.h"
 
@@ -13,6 +19,30 @@
 
 #define TIMEOUT_MS 2500
 #define TRIES 3
+
+/* Our keypair and the server's key on the socket; false when a file is missing. */
+static bool
+use_curve (zsock_t *socket)
+{
+    const char *off = getenv ("MOT_CURVE");
+    if (off && (streq (off, "off") || streq (off, "0")))
+        return true;
+    const char *certs = getenv ("MOT_CERTS") ? getenv ("MOT_CERTS") : "/etc/mot/certs";
+    char *server_path = zsys_sprintf ("%s/servers/intake.cert", certs);
+    zcert_t *own = getenv ("MOT_CERT") ? zcert_load (getenv ("MOT_CERT")) : NULL;
+    zcert_t *server = server_path ? zcert_load (server_path) : NULL;
+    if (own && server) {
+        zcert_apply (own, socket);
+        zsock_set_curve_serverkey (socket, zcert_public_txt (server));
+    }
+    else
+        fprintf (stderr, "lazy_pirate: need MOT_CERT (our keypair) and %s\n", server_path ? server_path : "intake.cert");
+    bool ok = own && server;
+    zcert_destroy (&own);
+    zcert_destroy (&server);
+    zstr_free (&server_path);
+    return ok;
+}
 
 int
 main (int argc, char **argv)
@@ -40,7 +70,11 @@ main (int argc, char **argv)
 
     int rc = 1;
     for (int attempt = 1; attempt <= TRIES && rc == 1; attempt++) {
-        zsock_t *req = zsock_new_req (argv[1]);
+        zsock_t *req = zsock_new (ZMQ_REQ);
+        if (!req || !use_curve (req) || zsock_connect (req, "%s", argv[1]) < 0) {
+            zsock_destroy (&req);
+            break;
+        }
         zsock_set_linger (req, 0);
         zframe_t *frame = zframe_new (request, size);
         zframe_send (&frame, req, 0);

@@ -11,11 +11,28 @@ with the original event id, flagged duplicate).
 
 Debian packages: python3-zmq python3-protobuf protobuf-compiler.
 """
+import os
 import sys
 
 import zmq
+import zmq.auth
 
 import mot_pb2
+
+
+def use_curve(socket, server):
+    """CURVE, as the MOT services require: our keypair (MOT_CERT, made by the
+    ops team with `motctl cert create NAME ... --out FILE`) and the service's
+    public certificate (MOT_CERTS/servers/SERVER.cert). MOT_CURVE=off talks
+    plain, to a system started with --curve off."""
+    if os.environ.get("MOT_CURVE", "on").lower() in ("off", "0"):
+        return socket
+    public, secret = zmq.auth.load_certificate(os.environ["MOT_CERT"] + "_secret")
+    certs = os.environ.get("MOT_CERTS", "/etc/mot/certs")
+    server_public, _ = zmq.auth.load_certificate(f"{certs}/servers/{server}.cert")
+    socket.curve_publickey, socket.curve_secretkey, socket.curve_serverkey = public, secret, server_public
+    return socket
+
 
 TIMEOUT_MS = 2500
 TRIES = 3
@@ -33,7 +50,7 @@ def envelope(external_id):
 def submit(endpoint, request):
     context = zmq.Context.instance()
     for attempt in range(1, TRIES + 1):
-        socket = context.socket(zmq.REQ)
+        socket = use_curve(context.socket(zmq.REQ), "intake")
         socket.setsockopt(zmq.LINGER, 0)
         socket.connect(endpoint)
         socket.send(request)

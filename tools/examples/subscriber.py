@@ -16,11 +16,28 @@ SINCE when it comes back.
 
 Debian packages: python3-zmq python3-protobuf protobuf-compiler.
 """
+import os
 import sys
 
 import zmq
+import zmq.auth
 
 import mot_pb2
+
+
+def use_curve(socket, server):
+    """CURVE, as the MOT services require: our keypair (MOT_CERT, made by the
+    ops team with `motctl cert create NAME ... --out FILE`) and the service's
+    public certificate (MOT_CERTS/servers/SERVER.cert). MOT_CURVE=off talks
+    plain, to a system started with --curve off."""
+    if os.environ.get("MOT_CURVE", "on").lower() in ("off", "0"):
+        return socket
+    public, secret = zmq.auth.load_certificate(os.environ["MOT_CERT"] + "_secret")
+    certs = os.environ.get("MOT_CERTS", "/etc/mot/certs")
+    server_public, _ = zmq.auth.load_certificate(f"{certs}/servers/{server}.cert")
+    socket.curve_publickey, socket.curve_secretkey, socket.curve_serverkey = public, secret, server_public
+    return socket
+
 
 HEARTBEAT = b"hugz"
 TIMEOUT_MS = 2000
@@ -30,7 +47,7 @@ class Subscriber:
     def __init__(self, pub, catchup, topics, since):
         self.context = zmq.Context.instance()
         self.catchup, self.topics, self.cursor = catchup, topics, since
-        self.sub = self.context.socket(zmq.SUB)
+        self.sub = use_curve(self.context.socket(zmq.SUB), "notifier")
         for topic in topics or [""]:
             self.sub.setsockopt(zmq.SUBSCRIBE, topic.encode())
         if topics:
@@ -42,7 +59,7 @@ class Subscriber:
         """The notices after the cursor, asked until the notifier has no more."""
         while True:
             if self.req is None:
-                self.req = self.context.socket(zmq.REQ)
+                self.req = use_curve(self.context.socket(zmq.REQ), "notifier")
                 self.req.setsockopt(zmq.LINGER, 0)
                 self.req.connect(self.catchup)
             self.req.send(mot_pb2.NoticesRequest(after=self.cursor, topics=self.topics).SerializeToString())

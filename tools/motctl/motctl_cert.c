@@ -9,7 +9,9 @@
  *                            and sees additions and removals without a
  *                            restart)
  *    revoked/NAME.cert       revoked ones, moved out of clients/ and kept
- *    servers/NAME.cert, servers/NAME.cert_secret   a service's keypair
+ *    servers/NAME.cert, servers/NAME.cert_secret   a service's keypair (its
+ *                            public certificate also goes to clients/: a
+ *                            service is a client of the ones it connects to)
  *  and the holder's own keypair (--out FILE: FILE and FILE_secret, the
  *  secret readable by its owner only), which never stays in the directory.
  *  Metadata, all in the certificate (authorisation reads it, see issue #12):
@@ -31,6 +33,7 @@
 #include "motctl.h"
 #include "motctl_net.h"
 
+#include "mot_curve.h"
 #include "mot_wire.h"
 
 #include <czmq.h>
@@ -190,32 +193,44 @@ set_metadata (zcert_t *cert, const cert_args_t *args)
     zcert_set_meta (cert, "created", "%s", created);
 }
 
-/* Writes the certificate where it belongs; false (said) on failure. */
+/* Whether `path` is free; says so when it is not. */
+static bool
+is_free (const char *path)
+{
+    if (path && zsys_file_exists (path))
+        fprintf (stderr, "motctl cert: %s exists: revoke it first, or choose another name\n", path);
+    return path && !zsys_file_exists (path);
+}
+
+/* Writes the certificate where it belongs; false (said) on failure. A
+ * client's public certificate goes to clients/ and its keypair to --out; a
+ * service's keypair to servers/, and its public certificate to clients/
+ * too: a service is the client of the services it connects to. */
 static bool
 save_certificate (zcert_t *cert, const cert_args_t *args)
 {
-    const char *folder = args->server ? "servers" : "clients";
-    char *public_path = path_of (args->dir, folder, args->name, ".cert");
+    char *public_path = path_of (args->dir, "clients", args->name, ".cert");
+    char *server_path = args->server ? path_of (args->dir, "servers", args->name, ".cert") : NULL;
     char *secret_out = args->out ? zsys_sprintf ("%s_secret", args->out) : NULL;
-    bool ok = public_path && make_folder (args->dir, folder) && !zsys_file_exists (public_path);
+    bool ok = is_free (public_path) && (!args->server || is_free (server_path)) && make_folder (args->dir, "clients")
+              && (!args->server || make_folder (args->dir, "servers"));
     mode_t old = umask (077);                   /* secrets readable by their owner only */
-    if (public_path && zsys_file_exists (public_path))
-        fprintf (stderr, "motctl cert: %s exists: revoke it first, or choose another name\n", public_path);
-    else
     if (ok && args->server)
-        ok = zcert_save (cert, public_path) == 0;        /* NAME.cert and NAME.cert_secret */
+        ok = server_path && zcert_save (cert, server_path) == 0;        /* NAME.cert and NAME.cert_secret */
     else
     if (ok)
-        ok = secret_out && zcert_save (cert, args->out) == 0 && zcert_save_public (cert, public_path) == 0;
+        ok = secret_out && zcert_save (cert, args->out) == 0;
+    ok = ok && zcert_save_public (cert, public_path) == 0;
     umask (old);
-    if (ok && chmod (public_path, 0644) != 0)
+    if (ok && (chmod (public_path, 0644) != 0 || (server_path && chmod (server_path, 0644) != 0)))
         ok = false;
     if (!ok)
         fprintf (stderr, "motctl cert: could not write the certificate %s\n", public_path ? public_path : "");
     else
         print_json (json_pack ("{s:s, s:s, s:s, s:s?}", "name", args->name, "public_key", zcert_public_txt (cert),
-                               "certificate", public_path, "secret", secret_out));
+                               "certificate", server_path ? server_path : public_path, "secret", secret_out));
     zstr_free (&public_path);
+    zstr_free (&server_path);
     zstr_free (&secret_out);
     return ok;
 }
@@ -263,6 +278,9 @@ print_certificate (const char *path, const char *state)
     }
     json_object_set_new (line, "state", json_string (state));
     json_object_set_new (line, "public_key", json_string (zcert_public_txt (cert)));
+    char fingerprint[MOT_CURVE_FINGERPRINT_LENGTH + 1];
+    if (mot_curve_fingerprint (zcert_public_txt (cert), fingerprint))
+        json_object_set_new (line, "fingerprint", json_string (fingerprint));
     print_json (line);
     zcert_destroy (&cert);
 }

@@ -3,6 +3,7 @@
  */
 #include "motctl_net.h"
 
+#include "mot_curve.h"
 #include "mot_wire.h"
 
 #include <errno.h>
@@ -12,11 +13,17 @@
 #include <string.h>
 
 static zsock_t *
-connect_req (const char *endpoint, int timeout_ms, char **error)
+connect_req (const char *endpoint, const char *peer, int timeout_ms, char **error)
 {
     zsock_t *socket = zsock_new (ZMQ_REQ);
     if (!socket) {
         *error = zsys_sprintf ("cannot create a socket for %s", endpoint);
+        return NULL;
+    }
+    if (!mot_curve_secure (socket, false, peer, "request")) {
+        *error = zsys_sprintf ("no CURVE keys for %s: set MOT_CERT (your keypair) and MOT_CERTS, or MOT_CURVE=off",
+                               endpoint);
+        zsock_destroy (&socket);
         return NULL;
     }
     zsock_set_linger (socket, 0);
@@ -59,10 +66,11 @@ receive_reply (zsock_t *socket, const char *endpoint, int timeout_ms, char **err
 }
 
 zmsg_t *
-motctl_request (const char *endpoint, const ProtobufCMessage *request, int timeout_ms, char **error)
+motctl_request (const char *endpoint, const char *peer, const ProtobufCMessage *request, int timeout_ms,
+                char **error)
 {
     *error = NULL;
-    zsock_t *socket = connect_req (endpoint, timeout_ms, error);
+    zsock_t *socket = connect_req (endpoint, peer, timeout_ms, error);
     if (!socket)
         return NULL;
     zmsg_t *reply = NULL;

@@ -13,11 +13,13 @@
 
 #define MOTCTL_DEFAULT_TIMEOUT_MS 5000
 
-/* Connects a REQ socket to `endpoint`, sends the packed request and waits up
+/* Connects a REQ socket to `endpoint` (CURVE unless MOT_CURVE=off:
+ * checked against the service `peer`'s key, see mot_curve), sends the packed request and waits up
  * to timeout_ms for the reply. Returns the reply's frames (caller destroys),
  * or NULL with *error set to a malloc'd sentence naming the endpoint (caller
  * frees): no reply in time, bad endpoint, interrupted. */
-zmsg_t *motctl_request (const char *endpoint, const ProtobufCMessage *request, int timeout_ms, char **error);
+zmsg_t *motctl_request (const char *endpoint, const char *peer, const ProtobufCMessage *request, int timeout_ms,
+                        char **error);
 
 /* The reply's one frame unpacked as `descriptor` (no size limit: the peer is
  * our own service). NULL with *error (malloc'd) when it is not one. Free the

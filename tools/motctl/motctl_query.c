@@ -35,7 +35,7 @@
 static Mot__V1__QueryReply *
 send_query (const Mot__V1__Query *query, int timeout_ms, char **error)
 {
-    zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY), &query->base,
+    zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY), "reporter", &query->base,
                                     timeout_ms, error);
     ProtobufCMessage *answer = reply ? motctl_unpack (reply, &mot__v1__query_reply__descriptor, error) : NULL;
     zmsg_destroy (&reply);

@@ -31,7 +31,7 @@ send_envelope (const char *endpoint, const Mot__V1__Envelope *envelope, int time
     for (int attempt = 1; attempt <= SUBMIT_TRIES; attempt++) {
         free (*error);
         *error = NULL;
-        zmsg_t *reply = motctl_request (endpoint, &envelope->base, timeout_ms, error);
+        zmsg_t *reply = motctl_request (endpoint, "intake", &envelope->base, timeout_ms, error);
         if (reply) {
             Mot__V1__Ack *ack = (Mot__V1__Ack *) motctl_unpack (reply, &mot__v1__ack__descriptor, error);
             zmsg_destroy (&reply);

@@ -14,15 +14,36 @@
  *  reported, not fatal. Nothing is lost if the proxy dies: intake
  *  acknowledges only what Redis holds (a client retries what got no
  *  answer), and hand-offs are re-driven from Redis.
+ *
+ *  With CURVE on (mot_curve), the proxy stands for intake: it holds
+ *  intake's keypair (CERTS/servers/intake.cert unless --cert says another),
+ *  is the CURVE server as intake where upstreams, classifiers and watchers
+ *  connect, and intake's CURVE client where intakes connect (their sockets
+ *  are CURVE servers wherever they connect), so every key is the same
+ *  whether a proxy is there or not. The upstream's
+ *  certificate is checked here, at the front, and the ingress device (its
+ *  own loop, not libzmq's proxy) appends its metadata to each request, so
+ *  that the intake behind it authorises the upstream, not the proxy
+ *  (mot_peer_forwarded believes it because the proxy's role is service).
  */
 #include "mot_config.h"
+#include "mot_curve.h"
 #include "mot_endpoints.h"
 #include "mot_log.h"
+#include "mot_peer.h"
 #include "mot_socket.h"
 
 #include <czmq.h>
 #include <errno.h>
 #include <string.h>
+
+/* Whose keypair the proxy presents, and expects when it connects. */
+#define PROXY_IDENTITY "intake"
+/* With CURVE, intake's sockets are servers (the stable side) wherever they
+ * connect: the proxy is intake to the upstreams, classifiers and watchers,
+ * and intake's client on the side where intakes connect. */
+#define SERVER MOT_CURVE_ROLE_SERVER
+#define CLIENT MOT_CURVE_ROLE_CLIENT
 
 static const mot_option_t options[] = {
     {"ingress", "MOT_PROXY_INGRESS", MOT_DEFAULT_INGRESS, "where upstreams send Envelopes (ROUTER; bind, '>' to connect)"},
@@ -43,6 +64,8 @@ typedef struct {
     zsock_t *front;
     zsock_t *back;
     zactor_t *actor;
+    bool forwards_credentials;  /* the ingress: its own loop, see run_ingress */
+    int front_curve, back_curve;        /* the CURVE role of each side (mot_socket_options_t) */
 } device_t;
 
 /* Reads the actor pipe until zactor_destroy's $TERM; a signal may
@@ -81,6 +104,54 @@ run_device (zsock_t *pipe, void *args)
     wait_for_term (pipe);
 }
 
+/* Appends, to a request from the front, the credentials of the client
+ * that sent it (its certificate's metadata, which the intakes behind the
+ * device cannot see); a service's request that carries some already (a
+ * device in front of this one) keeps them. */
+static void
+forward_credentials (zmsg_t *request)
+{
+    zframe_t *last = zmsg_last (request);
+    mot_peer_t peer = mot_peer_of (last);
+    if (!peer.certified || (mot_peer_is_service (&peer) && mot_peer_frame_is (last)))
+        return;
+    zframe_t *credentials = mot_peer_frame_new (&peer);
+    if (!credentials || zmsg_append (request, &credentials) != 0) {
+        zframe_destroy (&credentials);
+        mot_log_error ("credentials_lost", "reason=\"out of memory\"");
+    }
+}
+
+/* The ingress device's thread: requests go front to back with their
+ * client's credentials (forward_credentials), answers back to front as
+ * they are. Ends on $TERM. */
+static void
+run_ingress (zsock_t *pipe, void *args)
+{
+    device_t *self = (device_t *) args;
+    zsock_signal (pipe, 0);
+    zpoller_t *poller = zpoller_new (pipe, self->front, self->back, NULL);
+    while (poller) {
+        void *which = zpoller_wait (poller, -1);
+        if (!which && !zpoller_terminated (poller))
+            continue;
+        zmsg_t *message = which ? zmsg_recv (which) : NULL;
+        if (which == self->front && message)
+            forward_credentials (message);
+        if (which == pipe || !message) {
+            zmsg_destroy (&message);
+            break;
+        }
+        if (zmsg_send (&message, which == self->front ? self->back : self->front) != 0) {
+            mot_log_warn ("request_dropped", "device=%s reason=\"%s\"", self->name, zmq_strerror (zmq_errno ()));
+            zmsg_destroy (&message);
+        }
+    }
+    zpoller_destroy (&poller);
+    if (!zsys_interrupted)
+        wait_for_term (pipe);
+}
+
 /* Opens the device's sockets and starts its thread; false when a socket
  * could not be made (logged by mot_socket) or the thread not started. */
 static bool
@@ -88,10 +159,12 @@ device_start (device_t *self, mot_config_t *config)
 {
     const char *front = mot_config_get (config, self->front_option);
     const char *back = mot_config_get (config, self->back_option);
-    self->front = mot_socket_new (self->front_type, front, true, NULL, self->front_option);
-    self->back = mot_socket_new (self->back_type, back, true, NULL, self->back_option);
+    mot_socket_options_t front_options = {.curve_role = self->front_curve};
+    mot_socket_options_t back_options = {.curve_role = self->back_curve};
+    self->front = mot_socket_new (self->front_type, front, true, PROXY_IDENTITY, &front_options, self->front_option);
+    self->back = mot_socket_new (self->back_type, back, true, PROXY_IDENTITY, &back_options, self->back_option);
     if (self->front && self->back)
-        self->actor = zactor_new (run_device, self);
+        self->actor = zactor_new (self->forwards_credentials ? run_ingress : run_device, self);
     if (self->actor)
         mot_log_info ("device_started", "device=%s front=%s back=%s", self->name, front, back);
     return self->actor != NULL;
@@ -120,10 +193,14 @@ main (int argc, char **argv)
         return rc;
     mot_log_init ("proxy", mot_config_get (config, "log-level"));
     zsys_init ();
+    if (!mot_curve_start (config, PROXY_IDENTITY)) {
+        mot_config_destroy (&config);
+        return 1;
+    }
     device_t devices[] = {
-        {"ingress", ZMQ_ROUTER, "ingress", ZMQ_DEALER, "ingress-workers", NULL, NULL, NULL},
-        {"classify", ZMQ_PULL, "classify-in", ZMQ_PUSH, "classify-out", NULL, NULL, NULL},
-        {"watch", ZMQ_PULL, "watch-in", ZMQ_PUSH, "watch-out", NULL, NULL, NULL},
+        {"ingress", ZMQ_ROUTER, "ingress", ZMQ_DEALER, "ingress-workers", NULL, NULL, NULL, true, SERVER, CLIENT},
+        {"classify", ZMQ_PULL, "classify-in", ZMQ_PUSH, "classify-out", NULL, NULL, NULL, false, CLIENT, SERVER},
+        {"watch", ZMQ_PULL, "watch-in", ZMQ_PUSH, "watch-out", NULL, NULL, NULL, false, CLIENT, SERVER},
     };
     bool started = device_start (&devices[0], config) && device_start (&devices[1], config)
                    && device_start (&devices[2], config);
@@ -141,6 +218,7 @@ main (int argc, char **argv)
     for (int i = 2; i >= 0; i--)
         device_stop (&devices[i]);
     mot_log_info ("stopped", "rc=%d", rc);
+    mot_curve_stop ();
     mot_config_destroy (&config);
     return rc;
 }
