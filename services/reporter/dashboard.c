@@ -143,8 +143,8 @@ log_in (dashboard_t *self, const http_request_t *request, http_response_t *respo
     }
     mot_log_info ("login", "account=%s", name);
     char cookie[160];
-    snprintf (cookie, sizeof cookie, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-              HTTP_AUTH_SESSION_S);
+    snprintf (cookie, sizeof cookie, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+              HTTP_AUTH_SESSION_S, http_server_is_tls (self->server) ? "; Secure" : "");
     response->set_cookie = strdup (cookie);
     redirect (response, "/");
 }
@@ -153,7 +153,9 @@ static void
 log_out (dashboard_t *self, const http_request_t *request, http_response_t *response)
 {
     http_auth_logout (self->auth, http_request_cookie (request, SESSION_COOKIE));
-    response->set_cookie = strdup (SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    response->set_cookie = strdup (http_server_is_tls (self->server)
+                                       ? SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+                                       : SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     redirect (response, "/login");
 }
 
@@ -270,27 +272,27 @@ read_refresh_ms (const char *text, long *refresh_ms)
 }
 
 dashboard_t *
-dashboard_new (const char *address, const char *accounts_path, const char *redis_address, bool test_clock,
-               mot_catalog_t *territories, const char *refresh_ms)
+dashboard_new (const dashboard_config_t *config, mot_catalog_t *territories)
 {
     long refresh = 0;
-    if (!read_refresh_ms (refresh_ms, &refresh))
+    if (!read_refresh_ms (config->refresh_ms, &refresh))
         return NULL;
     dashboard_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
     self->territories = territories;
-    self->auth = http_auth_new (accounts_path);
-    self->redis = mot_redis_new (redis_address);
-    self->clock = self->redis ? mot_clock_new (self->redis, test_clock) : NULL;
-    self->store = dashboard_store_new (redis_address, test_clock, territories, refresh);
+    self->auth = http_auth_new (config->accounts_path);
+    self->redis = mot_redis_new (config->redis_address);
+    self->clock = self->redis ? mot_clock_new (self->redis, config->test_clock) : NULL;
+    self->store = dashboard_store_new (config->redis_address, config->test_clock, territories, refresh);
     if (self->auth && self->clock && self->store)
-        self->server = http_server_new (address, on_request, self);
+        self->server = http_server_new (&config->listen, on_request, self);
     if (!self->server) {
         dashboard_destroy (&self);
         return NULL;
     }
-    mot_log_info ("dashboard_serving", "http=%s refresh_ms=%ld", address, refresh);
+    mot_log_info ("dashboard_serving", "http=%s tls=%s refresh_ms=%ld", config->listen.address,
+                  http_server_is_tls (self->server) ? "yes" : "no", refresh);
     return self;
 }
 
