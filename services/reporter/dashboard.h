@@ -14,7 +14,10 @@
  *    GET  /               the entry page (links to the others)
  *    GET  /mupoi, /muro, /mapa, /item, /obligaciones  (dashboard_pages.h)
  *  Anything else is 404; POST elsewhere 405; a page without a live session
- *  is 303 to /login. The session cookie is mot_session, HttpOnly,
+ *  is 303 to /login; a page of a register the account lacks 403, and an
+ *  account limited to units sees only its units' items (dashboard_pages.h;
+ *  the accounts' units and registers: http_auth.h). The entry page shows
+ *  the pages the account may open. The session cookie is mot_session, HttpOnly,
  *  SameSite=Strict, Path=/, Max-Age the session's life, and Secure when
  *  the dashboard serves HTTPS (http_server.h: a certificate and key, and
  *  plain HTTP refused beyond loopback unless asked for). Logins are logged

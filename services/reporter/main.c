@@ -66,7 +66,8 @@ static const mot_option_t options[] = {
     {"http", "MOT_REPORTER_HTTP", "127.0.0.1:5556",
      "address of the web dashboard (IPv4 host:port), or off"},
     {"accounts", "MOT_REPORTER_ACCOUNTS", "",
-     "dashboard accounts (name<TAB>crypt(3) hash<TAB>role per line; empty: nobody can sign in)"},
+     "dashboard accounts (name<TAB>crypt(3) hash<TAB>role[<TAB>units<TAB>registers] per line;"
+     " deploy/accounts.example.tsv; empty: nobody can sign in)"},
     {"report-obligation", "MOT_REPORTER_REPORT_OBLIGATION", REPORT_ARCHIVE_UNIT ":" REPORT_ARCHIVE_CODE,
      "the obligation (UNIT:code) whose month's report is generated once it waits for no input, or off"},
     {"report-to", "MOT_REPORTER_REPORT_TO", "TDOE", "addressee of the notice that a month's report is available"},
