@@ -2,6 +2,7 @@
  */
 #include "mot_peer.h"
 #include "mot_curve.h"
+#include "mot_grant.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,19 +38,27 @@ mot_peer_of (zframe_t *frame)
     return self;
 }
 
-/* Whether the comma-separated `list` holds `word`, or is "*". */
+/* Whether the unit list (mot_grant's words) holds `unit`. */
 static bool
-list_holds (const char *list, const char *word)
+unit_granted (const char *list, const char *unit)
 {
-    if (strcmp (list, "*") == 0)
-        return true;
-    size_t length = strlen (word);
-    for (const char *at = list; *at;) {
-        size_t span = strcspn (at, ",");
-        if (span == length && length > 0 && strncmp (at, word, length) == 0)
-            return true;
-        at += span + (at[span] == ',');
-    }
+    mot_grant_set_t set;
+    return mot_grant_read_units (list, &set) && mot_grant_has_any_unit (set, unit);
+}
+
+/* Whether the register list holds the register called `name`; `items`
+ * (every item) holds mupoi and muro, as on the dashboard. */
+static bool
+register_granted (const char *list, const char *name)
+{
+    mot_grant_set_t set;
+    if (!mot_grant_read_registers (list, &set))
+        return false;
+    for (int which = 0; which < MOT_REGISTER_COUNT; which++)
+        if (strcmp (mot_register_name ((mot_register_t) which), name) == 0)
+            return mot_grant_has_register (set, (mot_register_t) which)
+                   || ((which == MOT_REGISTER_MUPOI || which == MOT_REGISTER_MURO)
+                       && mot_grant_has_register (set, MOT_REGISTER_ITEMS));
     return false;
 }
 
@@ -80,19 +89,19 @@ mot_peer_may_publish_as (const mot_peer_t *self, const char *unit)
     if (mot_peer_is_service (self))
         return true;
     return (strcmp (self->role, "upstream") == 0 || strcmp (self->role, "analyst") == 0)
-           && list_holds (self->units, unit);
+           && unit_granted (self->units, unit);
 }
 
 bool
 mot_peer_may_command_for (const mot_peer_t *self, const char *unit)
 {
-    return mot_peer_is_service (self) || (strcmp (self->role, "analyst") == 0 && list_holds (self->units, unit));
+    return mot_peer_is_service (self) || (strcmp (self->role, "analyst") == 0 && unit_granted (self->units, unit));
 }
 
 bool
 mot_peer_may_read (const mot_peer_t *self, const char *name)
 {
-    return mot_peer_is_service (self) || list_holds (self->registers, name);
+    return mot_peer_is_service (self) || register_granted (self->registers, name);
 }
 
 bool

@@ -10,6 +10,8 @@
  *    role upstream     events as its units, no analyst command
  *    role subscriber, viewer   nothing sent; reads as below
  *    registers, topics what it may read: listed names / topic prefixes, or *
+ *                      (the words are mot_grant's, shared with the
+ *                      dashboard's accounts; `items` holds mupoi and muro)
  *  A peer this process connected to as a CURVE client is the server whose
  *  key it checked: a service. With CURVE off there is no certificate: every peer may do everything
  *  (a development set-up), and the name is the one the client gave.

@@ -15,9 +15,9 @@ packages=(
   libcmocka-dev valgrind                          # tests
   python3-zmq python3-protobuf protobuf-compiler  # the Python publisher example, tested
   jq                                              # tests read JSON answers
-  libmicrohttpd-dev libcrypt-dev                  # the reporter's web dashboard
+  libmicrohttpd-dev libcrypt-dev                  # the reporter's web dashboard (Debian builds libmicrohttpd with GnuTLS: its HTTPS)
   chromium chromium-driver fonts-dejavu-core      # the dashboard's browser tests (and readable screenshots)
-  curl openssl                                    # raw HTTP in the dashboard test; the accounts' hashes (up.sh, the test)
+  curl openssl                                    # raw HTTP(S) in the dashboard tests; the accounts' hashes (up.sh, the tests); the TLS test's throwaway CA
 )
 
 as_root=()

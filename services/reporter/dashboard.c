@@ -5,6 +5,7 @@
 #include "dashboard_pages.h"
 #include "http_auth.h"
 #include "mot_log.h"
+#include "mot_schema.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,13 +41,65 @@ dashboard_send_error (const dashboard_context_t *context, http_response_t *respo
         response->status = 500;
         return;
     }
-    html_page_begin (html, status == 404 ? "No encontrado" : "Petición no válida", context->account);
+    html_page_begin (html, status == 404 ? "No encontrado" : status == 403 ? "Acceso no permitido" : "Petición no válida",
+                     context->account);
     html_raw (html, "<p class=\"error\" id=\"error\">");
     html_text (html, message);
     html_raw (html, "</p>\n");
     html_page_end (html);
     dashboard_send_page (response, html, status);
     html_destroy (&html);
+}
+
+/* ---- what an account sees ------------------------------------------------ */
+
+bool
+dashboard_may_read (const dashboard_context_t *context, mot_register_t which)
+{
+    bool an_items_register = which == MOT_REGISTER_MUPOI || which == MOT_REGISTER_MURO;
+    return mot_grant_has_register (context->registers, which)
+        || (an_items_register && mot_grant_has_register (context->registers, MOT_REGISTER_ITEMS));
+}
+
+void
+dashboard_refuse_register (const dashboard_context_t *context, http_response_t *response, mot_register_t which)
+{
+    char message[200];
+    snprintf (message, sizeof message,
+              "Su cuenta no tiene acceso al registro «%s». Si lo necesita, pida al equipo de operación que lo"
+              " añada a su cuenta.", mot_register_name (which));
+    mot_log_info ("http_forbidden", "account=%s register=%s", context->account, mot_register_name (which));
+    dashboard_send_error (context, response, 403, message);
+}
+
+bool
+dashboard_sees_units (const dashboard_context_t *context, const char *units)
+{
+    return context->units == MOT_GRANT_ALL || mot_grant_has_any_unit (context->units, units);
+}
+
+mot_grant_set_t
+dashboard_units_within (const dashboard_context_t *context)
+{
+    return context->units == MOT_GRANT_ALL ? 0 : context->units;
+}
+
+bool
+dashboard_sees_item (const dashboard_context_t *context, const char *item_id)
+{
+    char *key = mot_key_item (item_id);
+    redisReply *fields = key ? mot_redis_command (context->redis, "HMGET %s %s %s %s", key, MOT_ITEM_ID,
+                                                  MOT_ITEM_UNITS, MOT_ITEM_SOURCE) : NULL;
+    free (key);
+    bool read = mot_reply_ok (fields) && fields->type == REDIS_REPLY_ARRAY && fields->elements == 3
+             && fields->element[0]->type == REDIS_REPLY_STRING;
+    const redisReply *units = read ? fields->element[1] : NULL;
+    if (read && (units->type != REDIS_REPLY_STRING || units->len == 0))
+        units = fields->element[2];     /* an item stored before units were kept */
+    bool seen = read && units->type == REDIS_REPLY_STRING && dashboard_sees_units (context, units->str);
+    if (fields)
+        freeReplyObject (fields);
+    return seen;
 }
 
 json_t *
@@ -143,8 +196,8 @@ log_in (dashboard_t *self, const http_request_t *request, http_response_t *respo
     }
     mot_log_info ("login", "account=%s", name);
     char cookie[160];
-    snprintf (cookie, sizeof cookie, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d", token,
-              HTTP_AUTH_SESSION_S);
+    snprintf (cookie, sizeof cookie, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s", token,
+              HTTP_AUTH_SESSION_S, http_server_is_tls (self->server) ? "; Secure" : "");
     response->set_cookie = strdup (cookie);
     redirect (response, "/");
 }
@@ -153,12 +206,22 @@ static void
 log_out (dashboard_t *self, const http_request_t *request, http_response_t *response)
 {
     http_auth_logout (self->auth, http_request_cookie (request, SESSION_COOKIE));
-    response->set_cookie = strdup (SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    response->set_cookie = strdup (http_server_is_tls (self->server)
+                                       ? SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+                                       : SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
     redirect (response, "/login");
 }
 
 /* ---- pages -------------------------------------------------------------- */
 
+/* Whether the account may open the monthly report: it covers every unit. */
+static bool
+may_read_report (const dashboard_context_t *context)
+{
+    return dashboard_may_read (context, MOT_REGISTER_REPORTS) && context->units == MOT_GRANT_ALL;
+}
+
+/* The entry page: a card for each page the account may open. */
 static void
 send_home (const dashboard_context_t *context, http_response_t *response)
 {
@@ -167,14 +230,23 @@ send_home (const dashboard_context_t *context, http_response_t *response)
         response->status = 500;
         return;
     }
+    bool mupoi = dashboard_may_read (context, MOT_REGISTER_MUPOI), muro = dashboard_may_read (context, MOT_REGISTER_MURO);
     html_page_begin (html, "Tablero", context->account);
-    html_raw (html, "<div class=\"cards\">"
-                    "<a class=\"card\" href=\"/mupoi\"><b>MUPOI</b>Matriz única de problemáticas</a>"
-                    "<a class=\"card\" href=\"/muro\"><b>MURO</b>Matriz única de riesgos</a>"
-                    "<a class=\"card\" href=\"/mapa?tipo=mupoi\"><b>Mapas</b>Problemáticas y riesgos</a>"
-                    "<a class=\"card\" href=\"/obligaciones\"><b>Obligaciones</b>Informes por entregar</a>"
-                    "<a class=\"card\" href=\"/informe\"><b>Informe mensual</b>CAPSOI a la TDOE</a>"
-                    "</div>\n");
+    html_raw (html, "<div class=\"cards\">");
+    if (mupoi)
+        html_raw (html, "<a class=\"card\" href=\"/mupoi\"><b>MUPOI</b>Matriz única de problemáticas</a>");
+    if (muro)
+        html_raw (html, "<a class=\"card\" href=\"/muro\"><b>MURO</b>Matriz única de riesgos</a>");
+    if (dashboard_may_read (context, MOT_REGISTER_MAPS) && (mupoi || muro))
+        html_printf (html, "<a class=\"card\" href=\"/mapa?tipo=%s\"><b>Mapas</b>%s</a>", mupoi ? "mupoi" : "muro",
+                     mupoi && muro ? "Problemáticas y riesgos" : mupoi ? "Problemáticas" : "Riesgos");
+    if (dashboard_may_read (context, MOT_REGISTER_OBLIGATIONS))
+        html_raw (html, "<a class=\"card\" href=\"/obligaciones\"><b>Obligaciones</b>Informes por entregar</a>");
+    if (may_read_report (context))
+        html_raw (html, "<a class=\"card\" href=\"/informe\"><b>Informe mensual</b>CAPSOI a la TDOE</a>");
+    html_raw (html, "</div>\n");
+    if (!mupoi && !muro && !dashboard_may_read (context, MOT_REGISTER_OBLIGATIONS) && !may_read_report (context))
+        html_raw (html, "<p id=\"nothing\">Su cuenta no tiene registros asignados.</p>\n");
     html_page_end (html);
     dashboard_send_page (response, html, 200);
     html_destroy (&html);
@@ -191,11 +263,50 @@ is_page (const char *path)
     return false;
 }
 
-static void
-send_page (dashboard_t *self, const char *account, const http_request_t *request, http_response_t *response)
+/* The register a page needs (the map's: its kind's too), false (and 403
+ * sent) when the account lacks it; the monthly report needs every unit. */
+static bool
+may_open (const dashboard_context_t *context, const http_request_t *request, http_response_t *response)
 {
-    dashboard_context_t context = {self->redis, self->clock, self->territories, account, self->store};
+    static const struct {
+        const char *path;
+        mot_register_t needs;
+    } PAGES[] = {{"/mupoi", MOT_REGISTER_MUPOI},      {"/muro", MOT_REGISTER_MURO},
+                 {"/mapa", MOT_REGISTER_MAPS},        {"/evento", MOT_REGISTER_STATUS},
+                 {"/obligaciones", MOT_REGISTER_OBLIGATIONS}, {"/informe", MOT_REGISTER_REPORTS}};
     const char *path = http_request_path (request);
+    for (size_t i = 0; i < sizeof PAGES / sizeof PAGES[0]; i++)
+        if (strcmp (path, PAGES[i].path) == 0 && !dashboard_may_read (context, PAGES[i].needs)) {
+            dashboard_refuse_register (context, response, PAGES[i].needs);
+            return false;
+        }
+    const char *kind = http_request_param (request, "tipo");
+    mot_register_t map = kind && strcmp (kind, "muro") == 0 ? MOT_REGISTER_MURO : MOT_REGISTER_MUPOI;
+    if (strcmp (path, "/mapa") == 0 && !dashboard_may_read (context, map)) {
+        dashboard_refuse_register (context, response, map);
+        return false;
+    }
+    if (strcmp (path, "/informe") == 0 && !may_read_report (context)) {
+        char units[MOT_GRANT_UNITS_TEXT], message[200];
+        mot_grant_units_text (context->units, units);
+        snprintf (message, sizeof message,
+                  "El informe mensual abarca todas las unidades y su cuenta está limitada a %s.", units);
+        mot_log_info ("http_forbidden", "account=%s register=reports reason=\"limited to units\"", context->account);
+        dashboard_send_error (context, response, 403, message);
+        return false;
+    }
+    return true;
+}
+
+static void
+send_page (dashboard_t *self, const http_account_t *account, const http_request_t *request,
+           http_response_t *response)
+{
+    dashboard_context_t context = {self->redis,  self->clock,    self->territories, account->name,
+                                   self->store, account->units, account->registers};
+    const char *path = http_request_path (request);
+    if (!may_open (&context, request, response))
+        return;
     if (strcmp (path, "/") == 0)
         send_home (&context, response);
     else if (strcmp (path, "/mupoi") == 0)
@@ -240,8 +351,8 @@ on_request (void *arg, const http_request_t *request, http_response_t *response)
         response->status = 405;
         return;
     }
-    const char *account = http_auth_session (self->auth, http_request_cookie (request, SESSION_COOKIE),
-                                             (int64_t) time (NULL));
+    const http_account_t *account = http_auth_session (self->auth, http_request_cookie (request, SESSION_COOKIE),
+                                                       (int64_t) time (NULL));
     if (!account) {
         redirect (response, "/login");
         return;
@@ -270,27 +381,27 @@ read_refresh_ms (const char *text, long *refresh_ms)
 }
 
 dashboard_t *
-dashboard_new (const char *address, const char *accounts_path, const char *redis_address, bool test_clock,
-               mot_catalog_t *territories, const char *refresh_ms)
+dashboard_new (const dashboard_config_t *config, mot_catalog_t *territories)
 {
     long refresh = 0;
-    if (!read_refresh_ms (refresh_ms, &refresh))
+    if (!read_refresh_ms (config->refresh_ms, &refresh))
         return NULL;
     dashboard_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
     self->territories = territories;
-    self->auth = http_auth_new (accounts_path);
-    self->redis = mot_redis_new (redis_address);
-    self->clock = self->redis ? mot_clock_new (self->redis, test_clock) : NULL;
-    self->store = dashboard_store_new (redis_address, test_clock, territories, refresh);
+    self->auth = http_auth_new (config->accounts_path);
+    self->redis = mot_redis_new (config->redis_address);
+    self->clock = self->redis ? mot_clock_new (self->redis, config->test_clock) : NULL;
+    self->store = dashboard_store_new (config->redis_address, config->test_clock, territories, refresh);
     if (self->auth && self->clock && self->store)
-        self->server = http_server_new (address, on_request, self);
+        self->server = http_server_new (&config->listen, on_request, self);
     if (!self->server) {
         dashboard_destroy (&self);
         return NULL;
     }
-    mot_log_info ("dashboard_serving", "http=%s refresh_ms=%ld", address, refresh);
+    mot_log_info ("dashboard_serving", "http=%s tls=%s refresh_ms=%ld", config->listen.address,
+                  http_server_is_tls (self->server) ? "yes" : "no", refresh);
     return self;
 }
 

@@ -14,13 +14,19 @@
  *    GET  /               the entry page (links to the others)
  *    GET  /mupoi, /muro, /mapa, /item, /obligaciones  (dashboard_pages.h)
  *  Anything else is 404; POST elsewhere 405; a page without a live session
- *  is 303 to /login. The session cookie is mot_session, HttpOnly,
- *  SameSite=Strict, Path=/, Max-Age the session's life. Logins are logged
+ *  is 303 to /login; a page of a register the account lacks 403, and an
+ *  account limited to units sees only its units' items (dashboard_pages.h;
+ *  the accounts' units and registers: http_auth.h). The entry page shows
+ *  the pages the account may open. The session cookie is mot_session, HttpOnly,
+ *  SameSite=Strict, Path=/, Max-Age the session's life, and Secure when
+ *  the dashboard serves HTTPS (http_server.h: a certificate and key, and
+ *  plain HTTP refused beyond loopback unless asked for). Logins are logged
  *  with the account name only; failures without any name.
  */
 #ifndef DASHBOARD_H_INCLUDED
 #define DASHBOARD_H_INCLUDED
 
+#include "http_server.h"
 #include "mot_catalog.h"
 #include <stdbool.h>
 
@@ -29,14 +35,19 @@ typedef struct _dashboard_t dashboard_t;
 #define DASHBOARD_REFRESH_MIN_MS 100
 #define DASHBOARD_REFRESH_MAX_MS 3600000
 
-/* Serves on `address` ("host:port"); accounts from `accounts_path` (NULL
- * or "": nobody can sign in). `territories` is borrowed (read-only). The
+typedef struct {
+    http_listen_t listen;       /* where, and HTTPS (http_server.h) */
+    const char *accounts_path;  /* NULL or "": nobody can sign in */
+    const char *redis_address;
+    bool test_clock;
+    const char *refresh_ms;     /* text, milliseconds */
+} dashboard_config_t;
+
+/* Serves as `config` says. `territories` is borrowed (read-only). The
  * register pages read registers kept in memory, rebuilt once older than
- * `refresh_ms` (text, milliseconds, DASHBOARD_REFRESH_MIN_MS..
- * DASHBOARD_REFRESH_MAX_MS; dashboard_store.h). NULL (logged) when it
- * cannot start. */
-dashboard_t *dashboard_new (const char *address, const char *accounts_path, const char *redis_address,
-                            bool test_clock, mot_catalog_t *territories, const char *refresh_ms);
+ * `refresh_ms` (DASHBOARD_REFRESH_MIN_MS..DASHBOARD_REFRESH_MAX_MS;
+ * dashboard_store.h). NULL (logged) when it cannot start. */
+dashboard_t *dashboard_new (const dashboard_config_t *config, mot_catalog_t *territories);
 void dashboard_destroy (dashboard_t **self_p);
 
 #endif

@@ -9,7 +9,9 @@
  *  own scores, the meeting. Never a free-text description nor anything of
  *  the insured person (intake clears the person before storing; the
  *  description of a complaint may still name someone). An id that is not
- *  "ev-<number>" is 400, an unknown event 404.
+ *  "ev-<number>" is 400, an unknown event 404; so is, for an account
+ *  limited to units, an event neither sent by one of them nor about an
+ *  item it sees (an item's page links every event in its trail).
  */
 #include "dashboard_pages.h"
 #include "event_status.h"
@@ -127,6 +129,17 @@ write_outcome (html_t *html, json_t *status)
     html_raw (html, "</tbody></table></div>\n");
 }
 
+/* Whether the account sees the event: sent by one of its units, or about
+ * an item it sees. */
+static bool
+sees_event (const dashboard_context_t *context, json_t *status)
+{
+    char buffer[32];
+    const char *item = dashboard_cell (status, "item_id", buffer, sizeof buffer);
+    return dashboard_sees_units (context, json_string_value (json_object_get (status, "source")))
+        || (*item && dashboard_sees_item (context, item));
+}
+
 void
 dashboard_event_page (const dashboard_context_t *context, const http_request_t *request, http_response_t *response)
 {
@@ -140,6 +153,11 @@ dashboard_event_page (const dashboard_context_t *context, const http_request_t *
     char *text = event_status_json (context->redis, id, &size, &code);
     json_t *status = text ? json_loadb (text, size, 0, NULL) : NULL;
     free (text);
+    if (status && !sees_event (context, status)) {
+        json_decref (status);   /* as an unknown one */
+        status = NULL;
+        code = MOT__V1__ERROR_CODE__INVALID_VALUE;
+    }
     if (!status) {
         bool unknown = code == MOT__V1__ERROR_CODE__INVALID_VALUE;
         dashboard_send_error (context, response, unknown ? 404 : 503,

@@ -9,7 +9,10 @@
  *  month's map, its map history) and its audit trail
  *  (register_query_audit), oldest first, each step linked to the event
  *  that caused it (/evento: the evidence). An id that is not one (letters,
- *  digits, - and _, at most 64) is 400; an unknown item 404.
+ *  digits, - and _, at most 64) is 400; an unknown item 404, and so is
+ *  another unit's for an account limited to units; an item of a register
+ *  the account lacks 403. The positions need the positions register, the
+ *  trail audit: without them a line says that the account leaves them out.
  */
 #include "dashboard_pages.h"
 #include "item_positions.h"
@@ -265,6 +268,50 @@ find_row (const dashboard_context_t *context, const char *id, Mot__V1__ErrorCode
     return found;
 }
 
+/* The item's register: mupoi for a problemática, muro for a riesgo. */
+static mot_register_t
+register_of (json_t *row)
+{
+    const char *kind = json_string_value (json_object_get (row, "tipo"));
+    return kind && strcmp (kind, MOT_KIND_RIESGO) == 0 ? MOT_REGISTER_MURO : MOT_REGISTER_MUPOI;
+}
+
+/* Says that the account's registers leave a part of the page out. */
+static void
+write_left_out (html_t *html, const char *id, const char *title, mot_register_t which)
+{
+    html_printf (html, "<h2>%s</h2><p class=\"left-out\" id=\"%s\">Su cuenta no incluye el registro «%s».</p>\n", title,
+                 id, mot_register_name (which));
+}
+
+static void
+write_item (const dashboard_context_t *context, html_t *html, const char *id, json_t *row)
+{
+    Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
+    bool positions_allowed = dashboard_may_read (context, MOT_REGISTER_POSITIONS);
+    bool trail_allowed = dashboard_may_read (context, MOT_REGISTER_AUDIT);
+    size_t positions_size = 0, trail_size = 0;
+    char *positions = positions_allowed ? item_positions_json (context->redis, id, &positions_size, &code) : NULL;
+    char *trail = trail_allowed ? register_query_audit (context->redis, id, &trail_size, &code) : NULL;
+    html_page_begin (html, "Elemento", context->account);
+    html_raw (html, "<p id=\"item-id\">");
+    html_text (html, id);
+    html_raw (html, "</p>");
+    write_facts (html, row);
+    write_work (context, html, id);
+    if (positions_allowed)
+        write_positions (html, json_string_value (json_object_get (row, "tipo")), positions, positions_size);
+    else
+        write_left_out (html, "positions-left-out", "Posiciones por mes", MOT_REGISTER_POSITIONS);
+    if (trail_allowed)
+        write_trail (html, trail, trail_size);
+    else
+        write_left_out (html, "trail-left-out", "Bitácora", MOT_REGISTER_AUDIT);
+    html_page_end (html);
+    free (positions);
+    free (trail);
+}
+
 void
 dashboard_item_page (const dashboard_context_t *context, const http_request_t *request, http_response_t *response)
 {
@@ -275,30 +322,24 @@ dashboard_item_page (const dashboard_context_t *context, const http_request_t *r
     }
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
     json_t *row = find_row (context, id, &code);
-    size_t positions_size = 0, trail_size = 0;
-    char *positions = row ? item_positions_json (context->redis, id, &positions_size, &code) : NULL;
-    char *trail = row ? register_query_audit (context->redis, id, &trail_size, &code) : NULL;
-    html_t *html = row ? html_new () : NULL;
+    if (row && !dashboard_sees_units (context, json_string_value (json_object_get (row, "unidades")))) {
+        json_decref (row);      /* another unit's item: as an unknown one */
+        row = NULL;
+        code = MOT__V1__ERROR_CODE__INVALID_VALUE;
+    }
+    html_t *html = row && dashboard_may_read (context, register_of (row)) ? html_new () : NULL;
     if (!row)
         dashboard_send_error (context, response, code == MOT__V1__ERROR_CODE__UNAVAILABLE ? 503 : 404,
                               code == MOT__V1__ERROR_CODE__UNAVAILABLE ? dashboard_refusal_text (code)
                                                                        : "No existe ese elemento.");
+    else if (!dashboard_may_read (context, register_of (row)))
+        dashboard_refuse_register (context, response, register_of (row));
     else if (!html)
         response->status = 500;
     else {
-        html_page_begin (html, "Elemento", context->account);
-        html_raw (html, "<p id=\"item-id\">");
-        html_text (html, id);
-        html_raw (html, "</p>");
-        write_facts (html, row);
-        write_work (context, html, id);
-        write_positions (html, json_string_value (json_object_get (row, "tipo")), positions, positions_size);
-        write_trail (html, trail, trail_size);
-        html_page_end (html);
+        write_item (context, html, id, row);
         dashboard_send_page (response, html, 200);
     }
     html_destroy (&html);
-    free (positions);
-    free (trail);
     json_decref (row);
 }

@@ -5,7 +5,9 @@
  *  now), the SVG from map_query_svg inline (its <?xml?> line dropped), each
  *  occupied cell linked to the register filtered to it
  *  (/mupoi?impacto=I&vertical=V: the register shows the items now). A
- *  period or compared month that is not YYYY-MM, or not frozen, is 400.
+ *  period or compared month that is not YYYY-MM, or not frozen, is 400. An
+ *  account limited to units sees the items one of its units detected
+ *  (as stored now, as the filters).
  */
 #include "dashboard_pages.h"
 #include "map_query.h"
@@ -106,7 +108,7 @@ dashboard_map_page (const dashboard_context_t *context, const http_request_t *re
     query.kind = muro ? MOT__V1__QUERY_KIND__MAP_MURO : MOT__V1__QUERY_KIND__MAP_MUPOI;
     query.period = (char *) period;
     query.compare = (char *) compare;
-    register_filter_t filter = {.scope = REGISTER_OPEN_ITEMS};
+    register_filter_t filter = {.scope = REGISTER_OPEN_ITEMS, .within = dashboard_units_within (context)};
     register_filter_error_t error = {MOT__V1__ERROR_CODE__INTERNAL, NULL, NULL};
     size_t size = 0;
     char *svg = map_query_svg (context->redis, &query, &filter, mot_clock_now (context->clock),

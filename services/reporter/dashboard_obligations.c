@@ -4,7 +4,8 @@
  *  undelivered after its deadline day), due soon (pending, deadline within
  *  DUE_SOON_DAYS calendar days of today, the service clock's local date)
  *  and delivered late (dias_habiles_atraso above 0), each by deadline. The
- *  other obligations are not shown: the register has them all.
+ *  other obligations are not shown: the register has them all. An account
+ *  limited to units sees the obligations of its units (unidad) only.
  */
 #include "dashboard_pages.h"
 #include "mot_date.h"
@@ -78,6 +79,26 @@ write_board (html_t *html, json_t *rows, board_t board, const char *horizon, con
     html_raw (html, "</tbody></table></div>\n");
 }
 
+/* The rows (taken) of the units the account sees; NULL on failure. */
+static json_t *
+keep_own_units (const dashboard_context_t *context, json_t *rows)
+{
+    if (!rows || context->units == MOT_GRANT_ALL)
+        return rows;
+    json_t *kept = json_array ();
+    char buffer[32];
+    for (size_t i = 0; kept && i < json_array_size (rows); i++) {
+        json_t *row = json_array_get (rows, i);
+        if (dashboard_sees_units (context, dashboard_cell (row, "unidad", buffer, sizeof buffer))
+            && json_array_append (kept, row) != 0) {
+            json_decref (kept);
+            kept = NULL;
+        }
+    }
+    json_decref (rows);
+    return kept;
+}
+
 void
 dashboard_obligations_page (const dashboard_context_t *context, const http_request_t *request,
                             http_response_t *response)
@@ -89,6 +110,7 @@ dashboard_obligations_page (const dashboard_context_t *context, const http_reque
                                                   MOT__V1__QUERY_KIND__OBLIGATIONS, NULL, now, &code);
     json_t *rows = table ? dashboard_table_rows (context, table) : NULL;
     register_table_destroy (&table);
+    rows = keep_own_units (context, rows);
     html_t *html = rows ? html_new () : NULL;
     if (!rows)
         dashboard_send_error (context, response, code == MOT__V1__ERROR_CODE__UNAVAILABLE ? 503 : 500,

@@ -12,7 +12,9 @@
  *  value is 400 with its reason. The page says when its data were read
  *  (<p id="as-of" data-as-of="YYYY-MM-DDTHH:MM:SS">Datos al …</p>, local
  *  time). The table: <table class="register" data-total="N"> whose rows
- *  are <tr class="row" data-id="ID">.
+ *  are <tr class="row" data-id="ID">. An account limited to units sees
+ *  only the items one of them detected (dashboard_pages.h), and only its
+ *  units in the unit selector.
  */
 #include "dashboard_pages.h"
 #include "mot_date.h"
@@ -158,9 +160,14 @@ write_select (html_t *html, const http_request_t *request, const char *name, con
 }
 
 static void
-write_filters (html_t *html, const register_page_t *page, const http_request_t *request)
+write_filters (const dashboard_context_t *context, html_t *html, const register_page_t *page,
+               const http_request_t *request)
 {
-    static const char *const units[] = {"UEOD", "UAD", "UCS", "CV", "CAPSOI", NULL};
+    static const char *const all_units[] = {"UEOD", "UAD", "UCS", "CV", "CAPSOI", NULL};
+    const char *units[sizeof all_units / sizeof all_units[0]] = {NULL};
+    for (size_t i = 0, shown = 0; all_units[i]; i++)
+        if (dashboard_sees_units (context, all_units[i]))
+            units[shown++] = all_units[i];
     static const char *const quadrants[] = {"1", "2", "3", "4", NULL};
 #define STAGE_TEXT(name, text) text,
     static const char *const stages[] = {MOT_STAGES (STAGE_TEXT) NULL};
@@ -321,6 +328,7 @@ typedef struct {
     int page_number;
     char impact_text[12];
     char vertical_text[12];
+    char units[MOT_GRANT_UNITS_TEXT];   /* the account's, when limited */
 } page_query_t;
 
 static bool
@@ -332,10 +340,11 @@ require (dashboard_selection_t *selection, const dashboard_snapshot_t *snapshot,
 
 /* The register filter as conditions on the snapshot's cells: those of
  * register_filter_admits (stage cerrado or another stage given, else not
- * closed), and the map's cell. False when a column is missing. */
+ * closed), the map's cell, and the account's units. False when a column
+ * is missing. */
 static bool
-select_as_filtered (const register_page_t *page, page_query_t *query, const dashboard_snapshot_t *snapshot,
-                    dashboard_selection_t *selection)
+select_as_filtered (const dashboard_context_t *context, const register_page_t *page, page_query_t *query,
+                    const dashboard_snapshot_t *snapshot, dashboard_selection_t *selection)
 {
     const register_filter_t *filter = &query->filter;
     dashboard_selection_init (selection);
@@ -346,9 +355,14 @@ select_as_filtered (const register_page_t *page, page_query_t *query, const dash
     if (!filter->stage)
         selection->differ = (dashboard_condition_t) {.column = dashboard_snapshot_column (snapshot, "etapa"),
                                                      .value = MOT_STAGE_CERRADO};
+    int units = dashboard_snapshot_column (snapshot, "unidades");
     if (filter->unit)
-        selection->listed = (dashboard_condition_t) {.column = dashboard_snapshot_column (snapshot, "unidades"),
-                                                     .value = filter->unit};
+        selection->listed = (dashboard_condition_t) {.column = units, .value = filter->unit};
+    if (dashboard_units_within (context)) {
+        if (units < 0)
+            return false;       /* never shown unfiltered */
+        selection->shared = (dashboard_condition_t) {.column = units, .value = query->units};
+    }
     selection->order = query->order.column ? dashboard_snapshot_column (snapshot, query->order.column) : -1;
     selection->direction = query->order.direction;
     return require (selection, snapshot, "etapa", filter->stage)
@@ -367,7 +381,8 @@ render_page (const dashboard_context_t *context, const register_page_t *page, co
 {
     dashboard_selection_t selection;
     size_t count = 0;
-    uint32_t *rows = select_as_filtered (page, query, snapshot, &selection)
+    mot_grant_units_text (context->units, query->units);
+    uint32_t *rows = select_as_filtered (context, page, query, snapshot, &selection)
                          ? dashboard_snapshot_select (snapshot, &selection, &count) : NULL;
     html_t *html = rows ? html_new () : NULL;
     if (!html) {
@@ -383,7 +398,7 @@ render_page (const dashboard_context_t *context, const register_page_t *page, co
         return;
     }
     html_page_begin (html, page->title, context->account);
-    write_filters (html, page, request);
+    write_filters (context, html, page, request);
     write_register (html, page, request, &query->order, snapshot, rows, count, query->page_number);
     html_page_end (html);
     dashboard_send_page (response, html, 200);

@@ -537,6 +537,7 @@ dashboard_selection_init (dashboard_selection_t *selection)
     memset (selection, 0, sizeof *selection);
     selection->differ.column = -1;
     selection->listed.column = -1;
+    selection->shared.column = -1;
     selection->order = -1;
     selection->direction = 1;
 }
@@ -556,11 +557,11 @@ is_column (const dashboard_snapshot_t *self, int column)
     return column >= 0 && (size_t) column < self->column_count;
 }
 
-/* Whether `wanted` is one of the comma-separated parts of `list`. */
+/* Whether the `length` bytes of `wanted` are one of the comma-separated
+ * parts of `list`. */
 static bool
-is_listed (const char *list, const char *wanted)
+is_listed (const char *list, const char *wanted, size_t length)
 {
-    size_t length = strlen (wanted);
     for (const char *part = list; part; part = strchr (part, ',')) {
         if (*part == ',')
             part++;
@@ -570,6 +571,24 @@ is_listed (const char *list, const char *wanted)
     return false;
 }
 
+/* Whether one of the comma-separated parts of `wanted` is one of `list`'s
+ * (a value without a comma: whether it is one of them). */
+static bool
+shares_part (const char *list, const char *wanted)
+{
+    for (const char *part = wanted; part && *part;) {
+        const char *comma = strchr (part, ',');
+        size_t length = comma ? (size_t) (comma - part) : strlen (part);
+        if (length > 0 && is_listed (list, part, length))
+            return true;
+        part = comma ? comma + 1 : NULL;
+    }
+    return false;
+}
+
+/* The conditions on comma-separated cells: listed and shared. */
+#define LIST_CONDITIONS 2
+
 /* The test a selection makes of each row, in ranks. */
 typedef struct {
     const uint32_t *ranks[DASHBOARD_SELECTION_MAX];
@@ -577,23 +596,23 @@ typedef struct {
     size_t equals;
     const uint32_t *differ_ranks;   /* NULL: no such condition */
     uint32_t differ;
-    const uint32_t *listed_ranks;   /* NULL: no such condition */
-    bool *listed;                   /* per rank of the listed column */
+    const uint32_t *listed_ranks[LIST_CONDITIONS];  /* NULL: no such condition */
+    bool *listed[LIST_CONDITIONS];  /* per rank of the column: whether it passes */
     bool none;                      /* an equality no cell meets */
 } test_t;
 
 static bool
-prepare_listed (const dashboard_snapshot_t *self, const dashboard_condition_t *condition, test_t *test)
+prepare_listed (const dashboard_snapshot_t *self, const dashboard_condition_t *condition, test_t *test, size_t which)
 {
     if (!is_column (self, condition->column) || !condition->value)
         return true;
     const column_t *column = &self->columns[condition->column];
-    test->listed = calloc (column->distinct + 1, sizeof *test->listed);
-    if (!test->listed)
+    test->listed[which] = calloc (column->distinct + 1, sizeof *test->listed[which]);
+    if (!test->listed[which])
         return false;
     for (uint32_t k = 0; k < column->distinct; k++)
-        test->listed[k] = is_listed (self->text + column->values[k], condition->value);
-    test->listed_ranks = column->ranks;
+        test->listed[which][k] = shares_part (self->text + column->values[k], condition->value);
+    test->listed_ranks[which] = column->ranks;
     return true;
 }
 
@@ -619,7 +638,7 @@ prepare_test (const dashboard_snapshot_t *self, const dashboard_selection_t *sel
             test->differ = (uint32_t) rank;
         }
     }
-    return prepare_listed (self, &selection->listed, test);
+    return prepare_listed (self, &selection->listed, test, 0) && prepare_listed (self, &selection->shared, test, 1);
 }
 
 static bool
@@ -630,7 +649,10 @@ passes (const test_t *test, size_t row)
             return false;
     if (test->differ_ranks && test->differ_ranks[row] == test->differ)
         return false;
-    return !test->listed_ranks || test->listed[test->listed_ranks[row]];
+    for (size_t i = 0; i < LIST_CONDITIONS; i++)
+        if (test->listed_ranks[i] && !test->listed[i][test->listed_ranks[i][row]])
+            return false;
+    return true;
 }
 
 /* Sorts `rows` (count of them) by the column's ranks, stably: a counting
@@ -667,16 +689,17 @@ dashboard_snapshot_select (const dashboard_snapshot_t *self, const dashboard_sel
 {
     test_t test = {0};
     uint32_t *rows = malloc ((self->rows + 1) * sizeof *rows);
-    if (!rows || !prepare_test (self, selection, &test)) {
-        free (rows);
-        free (test.listed);
-        return NULL;
-    }
+    bool prepared = rows && prepare_test (self, selection, &test);
     size_t used = 0;
-    for (size_t row = 0; !test.none && row < self->rows; row++)
+    for (size_t row = 0; prepared && !test.none && row < self->rows; row++)
         if (passes (&test, row))
             rows[used++] = (uint32_t) row;
-    free (test.listed);
+    for (size_t i = 0; i < LIST_CONDITIONS; i++)
+        free (test.listed[i]);
+    if (!prepared) {
+        free (rows);
+        return NULL;
+    }
     *count = used;
     if (!is_column (self, selection->order))
         return rows;

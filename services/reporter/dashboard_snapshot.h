@@ -4,7 +4,8 @@
  *  item the register holds, in the register's order, built in one pass from
  *  the register's CSV (register_table_csv), and the choice of a page's rows
  *  over it: cells equal to values, one cell different from a value, a value
- *  in a comma-separated cell, and the order by one column (ascending or
+ *  in a comma-separated cell, a comma-separated cell sharing a part with a
+ *  list (an account's units), and the order by one column (ascending or
  *  descending, ties in the register's order).
  *
  *  How: each column keeps its distinct values sorted and each row the rank
@@ -72,6 +73,7 @@ typedef struct {
     size_t equals;
     dashboard_condition_t differ;   /* the cell is not value (an empty one is not) */
     dashboard_condition_t listed;   /* value is one of the cell's comma-separated parts */
+    dashboard_condition_t shared;   /* one of value's comma-separated parts is one of the cell's */
     int order;                      /* the column to sort by; -1: the register's order */
     int direction;                  /* 1 ascending, -1 descending */
 } dashboard_selection_t;

@@ -19,7 +19,12 @@ typedef struct {
     char *name;
     char *hash;
     char *role;
+    mot_grant_set_t units;
+    mot_grant_set_t registers;
 } account_t;
+
+/* An accounts line's columns: three (before issue #12) or five. */
+enum { NAME, HASH, ROLE, UNITS, REGISTERS, COLUMNS };
 
 typedef struct {
     char token[HTTP_AUTH_TOKEN_CHARS + 1];
@@ -35,6 +40,7 @@ struct _http_auth_t {
     size_t account_count;
     session_t sessions[HTTP_AUTH_MAX_SESSIONS];
     struct crypt_data *crypt;
+    http_account_t current;     /* what http_auth_session answered last */
 };
 
 /* ---- accounts ----------------------------------------------------------- */
@@ -59,33 +65,61 @@ is_crypt_hash (const char *hash)
         || strncmp (hash, "$7$", 3) == 0;
 }
 
-/* Splits "name\thash\trole" in place; false when it is not that. */
-static bool
-split_line (char *line, char **name, char **hash, char **role)
+/* Splits a line at its tabs, in place: how many columns (up to COLUMNS;
+ * COLUMNS + 1 when there are more). */
+static size_t
+split_columns (char *line, char **columns)
 {
     line[strcspn (line, "\r\n")] = '\0';
-    char *first = strchr (line, '\t');
-    char *second = first ? strchr (first + 1, '\t') : NULL;
-    if (!second || strchr (second + 1, '\t'))
+    size_t count = 0;
+    for (char *column = line; column; count++) {
+        if (count == COLUMNS)
+            return COLUMNS + 1;
+        char *tab = strchr (column, '\t');
+        if (tab)
+            *tab++ = '\0';
+        columns[count] = column;
+        column = tab;
+    }
+    return count;
+}
+
+/* The account a line holds; NULL with *reason when it holds none. The
+ * strings point into the line. */
+static bool
+read_line (char *line, account_t *account, const char **reason)
+{
+    char *columns[COLUMNS];
+    size_t count = split_columns (line, columns);
+    *reason = "not name<TAB>crypt-hash<TAB>role[<TAB>units<TAB>registers]";
+    if ((count != ROLE + 1 && count != COLUMNS) || !*columns[NAME] || !*columns[ROLE] || !is_crypt_hash (columns[HASH]))
         return false;
-    *first = *second = '\0';
-    *name = line;
-    *hash = first + 1;
-    *role = second + 1;
-    return **name && **role && is_crypt_hash (*hash);
+    *account = (account_t) {columns[NAME], columns[HASH], columns[ROLE], MOT_GRANT_ALL, MOT_GRANT_ALL};
+    if (count == ROLE + 1)
+        return true;
+    if (strcmp (columns[ROLE], "analyst") != 0 && strcmp (columns[ROLE], "viewer") != 0)
+        *reason = "the role of an account with units and registers is analyst or viewer";
+    else if (!mot_grant_read_units (columns[UNITS], &account->units))
+        *reason = "units: unit codes (UEOD,UAD,UCS,CV,CAPSOI,CA) separated by commas, or *";
+    else if (!mot_grant_read_registers (columns[REGISTERS], &account->registers))
+        *reason = "registers: mupoi,muro,items,unclassified,obligations,audit,positions,status,maps,reports or *";
+    else
+        return true;
+    return false;
 }
 
 static bool
-add_account (http_auth_t *self, const char *name, const char *hash, const char *role)
+add_account (http_auth_t *self, const account_t *read)
 {
     account_t *grown = realloc (self->accounts, (self->account_count + 1) * sizeof *grown);
     if (!grown)
         return false;
     self->accounts = grown;
     account_t *account = &self->accounts[self->account_count];
-    account->name = strdup (name);
-    account->hash = strdup (hash);
-    account->role = strdup (role);
+    *account = *read;
+    account->name = strdup (read->name);
+    account->hash = strdup (read->hash);
+    account->role = strdup (read->role);
     if (!account->name || !account->hash || !account->role) {
         free (account->name);
         free (account->hash);
@@ -106,11 +140,11 @@ read_accounts (http_auth_t *self, FILE *file)
         number++;
         if (line[0] == '#' || line[0] == '\n' || line[0] == '\0')
             continue;
-        char *name, *hash, *role;
-        if (!split_line (line, &name, &hash, &role))
-            mot_log_warn ("accounts_line_skipped", "path=%s line=%zu reason=\"not name<TAB>crypt-hash<TAB>role\"",
-                          self->path, number);
-        else if (!add_account (self, name, hash, role))
+        account_t account;
+        const char *reason = NULL;
+        if (!read_line (line, &account, &reason))
+            mot_log_warn ("accounts_line_skipped", "path=%s line=%zu reason=\"%s\"", self->path, number, reason);
+        else if (!add_account (self, &account))
             mot_log_error ("accounts_line_skipped", "path=%s line=%zu reason=\"out of memory\"", self->path, number);
     }
     free (line);
@@ -280,18 +314,20 @@ http_auth_login (http_auth_t *self, const char *name, const char *password, int6
     return true;
 }
 
-const char *
+const http_account_t *
 http_auth_session (http_auth_t *self, const char *token, int64_t now)
 {
     refresh_accounts (self);
     session_t *session = find_session (self, token);
     if (!session)
         return NULL;
-    if (session->expires <= now || !find_account (self, session->account)) {
+    const account_t *account = find_account (self, session->account);
+    if (session->expires <= now || !account) {
         end_session (session);
         return NULL;
     }
-    return session->account;
+    self->current = (http_account_t) {account->name, account->role, account->units, account->registers};
+    return &self->current;
 }
 
 void

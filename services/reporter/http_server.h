@@ -14,6 +14,14 @@
  *  the cookies, and fills an http_response_t. Every response carries
  *  Cache-Control: no-store and a Content-Security-Policy allowing nothing
  *  external (inline styles only).
+ *
+ *  HTTPS (GnuTLS, through libmicrohttpd's MHD_USE_TLS): with a certificate
+ *  and its key the port speaks TLS only (a plain HTTP request gets no
+ *  answer: the handshake fails) and every response also carries
+ *  Strict-Transport-Security. The key file is read into memory, never
+ *  logged, and wiped when the server stops. Plain HTTP is refused on an
+ *  address beyond loopback (127.0.0.0/8) unless the caller says it is
+ *  wanted (a TLS proxy in front): logged http_tls_required, no server.
  */
 #ifndef HTTP_SERVER_H_INCLUDED
 #define HTTP_SERVER_H_INCLUDED
@@ -39,9 +47,24 @@ typedef struct {
 
 typedef void (http_handler_fn) (void *arg, const http_request_t *request, http_response_t *response);
 
-/* Listens on `address` ("host:port", IPv4) and serves until destroyed.
- * NULL (logged) when the address is bad or cannot be bound. */
-http_server_t *http_server_new (const char *address, http_handler_fn *handler, void *arg);
+#define HTTP_SERVER_MAX_PEM (1024 * 1024)
+
+/* Where and how to listen. */
+typedef struct {
+    const char *address;        /* "host:port", IPv4 */
+    const char *cert_path;      /* PEM certificate (chain); NULL or "": plain HTTP */
+    const char *key_path;       /* its PEM private key (unencrypted) */
+    bool plain_beyond_loopback; /* plain HTTP allowed on a non-loopback address */
+} http_listen_t;
+
+/* Listens as `listen` says and serves until destroyed. NULL (logged) when
+ * the address is bad or cannot be bound, only one of certificate and key
+ * is given, a file cannot be read (or is over HTTP_SERVER_MAX_PEM bytes),
+ * libmicrohttpd has no TLS or does not load them, or plain HTTP is asked
+ * beyond loopback without plain_beyond_loopback. */
+http_server_t *http_server_new (const http_listen_t *listen, http_handler_fn *handler, void *arg);
+/* Whether the server speaks HTTPS. */
+bool http_server_is_tls (const http_server_t *self);
 /* Stops the thread, closes the socket. */
 void http_server_destroy (http_server_t **self_p);
 

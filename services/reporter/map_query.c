@@ -98,7 +98,7 @@ static const char *const field_names[F_COUNT] = {MOT_ITEM_ID,    MOT_ITEM_STAGE,
 static bool
 filters_fields (const register_filter_t *filter)
 {
-    return filter->unit || filter->territory || filter->on || filter->category || filter->stage;
+    return filter->unit || filter->territory || filter->on || filter->category || filter->stage || filter->within;
 }
 
 static const char *

@@ -154,13 +154,26 @@ listed (const char *units, const char *unit)
     return false;
 }
 
+/* The units that detected the item (its source for an item stored before
+ * units were kept), NULL when none. */
+static const char *
+units_of (redisReply *hash)
+{
+    const char *units = item_field (hash, MOT_ITEM_UNITS);
+    return units ? units : item_field (hash, MOT_ITEM_SOURCE);
+}
+
 static bool
 detected_by (redisReply *hash, const char *unit)
 {
-    const char *units = item_field (hash, MOT_ITEM_UNITS);
-    if (!units)
-        units = item_field (hash, MOT_ITEM_SOURCE);
+    const char *units = units_of (hash);
     return !unit || (units && listed (units, unit));
+}
+
+static bool
+detected_within (redisReply *hash, mot_grant_set_t within)
+{
+    return !within || mot_grant_has_any_unit (within, units_of (hash));
 }
 
 static bool
@@ -184,6 +197,7 @@ register_filter_admits (const register_filter_t *filter, redisReply *hash, int q
     return in_scope (filter, hash)
            && same (filter->stage, item_field (hash, MOT_ITEM_STAGE))
            && detected_by (hash, filter->unit)
+           && detected_within (hash, filter->within)
            && same (filter->territory, item_field (hash, MOT_ITEM_TERRITORY))
            && same (filter->on, item_field (hash, MOT_ITEM_ON))
            && same (filter->category, item_field (hash, MOT_ITEM_CATEGORY))

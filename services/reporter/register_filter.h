@@ -15,6 +15,9 @@
  *    closed, all   which items by closure: open ones (stage not cerrado)
  *               by default, closed ones only with closed, both with all;
  *               stage cerrado asks for closed items by itself
+ *    within     not from a Query: a set of units (mot_grant.h), one of
+ *               which detected the item (a dashboard account's units;
+ *               0: any)
  *  An empty string is a filter left out. OBLIGATIONS takes no filter.
  *  A filter borrows its strings from the Query it was read from.
  */
@@ -23,6 +26,7 @@
 
 #include "mot.pb-c.h"
 #include "mot_catalog.h"
+#include "mot_grant.h"
 #include "mot_redis.h"
 #include <stdbool.h>
 
@@ -40,6 +44,7 @@ typedef struct {
     int quadrant;               /* 0: any */
     const char *stage;
     register_scope_t scope;
+    mot_grant_set_t within;     /* 0: any unit */
 } register_filter_t;
 
 /* A refused filter: the error code, the Query field it names and why

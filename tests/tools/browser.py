@@ -5,7 +5,8 @@ Owns: starting chromedriver on a free loopback port, a session with
 headless Chromium (--headless=new, --no-sandbox: the tests run as root),
 and the few commands the dashboard tests need: navigate, find elements,
 read text and attributes, type, click, run a line of JavaScript, resize,
-take a screenshot. Every wait is a wait-until with a deadline, never a
+take a screenshot. Extra Chromium flags (args) are added to its own, e.g.
+the key a TLS test trusts. Every wait is a wait-until with a deadline, never a
 fixed sleep. Chromium is never run under valgrind (only the services are).
 """
 import base64
@@ -13,6 +14,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +29,7 @@ def free_port():
 
 
 class Browser:
-    def __init__(self, log_path, timeout=60, width=1280, height=900):
+    def __init__(self, log_path, timeout=60, width=1280, height=900, args=()):
         try:    # chromedriver reaches the browser's DevTools at "localhost"
             socket.gethostbyname("localhost")
         except OSError:
@@ -47,7 +49,7 @@ class Browser:
                 "goog:chromeOptions": {
                     "binary": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
                     "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                             "--window-size=%d,%d" % (width, height)]}}}}
+                             "--window-size=%d,%d" % (width, height)] + list(args)}}}}
             self.session = self._call("POST", "/session", caps)["sessionId"]
         except BaseException:
             self.driver.kill()
@@ -132,3 +134,32 @@ class Browser:
         except subprocess.TimeoutExpired:
             self.driver.kill()
         self.log.close()
+
+
+# ---- what the dashboard tests share ------------------------------------------
+
+class Checks:
+    """check(what, expected, actual): prints "ok: what", or FAIL and exits 1."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, what, expected, actual):
+        self.count += 1
+        if expected != actual:
+            print("FAIL: %s: expected %r, got %r" % (what, expected, actual), flush=True)
+            sys.exit(1)
+        print("ok: " + what, flush=True)
+
+
+def row_ids(b, css="table.register tr.row"):
+    """The data-id of each row the selector finds, in order."""
+    return [b.attr(r, "data-id") for r in b.find_all(css)]
+
+
+def log_in(b, base, name, secret):
+    """Fills the login form at base and sends it."""
+    b.get(base + "/login")
+    b.type(b.find("#name"), name)
+    b.type(b.find("#password"), secret)
+    b.click(b.find("#login"))

@@ -9,36 +9,16 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from browser import Browser  # noqa: E402
+from browser import Browser, Checks, log_in, row_ids  # noqa: E402
 
 base, user, password, artefacts, expect_path = sys.argv[1:6]
 expect = json.load(open(expect_path))
 os.makedirs(artefacts, exist_ok=True)
-checks = 0
-
-
-def check(what, expected, actual):
-    global checks
-    checks += 1
-    if expected != actual:
-        print("FAIL: %s: expected %r, got %r" % (what, expected, actual), flush=True)
-        sys.exit(1)
-    print("ok: " + what, flush=True)
-
-
-def row_ids(b, css="table.register tr.row"):
-    return [b.attr(r, "data-id") for r in b.find_all(css)]
+check = Checks()
 
 
 def shot(b, name):
     b.screenshot(os.path.join(artefacts, name + ".png"))
-
-
-def log_in(b, name, secret):
-    b.get(base + "/login")
-    b.type(b.find("#name"), name)
-    b.type(b.find("#password"), secret)
-    b.click(b.find("#login"))
 
 
 b = Browser(os.path.join(artefacts, "chromedriver.log"))
@@ -47,11 +27,11 @@ try:
     b.get(base + "/mupoi")
     check("without a session the register sends to the login form", True, b.url().endswith("/login"))
     shot(b, "login")
-    log_in(b, user, password + "x")
+    log_in(b, base, user, password + "x")
     b.until(lambda: b.find_all("#login-error"), "the login error shows")
     check("a wrong password is refused without saying which", "Usuario o contraseña incorrectos.",
           b.text(b.find("#login-error")))
-    log_in(b, user, password)
+    log_in(b, base, user, password)
     b.until(lambda: b.url() == base + "/", "the login leads to the home page")
     check("the right password opens the home page and names the account", True,
           user in b.text(b.find("header .who")))
@@ -128,4 +108,4 @@ try:
     shot(b, "mupoi-telefono")
 finally:
     b.quit()
-print("%d passed, 0 failed" % checks)
+print("%d passed, 0 failed" % check.count)

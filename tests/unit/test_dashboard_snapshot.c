@@ -139,6 +139,30 @@ test_a_unit_is_one_of_the_listed (void **state)
     assert_rows (snapshot, &selection, "");
 }
 
+/* An account's units: rows that one of them detected (r0 UEOD, r1 UEOD+CV,
+ * r2 CV, r3 CAPSOI), alone and with a unit filter. */
+static void
+test_an_accounts_units_share_one_with_the_row (void **state)
+{
+    dashboard_snapshot_t *snapshot = *state;
+    dashboard_selection_t selection;
+    dashboard_selection_init (&selection);
+    selection.shared = (dashboard_condition_t) {UNIDADES, "CAPSOI,CV"};
+    assert_rows (snapshot, &selection, "r1 r2 r3");
+    selection.shared = (dashboard_condition_t) {UNIDADES, "UEOD"};
+    assert_rows (snapshot, &selection, "r0 r1");
+    selection.shared = (dashboard_condition_t) {UNIDADES, "UAD,UCS"};
+    assert_rows (snapshot, &selection, "");
+    selection.shared = (dashboard_condition_t) {UNIDADES, "UE,CAPS"};   /* parts, not prefixes */
+    assert_rows (snapshot, &selection, "");
+
+    selection.shared = (dashboard_condition_t) {UNIDADES, "UEOD,CAPSOI"};
+    selection.listed = (dashboard_condition_t) {UNIDADES, "CV"};       /* the page's unit filter: both hold */
+    assert_rows (snapshot, &selection, "r1");
+    selection.differ = (dashboard_condition_t) {ETAPA, "seguimiento"};
+    assert_rows (snapshot, &selection, "");
+}
+
 static void
 test_text_sorts_byte_by_byte (void **state)
 {
@@ -264,6 +288,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_filters_combine, set_up, tear_down),
         cmocka_unit_test_setup_teardown (test_numbers_match_as_numbers, set_up, tear_down),
         cmocka_unit_test_setup_teardown (test_a_unit_is_one_of_the_listed, set_up, tear_down),
+        cmocka_unit_test_setup_teardown (test_an_accounts_units_share_one_with_the_row, set_up, tear_down),
         cmocka_unit_test_setup_teardown (test_text_sorts_byte_by_byte, set_up, tear_down),
         cmocka_unit_test_setup_teardown (test_ties_keep_the_register_order_both_ways, set_up, tear_down),
         cmocka_unit_test_setup_teardown (test_empty_cells_last_ascending_first_descending, set_up, tear_down),

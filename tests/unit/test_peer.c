@@ -73,6 +73,12 @@ test_registers_are_listed_or_star (void **state)
     assert_false (mot_peer_may_read (&none, "mupoi"));
     mot_peer_t all = certified ("viewer", "", "*", "");
     assert_true (mot_peer_may_read (&all, "audit"));
+    mot_peer_t items = certified ("viewer", "", "items", "");      /* every item: both registers */
+    assert_true (mot_peer_may_read (&items, "mupoi"));
+    assert_true (mot_peer_may_read (&items, "muro"));
+    assert_false (mot_peer_may_read (&items, "audit"));
+    mot_peer_t broken = certified ("viewer", "", "mupoi,,muro", "");  /* not a list: nothing */
+    assert_false (mot_peer_may_read (&broken, "mupoi"));
 }
 
 static void

@@ -14,7 +14,9 @@
  *                            service is a client of the ones it connects to)
  *  and the holder's own keypair (--out FILE: FILE and FILE_secret, the
  *  secret readable by its owner only), which never stays in the directory.
- *  Metadata, all in the certificate (authorisation reads it, see issue #12):
+ *  Metadata, all in the certificate (authorisation reads it, see issue #12;
+ *  the roles and the lists are mot_grant.h's, which the dashboard's
+ *  accounts share):
  *    name       the holder: the identity audit trails record
  *    role       upstream | analyst | subscriber | viewer | service
  *    units      the units it publishes as or acts for: UEOD,UAD,… or *
@@ -34,7 +36,7 @@
 #include "motctl_net.h"
 
 #include "mot_curve.h"
-#include "mot_wire.h"
+#include "mot_grant.h"
 
 #include <czmq.h>
 #include <errno.h>
@@ -57,10 +59,6 @@
 #define MAX_NAME 64
 #define MAX_METADATA 400
 
-static const char *const ROLES[] = {"upstream", "analyst", "subscriber", "viewer", "service", NULL};
-static const char *const REGISTERS[] = {"mupoi",  "muro",      "items",  "unclassified", "obligations",
-                                        "audit",  "positions", "status", "maps",         "reports", NULL};
-
 typedef struct {
     const char *name, *role, *units, *topics, *registers, *out, *dir;
     bool server;
@@ -76,46 +74,6 @@ is_name (const char *name)
         if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' || *c == '_' || *c == '.'))
             return false;
     return true;
-}
-
-static bool
-in_list (const char *word, size_t length, const char *const *list)
-{
-    for (size_t i = 0; list[i]; i++)
-        if (strlen (list[i]) == length && strncmp (list[i], word, length) == 0)
-            return true;
-    return false;
-}
-
-/* A comma-separated list whose every item passes: one of `allowed` (NULL:
- * a unit name, or with topics any printable prefix), or "*" alone. */
-static bool
-is_list (const char *text, const char *const *allowed, bool topics)
-{
-    if (!text || strcmp (text, "*") == 0)
-        return text != NULL;
-    const char *item = text;
-    while (true) {
-        const char *comma = strchr (item, ',');
-        size_t length = comma ? (size_t) (comma - item) : strlen (item);
-        char unit[16];
-        bool ok = length > 0;
-        for (size_t i = 0; ok && i < length; i++)
-            ok = item[i] > ' ' && item[i] <= '~';
-        if (ok && allowed)
-            ok = in_list (item, length, allowed);
-        else
-        if (ok && !topics) {
-            Mot__V1__Source source;
-            ok = length < sizeof unit && (snprintf (unit, sizeof unit, "%.*s", (int) length, item), true)
-              && mot_source_parse (unit, &source);
-        }
-        if (!ok)
-            return false;
-        if (!comma)
-            return true;
-        item = comma + 1;
-    }
 }
 
 static char *
@@ -153,13 +111,14 @@ refusal_of (const cert_args_t *args)
 {
     if (!is_name (args->name))
         return "NAME: 1 to 64 of a-z 0-9 . _ - (not starting with .)";
-    if (!args->role || !in_list (args->role, strlen (args->role), ROLES))
+    mot_grant_set_t set;
+    if (!mot_grant_is_role (args->role))
         return "--role: upstream, analyst, subscriber, viewer or service";
-    if (args->units && !is_list (args->units, NULL, false))
+    if (args->units && !mot_grant_read_units (args->units, &set))
         return "--units: unit codes (UEOD,UAD,UCS,CV,CAPSOI,CA) separated by commas, or *";
-    if (args->topics && !is_list (args->topics, NULL, true))
+    if (args->topics && !mot_grant_is_topics (args->topics))
         return "--topics: topic prefixes separated by commas, or *";
-    if (args->registers && !is_list (args->registers, REGISTERS, false))
+    if (args->registers && !mot_grant_read_registers (args->registers, &set))
         return "--registers: mupoi,muro,items,unclassified,obligations,audit,positions,status,maps,reports or *";
     if (!args->out == !args->server)
         return "one of --out FILE (a client's keypair) or --server (a service's)";
