@@ -120,8 +120,10 @@ write_czmq_log (void *cookie, const char *data, size_t size)
 /* --- what ZeroMQ's socket monitor says --------------------------------------------------- */
 
 /* A client that does not speak CURVE never reaches zauth: the handshake
- * fails on the mechanism. ZeroMQ's monitor of each CURVE server socket says
- * so, and a watcher actor logs it. The monitor ends when the socket closes. */
+ * fails on the mechanism; and a server that does not hold the key a client
+ * socket expects fails the client's handshake. ZeroMQ's monitor of each
+ * CURVE socket says so, and a watcher actor logs it. The monitor ends when
+ * the socket closes. */
 #define WATCHED_EVENTS (ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
 typedef struct {
@@ -193,8 +195,8 @@ watcher_actor (zsock_t *pipe, void *args)
     free (watch);
 }
 
-/* Starts the watcher of a CURVE server socket; a failure is logged, the
- * socket serves anyway. */
+/* Starts the watcher of a CURVE socket; a failure is logged, the socket
+ * serves anyway. */
 static void
 watch_refusals (zsock_t *socket, const char *what)
 {
@@ -332,6 +334,12 @@ mot_curve_on (void)
 bool
 mot_curve_secure (zsock_t *socket, bool server, const char *peer, const char *what)
 {
+    return mot_curve_secure_as (socket, server, NULL, peer, what);
+}
+
+bool
+mot_curve_secure_as (zsock_t *socket, bool server, const char *as, const char *peer, const char *what)
+{
     if (!s_curve.started)
         mot_curve_start_client ();
     if (!s_curve.wanted)
@@ -340,19 +348,24 @@ mot_curve_secure (zsock_t *socket, bool server, const char *peer, const char *wh
         mot_log_error ("curve_unready", "socket=%s reason=\"no keypair loaded\"", what);
         return false;
     }
-    zcert_apply (s_curve.keypair, socket);
-    if (server) {
-        zsock_set_zap_domain (socket, CURVE_DOMAIN);
-        zsock_set_curve_server (socket, 1);
-        watch_refusals (socket, what);
-        return true;
-    }
-    char *path = peer ? zsys_sprintf ("%s/servers/%s.cert", s_curve.certs, peer) : NULL;
+    char *own_path = as ? zsys_sprintf ("%s/servers/%s.cert", s_curve.certs, as) : NULL;
+    zcert_t *own = own_path ? load_certificate (own_path, true, what) : NULL;
+    char *path = !server && peer ? zsys_sprintf ("%s/servers/%s.cert", s_curve.certs, peer) : NULL;
     zcert_t *server_cert = path ? load_certificate (path, false, what) : NULL;
-    bool found = server_cert != NULL;
-    if (found)
-        zsock_set_curve_serverkey (socket, zcert_public_txt (server_cert));
+    bool ok = (!as || own) && (server || server_cert);
+    if (ok) {
+        zcert_apply (own ? own : s_curve.keypair, socket);
+        if (server) {
+            zsock_set_zap_domain (socket, CURVE_DOMAIN);
+            zsock_set_curve_server (socket, 1);
+        }
+        else
+            zsock_set_curve_serverkey (socket, zcert_public_txt (server_cert));
+        watch_refusals (socket, what);
+    }
+    zcert_destroy (&own);
     zcert_destroy (&server_cert);
+    free (own_path);
     free (path);
-    return found;
+    return ok;
 }

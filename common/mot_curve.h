@@ -54,6 +54,11 @@ bool mot_curve_on (void);
  * (a client) starts with mot_curve_start_client at its first socket. */
 bool mot_curve_secure (zsock_t *socket, bool server, const char *peer, const char *what);
 
+/* The same, presenting the keypair of the service `as`
+ * (CERTS/servers/AS.cert) instead of the process's: a device that stands
+ * for several services (mot-proxy). NULL `as`: mot_curve_secure. */
+bool mot_curve_secure_as (zsock_t *socket, bool server, const char *as, const char *peer, const char *what);
+
 /* Fills `fingerprint` (MOT_CURVE_FINGERPRINT_LENGTH + 1 bytes) from a
  * Z85-encoded public key; false when it is not one. */
 bool mot_curve_fingerprint (const char *public_txt, char *fingerprint);

@@ -41,7 +41,8 @@ mot_socket_new (int type, const char *endpoints, bool serverish, const char *pee
         return NULL;
     }
     set_options (socket, options);
-    if (!mot_curve_secure (socket, is_curve_server (serverish, options), peer, what))
+    if (!mot_curve_secure_as (socket, is_curve_server (serverish, options), options ? options->curve_as : NULL, peer,
+                              what))
         zsock_destroy (&socket);
     else
     if (zsock_attach (socket, endpoints, serverish) < 0) {

@@ -28,6 +28,7 @@ typedef struct {
         MOT_CURVE_ROLE_SERVER,
         MOT_CURVE_ROLE_CLIENT
     } curve_role;
+    const char *curve_as;       /* the service whose keypair the socket presents; NULL: the process's */
 } mot_socket_options_t;
 
 /* A socket of `type` attached to `endpoints`; `serverish` is the role of

@@ -240,7 +240,7 @@ classifier_open (void *arg, mot_service_t *service)
     self->announce = announce_new (self->service->redis);
     /* The receive queue is sized so that a burst waits here instead of being
      * dropped at intake's send queue and re-driven later. */
-    mot_socket_options_t options = {.rcvhwm = rcvhwm};
+    mot_socket_options_t options = {.rcvhwm = rcvhwm, .curve_role = MOT_CURVE_ROLE_SERVER};  /* see intake's dispatch */
     self->intake = mot_socket_new (ZMQ_PULL, mot_config_get (config, "intake"), false, "intake", &options, "intake");
     return self->commit && self->announce && self->intake;
 }

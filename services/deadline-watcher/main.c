@@ -150,7 +150,7 @@ static bool
 open_sockets (watcher_t *self)
 {
     mot_config_t *config = self->service->config;
-    mot_socket_options_t intake = {.max_size = DISPATCH_LIMIT};
+    mot_socket_options_t intake = {.max_size = DISPATCH_LIMIT, .curve_role = MOT_CURVE_ROLE_SERVER};  /* see intake's dispatch */
     self->intake = mot_socket_new (ZMQ_PULL, mot_config_get (config, "intake"), false, "intake", &intake, "intake");
     self->notifier = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "notifier"), false, "notifier", NULL, "notifier");
     return self->intake && self->notifier;

@@ -367,10 +367,15 @@ intake_open (void *arg, mot_service_t *service)
      * envelope still gets a TOO_LARGE answer; beyond it libzmq drops the
      * peer's connection instead of buffering without bound. */
     mot_socket_options_t ingress = {.max_size = self->max_message * 16};
-    mot_socket_options_t dispatch = {.sndhwm = self->dispatch_hwm};
+    /* With CURVE, a dispatch socket is the client of the service that
+     * receives it: only a holder of that service's secret key gets the
+     * events, whatever certificate reaches the port. */
+    mot_socket_options_t dispatch = {.sndhwm = self->dispatch_hwm, .curve_role = MOT_CURVE_ROLE_CLIENT};
     self->ingress = mot_socket_new (ZMQ_ROUTER, mot_config_get (config, "ingress"), true, "intake", &ingress, "ingress");
-    self->classify = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "classify"), true, "intake", &dispatch, "classify");
-    self->watch = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "watch"), true, "intake", &dispatch, "watch");
+    self->classify = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "classify"), true, "classifier", &dispatch,
+                                     "classify");
+    self->watch = mot_socket_new (ZMQ_PUSH, mot_config_get (config, "watch"), true, "deadline-watcher", &dispatch,
+                                  "watch");
     return self->pii && self->store && self->ingress && self->classify && self->watch;
 }
 

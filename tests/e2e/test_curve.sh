@@ -30,6 +30,40 @@ pull.connect(sys.argv[1])
 time.sleep(1)
 PY
 check "intake's dispatch socket refused a plain PULL" log_has intake 'peer_refused reason=(not_curve|handshake) socket=classify '
+# A certificate in clients/ is not enough to take dispatches: intake's dispatch socket is the
+# classifier's CURVE client, so only the holder of the classifier's secret key gets events.
+"$MOTCTL" cert create intruso --role upstream --units UAD --out "$RUN/intruso" >/dev/null || fail "create intruso"
+# It tries both ways: as a CURVE client expecting intake's key, and as a server with its own.
+MOT_CERT="$RUN/intruso" /usr/bin/python3 - "$MOT_INTAKE_CLASSIFY" "$MOT_CERTS" >"$RUN/intruder.out" 2>&1 <<'PY' &
+import os, sys, zmq, zmq.auth
+public, secret = zmq.auth.load_certificate(os.environ["MOT_CERT"] + "_secret")
+intake, _ = zmq.auth.load_certificate(f"{sys.argv[2]}/servers/intake.cert")
+context = zmq.Context.instance()
+as_client, as_server = context.socket(zmq.PULL), context.socket(zmq.PULL)
+for pull in (as_client, as_server):
+    pull.curve_publickey, pull.curve_secretkey = public, secret
+as_client.curve_serverkey = intake
+as_server.curve_server = True
+for pull in (as_client, as_server):
+    pull.connect(sys.argv[1])
+got = 0
+for _ in range(40):
+    for pull in (as_client, as_server):
+        while pull.poll(50):
+            pull.recv_multipart()
+            got += 1
+print("got", got, flush=True)
+PY
+intruder=$!
+sleep 1
+# Ten events: PUSH deals them round-robin, so an intruder let in would get about half.
+for i in $(seq 1 10); do
+  printf '{"type":"queja","source":"UAD","external_id":"CV-Q%d","territory":"OOAD-09","reason":"Trato","received_on":"2026-10-20"}\n' "$i"
+done | "$MOTCTL" submit --wait --timeout 10 >"$RUN/q.acks" || true
+wait $intruder || true
+equals "a certified intruder on the dispatch socket got no event" "got 0" "$(cat "$RUN/intruder.out")"
+equals "the real classifier got all ten" 10 "$(grep -c '"outcome":"applied"' "$RUN/q.acks")"
+check "intake logged the failed handshake" log_has intake 'peer_refused reason=[a-z_]+ socket=classify '
 
 # --- a key the ops team never certified ------------------------------------------------------
 cert create forastero --role analyst --units '*' --registers '*' --topics '*' --out "$RUN/forastero" \

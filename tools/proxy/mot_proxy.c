@@ -15,12 +15,16 @@
  *  acknowledges only what Redis holds (a client retries what got no
  *  answer), and hand-offs are re-driven from Redis.
  *
- *  With CURVE on (mot_curve), the proxy stands for intake: it holds
- *  intake's keypair (CERTS/servers/intake.cert unless --cert says another),
- *  is the CURVE server as intake where upstreams, classifiers and watchers
- *  connect, and intake's CURVE client where intakes connect (their sockets
- *  are CURVE servers wherever they connect), so every key is the same
- *  whether a proxy is there or not. The upstream's
+ *  With CURVE on (mot_curve), every key is the same whether a proxy is
+ *  there or not: each device's front is the CURVE server as the service it
+ *  stands for, its back the client of the services behind it.
+ *    ingress   front as intake (CERTS/servers/intake.cert, or --cert), back
+ *              intake's client (intake's ingress is a server wherever it
+ *              connects)
+ *    classify  front as the classifier (intake's dispatch is the classifier's
+ *              client), back the classifiers' client
+ *    watch     the same for the deadline-watchers
+ *  So the proxy holds the three keypairs; its own identity is intake's. The upstream's
  *  certificate is checked here, at the front, and the ingress device (its
  *  own loop, not libzmq's proxy) appends its metadata to each request, so
  *  that the intake behind it authorises the upstream, not the proxy
@@ -39,11 +43,6 @@
 
 /* Whose keypair the proxy presents, and expects when it connects. */
 #define PROXY_IDENTITY "intake"
-/* With CURVE, intake's sockets are servers (the stable side) wherever they
- * connect: the proxy is intake to the upstreams, classifiers and watchers,
- * and intake's client on the side where intakes connect. */
-#define SERVER MOT_CURVE_ROLE_SERVER
-#define CLIENT MOT_CURVE_ROLE_CLIENT
 
 static const mot_option_t options[] = {
     {"ingress", "MOT_PROXY_INGRESS", MOT_DEFAULT_INGRESS, "where upstreams send Envelopes (ROUTER; bind, '>' to connect)"},
@@ -65,7 +64,7 @@ typedef struct {
     zsock_t *back;
     zactor_t *actor;
     bool forwards_credentials;  /* the ingress: its own loop, see run_ingress */
-    int front_curve, back_curve;        /* the CURVE role of each side (mot_socket_options_t) */
+    const char *stands_for;     /* with CURVE, whose keypair the front presents (NULL: the process's) */
 } device_t;
 
 /* Reads the actor pipe until zactor_destroy's $TERM; a signal may
@@ -159,10 +158,11 @@ device_start (device_t *self, mot_config_t *config)
 {
     const char *front = mot_config_get (config, self->front_option);
     const char *back = mot_config_get (config, self->back_option);
-    mot_socket_options_t front_options = {.curve_role = self->front_curve};
-    mot_socket_options_t back_options = {.curve_role = self->back_curve};
-    self->front = mot_socket_new (self->front_type, front, true, PROXY_IDENTITY, &front_options, self->front_option);
-    self->back = mot_socket_new (self->back_type, back, true, PROXY_IDENTITY, &back_options, self->back_option);
+    mot_socket_options_t front_options = {.curve_role = MOT_CURVE_ROLE_SERVER, .curve_as = self->stands_for};
+    mot_socket_options_t back_options = {.curve_role = MOT_CURVE_ROLE_CLIENT};
+    const char *peer = self->stands_for ? self->stands_for : PROXY_IDENTITY;
+    self->front = mot_socket_new (self->front_type, front, true, peer, &front_options, self->front_option);
+    self->back = mot_socket_new (self->back_type, back, true, peer, &back_options, self->back_option);
     if (self->front && self->back)
         self->actor = zactor_new (self->forwards_credentials ? run_ingress : run_device, self);
     if (self->actor)
@@ -198,9 +198,9 @@ main (int argc, char **argv)
         return 1;
     }
     device_t devices[] = {
-        {"ingress", ZMQ_ROUTER, "ingress", ZMQ_DEALER, "ingress-workers", NULL, NULL, NULL, true, SERVER, CLIENT},
-        {"classify", ZMQ_PULL, "classify-in", ZMQ_PUSH, "classify-out", NULL, NULL, NULL, false, CLIENT, SERVER},
-        {"watch", ZMQ_PULL, "watch-in", ZMQ_PUSH, "watch-out", NULL, NULL, NULL, false, CLIENT, SERVER},
+        {"ingress", ZMQ_ROUTER, "ingress", ZMQ_DEALER, "ingress-workers", NULL, NULL, NULL, true, NULL},
+        {"classify", ZMQ_PULL, "classify-in", ZMQ_PUSH, "classify-out", NULL, NULL, NULL, false, "classifier"},
+        {"watch", ZMQ_PULL, "watch-in", ZMQ_PUSH, "watch-out", NULL, NULL, NULL, false, "deadline-watcher"},
     };
     bool started = device_start (&devices[0], config) && device_start (&devices[1], config)
                    && device_start (&devices[2], config);
