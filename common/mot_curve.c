@@ -195,12 +195,14 @@ watcher_actor (zsock_t *pipe, void *args)
     free (watch);
 }
 
-/* Starts the watcher of a CURVE socket; a failure is logged, the socket
- * serves anyway. */
+/* Starts the watcher of a CURVE socket of a service (one that started
+ * zauth); a failure is logged, the socket serves anyway. */
 static void
 watch_refusals (zsock_t *socket, const char *what)
 {
     static int next;
+    if (!s_curve.watchers)
+        return;                 /* a client tool: its failures show as timeouts */
     watch_t *watch = calloc (1, sizeof *watch);
     if (watch) {
         watch->endpoint = zsys_sprintf ("inproc://mot-curve-watch-%d", __atomic_fetch_add (&next, 1, __ATOMIC_RELAXED));
