@@ -270,7 +270,7 @@ read_refresh_ms (const char *text, long *refresh_ms)
 }
 
 dashboard_t *
-dashboard_new (const char *address, const char *accounts_path, const char *redis_address, bool test_clock,
+dashboard_new (const char *address, const char *accounts_path, mot_redis_t *redis, bool test_clock,
                mot_catalog_t *territories, const char *refresh_ms)
 {
     long refresh = 0;
@@ -281,9 +281,9 @@ dashboard_new (const char *address, const char *accounts_path, const char *redis
         return NULL;
     self->territories = territories;
     self->auth = http_auth_new (accounts_path);
-    self->redis = mot_redis_new (redis_address);
+    self->redis = mot_redis_dup (redis);
     self->clock = self->redis ? mot_clock_new (self->redis, test_clock) : NULL;
-    self->store = dashboard_store_new (redis_address, test_clock, territories, refresh);
+    self->store = dashboard_store_new (redis, test_clock, territories, refresh);
     if (self->auth && self->clock && self->store)
         self->server = http_server_new (address, on_request, self);
     if (!self->server) {

@@ -22,6 +22,7 @@
 #define DASHBOARD_H_INCLUDED
 
 #include "mot_catalog.h"
+#include "mot_redis.h"
 #include <stdbool.h>
 
 typedef struct _dashboard_t dashboard_t;
@@ -33,9 +34,10 @@ typedef struct _dashboard_t dashboard_t;
  * or "": nobody can sign in). `territories` is borrowed (read-only). The
  * register pages read registers kept in memory, rebuilt once older than
  * `refresh_ms` (text, milliseconds, DASHBOARD_REFRESH_MIN_MS..
- * DASHBOARD_REFRESH_MAX_MS; dashboard_store.h). NULL (logged) when it
- * cannot start. */
-dashboard_t *dashboard_new (const char *address, const char *accounts_path, const char *redis_address,
+ * DASHBOARD_REFRESH_MAX_MS; dashboard_store.h). Its connections to Redis
+ * are its own, to the address and as the user of `redis` (borrowed only
+ * here). NULL (logged) when it cannot start. */
+dashboard_t *dashboard_new (const char *address, const char *accounts_path, mot_redis_t *redis,
                             bool test_clock, mot_catalog_t *territories, const char *refresh_ms);
 void dashboard_destroy (dashboard_t **self_p);
 

@@ -381,7 +381,7 @@ start_dashboard (reporter_t *self)
         mot_log_info ("dashboard_off", "reason=\"--http off\"");
         return;
     }
-    self->dashboard = dashboard_new (address, mot_config_get (config, "accounts"), mot_config_get (config, "redis"),
+    self->dashboard = dashboard_new (address, mot_config_get (config, "accounts"), self->service->redis,
                                      mot_config_get_bool (config, "test-clock"), self->territories,
                                      mot_config_get (config, "http-refresh-ms"));
 }
