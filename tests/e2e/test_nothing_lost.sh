@@ -32,11 +32,11 @@ wait $load || fail "the publisher did not get every event acknowledged: $(cat "$
 equals "every event acknowledged, once per external id" $COUNT "$(cut -d' ' -f1 "$RUN/acks.txt" | sort -u | wc -l)"
 check "the stream really was interrupted (retries happened)" grep -q 'retries=[1-9]' "$RUN/load.txt"
 
-settled() { [ "$(redis-cli -s "$RUN/redis.sock" ZCARD mot:pending:classify)" = 0 ]; }
+settled() { [ "$(rcli ZCARD mot:pending:classify)" = 0 ]; }
 check "every hand-off committed" mot_wait 120 settled
 missing=0
 while read -r external event; do
-  item=$(redis-cli -s "$RUN/redis.sock" HGET "mot:event:$event" item_id)
+  item=$(rcli HGET "mot:event:$event" item_id)
   [ -n "$item" ] || missing=$((missing + 1))
 done < <(sort -u "$RUN/acks.txt")
 equals "every acknowledged event is stored and classified" 0 "$missing"
