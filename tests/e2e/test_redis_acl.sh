@@ -168,16 +168,22 @@ check "... saying it is empty" grep -q \
   "ERROR notifier redis_password_unreadable user=notifier file=$RUN/empty/notifier.password reason=\"empty\"" "$RUN/empty.out"
 
 # --- a restart of Redis: script writes replayed, services authenticate again --
-items_before=$(rcli ZRANGE mot:items:problematica 0 -1 | paste -sd' ')
-events_before=$(rcli HGET 'mot:item:{it-1}' events)
-obligations_before=$(rcli ZCARD mot:obls)
-equals "before the restart: one item of two events" "it-1 2" "$items_before $events_before"
+# What accept.lua, commit.lua and create.lua wrote (each logged in the AOF
+# as a MULTI/EXEC block).
+q2=$(grep '"external_id":"ACL-Q2"' "$RUN/acks.jsonl" | grep -o '"event_id":"ev-[0-9]*"' | cut -d'"' -f4)
+script_writes() {
+  echo "items=$(rcli ZRANGE mot:items:problematica 0 -1 | paste -sd,) events=$(rcli HGET 'mot:item:{it-1}' events)" \
+    "dedup=$(rcli GET mot:dedup:UAD:ACL-Q2) item=$(rcli HGET "mot:event:$q2" item_id)" \
+    "obligation=$(rcli HGET 'mot:obl:{UAD:quejas-gestiones:2026-10}' deadline)"
+}
+before=$(script_writes)
+# UAD's October report: 10 business days after Saturday Oct 31 → Friday Nov 13.
+equals "before the restart: the scripts' writes" \
+  "items=it-1 events=2 dedup=$q2 item=it-1 obligation=2026-11-13" "$before"
 rcli SHUTDOWN >/dev/null 2>&1 || true
 mot_wait 10 bash -c "! [ -S '$RUN/redis.sock' ]" || fail "redis did not stop"
 mot_start_redis "$RUN"
-equals "after the restart the scripts' writes are back (AOF replayed with default off)" \
-  "$items_before $events_before $obligations_before" \
-  "$(rcli ZRANGE mot:items:problematica 0 -1 | paste -sd' ') $(rcli HGET 'mot:item:{it-1}' events) $(rcli ZCARD mot:obls)"
+equals "after the restart they are back (the AOF replayed with default off)" "$before" "$(script_writes)"
 equals "nothing refused while replaying" "" "$(rcli ACL LOG)"
 echo '{"type":"queja","source":"UAD","external_id":"ACL-Q3","territory":"OOAD-15","reason":"Abasto de medicamentos","received_on":"2026-10-03"}' \
   | "$MOTCTL" submit >"$RUN/acks3.jsonl" || true
