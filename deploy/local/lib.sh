@@ -27,9 +27,10 @@ mot_redis_secrets() {
 # mot_redis_cli RUN ARGS...: redis-cli on RUN's private Redis as its admin
 # user (the password goes through REDISCLI_AUTH, never on a command line).
 mot_redis_cli() {
-  local run=$1
+  local run=$1 password=""
   shift
-  REDISCLI_AUTH=$(head -n 1 "$run/redis-secrets/admin.password") redis-cli --user admin -s "$run/redis.sock" "$@"
+  read -r password <"$run/redis-secrets/admin.password" || true
+  REDISCLI_AUTH=$password redis-cli --user admin -s "$run/redis.sock" "$@"
 }
 
 # mot_start_redis RUN: a private redis-server on a unix socket, data in
