@@ -1,7 +1,10 @@
-/*  mot_redis — connecting, reconnecting, commands and scripts.
+/*  mot_redis — connecting, authenticating, reconnecting, commands and
+ *  scripts.
  *
  *  One synchronous hiredis context per mot_redis_t. A context that failed is
- *  never reused (hiredis rule): we free it and connect anew. Scripts are run
+ *  never reused (hiredis rule): we free it and connect anew; every new one
+ *  runs AUTH first when a user is set (its password read once, kept in
+ *  memory, wiped when freed, never logged). Scripts are run
  *  by SHA; NOSCRIPT (Redis restarted or flushed its script cache) reloads the
  *  source and retries once.
  */
