@@ -49,7 +49,7 @@ export MOT_REPORTER_ACCOUNTS=$RUN/accounts.tsv
 password=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
 printf 'bench\t%s\tanalista\n' "$(openssl passwd -6 "$password")" >"$RUN/accounts.tsv"
 mot_start_redis "$RUN"
-redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
+redis() { mot_redis_cli "$RUN" "$@"; }
 for name in intake classifier; do mot_start_service "$RUN" "$BUILD" "$name"; done
 intake_ready() { [ "$("$BUILD/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
 mot_wait 30 intake_ready

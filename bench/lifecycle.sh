@@ -36,7 +36,7 @@ source "$top/bench/lib.sh"
 bench_setup 18570
 export MOT_WATCH_FROM=$(date +%Y-%m)
 mot_start_redis "$RUN"
-redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
+redis() { mot_redis_cli "$RUN" "$@"; }
 used() { redis INFO memory | tr -d '\r' | awk -F: '/^used_memory:/ { print $2 }'; }
 now_us() { date +%s%6N; }
 for name in intake classifier deadline-watcher notifier; do mot_start_service "$RUN" "$BUILD" "$name"; done

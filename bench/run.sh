@@ -22,7 +22,7 @@ EVENTS=${1:-200000}
 source "$top/bench/lib.sh"
 bench_setup 18550
 mot_start_redis "$RUN"
-redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
+redis() { mot_redis_cli "$RUN" "$@"; }
 # MOT_BENCH_FSYNC=always|everysec|no measures another AOF fsync policy.
 [ -z "${MOT_BENCH_FSYNC:-}" ] || redis CONFIG SET appendfsync "$MOT_BENCH_FSYNC" >/dev/null
 mot_start_service "$RUN" "$BUILD" intake
@@ -71,6 +71,9 @@ bench_script() {  # NAME ARG… : "redis_benchmark_NAME_calls_per_s=N"
 frequencies=1$(printf '5%.0s' $(seq 100))
 quadrants=$(printf '3%.0s' $(seq 121))
 redis SET mot:bench:itemidx:x it-1 >/dev/null
+# redis-benchmark takes a password only on its command line: it runs as
+# Redis's default user instead, let in for the mot:bench:* keys while it runs.
+redis ACL SETUSER default on nopass resetkeys '~mot:bench:*' +@all >/dev/null
 {
   bench_script reserve 2 mot:bench:seq:item mot:bench:itemidx:__rand_int__
   bench_script accept 3 mot:bench:dedup:__rand_int__ mot:bench:event:__rand_int__ mot:bench:pending \
@@ -84,6 +87,7 @@ redis SET mot:bench:itemidx:x it-1 >/dev/null
     1 ev-__rand_int__ it-1 1 0 problematica UAD OOAD-15 "Oportunidad de la atención" "oportunidad de la atencion" \
     2026-11-20 Estratégico DPM 7 0 oportunidad "keyword oportunidad 7" mot:bench:dedup:UAD:__rand_int__
 } >"$RUN/scripts.txt"
+redis ACL SETUSER default reset off >/dev/null
 cat "$RUN/scripts.txt"
 awk -F= -v sustained="$(awk -v n="$EVENTS" -v s="$start" -v d="$done_at" 'BEGIN { print n / (d - s) }')" '
   /reserve/ { r = $2 } /accept/ { a = $2 } /commit/ { c = $2 }

@@ -42,7 +42,7 @@ bench_setup 18560
 export MOT_ENV=test MOT_TEST_CLOCK=1
 export MOT_WATCH_FROM=2027-01
 mot_start_redis "$RUN"
-redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
+redis() { mot_redis_cli "$RUN" "$@"; }
 now_us() { date +%s%6N; }
 used() { redis INFO memory | tr -d '\r' | awk -F: '/^used_memory:/ { print $2 }'; }
 seq_now() { redis GET mot:seq:notice | sed 's/^$/0/'; }

@@ -31,7 +31,7 @@ bench_setup 18580
 export MOT_REPORTER_QUERY=tcp://127.0.0.1:18585
 export MOT_ENV=test MOT_TEST_CLOCK=1 MOT_WATCH_FROM=2025-01
 mot_start_redis "$RUN"
-redis() { redis-cli -s "$RUN/redis.sock" "$@"; }
+redis() { mot_redis_cli "$RUN" "$@"; }
 now_us() { date +%s%6N; }
 MOTCTL="$BUILD/motctl"
 "$MOTCTL" clock set 2025-01-10T09:00 >/dev/null

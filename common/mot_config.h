@@ -6,6 +6,8 @@
  *  Every binary also gets the common options below, so they are named and
  *  documented once:
  *    --redis       MOT_REDIS       host:port or unix:/path  (127.0.0.1:6379)
+ *    --redis-user  MOT_REDIS_USER  the Redis ACL user (the service's name)
+ *    --redis-secrets MOT_REDIS_SECRETS  folder of USER.password (none: no AUTH)
  *    --env         MOT_ENV         production | development | test (production)
  *    --test-clock  MOT_TEST_CLOCK  1: read time from Redis (refused in production)
  *    --log-level   MOT_LOG_LEVEL   debug | info | warn | error (info)

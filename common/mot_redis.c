@@ -1,14 +1,19 @@
-/*  mot_redis — connecting, reconnecting, commands and scripts.
+/*  mot_redis — connecting, authenticating, reconnecting, commands and
+ *  scripts.
  *
  *  One synchronous hiredis context per mot_redis_t. A context that failed is
- *  never reused (hiredis rule): we free it and connect anew. Scripts are run
+ *  never reused (hiredis rule): we free it and connect anew; every new one
+ *  runs AUTH first when a user is set (its password read once, kept in
+ *  memory, wiped when freed, never logged). Scripts are run
  *  by SHA; NOSCRIPT (Redis restarted or flushed its script cache) reloads the
  *  source and retries once.
  */
 #include "mot_redis.h"
 #include "mot_log.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +22,8 @@
 
 struct _mot_redis_t {
     char *address;
+    char *user;                 /* NULL: no AUTH */
+    char *password;             /* the user's; never logged, wiped when freed */
     redisContext *context;
 };
 
@@ -48,6 +55,17 @@ drop_context (mot_redis_t *self)
     }
 }
 
+static void
+forget_credentials (mot_redis_t *self)
+{
+    if (self->password)
+        explicit_bzero (self->password, strlen (self->password));
+    free (self->password);
+    free (self->user);
+    self->password = NULL;
+    self->user = NULL;
+}
+
 void
 mot_redis_destroy (mot_redis_t **self_p)
 {
@@ -55,6 +73,7 @@ mot_redis_destroy (mot_redis_t **self_p)
         return;
     mot_redis_t *self = *self_p;
     drop_context (self);
+    forget_credentials (self);
     free (self->address);
     free (self);
     *self_p = NULL;
@@ -64,6 +83,103 @@ const char *
 mot_redis_address (mot_redis_t *self)
 {
     return self->address;
+}
+
+const char *
+mot_redis_user (mot_redis_t *self)
+{
+    return self->user;
+}
+
+/* The first line of the file at `path`, without its line end (malloc'd);
+ * NULL with errno set when it cannot be read, ENODATA when it is empty. */
+static char *
+read_first_line (const char *path)
+{
+    FILE *file = fopen (path, "r");
+    if (!file)
+        return NULL;
+    char *line = NULL;
+    size_t size = 0;
+    ssize_t length = getline (&line, &size, file);
+    int error = length < 0 ? (ferror (file) ? errno : ENODATA) : 0;
+    fclose (file);
+    while (length > 0 && (line[length - 1] == '\n' || line[length - 1] == '\r'))
+        line[--length] = '\0';
+    if (length <= 0) {
+        if (line)
+            explicit_bzero (line, size);
+        free (line);
+        errno = error ? error : ENODATA;
+        return NULL;
+    }
+    return line;
+}
+
+/* SECRETS/<user>.password (malloc'd); NULL for a user name that is not
+ * one (empty, or holding a '/'). */
+static char *
+password_path (const char *secrets, const char *user)
+{
+    if (!user || !*user || strchr (user, '/'))
+        return NULL;
+    size_t size = strlen (secrets) + strlen (user) + sizeof "/.password";
+    char *path = malloc (size);
+    if (path)
+        snprintf (path, size, "%s/%s.password", secrets, user);
+    return path;
+}
+
+bool
+mot_redis_authenticate_as (mot_redis_t *self, const char *user, const char *secrets)
+{
+    forget_credentials (self);
+    if (!secrets || !*secrets)
+        return true;
+    char *path = password_path (secrets, user);
+    if (!path) {
+        mot_log_error ("redis_password_unreadable", "user=\"%s\" reason=\"not a user name\"", user ? user : "");
+        return false;
+    }
+    self->password = read_first_line (path);
+    if (!self->password)
+        mot_log_error ("redis_password_unreadable", "user=%s file=%s reason=\"%s\"", user, path,
+                       errno == ENODATA ? "empty" : strerror (errno));
+    self->user = self->password ? strdup (user) : NULL;
+    free (path);
+    if (self->password && !self->user)
+        forget_credentials (self);
+    return self->user != NULL;
+}
+
+mot_redis_t *
+mot_redis_dup (mot_redis_t *self)
+{
+    mot_redis_t *copy = mot_redis_new (self->address);
+    if (copy && self->user) {
+        copy->user = strdup (self->user);
+        copy->password = strdup (self->password);
+        if (!copy->user || !copy->password)
+            mot_redis_destroy (&copy);
+    }
+    return copy;
+}
+
+/* AUTH user password on a new connection; true when not needed. */
+static bool
+authenticate (mot_redis_t *self, redisContext *context)
+{
+    if (!self->user)
+        return true;
+    const char *argv[] = {"AUTH", self->user, self->password};
+    redisReply *reply = redisCommandArgv (context, 3, argv, NULL);
+    bool ok = reply && reply->type == REDIS_REPLY_STATUS;
+    if (!ok)
+        mot_log_error ("redis_auth_failed", "address=%s user=%s reason=\"%s\"", self->address, self->user,
+                       reply && reply->type == REDIS_REPLY_ERROR ? reply->str : context->errstr);
+    if (reply)
+        freeReplyObject (reply);
+    return ok;
 }
 
 /* "unix:/path" or "host:port" (the last colon separates the port). */
@@ -101,7 +217,7 @@ try_connect (mot_redis_t *self)
         return false;
     }
     struct timeval timeout = {MOT_REDIS_TIMEOUT_MS / 1000, (MOT_REDIS_TIMEOUT_MS % 1000) * 1000};
-    if (redisSetTimeout (context, timeout) != REDIS_OK) {
+    if (redisSetTimeout (context, timeout) != REDIS_OK || !authenticate (self, context)) {
         redisFree (context);
         return false;
     }

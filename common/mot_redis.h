@@ -1,9 +1,11 @@
 /*  mot_redis — the one way every module talks to Redis.
  *
  *  Owns: connecting (host:port or unix:/path) with retries and clear errors,
- *  reconnecting after a failure, and running Lua scripts by SHA with a
- *  reload on NOSCRIPT (Redis forgets scripts on restart). A NULL reply means
- *  the outcome is unknown: callers retry idempotently.
+ *  authenticating each connection as the process's Redis ACL user (the
+ *  password read from a file, never logged), reconnecting after a failure,
+ *  and running Lua scripts by SHA with a reload on NOSCRIPT (Redis forgets
+ *  scripts on restart). A NULL reply means the outcome is unknown: callers
+ *  retry idempotently.
  */
 #ifndef MOT_REDIS_H_INCLUDED
 #define MOT_REDIS_H_INCLUDED
@@ -22,6 +24,22 @@ void mot_redis_destroy (mot_redis_t **self_p);
  * logging each failure with the address. */
 bool mot_redis_connect (mot_redis_t *self, int attempts, int delay_ms);
 const char *mot_redis_address (mot_redis_t *self);
+
+/* Every connection from now on authenticates as `user` (AUTH user
+ * password) with the password in SECRETS/<user>.password (its first line;
+ * deploy/redis/users.acl lists the users). An empty or NULL `secrets`: no
+ * AUTH (a Redis without ACL users). False, logged as
+ * redis_password_unreadable with the file and why, when the file cannot be
+ * read or is empty: the password itself is never logged. A password Redis
+ * refuses is logged redis_auth_failed at each try and counts as Redis
+ * being unavailable. */
+bool mot_redis_authenticate_as (mot_redis_t *self, const char *user, const char *secrets);
+/* The user it authenticates as; NULL when it does not. */
+const char *mot_redis_user (mot_redis_t *self);
+/* A new, unconnected mot_redis_t on the same address with the same user
+ * and password (for a module that needs a connection of its own, e.g. on
+ * another thread); NULL when out of memory. */
+mot_redis_t *mot_redis_dup (mot_redis_t *self);
 
 /* Runs a command (hiredis format). On a connection error reconnects once and
  * retries. Returns NULL when Redis is unavailable; a Redis error comes back as

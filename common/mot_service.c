@@ -60,6 +60,9 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
     }
     self->redis = mot_redis_new (mot_config_get (config, "redis"));
     *exit_code = 1;
+    const char *user = mot_config_get (config, "redis-user");
+    if (self->redis && !mot_redis_authenticate_as (self->redis, *user ? user : name, mot_config_get (config, "redis-secrets")))
+        mot_redis_destroy (&self->redis);
     /* Redis down at start-up: a clear error per try, every second, until it
      * comes or we are told to stop. */
     while (self->redis && !mot_redis_connect (self->redis, 1, 0)) {
@@ -75,8 +78,9 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
         mot_service_destroy (&self);
         return NULL;
     }
-    mot_log_info ("started", "redis=%s env=%s test_clock=%d", mot_redis_address (self->redis),
-                  mot_config_get (config, "env"), mot_clock_is_test (self->clock));
+    mot_log_info ("started", "redis=%s redis_user=%s env=%s test_clock=%d", mot_redis_address (self->redis),
+                  mot_redis_user (self->redis) ? mot_redis_user (self->redis) : "-", mot_config_get (config, "env"),
+                  mot_clock_is_test (self->clock));
     *exit_code = 0;
     return self;
 }

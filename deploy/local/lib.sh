@@ -3,7 +3,8 @@
 # Source it; it defines functions and MOT_SOURCE, and changes nothing else.
 #
 # A run folder holds everything one running system owns:
-#   RUN/redis.sock  RUN/redis/ (AOF)  RUN/log/<name>.log  RUN/pids/<name>.pid  RUN/pii.key
+#   RUN/redis.sock  RUN/redis/ (AOF, users.acl)  RUN/log/<name>.log  RUN/pids/<name>.pid  RUN/pii.key
+#   RUN/redis-secrets/<user>.password (the Redis ACL users' passwords, deploy/redis/users.acl)
 #   RUN/certs/ (the CURVE certificates: clients/ servers/ revoked/)  RUN/local.cert (+_secret)
 
 MOT_SOURCE=${MOT_SOURCE:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -13,20 +14,44 @@ mot_pid_alive() {   # mot_pid_alive PIDFILE
   [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }
 
-# mot_start_redis RUN: a private redis-server on a unix socket, data in RUN/redis.
-# Exports MOT_REDIS. Idempotent: an already running one is reused.
+# mot_redis_secrets RUN: the Redis users' passwords in RUN/redis-secrets
+# (made once, random, mode 600) and Redis's ACL file RUN/redis/users.acl
+# made from them and the shipped deploy/redis/users.acl. Exports
+# MOT_REDIS_SECRETS, where every service and motctl find their password.
+mot_redis_secrets() {
+  local run=$1
+  mkdir -p "$run/redis"
+  bash "$MOT_SOURCE/deploy/redis/make-acl.sh" "$run/redis-secrets" "$run/redis/users.acl"
+  export MOT_REDIS_SECRETS="$run/redis-secrets"
+}
+
+# mot_redis_cli RUN ARGS...: redis-cli on RUN's private Redis as its admin
+# user (the password goes through REDISCLI_AUTH, never on a command line).
+mot_redis_cli() {
+  local run=$1 password=""
+  shift
+  read -r password <"$run/redis-secrets/admin.password" || true
+  REDISCLI_AUTH=$password redis-cli --user admin -s "$run/redis.sock" "$@"
+}
+
+# mot_start_redis RUN: a private redis-server on a unix socket, data in
+# RUN/redis, with the ACL users (mot_redis_secrets). Exports MOT_REDIS and
+# MOT_REDIS_SECRETS. Idempotent: an already running one is reused.
 mot_start_redis() {
   local run=$1
   mkdir -p "$run/redis" "$run/log" "$run/pids"
   export MOT_REDIS="unix:$run/redis.sock"
+  mot_redis_secrets "$run"
   if ! mot_pid_alive "$run/pids/redis.pid"; then
     redis-server "$MOT_SOURCE/deploy/redis/redis.conf" --unixsocket "$run/redis.sock" \
       --dir "$run/redis" --pidfile "$run/pids/redis.pid" --logfile "$run/log/redis.log" \
-      --daemonize yes >/dev/null
+      --aclfile "$run/redis/users.acl" --daemonize yes >/dev/null
+  else
+    mot_redis_cli "$run" ACL LOAD >/dev/null 2>&1 || true   # the users as the template has them now
   fi
   local i
   for i in $(seq 100); do
-    [ "$(redis-cli -s "$run/redis.sock" PING 2>/dev/null)" = PONG ] && return 0
+    [ "$(mot_redis_cli "$run" PING 2>/dev/null)" = PONG ] && return 0
     sleep 0.1
   done
   echo "redis-server did not start; see $run/log/redis.log" >&2
@@ -88,7 +113,7 @@ mot_stop_all() {
     [ "$file" = redis ] || mot_kill_service "$run" "$file"
   done
   if mot_pid_alive "$run/pids/redis.pid"; then
-    redis-cli -s "$run/redis.sock" SHUTDOWN >/dev/null 2>&1 || true
+    mot_redis_cli "$run" SHUTDOWN >/dev/null 2>&1 || true
     mot_kill_service "$run" redis
   fi
   rm -f "$run/pids/redis.pid"

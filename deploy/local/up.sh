@@ -104,6 +104,9 @@ else
   echo "no notice yet; see $RUN/log/deadline-watcher.log"
 fi
 
+redis_by_hand=""   # the private Redis has ACL users: how to reach it as its admin
+[ -z "${MOT_REDIS_SECRETS:-}" ] ||
+  redis_by_hand=" (by hand: REDISCLI_AUTH=\$(cat $MOT_REDIS_SECRETS/admin.password) redis-cli --user admin -s $RUN/redis.sock)"
 cat <<MSG
 
 == The MOT pipeline is running.
@@ -115,7 +118,7 @@ cat <<MSG
     motctl due 2026-03-31 10 ; motctl holidays 2026      the business-day calendar
     motctl map mupoi > mapa.svg ; motctl report monthly 2026-11   a map; a month's report figures
   dashboard: http://$MOT_REPORTER_HTTP/ (usuario demo / contraseña $(cat "$RUN/dashboard.password" 2>/dev/null || echo "de $MOT_REPORTER_ACCOUNTS"))
-  logs: $RUN/log/   Redis: $MOT_REDIS
+  logs: $RUN/log/   Redis: $MOT_REDIS$redis_by_hand
   CURVE: every socket; motctl needs MOT_CERTS=$MOT_CERTS MOT_CERT=$MOT_CERT
   stop everything: bash deploy/local/down.sh
 MSG

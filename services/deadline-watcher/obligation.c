@@ -663,13 +663,17 @@ reschedule (obligation_store_t *self, const current_t *current, mot_day_t anchor
 /* The fields reschedule reads, in this order (HMGET). */
 enum { C_ANCHOR, C_N, C_DEADLINE, C_ESCALATION_LEVEL, C_STATUS, C_COUNT };
 
-/* The HMGET of those fields of the obligation whose hash is `key`. */
-static void
+/* The HMGET of those fields of the obligation whose hash is `key`; returns
+ * its argc. Without a key (out of memory), a PING that keeps a pipeline's
+ * replies in step and reads no key (the watcher's Redis user may read
+ * obligations only). */
+static int
 read_current_command (const char *key, const char *argv[2 + C_COUNT])
 {
-    const char *command[2 + C_COUNT] = {"HMGET", key ? key : "-", MOT_OBL_ANCHOR, MOT_OBL_N, MOT_OBL_DEADLINE,
+    const char *command[2 + C_COUNT] = {key ? "HMGET" : "PING", key, MOT_OBL_ANCHOR, MOT_OBL_N, MOT_OBL_DEADLINE,
                                         MOT_OBL_ESCALATION_LEVEL, MOT_OBL_STATUS};
     memcpy (argv, command, sizeof command);
+    return key ? 2 + C_COUNT : 1;
 }
 
 /* Reads anchor, n, deadline, escalation_level from the HMGET reply of
@@ -717,8 +721,8 @@ change_anchor (obligation_store_t *self, const char *obligation_id, mot_day_t an
 {
     char *key = mot_key_obligation (obligation_id);
     const char *argv[2 + C_COUNT];
-    read_current_command (key, argv);
-    redisReply *fields = key ? mot_redis_commandv (self->redis, 2 + C_COUNT, argv, NULL) : NULL;
+    int argc = read_current_command (key, argv);
+    redisReply *fields = key ? mot_redis_commandv (self->redis, argc, argv, NULL) : NULL;
     free (key);
     if (!mot_reply_ok (fields)) {
         if (fields)
@@ -760,8 +764,7 @@ recompute_batch (obligation_store_t *self, redisReply *ids, int64_t now)
     for (size_t i = 0; i < ids->elements; i++) {
         char *key = ids->element[i]->type == REDIS_REPLY_STRING ? mot_key_obligation (ids->element[i]->str) : NULL;
         const char *argv[2 + C_COUNT];
-        read_current_command (key, argv);
-        if (mot_redis_append (self->redis, 2 + C_COUNT, argv, NULL))
+        if (mot_redis_append (self->redis, read_current_command (key, argv), argv, NULL))
             sent++;
         free (key);
     }

@@ -268,9 +268,11 @@ batch_start (timers_t *self, batch_t *batch, redisReply **elements, size_t count
         }
         else
             f->key = mot_key_obligation (f->obligation_id);
-        const char *argv[2 + F_COUNT] = {"HMGET", f->key ? f->key : "-", MOT_OBL_REPORT_NAME, MOT_OBL_DEADLINE,
+        /* Without a key, a PING keeps the replies in step and reads no key
+         * (the watcher's Redis user may read obligations only). */
+        const char *argv[2 + F_COUNT] = {f->key ? "HMGET" : "PING", f->key, MOT_OBL_REPORT_NAME, MOT_OBL_DEADLINE,
                                          MOT_OBL_STATUS, MOT_OBL_TERRITORY, MOT_OBL_RESPONSIBLE, MOT_OBL_DUE_AT};
-        batch->failed = !mot_redis_append (self->redis, 2 + F_COUNT, argv, NULL);
+        batch->failed = !mot_redis_append (self->redis, f->key ? 2 + F_COUNT : 1, argv, NULL);
         batch->reads += !batch->failed;
     }
 }

@@ -391,9 +391,9 @@ dashboard_new (const dashboard_config_t *config, mot_catalog_t *territories)
         return NULL;
     self->territories = territories;
     self->auth = http_auth_new (config->accounts_path);
-    self->redis = mot_redis_new (config->redis_address);
+    self->redis = mot_redis_dup (config->redis);
     self->clock = self->redis ? mot_clock_new (self->redis, config->test_clock) : NULL;
-    self->store = dashboard_store_new (config->redis_address, config->test_clock, territories, refresh);
+    self->store = dashboard_store_new (config->redis, config->test_clock, territories, refresh);
     if (self->auth && self->clock && self->store)
         self->server = http_server_new (&config->listen, on_request, self);
     if (!self->server) {

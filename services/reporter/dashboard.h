@@ -28,6 +28,7 @@
 
 #include "http_server.h"
 #include "mot_catalog.h"
+#include "mot_redis.h"
 #include <stdbool.h>
 
 typedef struct _dashboard_t dashboard_t;
@@ -38,7 +39,7 @@ typedef struct _dashboard_t dashboard_t;
 typedef struct {
     http_listen_t listen;       /* where, and HTTPS (http_server.h) */
     const char *accounts_path;  /* NULL or "": nobody can sign in */
-    const char *redis_address;
+    mot_redis_t *redis;         /* copied (mot_redis_dup): the address and the user */
     bool test_clock;
     const char *refresh_ms;     /* text, milliseconds */
 } dashboard_config_t;
@@ -46,7 +47,9 @@ typedef struct {
 /* Serves as `config` says. `territories` is borrowed (read-only). The
  * register pages read registers kept in memory, rebuilt once older than
  * `refresh_ms` (DASHBOARD_REFRESH_MIN_MS..DASHBOARD_REFRESH_MAX_MS;
- * dashboard_store.h). NULL (logged) when it cannot start. */
+ * dashboard_store.h). Its connections to Redis are its own, to the address
+ * and as the user of `config->redis` (borrowed only here). NULL (logged)
+ * when it cannot start. */
 dashboard_t *dashboard_new (const dashboard_config_t *config, mot_catalog_t *territories);
 void dashboard_destroy (dashboard_t **self_p);
 

@@ -268,7 +268,7 @@ start_sync (dashboard_store_t *self)
 }
 
 dashboard_store_t *
-dashboard_store_new (const char *redis_address, bool test_clock, mot_catalog_t *territories, long refresh_ms)
+dashboard_store_new (mot_redis_t *redis, bool test_clock, mot_catalog_t *territories, long refresh_ms)
 {
     dashboard_store_t *self = calloc (1, sizeof *self);
     if (!self)
@@ -280,7 +280,7 @@ dashboard_store_new (const char *redis_address, bool test_clock, mot_catalog_t *
     self->rebuilding = -1;
     self->refresh_ms = refresh_ms;
     self->territories = territories;
-    self->redis = mot_redis_new (redis_address);
+    self->redis = mot_redis_dup (redis);
     self->clock = self->redis ? mot_clock_new (self->redis, test_clock) : NULL;
     self->started = self->clock && pthread_create (&self->thread, NULL, run_rebuilds, self) == 0;
     if (!self->started)

@@ -29,6 +29,7 @@
 #include "dashboard_snapshot.h"
 #include "mot.pb-c.h"
 #include "mot_catalog.h"
+#include "mot_redis.h"
 #include <stdbool.h>
 
 #define DASHBOARD_STORE_STALE_MS 60000
@@ -37,10 +38,11 @@
 
 typedef struct _dashboard_store_t dashboard_store_t;
 
-/* Registers read from `redis_address` with the territory names of
- * `territories` (borrowed, read-only), rebuilt when older than
+/* Registers read from Redis, on a connection of its own to the address
+ * and as the user of `redis` (borrowed only here), with the territory
+ * names of `territories` (borrowed, read-only), rebuilt when older than
  * `refresh_ms`. Starts the thread; NULL when it cannot. */
-dashboard_store_t *dashboard_store_new (const char *redis_address, bool test_clock, mot_catalog_t *territories,
+dashboard_store_t *dashboard_store_new (mot_redis_t *redis, bool test_clock, mot_catalog_t *territories,
                                         long refresh_ms);
 /* Stops the thread (after the rebuild under way) and drops the snapshots. */
 void dashboard_store_destroy (dashboard_store_t **self_p);

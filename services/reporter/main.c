@@ -422,7 +422,7 @@ start_dashboard (reporter_t *self)
         .listen = {address, mot_config_get (config, "http-cert"), mot_config_get (config, "http-key"),
                    mot_config_get_bool (config, "http-plain")},
         .accounts_path = mot_config_get (config, "accounts"),
-        .redis_address = mot_config_get (config, "redis"),
+        .redis = self->service->redis,
         .test_clock = mot_config_get_bool (config, "test-clock"),
         .refresh_ms = mot_config_get (config, "http-refresh-ms")};
     self->dashboard = dashboard_new (&dashboard, self->territories);

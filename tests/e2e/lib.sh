@@ -39,10 +39,14 @@ export MOT_PII_KEY_FILE=$RUN/pii.key
 head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"
 # Security on, as in production: throwaway CURVE certificates for this run.
 mot_make_certs "$RUN" "$MOT_BIN" || { echo "cannot make the certificates in $RUN/certs" >&2; exit 1; }
+# Redis with its ACL users, as shipped: each service authenticates as its
+# own user (passwords made here, before any service starts).
+mot_redis_secrets "$RUN"
 
 e2e_cleanup() {
   local status=$?
   [ "$status" -eq 0 ] || E2E_FAILED=1
+  e2e_check_acl_log
   [ "$E2E_FAILED" -eq 0 ] || echo "FAILED (exit status $status)" >&2
   mot_stop_all "$RUN"
   if [ -n "${MOT_WRAP:-}" ] && grep -l '^==[0-9]*== ' "$RUN"/log/*.log >&2; then
@@ -55,6 +59,18 @@ e2e_cleanup() {
     echo "logs kept in $RUN/log" >&2
     tail -n 20 "$RUN"/log/*.log >&2 || true
   fi
+}
+# Anything Redis refused a user (a command or key outside its list in
+# deploy/redis/users.acl, a wrong password) fails the test: every test
+# proves the lists complete for what it exercises.
+e2e_check_acl_log() {
+  mot_pid_alive "$RUN/pids/redis.pid" || return 0
+  local refusals
+  refusals=$(rcli ACL LOG 2>/dev/null | paste -sd' ' | sed 's/count /\ncount /g' | grep -v '^$' || true)
+  [ -z "$refusals" ] && return 0
+  echo "FAIL: Redis refused these (ACL LOG):" >&2
+  echo "$refusals" >&2
+  E2E_FAILED=1
 }
 # The exit status of the whole test is decided after the services stopped.
 trap 'e2e_cleanup; trap - EXIT; exit $((E2E_FAILED ? 1 : 0))' EXIT
@@ -108,7 +124,10 @@ csv_field() {
 }
 
 # --- deadlines: the test clock, the watcher's queues and the notices file ---
-rcli() { redis-cli -s "$RUN/redis.sock" "$@"; }
+# Redis as the admin user (mot_redis_cli); exported with RUN for `bash -c`.
+rcli() { mot_redis_cli "$RUN" "$@"; }
+export RUN
+export -f rcli mot_redis_cli
 # Every logged notice taken by the notifier (its mark reached the last seq).
 all_published() {
   local published logged

@@ -31,7 +31,7 @@ e2e_wait_ready
 submit() {   # submit NAME: the JSON lines on stdin
   "$MOTCTL" submit >"$RUN/$1.acks" || fail "submit $1: $(cat "$RUN/$1.acks")"
 }
-pending_empty() { [ "$(redis-cli -s "$RUN/redis.sock" ZCARD mot:pending:classify)" = 0 ]; }
+pending_empty() { [ "$(rcli ZCARD mot:pending:classify)" = 0 ]; }
 registers() {   # all committed, then both registers and the unclassified list
   mot_wait 60 pending_empty || fail "events left in mot:pending:classify"
   "$MOTCTL" mupoi --csv >"$RUN/mupoi.csv" && "$MOTCTL" muro --csv >"$RUN/muro.csv" \
@@ -61,7 +61,7 @@ JSONL
 registers
 equals "an event in November moves the window to Oct–Nov → frequency 1" "6 1 2026-11-01" \
   "$(p Trato eventos) $(p Trato frecuencia) $(p Trato ultima)"
-month_sum=$(redis-cli -s "$RUN/redis.sock" HGETALL "mot:item:{$(p Trato id)}" | paste - - | awk -F'\t' '$1 ~ /^month:/ {s += $2} END {print s}')
+month_sum=$(rcli HGETALL "mot:item:{$(p Trato id)}" | paste - - | awk -F'\t' '$1 ~ /^month:/ {s += $2} END {print s}')
 equals "the month counters hold every event" 6 "$month_sum"
 
 # --- probability: the risk's own value (latest event date), else the table ---

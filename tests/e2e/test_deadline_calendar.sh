@@ -46,9 +46,9 @@ equals "CV's overdue timer moved to the end of Nov 9" "$(epoch_utc '2026-11-10 0
 # The reminder, 1 business day before: Fri 6 (was Thu 5), at 00:00 local = 06:00 UTC.
 equals "CV's reminder moved to Fri 6" "$(epoch_utc '2026-11-06 06:00:00')" "$(rcli ZSCORE mot:timers "$CV|reminder")"
 check "CV's audit trail has the old and the new deadline" bash -c \
-  "redis-cli -s '$RUN/redis.sock' LRANGE 'mot:obl:{$CV}:audit' 0 -1 | grep '\"reason\":\"calendar_changed\"' | grep '\"old_deadline\":\"2026-11-06\"' | grep -q '\"new_deadline\":\"2026-11-09\"'"
+  "rcli LRANGE 'mot:obl:{$CV}:audit' 0 -1 | grep '\"reason\":\"calendar_changed\"' | grep '\"old_deadline\":\"2026-11-06\"' | grep -q '\"new_deadline\":\"2026-11-09\"'"
 check "the reload is in mot:calendar:audit with the number of deadlines moved" bash -c \
-  "redis-cli -s '$RUN/redis.sock' LRANGE mot:calendar:audit 0 -1 | grep -q '\"deadlines_moved\":2'"
+  "rcli LRANGE mot:calendar:audit 0 -1 | grep -q '\"deadlines_moved\":2'"
 equals "the obligation list shows the new deadline" 2026-11-09 \
   "$("$MOTCTL" obligations --csv >"$RUN/obl.csv" && csv_field "$RUN/obl.csv" id "$CV" fecha_limite)"
 
@@ -73,15 +73,15 @@ check "the watcher still runs" mot_pid_alive "$RUN/pids/deadline-watcher.pid"
 
 # SIGHUP reloads on demand (the file fixed meanwhile: holiday kept). The
 # count is taken before the file changes: a tick may reload it at once.
-reloads() { redis-cli -s "$RUN/redis.sock" LLEN mot:calendar:audit; }
+reloads() { rcli LLEN mot:calendar:audit; }
 before=$(reloads)
 printf '# extra days\n2026-04-02\tJueves Santo\n2026-11-05\tDía inhábil publicado\n' >"$MOT_CALENDAR"
-mot_wait 60 bash -c "[ \$(redis-cli -s '$RUN/redis.sock' LLEN mot:calendar:audit) -gt $before ]" || fail "fixed file not reloaded"
+mot_wait 60 bash -c "[ \$(rcli LLEN mot:calendar:audit) -gt $before ]" || fail "fixed file not reloaded"
 before=$(reloads)
 kill -HUP "$(cat "$RUN/pids/deadline-watcher.pid")"
-check "SIGHUP reloads the calendar" mot_wait 60 bash -c "[ \$(redis-cli -s '$RUN/redis.sock' LLEN mot:calendar:audit) -gt $before ]"
+check "SIGHUP reloads the calendar" mot_wait 60 bash -c "[ \$(rcli LLEN mot:calendar:audit) -gt $before ]"
 check "a reload with no change moves nothing" bash -c \
-  "redis-cli -s '$RUN/redis.sock' LINDEX mot:calendar:audit -1 | grep -q '\"deadlines_moved\":0'"
+  "rcli LINDEX mot:calendar:audit -1 | grep -q '\"deadlines_moved\":0'"
 equals "UAD still due Tue 17" 2026-11-17 "$(deadline_of "$UAD")"
 equals "each notice reached the subscriber once" "" "$(grep -o '"notice_id":"[^"]*"' "$RUN/notices.jsonl" | sort | uniq -d)"
 

@@ -130,7 +130,7 @@ check_generated 2027-12
 # Q4 closes Fri Dec 31: Sat Jan 1 2028 (a rest day on a Saturday), Mon 3, Tue 4, Wed 5.
 expect_quarter 2027-Q4 2028-01-05
 equals "24 IAT instances in the year, all quarterly" 24 "$(iat_ids | wc -w)"
-check "none for a month" bash -c "! redis-cli -s '$RUN/redis.sock' ZRANGE mot:obls 0 -1 | grep -q ':avance-iat:2027-[0-9]'"
+check "none for a month" bash -c "! rcli ZRANGE mot:obls 0 -1 | grep -q ':avance-iat:2027-[0-9]'"
 check "the notices name the IAT's report" bash -c \
   "grep '\"notice_id\":\"UEOD:avance-iat:2027-Q1|overdue\"' '$RUN/notices.jsonl' | grep -q 'Informe de Avance Trimestral del PAT de la DOE'"
 equals "each notice reached the subscriber once" "" "$(grep -o '"notice_id":"[^"]*"' "$RUN/notices.jsonl" | sort | uniq -d)"

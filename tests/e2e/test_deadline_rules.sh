@@ -48,7 +48,7 @@ set_clock 2026-11-03T09:00
 # Nov 4, 5, 6, 9, 10.
 equals "an update on Nov 3 moves it to Tue 2026-11-10" 2026-11-10 "$(deadline_of "$OP")"
 check "the move is in its audit trail" bash -c \
-  "redis-cli -s '$RUN/redis.sock' LRANGE 'mot:obl:{$OP}:audit' 0 -1 | grep '\"reason\":\"last_update\"' | grep -q '\"new_deadline\":\"2026-11-10\"'"
+  "rcli LRANGE 'mot:obl:{$OP}:audit' 0 -1 | grep '\"reason\":\"last_update\"' | grep -q '\"new_deadline\":\"2026-11-10\"'"
 trigger U-3 informe_operativo_update 2026-11 2026-11-03
 set_clock 2026-11-03T09:00
 # November closes Mon 30: Dec 1, 2, 3, 4, 7.
@@ -62,7 +62,7 @@ set_clock 2026-11-03T09:00
 equals "RTM-9, cut-off Oct 15: due Thu 2026-10-22" 2026-10-22 "$(deadline_of CAPSOI:avance-acuerdos-rtm:RTM-9@2026-10-15)"
 equals "RTM-9, cut-off Oct 31: due Fri 2026-11-06" 2026-11-06 "$(deadline_of CAPSOI:avance-acuerdos-rtm:RTM-9@2026-10-31)"
 check "a follow-up opened on a cut-off day does not owe that cut-off" bash -c \
-  "[ \$(redis-cli -s '$RUN/redis.sock' EXISTS 'mot:obl:{CAPSOI:avance-acuerdos-rtm:RTM-10@2026-10-31}') = 0 ]"
+  "[ \$(rcli EXISTS 'mot:obl:{CAPSOI:avance-acuerdos-rtm:RTM-10@2026-10-31}') = 0 ]"
 check "the cut-off already past is overdue at once" mot_wait 60 has_notice 'CAPSOI:avance-acuerdos-rtm:RTM-9@2026-10-15|overdue'
 "$MOTCTL" deliver CAPSOI avance-acuerdos-rtm RTM-9@2026-10-31 2026-11-03 >/dev/null || fail "deliver RTM-9@2026-10-31"
 
@@ -108,7 +108,7 @@ check "RTM-10 owes the Nov 15 cut-off too" exists CAPSOI:avance-acuerdos-rtm:RTM
 trigger F-3 rtm_followup_closed RTM-9 2026-11-17
 set_clock 2026-12-01T09:00
 check "closed RTM-9 owes no Nov 30 cut-off" bash -c \
-  "[ \$(redis-cli -s '$RUN/redis.sock' EXISTS 'mot:obl:{CAPSOI:avance-acuerdos-rtm:RTM-9@2026-11-30}') = 0 ]"
+  "[ \$(rcli EXISTS 'mot:obl:{CAPSOI:avance-acuerdos-rtm:RTM-9@2026-11-30}') = 0 ]"
 check "open RTM-10 owes the Nov 30 cut-off" exists CAPSOI:avance-acuerdos-rtm:RTM-10@2026-11-30
 equals "only RTM-10 is still open" "CAPSOI:avance-acuerdos-rtm:RTM-10" "$(rcli HKEYS mot:watch:followups)"
 check "the obligation list shows the fortnightly instances" bash -c \

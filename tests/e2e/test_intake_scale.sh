@@ -40,7 +40,7 @@ mot_kill_service "$RUN" intake-1 KILL
 events 301 400 | "$MOTCTL" submit --timeout 2 >"$RUN/acks2.jsonl" || fail "submit after a kill: $(grep -v accepted "$RUN/acks2.jsonl" | head -3)"
 equals "one intake killed: the next 100 are accepted by the other" 100 "$(grep -c '"status":"accepted"' "$RUN/acks2.jsonl")"
 
-all_classified() { [ "$(redis-cli -s "$RUN/redis.sock" ZCARD mot:pending:classify)" = 0 ] && "$MOTCTL" items --csv >"$RUN/items.csv"; }
+all_classified() { [ "$(rcli ZCARD mot:pending:classify)" = 0 ] && "$MOTCTL" items --csv >"$RUN/items.csv"; }
 check "nothing left pending" mot_wait 60 all_classified
 total=$(awk -v cols=eventos -f "$MOT_SOURCE/deploy/local/csv.awk" "$RUN/items.csv" | tail -n +2 | awk '{ s += $1 } END { print s }')
 equals "every accepted event counted once in the items" 400 "$total"
@@ -72,6 +72,6 @@ else:
 PY
 )
 equals "forged credentials through the proxy: refused" BAD_FRAMING "$forged"
-equals "nothing of it was stored" "" "$(redis-cli -s "$RUN/redis.sock" --scan --pattern '*FORGED*')"
+equals "nothing of it was stored" "" "$(rcli --scan --pattern '*FORGED*')"
 
 echo "$E2E_CHECKS passed, 0 failed"

@@ -73,7 +73,7 @@ applied "a new due date for the action" \
 deadline_moved() { [ "$(rcli HGET 'mot:obl:{UEOD:accion-correctiva:AC-L1}' deadline)" = 2026-12-04 ]; }
 check "the watcher moves the obligation's deadline" mot_wait 30 deadline_moved
 check "the move is in the obligation's trail" \
-  bash -c "redis-cli -s '$RUN/redis.sock' LRANGE 'mot:obl:{UEOD:accion-correctiva:AC-L1}:audit' 0 -1 | grep -q rescheduled"
+  bash -c "rcli LRANGE 'mot:obl:{UEOD:accion-correctiva:AC-L1}:audit' 0 -1 | grep -q rescheduled"
 refused "progress on an action that does not exist" UNKNOWN_ACTION \
   '{"type":"progress","source":"UEOD","external_id":"L-P0","kind":"accion-correctiva","action_id":"AC-NONE","percent":10,"cut_off":"2026-11-03","analyst":"analista.ueod"}'
 applied "a 60 % progress report" \

@@ -44,7 +44,7 @@ equals "12 events acknowledged as accepted" 12 "$(grep -c '"status":"accepted","
 "$MOTCTL" submit <"$RUN/events.jsonl" >"$RUN/acks2.jsonl" || fail "resubmit"
 equals "a retry is recognised: 12 duplicates" 12 "$(grep -c '"duplicate":true' "$RUN/acks2.jsonl")"
 equals "the dedup record does not expire while its item is open" -1 \
-  "$(redis-cli -s "$RUN/redis.sock" TTL mot:dedup:UAD:T-Q1)"
+  "$(rcli TTL mot:dedup:UAD:T-Q1)"
 equals "a retry gets the original event ids" "$(grep -o 'ev-[0-9]*' "$RUN/acks1.jsonl")" "$(grep -o 'ev-[0-9]*' "$RUN/acks2.jsonl")"
 
 # --- bad input: typed errors, and the service keeps serving ----------------
@@ -90,7 +90,7 @@ equals "unmatched risk is 'sin clasificar' for an analyst" "sin clasificar" "$(c
 check "riesgos stay out of the MUPOI" bash -c "! grep -q OOAD-30 '$RUN/mupoi.csv'"
 
 # --- personal data never stored or logged in clear -------------------------
-redis-cli -s "$RUN/redis.sock" BGREWRITEAOF >/dev/null
+rcli BGREWRITEAOF >/dev/null
 sleep 1
 check "no NSS, CURP or name in Redis's files" bash -c \
   "! grep -r -a -q -e 12345678901 -e GOMA800101HDFRRN09 -e 'Ana Gómez' '$RUN/redis' '$RUN/log'"
@@ -99,7 +99,7 @@ check "no NSS, CURP or name in Redis's files" bash -c \
 person_ref() {
   local event
   event=$(grep "\"$1\"" "$RUN/acks1.jsonl" | grep -o 'ev-[0-9]*')
-  redis-cli -s "$RUN/redis.sock" --no-raw HGET "mot:event:$event" envelope | grep -a -o 'p-[0-9a-f]\{32\}'
+  rcli --no-raw HGET "mot:event:$event" envelope | grep -a -o 'p-[0-9a-f]\{32\}'
 }
 check "a queja with personal data carries a person reference" test -n "$(person_ref T-Q1)"
 equals "the same NSS gives the same reference" "$(person_ref T-Q1)" "$(person_ref T-Q2)"
@@ -135,7 +135,7 @@ check "the obligation list shows the on-time delivery" grep -q 'UCS:temas-mediat
 equals "each notice reached the subscriber once" "" "$(grep -o '"notice_id":"[^"]*"' "$RUN/notices.jsonl" | sort | uniq -d)"
 
 # --- Redis goes away and comes back: typed error meanwhile, nothing lost -----
-redis-cli -s "$RUN/redis.sock" SHUTDOWN >/dev/null 2>&1 || true
+rcli SHUTDOWN >/dev/null 2>&1 || true
 mot_wait 10 bash -c "! [ -S '$RUN/redis.sock' ]" || fail "redis did not stop"
 echo '{"type":"queja","source":"UAD","external_id":"T-Q6","territory":"OOAD-02","reason":"Trato","received_on":"2026-10-08"}' >"$RUN/q6.jsonl"
 "$MOTCTL" submit <"$RUN/q6.jsonl" >"$RUN/acks4.jsonl" || true

@@ -59,7 +59,7 @@ for report in UAD/quejas-gestiones UCS/temas-mediaticos CV/identificacion-proble
 done
 set_clock 2026-11-03T09:00
 sleep 1   # five looks of each reporter
-check "eight of ten inputs: no report" bash -c "! redis-cli -s '$RUN/redis.sock' EXISTS 'mot:report:monthly:{2026-10}' | grep -q 1"
+check "eight of ten inputs: no report" bash -c "! rcli EXISTS 'mot:report:monthly:{2026-10}' | grep -q 1"
 check "--stored says there is none" bash -c \
   "! '$MOTCTL' report monthly 2026-10 --stored 2>'$RUN/none.err' && grep -q 'no report stored' '$RUN/none.err'"
 check "and nothing was announced" bash -c "! grep -q 'report_available' '$RUN/notices.jsonl'"
@@ -76,7 +76,7 @@ equals "and no archived document to show: 404" 404 "$(curl -s -o /dev/null -w '%
 deliver CAPSOI/informe-operativo 2026-11-11
 set_clock 2026-11-11T10:00
 sleep 1
-check "nine of ten: still none" bash -c "! redis-cli -s '$RUN/redis.sock' EXISTS 'mot:report:monthly:{2026-10}' | grep -q 1"
+check "nine of ten: still none" bash -c "! rcli EXISTS 'mot:report:monthly:{2026-10}' | grep -q 1"
 "$MOTCTL" clock set 2026-11-12T10:00 >/dev/null
 mot_kill_service "$RUN" reporter-2            # restarted while the last input arrives
 deliver UAD/quejas-gestiones-seguimiento 2026-11-12

@@ -52,7 +52,8 @@ print_usage (FILE *out)
                   "  --stage identificacion|seguimiento|monitoreo|mejora_continua|cerrado --closed --all\n");
     fprintf (out,
              "\nenvironment: MOT_INTAKE_INGRESS (%s), MOT_REPORTER_QUERY (%s),\n"
-             "  MOT_NOTIFIER_PUBLISH (%s), MOT_REDIS (%s)\n",
+             "  MOT_NOTIFIER_PUBLISH (%s), MOT_REDIS (%s),\n"
+             "  MOT_REDIS_USER (motctl), MOT_REDIS_SECRETS (none: no AUTH) for the clock verbs\n",
              MOT_DEFAULT_INGRESS, MOT_DEFAULT_QUERY, MOT_DEFAULT_PUBLISH,
              MOT_DEFAULT_REDIS);
 }

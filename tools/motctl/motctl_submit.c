@@ -364,7 +364,11 @@ motctl_clock (int argc, char **argv)
     mot_redis_t *redis = mot_redis_new (motctl_env ("MOT_REDIS", MOT_DEFAULT_REDIS));
     if (!redis)
         return 1;
-    int rc = mot_redis_connect (redis, 1, 0) ? run_clock_verb (redis, argv[1], argc == 3 ? argv[2] : NULL) : 1;
+    /* As its own Redis ACL user, which may only move the clock. */
+    int rc = mot_redis_authenticate_as (redis, motctl_env ("MOT_REDIS_USER", "motctl"), motctl_env ("MOT_REDIS_SECRETS", ""))
+                 && mot_redis_connect (redis, 1, 0)
+               ? run_clock_verb (redis, argv[1], argc == 3 ? argv[2] : NULL)
+               : 1;
     mot_redis_destroy (&redis);
     return rc;
 }
