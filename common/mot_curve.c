@@ -23,7 +23,7 @@ static struct {
     zcert_t *keypair;           /* this process's */
     zactor_t *auth;             /* zauth, for a service */
     FILE *czmq_log;             /* where CZMQ's log goes while zauth runs */
-    zlist_t *watchers;          /* one actor per CURVE server socket: its refusals */
+    zlist_t *watchers;          /* a service's: one actor per CURVE socket, its refusals */
     char *last_address;         /* of the ZAP request zauth logged last */
 } s_curve;
 
