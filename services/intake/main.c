@@ -133,7 +133,7 @@ reply_accepted (mot_request_t *request, const char *external_id, const char *eve
  * authorise); false after answering FORBIDDEN. A command's analyst becomes
  * the certificate's name. */
 static bool
-admit_sender (mot_request_t *request, Mot__V1__Envelope *envelope, zframe_t *payload)
+admit_sender (intake_t *self, mot_request_t *request, Mot__V1__Envelope *envelope, zframe_t *payload)
 {
     mot_peer_t peer = mot_peer_of (payload);
     const char *reason = NULL;
@@ -142,9 +142,12 @@ admit_sender (mot_request_t *request, Mot__V1__Envelope *envelope, zframe_t *pay
     if (forwarded && !mot_peer_forwarded (&peer, forwarded, &peer))
         reason = "credentials forwarded by a peer that is not a service";
     else
-        result = authorise_envelope (envelope, &peer, &reason);
+        result = authorise_envelope (envelope, &peer, self->service->redis, &reason);
     if (result == AUTHORISE_NO_MEMORY)
         reply_error (request, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
+    if (result == AUTHORISE_UNAVAILABLE)
+        reply_error (request, envelope->external_id, MOT__V1__ERROR_CODE__UNAVAILABLE, NULL,
+                     "storage unavailable, nothing was stored; retry");
     if (result == AUTHORISE_FORBIDDEN) {
         reply_error (request, envelope->external_id, MOT__V1__ERROR_CODE__FORBIDDEN, "source", reason);
         mot_log_warn ("forbidden", "peer=%s role=%s source=%s type=%s", peer.name, peer.role,
@@ -166,7 +169,7 @@ admit_envelope (intake_t *self, mot_request_t *request, zframe_t *payload, mot_d
                      code == MOT__V1__ERROR_CODE__TOO_LARGE ? "message above the size limit" : "not a mot.v1.Envelope");
         return NULL;
     }
-    if (!admit_sender (request, envelope, payload)) {
+    if (!admit_sender (self, request, envelope, payload)) {
         protobuf_c_message_free_unpacked (&envelope->base, NULL);
         return NULL;
     }

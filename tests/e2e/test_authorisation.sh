@@ -3,9 +3,10 @@
 # holder below gets a certificate made with motctl cert while the services
 # run, and does what it may and what it may not:
 #   siq-uad        upstream, units UAD: publishes as UAD only, no command
-#   dpm-ueod       analyst, units UEOD: events and commands as UEOD; its
-#                  commands' analyst is its certificate's name, whatever
-#                  the message says
+#   dpm-ueod       analyst, units UEOD: events and commands as UEOD, on
+#                  the items UEOD found (not on CAPSOI's); its commands'
+#                  analyst is its certificate's name, whatever the message
+#                  says
 #   visor-mupoi    viewer, registers mupoi: reads the MUPOI, nothing else
 #   alertas-ueod   subscriber, topics overdue/UEOD: those notices only,
 #                  live and through the catch-up socket
@@ -54,17 +55,34 @@ override() {   # override SOURCE EXTERNAL_ID ANALYST
 equals "the upstream may not record an analyst command" FORBIDDEN "$(submit_as siq-uad "$(override UAD AZ-3 alguien)" | code_of)"
 
 # --- an analyst: UEOD's events and commands, under its own name ----------------------------------
+# Its own finding on the complaint's territory and topic joins the item: UEOD found it too.
+ack=$(submit_as dpm-ueod '{"type":"finding","source":"UEOD","external_id":"AZ-F1","territory":"OOAD-09","topic":"Abasto de medicamentos","found_on":"2026-10-22"}')
+equals "the analyst's finding (an event as UEOD) joins the item" "$item" "$(echo "$ack" | grep -o '"item_id":"it-[0-9]*"' | cut -d'"' -f4)"
+equals "which UAD and UEOD found" "UAD,UEOD" "$(rcli HGET "mot:item:{$item}" units)"
 ack=$(submit_as dpm-ueod "$(override UEOD AZ-4 otra.persona)")
 equals "the analyst's command for UEOD is applied" applied "$(echo "$ack" | grep -o '"outcome":"[a-z]*"' | cut -d'"' -f4)"
 equals "the trail names the certificate, not the analyst the message gave" "dpm-ueod" \
   "$(as dpm-ueod "$MOTCTL" audit "$item" | grep '"what":"override' | grep -o '"analyst":"[^"]*"' | cut -d'"' -f4)"
 check "no trace of the name the client typed" bash -c "! '$MOTCTL' audit '$item' | grep -q otra.persona"
 equals "the analyst may not act for UAD" FORBIDDEN "$(submit_as dpm-ueod "$(override UAD AZ-5 x)" | code_of)"
+# An item CAPSOI found (a risk finding): UEOD's analyst may not act on it, even as UEOD; CAPSOI's may.
+printf '{"type":"risk","source":"CAPSOI","external_id":"AZ-R1","territory":"OOAD-21","topic":"Riesgo de desabasto","found_on":"2026-10-21","impact":7,"probability":6}' |
+  "$MOTCTL" submit --wait --timeout 10 >"$RUN/risk.ack" || fail "the risk finding: $(cat "$RUN/risk.ack")"
+capsoi_item=$(grep -o '"item_id":"it-[0-9]*"' "$RUN/risk.ack" | cut -d'"' -f4)
+equals "the risk made an item CAPSOI found" CAPSOI "$(rcli HGET "mot:item:{$capsoi_item}" units)"
+on_capsoi_item() {   # on_capsoi_item HOLDER EXTERNAL_ID: a start of monitoring of CAPSOI's item, as UEOD
+  submit_as "$1" "$(printf '{"type":"start_monitoring","source":"UEOD","external_id":"%s","item_id":"%s","analyst":"x","reason":"Revisión"}' "$2" "$capsoi_item")"
+}
+equals "UEOD's analyst on CAPSOI's item: FORBIDDEN" FORBIDDEN "$(on_capsoi_item dpm-ueod AZ-7 | code_of)"
+check "intake logged it" grep -q 'forbidden peer=dpm-ueod role=analyst source=UEOD type=start_monitoring' "$RUN/log/intake.log"
+holder ueod-capsoi --role analyst --units UEOD,CAPSOI --registers status
+equals "an analyst of UEOD and CAPSOI may" accepted \
+  "$(on_capsoi_item ueod-capsoi AZ-8 | grep -o '"status":"[a-z]*"' | cut -d'"' -f4)"
 equals "the analyst may not read the MURO" FORBIDDEN \
   "$(as dpm-ueod "$MOTCTL" muro --timeout 3 2>&1 >/dev/null | grep -o 'FORBIDDEN' | head -1)"
 
 # Nothing of a refused envelope was stored: no event, no external-id mark.
-for id in AZ-2 AZ-3 AZ-5; do
+for id in AZ-2 AZ-3 AZ-5 AZ-7; do
   equals "$id left nothing in Redis" "" "$(rcli --scan --pattern "*$id*")"
 done
 

@@ -79,8 +79,10 @@ done
 # --- what each may and may not do (users.acl) -------------------------------------
 check "intake reads the clock and its hand-offs (none left)" \
   bash -c "answers 1793718000 intake GET mot:clock && answers '' intake ZSCORE mot:pending:classify ev-1"
+check "intake reads an item (its units, for an analyst's command), read-only" bash -c "
+  answers 'UAD' intake HGET 'mot:item:{it-1}' units"
 check "intake cannot touch items, obligations, timers, the notice log, nor delete an event" bash -c "
-  refused intake HGET 'mot:item:{it-1}' stage && refused intake HSET 'mot:item:{it-1}' stage cerrado &&
+  refused intake HSET 'mot:item:{it-1}' stage cerrado &&
   refused intake ZADD mot:timers 0 x && refused intake XADD mot:notices '*' n 1 && refused intake DEL mot:event:ev-1"
 check "the classifier reads its item" answers identificacion classifier HGET 'mot:item:{it-1}' stage
 check "the classifier cannot touch obligations, timers, the notifier's mark or the clock" bash -c "
