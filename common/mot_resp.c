@@ -1,0 +1,279 @@
+/*  mot_resp — Redis's protocol read in place (see mot_resp.h).
+ *
+ *  A reply is walked twice: first to learn that it is whole and how many
+ *  nodes and array slots it needs (nothing is written), then, with room
+ *  made for them, to build it. A reply that arrives in pieces is measured
+ *  again with each piece, never half-built.
+ */
+#include "mot_resp.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct _mot_resp_t {
+    redisReply *nodes;
+    size_t node_capacity;
+    redisReply **slots;         /* the arrays' elements, a run per array */
+    size_t slot_capacity;
+};
+
+/* One walk over a reply: measuring (nodes NULL: only counting) or
+ * building (handing out nodes and slots in the order they are counted). */
+typedef struct {
+    char *bytes;
+    size_t size;
+    redisReply *nodes;
+    redisReply **slots;
+    size_t node_count, slot_count;
+} walk_t;
+
+mot_resp_t *
+mot_resp_new (void)
+{
+    return calloc (1, sizeof (mot_resp_t));
+}
+
+void
+mot_resp_destroy (mot_resp_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    mot_resp_t *self = *self_p;
+    free (self->nodes);
+    free (self->slots);
+    free (self);
+    *self_p = NULL;
+}
+
+/* ---- pieces of a reply --------------------------------------------------- */
+
+/* Where the "\r\n" ending the line that goes on at `at` starts. */
+static mot_resp_status_t
+find_line_end (const walk_t *walk, size_t at, size_t *end)
+{
+    while (at < walk->size) {
+        const char *cr = memchr (walk->bytes + at, '\r', walk->size - at);
+        if (!cr)
+            break;
+        size_t position = (size_t) (cr - walk->bytes);
+        if (position + 1 >= walk->size)
+            break;
+        if (walk->bytes[position + 1] == '\n') {
+            *end = position;
+            return MOT_RESP_DONE;
+        }
+        at = position + 1;
+    }
+    return MOT_RESP_MORE;
+}
+
+/* A decimal number, optionally negative, that fits a long long. */
+static bool
+read_number (const char *text, size_t length, long long *value)
+{
+    bool negative = length > 0 && text[0] == '-';
+    size_t i = negative ? 1 : 0;
+    if (i == length)
+        return false;
+    unsigned long long magnitude = 0;
+    for (; i < length; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        unsigned digit = (unsigned) (text[i] - '0');
+        if (magnitude > (ULLONG_MAX - digit) / 10)
+            return false;
+        magnitude = magnitude * 10 + digit;
+    }
+    if (magnitude > (unsigned long long) LLONG_MAX + (negative ? 1 : 0))
+        return false;
+    *value = negative ? (magnitude == 0 ? 0 : -(long long) (magnitude - 1) - 1) : (long long) magnitude;
+    return true;
+}
+
+/* The next node (NULL while measuring). */
+static redisReply *
+take_node (walk_t *walk)
+{
+    size_t index = walk->node_count++;
+    return walk->nodes ? &walk->nodes[index] : NULL;
+}
+
+/* The next `count` slots (NULL while measuring or when count is 0). */
+static redisReply **
+take_slots (walk_t *walk, size_t count)
+{
+    size_t index = walk->slot_count;
+    walk->slot_count += count;
+    return walk->slots && count > 0 ? &walk->slots[index] : NULL;
+}
+
+/* A string node over bytes[text, text + length), NUL-terminated in place
+ * (over the '\r' that follows it). */
+static void
+set_string (redisReply *node, int type, char *text, size_t length)
+{
+    if (!node)
+        return;
+    *node = (redisReply) {.type = type, .str = text, .len = length};
+    text[length] = '\0';
+}
+
+static void
+set_nil (redisReply *node)
+{
+    if (node)
+        *node = (redisReply) {.type = REDIS_REPLY_NIL};
+}
+
+static mot_resp_status_t walk_reply (walk_t *walk, size_t at, int depth, size_t *end, redisReply **out);
+
+/* $<length>\r\n<bytes>\r\n, or $-1\r\n (nil); `start` is where the bytes
+ * begin. */
+static mot_resp_status_t
+walk_bulk (walk_t *walk, redisReply *node, long long length, size_t start, size_t *end)
+{
+    if (length < -1)
+        return MOT_RESP_INVALID;
+    if (length == -1) {
+        set_nil (node);
+        *end = start;
+        return MOT_RESP_DONE;
+    }
+    size_t left = walk->size - start;
+    if ((unsigned long long) length > left || left - (size_t) length < 2)
+        return MOT_RESP_MORE;
+    size_t stop = start + (size_t) length;
+    if (walk->bytes[stop] != '\r' || walk->bytes[stop + 1] != '\n')
+        return MOT_RESP_INVALID;
+    set_string (node, REDIS_REPLY_STRING, walk->bytes + start, (size_t) length);
+    *end = stop + 2;
+    return MOT_RESP_DONE;
+}
+
+/* *<count>\r\n and its elements, or *-1\r\n (nil). Each element takes at
+ * least 3 bytes, so a count beyond a third of what is left is not whole. */
+static mot_resp_status_t
+walk_array (walk_t *walk, redisReply *node, long long count, size_t start, int depth, size_t *end)
+{
+    if (count < -1 || depth >= MOT_RESP_MAX_DEPTH)
+        return MOT_RESP_INVALID;
+    if (count == -1) {
+        set_nil (node);
+        *end = start;
+        return MOT_RESP_DONE;
+    }
+    if ((unsigned long long) count > (walk->size - start) / 3)
+        return MOT_RESP_MORE;
+    redisReply **elements = take_slots (walk, (size_t) count);
+    size_t at = start;
+    for (size_t i = 0; i < (size_t) count; i++) {
+        redisReply *element;
+        mot_resp_status_t status = walk_reply (walk, at, depth + 1, &at, &element);
+        if (status != MOT_RESP_DONE)
+            return status;
+        if (elements)
+            elements[i] = element;
+    }
+    if (node)
+        *node = (redisReply) {.type = REDIS_REPLY_ARRAY, .elements = (size_t) count, .element = elements};
+    *end = at;
+    return MOT_RESP_DONE;
+}
+
+/* The reply at `at`: where it ends, and while building its node. */
+static mot_resp_status_t
+walk_reply (walk_t *walk, size_t at, int depth, size_t *end, redisReply **out)
+{
+    size_t line_end;
+    if (at >= walk->size)
+        return MOT_RESP_MORE;
+    mot_resp_status_t status = find_line_end (walk, at + 1, &line_end);
+    if (status != MOT_RESP_DONE)
+        return status;
+    char *line = walk->bytes + at + 1;
+    size_t length = line_end - at - 1, next = line_end + 2;
+    char kind = walk->bytes[at];
+    long long number = 0;
+    if ((kind == ':' || kind == '$' || kind == '*') && !read_number (line, length, &number))
+        return MOT_RESP_INVALID;
+    redisReply *node = take_node (walk);
+    *out = node;
+    switch (kind) {
+    case '+':
+    case '-':
+        set_string (node, kind == '+' ? REDIS_REPLY_STATUS : REDIS_REPLY_ERROR, line, length);
+        *end = next;
+        return MOT_RESP_DONE;
+    case ':':
+        if (node)
+            *node = (redisReply) {.type = REDIS_REPLY_INTEGER, .integer = number};
+        *end = next;
+        return MOT_RESP_DONE;
+    case '$':
+        return walk_bulk (walk, node, number, next, end);
+    case '*':
+        return walk_array (walk, node, number, next, depth, end);
+    default:
+        return MOT_RESP_INVALID;
+    }
+}
+
+/* ---- the parser ------------------------------------------------------------ */
+
+/* The capacity that holds `needed` items (doubling from `current`), 0 when
+ * that many would not fit in memory. */
+static size_t
+capacity_for (size_t current, size_t needed, size_t item_size)
+{
+    if (needed > SIZE_MAX / 2 / item_size)
+        return 0;
+    size_t capacity = current ? current : 64;
+    while (capacity < needed)
+        capacity *= 2;
+    return capacity;
+}
+
+/* Room for a reply of `nodes` nodes and `slots` array slots. */
+static bool
+make_room (mot_resp_t *self, size_t nodes, size_t slots)
+{
+    if (nodes > self->node_capacity) {
+        size_t capacity = capacity_for (self->node_capacity, nodes, sizeof *self->nodes);
+        redisReply *more = capacity ? realloc (self->nodes, capacity * sizeof *more) : NULL;
+        if (!more)
+            return false;
+        self->nodes = more;
+        self->node_capacity = capacity;
+    }
+    if (slots > self->slot_capacity) {
+        size_t capacity = capacity_for (self->slot_capacity, slots, sizeof *self->slots);
+        redisReply **more = capacity ? realloc (self->slots, capacity * sizeof *more) : NULL;
+        if (!more)
+            return false;
+        self->slots = more;
+        self->slot_capacity = capacity;
+    }
+    return true;
+}
+
+mot_resp_status_t
+mot_resp_parse (mot_resp_t *self, char *bytes, size_t size, size_t *used, redisReply **reply)
+{
+    walk_t walk = {bytes, size, NULL, NULL, 0, 0};
+    size_t end;
+    redisReply *root;
+    mot_resp_status_t status = walk_reply (&walk, 0, 0, &end, &root);
+    if (status != MOT_RESP_DONE)
+        return status;
+    if (!make_room (self, walk.node_count, walk.slot_count))
+        return MOT_RESP_INVALID;
+    walk = (walk_t) {bytes, size, self->nodes, self->slots, 0, 0};
+    if (walk_reply (&walk, 0, 0, &end, &root) != MOT_RESP_DONE)
+        return MOT_RESP_INVALID;    /* cannot happen: measured whole above */
+    *used = end;
+    *reply = root;
+    return MOT_RESP_DONE;
+}
