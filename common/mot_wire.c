@@ -31,14 +31,15 @@ mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message,
         return false;
     }
     zmsg_append (msg, &frame);
-    void *handle = zsock_resolve (socket);
     size_t count = zmsg_size (msg);
     bool ok = true;
+    /* each frame handed to ZeroMQ as it is (zframe_send), not copied: a
+     * reply may be megabytes */
     for (size_t i = 0; ok && i < count; i++) {
         zframe_t *part = zmsg_pop (msg);
-        int flags = (i + 1 < count ? ZMQ_SNDMORE : 0) | (dontwait ? ZMQ_DONTWAIT : 0);
-        ok = zmq_send (handle, zframe_data (part), zframe_size (part), flags) >= 0;
-        zframe_destroy (&part);
+        int flags = (i + 1 < count ? ZFRAME_MORE : 0) | (dontwait ? ZFRAME_DONTWAIT : 0);
+        ok = zframe_send (&part, socket, flags) == 0;
+        zframe_destroy (&part);     /* sent: already gone; refused: still ours */
     }
     zmsg_destroy (&msg);
     return ok;

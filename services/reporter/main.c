@@ -284,9 +284,13 @@ answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *qu
         return;
     }
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
-    register_table_t *table = register_query_run (self->service->redis, self->territories,
-                                                  query->has_kind ? query->kind : 0, &filter,
-                                                  mot_clock_now (self->service->clock), &code);
+    bool csv = query->has_format && query->format == MOT__V1__FORMAT__CSV;
+    Mot__V1__QueryKind kind = query->has_kind ? query->kind : 0;
+    int64_t now = mot_clock_now (self->service->clock);
+    mot_redis_t *redis = self->service->redis;
+    /* the CSV is written while the rows are read (register_query_run_csv) */
+    register_table_t *table = csv ? register_query_run_csv (redis, self->territories, kind, &filter, now, &code)
+                                  : register_query_run (redis, self->territories, kind, &filter, now, &code);
     if (!table) {
         send_error (request, code,
                     code == MOT__V1__ERROR_CODE__UNKNOWN_TYPE ? "unknown query kind"
@@ -295,7 +299,6 @@ answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *qu
                     code == MOT__V1__ERROR_CODE__UNKNOWN_TYPE ? "kind" : NULL);
         return;
     }
-    bool csv = query->has_format && query->format == MOT__V1__FORMAT__CSV;
     size_t size = 0;
     char *body = render (self, table, csv, &size);
     if (body) {

@@ -99,6 +99,12 @@ text_buffer_take (text_buffer_t *self, size_t *size)
 }
 
 void
+text_buffer_clear (text_buffer_t *self)
+{
+    self->size = 0;
+}
+
+void
 text_buffer_free (text_buffer_t *self)
 {
     free (self->data);

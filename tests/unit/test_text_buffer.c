@@ -1,6 +1,7 @@
 /*  test_text_buffer — unit tests for the reporter's text_buffer: what is
  *  written comes back NUL-terminated, formatted writes, growth across many
- *  writes, and a failure that sticks until the buffer is taken.
+ *  writes, a failure that sticks until the buffer is taken, and clearing
+ *  that keeps the memory.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,6 +78,28 @@ test_a_failure_sticks_until_taken (void **state)
     free (text);
 }
 
+/* Clearing keeps the memory (no new allocation for the next writes) and
+ * starts again from nothing; a failure survives it. */
+static void
+test_clear_keeps_the_memory (void **state)
+{
+    (void) state;
+    text_buffer_t buffer = TEXT_BUFFER_INIT;
+    assert_true (text_buffer_add_text (&buffer, "una fila larga"));
+    char *memory = buffer.data;
+    text_buffer_clear (&buffer);
+    assert_int_equal (buffer.size, 0);
+    assert_true (text_buffer_add_text (&buffer, "otra"));
+    assert_ptr_equal (buffer.data, memory);
+    char *text = text_buffer_take (&buffer, NULL);
+    assert_string_equal (text, "otra");
+    free (text);
+    assert_false (text_buffer_reserve (&buffer, SIZE_MAX - 8));
+    text_buffer_clear (&buffer);
+    assert_false (text_buffer_add_text (&buffer, "después"));
+    assert_null (text_buffer_take (&buffer, NULL));
+}
+
 int
 main (void)
 {
@@ -85,6 +108,7 @@ main (void)
         cmocka_unit_test (test_an_empty_buffer_gives_an_empty_text),
         cmocka_unit_test (test_it_grows_across_many_writes),
         cmocka_unit_test (test_a_failure_sticks_until_taken),
+        cmocka_unit_test (test_clear_keeps_the_memory),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
