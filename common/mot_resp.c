@@ -1,9 +1,11 @@
 /*  mot_resp — Redis's protocol read in place (see mot_resp.h).
  *
- *  A reply is walked twice: first to learn that it is whole and how many
- *  nodes and array slots it needs (nothing is written), then, with room
- *  made for them, to build it. A reply that arrives in pieces is measured
- *  again with each piece, never half-built.
+ *  A reply is walked once, its nodes and array slots built in the parser's
+ *  arrays as long as they have room; a reply that needs more is only
+ *  counted, then walked again once room is made. Its strings are
+ *  NUL-terminated only once it is known whole, so a reply that arrives in
+ *  pieces leaves the bytes as they were, and is walked again with the next
+ *  piece.
  */
 #include "mot_resp.h"
 
@@ -20,13 +22,14 @@ struct _mot_resp_t {
     size_t slot_capacity;
 };
 
-/* One walk over a reply: measuring (nodes NULL: only counting) or
- * building (handing out nodes and slots in the order they are counted). */
+/* One walk over a reply: nodes and slots are handed out in order while
+ * the arrays have room, and counted beyond it. */
 typedef struct {
     char *bytes;
     size_t size;
     redisReply *nodes;
     redisReply **slots;
+    size_t node_capacity, slot_capacity;
     size_t node_count, slot_count;
 } walk_t;
 
@@ -50,23 +53,16 @@ mot_resp_destroy (mot_resp_t **self_p)
 
 /* ---- pieces of a reply --------------------------------------------------- */
 
-/* Where the "\r\n" ending the line that goes on at `at` starts. */
+/* Where the "\r\n" ending the line that goes on at `at` starts (lines
+ * are a few bytes: a length, a count, a status). */
 static mot_resp_status_t
 find_line_end (const walk_t *walk, size_t at, size_t *end)
 {
-    while (at < walk->size) {
-        const char *cr = memchr (walk->bytes + at, '\r', walk->size - at);
-        if (!cr)
-            break;
-        size_t position = (size_t) (cr - walk->bytes);
-        if (position + 1 >= walk->size)
-            break;
-        if (walk->bytes[position + 1] == '\n') {
-            *end = position;
+    for (size_t i = at; i + 1 < walk->size; i++)
+        if (walk->bytes[i] == '\r' && walk->bytes[i + 1] == '\n') {
+            *end = i;
             return MOT_RESP_DONE;
         }
-        at = position + 1;
-    }
     return MOT_RESP_MORE;
 }
 
@@ -93,32 +89,31 @@ read_number (const char *text, size_t length, long long *value)
     return true;
 }
 
-/* The next node (NULL while measuring). */
+/* The next node (NULL, only counted, when the array has no room). */
 static redisReply *
 take_node (walk_t *walk)
 {
     size_t index = walk->node_count++;
-    return walk->nodes ? &walk->nodes[index] : NULL;
+    return index < walk->node_capacity ? &walk->nodes[index] : NULL;
 }
 
-/* The next `count` slots (NULL while measuring or when count is 0). */
+/* The next `count` slots (NULL when the array has no room for them, or
+ * count is 0). */
 static redisReply **
 take_slots (walk_t *walk, size_t count)
 {
     size_t index = walk->slot_count;
     walk->slot_count += count;
-    return walk->slots && count > 0 ? &walk->slots[index] : NULL;
+    return count > 0 && walk->slot_count <= walk->slot_capacity ? &walk->slots[index] : NULL;
 }
 
-/* A string node over bytes[text, text + length), NUL-terminated in place
- * (over the '\r' that follows it). */
+/* A string node over bytes[text, text + length) (terminated once the
+ * reply is known whole: terminate_strings). */
 static void
 set_string (redisReply *node, int type, char *text, size_t length)
 {
-    if (!node)
-        return;
-    *node = (redisReply) {.type = type, .str = text, .len = length};
-    text[length] = '\0';
+    if (node)
+        *node = (redisReply) {.type = type, .str = text, .len = length};
 }
 
 static void
@@ -259,20 +254,39 @@ make_room (mot_resp_t *self, size_t nodes, size_t slots)
     return true;
 }
 
+/* Each string NUL-terminated in place, over the '\r' after it. */
+static void
+terminate_strings (redisReply *nodes, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (nodes[i].type == REDIS_REPLY_STRING || nodes[i].type == REDIS_REPLY_STATUS
+            || nodes[i].type == REDIS_REPLY_ERROR)
+            nodes[i].str[nodes[i].len] = '\0';
+}
+
+static walk_t
+walk_of (mot_resp_t *self, char *bytes, size_t size)
+{
+    return (walk_t) {bytes, size, self->nodes, self->slots, self->node_capacity, self->slot_capacity, 0, 0};
+}
+
 mot_resp_status_t
 mot_resp_parse (mot_resp_t *self, char *bytes, size_t size, size_t *used, redisReply **reply)
 {
-    walk_t walk = {bytes, size, NULL, NULL, 0, 0};
+    walk_t walk = walk_of (self, bytes, size);
     size_t end;
     redisReply *root;
     mot_resp_status_t status = walk_reply (&walk, 0, 0, &end, &root);
     if (status != MOT_RESP_DONE)
         return status;
-    if (!make_room (self, walk.node_count, walk.slot_count))
-        return MOT_RESP_INVALID;
-    walk = (walk_t) {bytes, size, self->nodes, self->slots, 0, 0};
-    if (walk_reply (&walk, 0, 0, &end, &root) != MOT_RESP_DONE)
-        return MOT_RESP_INVALID;    /* cannot happen: measured whole above */
+    if (walk.node_count > self->node_capacity || walk.slot_count > self->slot_capacity) {
+        if (!make_room (self, walk.node_count, walk.slot_count))
+            return MOT_RESP_INVALID;
+        walk = walk_of (self, bytes, size);
+        if (walk_reply (&walk, 0, 0, &end, &root) != MOT_RESP_DONE)
+            return MOT_RESP_INVALID;    /* cannot happen: the same bytes were whole */
+    }
+    terminate_strings (self->nodes, walk.node_count);
     *used = end;
     *reply = root;
     return MOT_RESP_DONE;

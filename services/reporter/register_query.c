@@ -672,6 +672,7 @@ fill_table (mot_redis_t *redis, query_t *query, bool stream_csv, Mot__V1__ErrorC
     redisReply *ids = read_ids (redis, query, code);
     if (!ids)
         return false;
+    register_table_expect_rows (query->table, ids->elements);
     bool ok = read_rows (redis, obligations ? &obligation_reader : &item_reader, ids, query, code);
     freeReplyObject (ids);
     return ok;

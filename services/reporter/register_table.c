@@ -46,7 +46,7 @@ struct _register_table_t {
     /* streaming (register_table_stream_csv): cells and texts hold the newest
      * row only; the rows before it are in csv */
     bool streaming, taken;
-    size_t rows_written;
+    size_t rows_written, rows_expected;
     text_buffer_t csv;
 };
 
@@ -99,13 +99,26 @@ register_table_add_column (register_table_t *self, const char *name)
 static bool add_csv_header (register_table_t *self, text_buffer_t *out);
 static bool add_csv_row (register_table_t *self, text_buffer_t *out, const cell_t *row);
 
+/* Streaming: room for the rows expected, a quarter more than the first
+ * row's size says they take. */
+static bool
+reserve_expected (register_table_t *self, size_t first_row)
+{
+    size_t rows = self->rows_expected;
+    if (rows < 2 || first_row > SIZE_MAX / 2 / rows)
+        return true;
+    return text_buffer_reserve (&self->csv, first_row * rows / 4 * 5);
+}
+
 /* Streaming: writes the newest row as CSV, then forgets its texts. */
 static bool
 write_pending_row (register_table_t *self)
 {
     if (!self->streaming || self->rows_written == self->row_count)
         return true;
-    bool ok = add_csv_row (self, &self->csv, self->cells);
+    size_t before = self->csv.size;
+    bool ok = add_csv_row (self, &self->csv, self->cells)
+           && (self->rows_written > 0 || reserve_expected (self, self->csv.size - before));
     text_buffer_clear (&self->texts);
     self->rows_written = self->row_count;
     return ok;
@@ -141,6 +154,12 @@ register_table_add_row (register_table_t *self)
     self->row_count++;
     self->next_column = 0;
     return true;
+}
+
+void
+register_table_expect_rows (register_table_t *self, size_t count)
+{
+    self->rows_expected = count;
 }
 
 bool

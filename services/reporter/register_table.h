@@ -39,6 +39,10 @@ const char *register_table_name (register_table_t *self);
  * over once (NULL after that, and no more rows), register_table_json gives
  * NULL. False when rows exist already or memory ran out. */
 bool register_table_stream_csv (register_table_t *self);
+/* Streaming: about how many rows will come (an upper bound is fine), so
+ * that the CSV's memory is taken at once, sized on the first row, rather
+ * than grown (each growth may copy what was written). */
+void register_table_expect_rows (register_table_t *self, size_t count);
 
 /* The rendering as a new NUL-terminated buffer (caller frees), its length
  * in *size; NULL on allocation failure. */

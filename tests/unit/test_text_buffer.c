@@ -60,6 +60,27 @@ test_it_grows_across_many_writes (void **state)
     text_buffer_free (&buffer);
 }
 
+/* Past 4 MB a buffer asks for huge pages: what is written stays as written,
+ * reserved at once or grown. */
+static void
+test_a_large_buffer_keeps_its_bytes (void **state)
+{
+    (void) state;
+    text_buffer_t buffer = TEXT_BUFFER_INIT;
+    assert_true (text_buffer_reserve (&buffer, 6u << 20));
+    for (int i = 0; i < 1400000; i++)
+        assert_true (text_buffer_addf (&buffer, "%07d,", i));
+    assert_int_equal (buffer.size, 11200000);
+    assert_memory_equal (buffer.data, "0000000,0000001,", 16);
+    assert_memory_equal (buffer.data + 8 * 765432, "0765432,", 8);
+    assert_memory_equal (buffer.data + 8 * 1399999, "1399999,", 8);
+    size_t size = 0;
+    char *text = text_buffer_take (&buffer, &size);
+    assert_int_equal (size, 11200000);
+    assert_int_equal (text[size], '\0');
+    free (text);
+}
+
 static void
 test_a_failure_sticks_until_taken (void **state)
 {
@@ -107,6 +128,7 @@ main (void)
         cmocka_unit_test (test_writes_come_back_in_order),
         cmocka_unit_test (test_an_empty_buffer_gives_an_empty_text),
         cmocka_unit_test (test_it_grows_across_many_writes),
+        cmocka_unit_test (test_a_large_buffer_keeps_its_bytes),
         cmocka_unit_test (test_a_failure_sticks_until_taken),
         cmocka_unit_test (test_clear_keeps_the_memory),
     };
