@@ -320,13 +320,17 @@ make_lent_room (lent_buffer_t *lent, size_t more)
  * has not parsed yet (its struct is public; it starts parsing a reply only
  * when asked for one, so they are whole replies or the start of one). */
 static bool
-take_reader_bytes (mot_redis_t *self)
+take_reader_bytes (mot_redis_t *self, const char **reason)
 {
     redisReader *reader = self->context->reader;
     if (reader->pos >= reader->len)
         return true;
     size_t count = reader->len - reader->pos;
-    if (reader->ridx != -1 || !make_lent_room (&self->lent, count))
+    if (reader->ridx != -1) {
+        *reason = "hiredis is half-way through a reply";
+        return false;
+    }
+    if (!make_lent_room (&self->lent, count))
         return false;
     memcpy (self->lent.data + self->lent.end, reader->buf + reader->pos, count);
     self->lent.end += count;
@@ -390,7 +394,7 @@ mot_redis_read_lent (mot_redis_t *self)
     const char *reason = "out of memory";
     if (!lent->parser)
         lent->parser = mot_resp_new ();
-    bool ok = lent->parser && take_reader_bytes (self);
+    bool ok = lent->parser && take_reader_bytes (self, &reason);
     while (ok) {
         size_t used;
         redisReply *reply;
