@@ -66,27 +66,32 @@ find_line_end (const walk_t *walk, size_t at, size_t *end)
     return MOT_RESP_MORE;
 }
 
-/* A decimal number, optionally negative, that fits a long long. */
-static bool
-read_number (const char *text, size_t length, long long *value)
+/* The line from `at` on as a decimal number, optionally negative, that
+ * fits a long long; where its "\r\n" starts. */
+static mot_resp_status_t
+read_number_line (const walk_t *walk, size_t at, long long *value, size_t *end)
 {
-    bool negative = length > 0 && text[0] == '-';
-    size_t i = negative ? 1 : 0;
-    if (i == length)
-        return false;
+    const char *bytes = walk->bytes;
+    bool negative = at < walk->size && bytes[at] == '-';
+    size_t first = at + (negative ? 1 : 0), i = first;
     unsigned long long magnitude = 0;
-    for (; i < length; i++) {
-        if (text[i] < '0' || text[i] > '9')
-            return false;
-        unsigned digit = (unsigned) (text[i] - '0');
+    for (; i < walk->size && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
+        unsigned digit = (unsigned) (bytes[i] - '0');
         if (magnitude > (ULLONG_MAX - digit) / 10)
-            return false;
+            return MOT_RESP_INVALID;
         magnitude = magnitude * 10 + digit;
     }
-    if (magnitude > (unsigned long long) LLONG_MAX + (negative ? 1 : 0))
-        return false;
+    if (i >= walk->size)
+        return MOT_RESP_MORE;
+    if (bytes[i] != '\r' || i == first || magnitude > (unsigned long long) LLONG_MAX + (negative ? 1 : 0))
+        return MOT_RESP_INVALID;
+    if (i + 1 >= walk->size)
+        return MOT_RESP_MORE;
+    if (bytes[i + 1] != '\n')
+        return MOT_RESP_INVALID;
     *value = negative ? (magnitude == 0 ? 0 : -(long long) (magnitude - 1) - 1) : (long long) magnitude;
-    return true;
+    *end = i;
+    return MOT_RESP_DONE;
 }
 
 /* The next node (NULL, only counted, when the array has no room). */
@@ -182,18 +187,18 @@ walk_array (walk_t *walk, redisReply *node, long long count, size_t start, int d
 static mot_resp_status_t
 walk_reply (walk_t *walk, size_t at, int depth, size_t *end, redisReply **out)
 {
-    size_t line_end;
     if (at >= walk->size)
         return MOT_RESP_MORE;
-    mot_resp_status_t status = find_line_end (walk, at + 1, &line_end);
+    char kind = walk->bytes[at];
+    size_t line_end;
+    long long number = 0;
+    mot_resp_status_t status = kind == ':' || kind == '$' || kind == '*'
+                             ? read_number_line (walk, at + 1, &number, &line_end)
+                             : find_line_end (walk, at + 1, &line_end);
     if (status != MOT_RESP_DONE)
         return status;
     char *line = walk->bytes + at + 1;
     size_t length = line_end - at - 1, next = line_end + 2;
-    char kind = walk->bytes[at];
-    long long number = 0;
-    if ((kind == ':' || kind == '$' || kind == '*') && !read_number (line, length, &number))
-        return MOT_RESP_INVALID;
     redisReply *node = take_node (walk);
     *out = node;
     switch (kind) {

@@ -223,15 +223,36 @@ register_table_set_text (register_table_t *self, const char *column, const char 
     return store_text (self, cell, CELL_TEXT, value, length);
 }
 
+/* The decimal text of `value` ("%lld", written by hand: a register sets
+ * millions of numbers) into text (room for 20 digits and a sign); its
+ * length. */
+static size_t
+format_number (long long value, char *text)
+{
+    unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long) value : (unsigned long long) value;
+    char digits[20];
+    size_t count = 0;
+    do {
+        digits[count++] = (char) ('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    size_t length = 0;
+    if (value < 0)
+        text[length++] = '-';
+    while (count)
+        text[length++] = digits[--count];
+    return length;
+}
+
 bool
 register_table_set_number (register_table_t *self, const char *column, long long value)
 {
     cell_t *cell = current_cell (self, column);
     if (!cell)
         return false;
-    char text[32];
-    int length = snprintf (text, sizeof text, "%lld", value);
-    return length > 0 && store_text (self, cell, CELL_NUMBER, text, (size_t) length);
+    char text[24];
+    size_t length = format_number (value, text);
+    return store_text (self, cell, CELL_NUMBER, text, length);
 }
 
 size_t

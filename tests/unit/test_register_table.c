@@ -205,6 +205,27 @@ test_misuse_refused (void **state)
     register_table_destroy (&table);
 }
 
+/* Numbers are written as printf's %lld writes them, to both ends. */
+static void
+test_numbers_as_printf_writes_them (void **state)
+{
+    (void) state;
+    const long long values[] = {0, 7, -1, 10, -90, 1234567890123LL, -9223372036854775807LL - 1,
+                                9223372036854775807LL};
+    const char *expected = "id,n,tema\r\n,0,\r\n,7,\r\n,-1,\r\n,10,\r\n,-90,\r\n,1234567890123,\r\n"
+                           ",-9223372036854775808,\r\n,9223372036854775807,\r\n";
+    register_table_t *table = three_columns ();
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        assert_true (register_table_add_row (table));
+        assert_true (register_table_set_number (table, "n", values[i]));
+    }
+    size_t size = 0;
+    char *csv = register_table_csv (table, &size);
+    assert_string_equal (csv, expected);
+    free (csv);
+    register_table_destroy (&table);
+}
+
 /* 5,000 rows it-0,0, … it-4999,4999 (tema empty). */
 static register_table_t *
 fill_many (register_table_t *table)
@@ -263,6 +284,7 @@ main (void)
         cmocka_unit_test (test_streamed_csv_is_the_same_csv),
         cmocka_unit_test (test_streaming_refuses_what_it_cannot_do),
         cmocka_unit_test (test_empty_table),
+        cmocka_unit_test (test_numbers_as_printf_writes_them),
         cmocka_unit_test (test_misuse_refused),
         cmocka_unit_test (test_many_rows),
     };
