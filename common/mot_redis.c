@@ -10,6 +10,7 @@
 #include "mot_redis.h"
 #include "mot_log.h"
 #include "mot_resp.h"
+#include "mot_text.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -221,15 +222,8 @@ mot_redis_command (mot_redis_t *self, const char *format, ...)
 static size_t
 put_header (char *out, char prefix, size_t n)
 {
-    char digits[24];
-    size_t count = 0;
-    do {
-        digits[count++] = (char) ('0' + n % 10);
-        n /= 10;
-    } while (n);
     out[0] = prefix;
-    for (size_t i = 0; i < count; i++)
-        out[1 + i] = digits[count - 1 - i];
+    size_t count = mot_text_digits (n, out + 1);
     out[1 + count] = '\r';
     out[2 + count] = '\n';
     return 3 + count;

@@ -223,25 +223,15 @@ register_table_set_text (register_table_t *self, const char *column, const char 
     return store_text (self, cell, CELL_TEXT, value, length);
 }
 
-/* The decimal text of `value` ("%lld", written by hand: a register sets
- * millions of numbers) into text (room for 20 digits and a sign); its
- * length. */
+/* The decimal text of `value` (what printf's %lld writes) into text (room
+ * for a sign and MOT_TEXT_DIGITS_MAX digits); its length. */
 static size_t
 format_number (long long value, char *text)
 {
     unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long) value : (unsigned long long) value;
-    char digits[20];
-    size_t count = 0;
-    do {
-        digits[count++] = (char) ('0' + magnitude % 10);
-        magnitude /= 10;
-    } while (magnitude);
-    size_t length = 0;
-    if (value < 0)
-        text[length++] = '-';
-    while (count)
-        text[length++] = digits[--count];
-    return length;
+    size_t sign = value < 0 ? 1 : 0;
+    text[0] = '-';
+    return sign + mot_text_digits (magnitude, text + sign);
 }
 
 bool
@@ -250,7 +240,7 @@ register_table_set_number (register_table_t *self, const char *column, long long
     cell_t *cell = current_cell (self, column);
     if (!cell)
         return false;
-    char text[24];
+    char text[1 + MOT_TEXT_DIGITS_MAX];
     size_t length = format_number (value, text);
     return store_text (self, cell, CELL_NUMBER, text, length);
 }
