@@ -6,25 +6,42 @@
  *  runs AUTH first when a user is set (its password read once, kept in
  *  memory, wiped when freed, never logged). Scripts are run
  *  by SHA; NOSCRIPT (Redis restarted or flushed its script cache) reloads the
- *  source and retries once.
+ *  source and retries once. Lent replies are read from the context's socket
+ *  into a buffer of our own; bytes one kind of read took ahead are handed to
+ *  the other before it reads, so both see the replies in order.
  */
 #include "mot_redis.h"
 #include "mot_log.h"
+#include "mot_resp.h"
+#include "mot_text.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define MOT_REDIS_TIMEOUT_MS 5000
+/* The lent replies' buffer: its first size, and the largest kept once
+ * read out (a larger one, grown for a large reply, is freed). */
+#define LENT_BUFFER_FIRST (256 * 1024)
+#define LENT_BUFFER_KEPT (4 * 1024 * 1024)
+
+/* Bytes read from the socket for lent replies: [start, end) not parsed yet. */
+typedef struct {
+    char *data;
+    size_t start, end, capacity;
+    mot_resp_t *parser;
+} lent_buffer_t;
 
 struct _mot_redis_t {
     char *address;
     char *user;                 /* NULL: no AUTH */
     char *password;             /* the user's; never logged, wiped when freed */
     redisContext *context;
+    lent_buffer_t lent;
 };
 
 struct _mot_script_t {
@@ -53,6 +70,7 @@ drop_context (mot_redis_t *self)
         redisFree (self->context);
         self->context = NULL;
     }
+    self->lent.start = self->lent.end = 0;     /* what it held was that connection's */
 }
 
 static void
@@ -74,6 +92,8 @@ mot_redis_destroy (mot_redis_t **self_p)
     mot_redis_t *self = *self_p;
     drop_context (self);
     forget_credentials (self);
+    free (self->lent.data);
+    mot_resp_destroy (&self->lent.parser);
     free (self->address);
     free (self);
     *self_p = NULL;
@@ -248,18 +268,41 @@ ensure_connected (mot_redis_t *self)
     return (self->context && !self->context->err) || try_connect (self);
 }
 
-static redisReply *
-log_if_error (redisReply *reply)
+static void
+warn_if_error (const redisReply *reply)
 {
     if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) != 0)
         mot_log_warn ("redis_error", "reason=\"%s\"", reply->str);
+}
+
+static redisReply *
+log_if_error (redisReply *reply)
+{
+    warn_if_error (reply);
     return reply;
+}
+
+/* Hands hiredis the bytes read ahead for lent replies, before it reads:
+ * they hold the replies it is to read first. When it cannot take them
+ * (out of memory) those replies are lost: the connection is dropped. */
+static void
+hand_back_lent (mot_redis_t *self)
+{
+    lent_buffer_t *lent = &self->lent;
+    if (lent->start == lent->end)
+        return;
+    bool ok = self->context
+           && redisReaderFeed (self->context->reader, lent->data + lent->start, lent->end - lent->start) == REDIS_OK;
+    lent->start = lent->end = 0;
+    if (!ok)
+        drop_context (self);
 }
 
 redisReply *
 mot_redis_commandv (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
+        hand_back_lent (self);
         if (!ensure_connected (self))
             return NULL;
         redisReply *reply = redisCommandArgv (self->context, argc, argv, argvlen);
@@ -275,6 +318,7 @@ redisReply *
 mot_redis_command (mot_redis_t *self, const char *format, ...)
 {
     for (int attempt = 0; attempt < 2; attempt++) {
+        hand_back_lent (self);
         if (!ensure_connected (self))
             return NULL;
         va_list args;
@@ -293,15 +337,8 @@ mot_redis_command (mot_redis_t *self, const char *format, ...)
 static size_t
 put_header (char *out, char prefix, size_t n)
 {
-    char digits[24];
-    size_t count = 0;
-    do {
-        digits[count++] = (char) ('0' + n % 10);
-        n /= 10;
-    } while (n);
     out[0] = prefix;
-    for (size_t i = 0; i < count; i++)
-        out[1 + i] = digits[count - 1 - i];
+    size_t count = mot_text_digits (n, out + 1);
     out[1 + count] = '\r';
     out[2 + count] = '\n';
     return 3 + count;
@@ -347,6 +384,7 @@ mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *
 redisReply *
 mot_redis_read (mot_redis_t *self)
 {
+    hand_back_lent (self);
     if (!self->context)
         return NULL;
     void *reply = NULL;
@@ -356,6 +394,134 @@ mot_redis_read (mot_redis_t *self)
         return NULL;
     }
     return log_if_error (reply);
+}
+
+/* ---- lent replies ---------------------------------------------------------- */
+
+/* Room for `more` bytes after those held, the unparsed ones moved to the
+ * start (the replies lent before are given up by now). */
+static bool
+make_lent_room (lent_buffer_t *lent, size_t more)
+{
+    size_t held = lent->end - lent->start;
+    if (lent->start > 0) {
+        memmove (lent->data, lent->data + lent->start, held);
+        lent->start = 0;
+        lent->end = held;
+    }
+    if (more <= lent->capacity - held)
+        return true;
+    size_t capacity = lent->capacity ? lent->capacity : LENT_BUFFER_FIRST;
+    while (capacity - held < more) {
+        if (capacity > SIZE_MAX / 2)
+            return false;
+        capacity *= 2;
+    }
+    char *data = realloc (lent->data, capacity);
+    if (!data)
+        return false;
+    lent->data = data;
+    lent->capacity = capacity;
+    return true;
+}
+
+/* Takes over the bytes hiredis's reader read ahead of its last reply and
+ * has not parsed yet (its struct is public; it starts parsing a reply only
+ * when asked for one, so they are whole replies or the start of one). */
+static bool
+take_reader_bytes (mot_redis_t *self, const char **reason)
+{
+    redisReader *reader = self->context->reader;
+    if (reader->pos >= reader->len)
+        return true;
+    size_t count = reader->len - reader->pos;
+    if (reader->ridx != -1) {
+        *reason = "hiredis is half-way through a reply";
+        return false;
+    }
+    if (!make_lent_room (&self->lent, count))
+        return false;
+    memcpy (self->lent.data + self->lent.end, reader->buf + reader->pos, count);
+    self->lent.end += count;
+    reader->pos = reader->len;
+    return true;
+}
+
+/* Reads what Redis has sent after the bytes held: waits for some (up to
+ * the connection's timeout), then takes whatever else has arrived, so that
+ * a reply in pieces is parsed again once per wait, not once per piece. */
+static bool
+receive_more (mot_redis_t *self, const char **reason)
+{
+    lent_buffer_t *lent = &self->lent;
+    if (!make_lent_room (lent, LENT_BUFFER_FIRST / 4)) {
+        *reason = "out of memory";
+        return false;
+    }
+    bool got_some = false;
+    while (lent->end < lent->capacity) {
+        ssize_t got = recv (self->context->fd, lent->data + lent->end, lent->capacity - lent->end,
+                            got_some ? MSG_DONTWAIT : 0);
+        if (got > 0) {
+            lent->end += (size_t) got;
+            got_some = true;
+        }
+        else if (got < 0 && errno == EINTR)
+            continue;
+        else if (got_some)
+            break;          /* nothing more yet, or the end: the next read says which */
+        else {
+            *reason = got == 0 ? "connection closed" : errno == EAGAIN || errno == EWOULDBLOCK ? "timeout"
+                                                                                             : strerror (errno);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A buffer grown for a large reply is given back once read out. */
+static void
+trim_lent (lent_buffer_t *lent)
+{
+    if (lent->start < lent->end)
+        return;
+    lent->start = lent->end = 0;
+    if (lent->capacity > LENT_BUFFER_KEPT) {
+        free (lent->data);
+        lent->data = NULL;
+        lent->capacity = 0;
+    }
+}
+
+const redisReply *
+mot_redis_read_lent (mot_redis_t *self)
+{
+    if (!mot_redis_flush (self))    /* the commands not sent yet (as redisGetReply does) */
+        return NULL;
+    lent_buffer_t *lent = &self->lent;
+    trim_lent (lent);
+    const char *reason = "out of memory";
+    if (!lent->parser)
+        lent->parser = mot_resp_new ();
+    bool ok = lent->parser && take_reader_bytes (self, &reason);
+    while (ok) {
+        size_t used;
+        redisReply *reply;
+        mot_resp_status_t status = lent->start == lent->end ? MOT_RESP_MORE
+                                 : mot_resp_parse (lent->parser, lent->data + lent->start, lent->end - lent->start,
+                                                   &used, &reply);
+        if (status == MOT_RESP_DONE) {
+            lent->start += used;
+            warn_if_error (reply);
+            return reply;
+        }
+        if (status == MOT_RESP_INVALID)
+            reason = "not the Redis protocol";
+        ok = status == MOT_RESP_MORE && receive_more (self, &reason);
+    }
+    mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, reason);
+    drop_context (self);
+    return NULL;
 }
 
 bool

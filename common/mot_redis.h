@@ -62,6 +62,17 @@ redisReply *mot_redis_eval (mot_redis_t *self, mot_script_t *script, int numkeys
 bool mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *argvlen);
 redisReply *mot_redis_read (mot_redis_t *self);
 bool mot_redis_flush (mot_redis_t *self);
+/* A reply read without an allocation of its own (mot_resp): replies come
+ * in large reads into the connection's own buffer and are parsed in place,
+ * so a pipeline of thousands of small replies costs neither a malloc and
+ * free per element nor hiredis's move of its buffer after each reply. The
+ * reply is lent: valid until the next read or command on this connection,
+ * never freed by the caller. NULL when Redis is unavailable or answers
+ * something that is not RESP (the connection is then dropped, as
+ * mot_redis_read does). Mixes with every other read in any order. Meant
+ * for many small replies: one large one is better read by
+ * mot_redis_read. */
+const redisReply *mot_redis_read_lent (mot_redis_t *self);
 /* Drops the connection (the next command reconnects): how a pipeline that
  * stopped half-way discards the replies still on their way. */
 void mot_redis_disconnect (mot_redis_t *self);

@@ -96,3 +96,9 @@ mot_request_reply (mot_request_t *self, const ProtobufCMessage *reply)
 {
     return mot_wire_send (self->router, self->envelope, reply, true);
 }
+
+bool
+mot_request_reply_body (mot_request_t *self, const ProtobufCMessage *reply, char *body, size_t size)
+{
+    return mot_wire_send_body (self->router, self->envelope, reply, body, size, true);
+}

@@ -7,9 +7,10 @@
  *  the body alone. The routing envelope runs up to and including the first
  *  empty frame after the identity, or is the identity alone when there is
  *  none; what follows must be exactly one body frame. An answer goes out as
- *  the envelope followed by one reply frame, so every such client gets it,
- *  also when the body's framing was wrong. A device that forwards its
- *  client's credentials (mot-proxy) appends them as one more frame.
+ *  the envelope followed by one reply frame (and, for a client that asked,
+ *  a body frame), so every such client gets it, also when the body's
+ *  framing was wrong. A device that forwards its client's credentials
+ *  (mot-proxy) appends them as one more frame after the request's body.
  */
 #ifndef MOT_REQUEST_H_INCLUDED
 #define MOT_REQUEST_H_INCLUDED
@@ -42,5 +43,8 @@ bool mot_request_delimited (mot_request_t *self);
  * blocking: false when it could not be queued (peer gone, high-water mark,
  * out of memory). A request may be answered more than once. */
 bool mot_request_reply (mot_request_t *self, const ProtobufCMessage *reply);
+/* The same, followed by `body` (malloc'd, taken: freed once sent or when
+ * it cannot be) as a frame of its own, not copied (mot_wire_send_body). */
+bool mot_request_reply_body (mot_request_t *self, const ProtobufCMessage *reply, char *body, size_t size);
 
 #endif

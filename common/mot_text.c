@@ -128,3 +128,17 @@ mot_text_normalise (const char *text)
     out[n] = 0;
     return out;
 }
+
+size_t
+mot_text_digits (unsigned long long n, char *out)
+{
+    char reversed[MOT_TEXT_DIGITS_MAX];
+    size_t count = 0;
+    do {
+        reversed[count++] = (char) ('0' + n % 10);
+        n /= 10;
+    } while (n);
+    for (size_t i = 0; i < count; i++)
+        out[i] = reversed[count - 1 - i];
+    return count;
+}

@@ -3,7 +3,8 @@
  *  Owns: UTF-8 validation and the normalisation of topics (complaint reasons,
  *  media themes) used to group events into items: lower case, Spanish accents
  *  and diaeresis removed (ñ kept as n), runs of white space and punctuation
- *  folded into one space, trimmed.
+ *  folded into one space, trimmed. And writing a number's decimal digits
+ *  without printf, for code that writes millions of them.
  */
 #ifndef MOT_TEXT_H_INCLUDED
 #define MOT_TEXT_H_INCLUDED
@@ -16,5 +17,10 @@ bool mot_text_is_utf8 (const char *text, size_t length);
 size_t mot_text_length (const char *text);
 /* A new normalised copy (caller frees). */
 char *mot_text_normalise (const char *text);
+
+/* The decimal digits of n at out (room for MOT_TEXT_DIGITS_MAX, no NUL
+ * written); how many. */
+#define MOT_TEXT_DIGITS_MAX 20
+size_t mot_text_digits (unsigned long long n, char *out);
 
 #endif

@@ -2,6 +2,7 @@
  */
 #include "mot_wire.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 zframe_t *
@@ -19,8 +20,10 @@ mot_wire_frame (const ProtobufCMessage *message)
     return frame;
 }
 
-bool
-mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, bool dontwait)
+/* Sends the frames of `prefix` and the packed message, the last with MORE
+ * when a frame follows. */
+static bool
+send_message (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, bool more, bool dontwait)
 {
     zframe_t *frame = mot_wire_frame (message);
     if (!frame)
@@ -31,16 +34,45 @@ mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message,
         return false;
     }
     zmsg_append (msg, &frame);
-    void *handle = zsock_resolve (socket);
     size_t count = zmsg_size (msg);
     bool ok = true;
+    /* each frame handed to ZeroMQ as it is (zframe_send), not copied */
     for (size_t i = 0; ok && i < count; i++) {
         zframe_t *part = zmsg_pop (msg);
-        int flags = (i + 1 < count ? ZMQ_SNDMORE : 0) | (dontwait ? ZMQ_DONTWAIT : 0);
-        ok = zmq_send (handle, zframe_data (part), zframe_size (part), flags) >= 0;
-        zframe_destroy (&part);
+        int flags = (i + 1 < count || more ? ZFRAME_MORE : 0) | (dontwait ? ZFRAME_DONTWAIT : 0);
+        ok = zframe_send (&part, socket, flags) == 0;
+        zframe_destroy (&part);     /* sent: already gone; refused: still ours */
     }
     zmsg_destroy (&msg);
+    return ok;
+}
+
+bool
+mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, bool dontwait)
+{
+    return send_message (socket, prefix, message, false, dontwait);
+}
+
+/* ZeroMQ's call once it has sent a body (its I/O thread). */
+static void
+free_body (void *data, void *hint)
+{
+    (void) hint;
+    free (data);
+}
+
+bool
+mot_wire_send_body (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, char *body, size_t size,
+                    bool dontwait)
+{
+    zmq_msg_t frame;
+    if (zmq_msg_init_data (&frame, body, size, free_body, NULL) != 0) {
+        free (body);
+        return false;
+    }
+    bool ok = send_message (socket, prefix, message, true, dontwait)
+           && zmq_msg_send (&frame, zsock_resolve (socket), dontwait ? ZMQ_DONTWAIT : 0) >= 0;
+    zmq_msg_close (&frame);         /* sent: empty; not sent: frees the body */
     return ok;
 }
 

@@ -1,6 +1,7 @@
 /*  mot_wire — protobuf-c messages over ZeroMQ, and the contract's names.
  *
- *  Owns: packing a message into one frame, unpacking a frame with a size
+ *  Owns: packing a message into one frame (a large body may follow it as a
+ *  frame of its own, uncopied), unpacking a frame with a size
  *  limit into a typed error instead of a crash, and the text names of the
  *  contract's enums (sources, error codes, notice kinds) used in logs, JSON
  *  and topics.
@@ -21,6 +22,11 @@ zframe_t *mot_wire_frame (const ProtobufCMessage *message);
  * (msg may be NULL). Non-blocking when dontwait: returns false when the
  * message could not be queued (no peer, high-water mark). */
 bool mot_wire_send (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, bool dontwait);
+/* The same, followed by `body` (malloc'd, `size` bytes) as a frame of its
+ * own: the body is handed to ZeroMQ as it is, not packed into the message
+ * nor copied, and freed once sent (or here when it cannot be). */
+bool mot_wire_send_body (zsock_t *socket, zmsg_t *prefix, const ProtobufCMessage *message, char *body, size_t size,
+                         bool dontwait);
 
 /* Unpacks `frame` as `descriptor`. Returns NULL and sets *code to TOO_LARGE
  * (frame above limit) or MALFORMED (not a valid message, or one holding a

@@ -102,8 +102,8 @@ read_register (dashboard_store_t *self, int which, Mot__V1__ErrorCode *code, ste
     int64_t now = mot_clock_now (self->clock);
     int64_t began = monotonic_ms ();
     register_filter_t every_item = {.scope = REGISTER_ALL_ITEMS};
-    register_table_t *table = register_query_run (self->redis, self->territories, kind_of (which), &every_item, now,
-                                                  code);
+    register_table_t *table = register_query_run_csv (self->redis, self->territories, kind_of (which), &every_item,
+                                                      now, code);
     steps->query_ms = monotonic_ms () - began;
     if (!table)
         return NULL;

@@ -118,16 +118,27 @@ send_error (mot_request_t *request, Mot__V1__ErrorCode code, const char *reason,
     send_reply (request, &reply);
 }
 
+/* The body, inside the reply, or as a frame of its own after it when the
+ * query asked (Query.body_frame): then *body_p is taken (set to NULL) and
+ * freed once sent, with no copy of it made. */
 static void
-send_body (mot_request_t *request, char *body, size_t size, const char *content_type)
+send_body (mot_request_t *request, const Mot__V1__Query *query, char **body_p, size_t size, const char *content_type)
 {
     Mot__V1__QueryReply reply;
     mot__v1__query_reply__init (&reply);
     reply.result_case = MOT__V1__QUERY_REPLY__RESULT_BODY;
-    reply.body.data = (uint8_t *) body;
-    reply.body.len = size;
     reply.content_type = (char *) content_type;
-    send_reply (request, &reply);
+    if (!(query->has_body_frame && query->body_frame)) {
+        reply.body.data = (uint8_t *) *body_p;
+        reply.body.len = size;
+        send_reply (request, &reply);
+        return;
+    }
+    reply.has_body_follows = reply.body_follows = true;
+    char *body = *body_p;
+    *body_p = NULL;
+    if (!mot_request_reply_body (request, &reply.base, body, size))
+        mot_log_warn ("reply_dropped", "reason=\"peer gone or queue full\"");
 }
 
 /* ---- answering a query -------------------------------------------------- */
@@ -189,7 +200,7 @@ answer_about_one (reporter_t *self, mot_request_t *request, const Mot__V1__Query
                : item ? item_positions_json (redis, query->item_id, &size, &code)
                       : event_status_json (redis, query->event_id, &size, &code);
     if (body) {
-        send_body (request, body, size, CONTENT_TYPE_JSON_LINES);
+        send_body (request, query, &body, size, CONTENT_TYPE_JSON_LINES);
         mot_log_info ("query_answered", "kind=%s bytes=%zu", kind_name (query->kind), size);
     }
     else if (code == MOT__V1__ERROR_CODE__MISSING_FIELD)
@@ -218,7 +229,7 @@ answer_map (reporter_t *self, mot_request_t *request, const Mot__V1__Query *quer
     char *svg = map_query_svg (self->service->redis, query, filter, mot_clock_now (self->service->clock), NULL,
                                &size, &error);
     if (svg) {
-        send_body (request, svg, size, CONTENT_TYPE_SVG);
+        send_body (request, query, &svg, size, CONTENT_TYPE_SVG);
         mot_log_info ("query_answered", "kind=%s bytes=%zu", kind_name (query->kind), size);
     }
     else
@@ -255,7 +266,7 @@ answer_monthly_report (reporter_t *self, mot_request_t *request, const Mot__V1__
                                                mot_clock_now (self->service->clock), &size, NULL, &error)
                       : monthly_report_json (self, query->period, &size, &error);
     if (body) {
-        send_body (request, body, size, html ? CONTENT_TYPE_HTML : CONTENT_TYPE_JSON);
+        send_body (request, query, &body, size, html ? CONTENT_TYPE_HTML : CONTENT_TYPE_JSON);
         mot_log_info ("query_answered", "kind=REPORT_MONTHLY format=%s stored=%d bytes=%zu", html ? "html" : "json",
                       stored, size);
     }
@@ -293,9 +304,13 @@ answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *qu
         return;
     }
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
-    register_table_t *table = register_query_run (self->service->redis, self->territories,
-                                                  query->has_kind ? query->kind : 0, &filter,
-                                                  mot_clock_now (self->service->clock), &code);
+    bool csv = query->has_format && query->format == MOT__V1__FORMAT__CSV;
+    Mot__V1__QueryKind kind = query->has_kind ? query->kind : 0;
+    int64_t now = mot_clock_now (self->service->clock);
+    mot_redis_t *redis = self->service->redis;
+    /* the CSV is written while the rows are read (register_query_run_csv) */
+    register_table_t *table = csv ? register_query_run_csv (redis, self->territories, kind, &filter, now, &code)
+                                  : register_query_run (redis, self->territories, kind, &filter, now, &code);
     if (!table) {
         send_error (request, code,
                     code == MOT__V1__ERROR_CODE__UNKNOWN_TYPE ? "unknown query kind"
@@ -304,11 +319,10 @@ answer_query (reporter_t *self, mot_request_t *request, const Mot__V1__Query *qu
                     code == MOT__V1__ERROR_CODE__UNKNOWN_TYPE ? "kind" : NULL);
         return;
     }
-    bool csv = query->has_format && query->format == MOT__V1__FORMAT__CSV;
     size_t size = 0;
     char *body = render (self, table, csv, &size);
     if (body) {
-        send_body (request, body, size, csv ? CONTENT_TYPE_CSV : CONTENT_TYPE_JSON);
+        send_body (request, query, &body, size, csv ? CONTENT_TYPE_CSV : CONTENT_TYPE_JSON);
         mot_log_info ("query_answered", "kind=%s format=%s rows=%zu bytes=%zu", register_table_name (table),
                       csv ? "csv" : "json", register_table_rows (table), size);
     }

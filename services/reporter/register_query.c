@@ -148,7 +148,7 @@ static const row_field_t filter_fields[] = {F_STAGE, F_UNITS, F_SOURCE, F_TERRIT
 /* One stored hash as read: its values by field index (an HMGET reply's
  * elements, or those found in an HGETALL). */
 typedef struct {
-    redisReply *const *values;
+    const redisReply *const *values;
 } hash_t;
 
 typedef bool (row_fn) (query_t *query, const hash_t *hash);
@@ -358,7 +358,7 @@ is_admitted (query_t *query, const hash_t *hash, int quadrant)
         const char *name = row_field_names[filter_fields[i]];
         names[i] = (redisReply) {.type = REDIS_REPLY_STRING, .str = (char *) name, .len = strlen (name)};
         pairs[2 * i] = &names[i];
-        pairs[2 * i + 1] = hash->values[filter_fields[i]];
+        pairs[2 * i + 1] = (redisReply *) hash->values[filter_fields[i]];    /* only read */
     }
     redisReply view = {.type = REDIS_REPLY_ARRAY, .elements = 2 * FILTER_FIELD_COUNT, .element = pairs};
     return register_filter_admits (query->filter, &view, quadrant);
@@ -438,7 +438,7 @@ add_obligation_row (query_t *query, const hash_t *hash)
 /* ---- Redis -------------------------------------------------------------- */
 
 static Mot__V1__ErrorCode
-failure_of (redisReply *reply)
+failure_of (const redisReply *reply)
 {
     return reply ? MOT__V1__ERROR_CODE__INTERNAL : MOT__V1__ERROR_CODE__UNAVAILABLE;
 }
@@ -553,7 +553,7 @@ name_index_find (const name_index_t *self, const char *name, size_t length)
 
 /* The values of an HGETALL reply, by the reader's field index. */
 static void
-values_of_pairs (const name_index_t *names, const redisReply *pairs, redisReply **values, size_t count)
+values_of_pairs (const name_index_t *names, const redisReply *pairs, const redisReply **values, size_t count)
 {
     for (size_t i = 0; i < count; i++)
         values[i] = NULL;
@@ -589,29 +589,28 @@ append_batch (mot_redis_t *redis, const reader_t *reader, redisReply *ids, size_
     return sent;
 }
 
-/* Reads `count` replies and turns each found hash into a row; false with
- * *code at the first failure (the replies left are not read). */
+/* Reads `count` replies (lent: no allocation per reply) and turns each
+ * found hash into a row; false with *code at the first failure (the
+ * replies left are not read). */
 static bool
 read_batch (mot_redis_t *redis, const reader_t *reader, const name_index_t *names, size_t count, query_t *query,
             Mot__V1__ErrorCode *code)
 {
-    redisReply *found[F_COUNT + O_COUNT];
+    const redisReply *found[F_COUNT + O_COUNT];
     for (size_t i = 0; i < count; i++) {
-        redisReply *reply = mot_redis_read (redis);
+        const redisReply *reply = mot_redis_read_lent (redis);
         bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY
                && (reader->whole || reply->elements == reader->field_count);
         if (!ok)
             *code = failure_of (reply);
         else if (reader->whole)
             values_of_pairs (names, reply, found, reader->field_count);
-        hash_t hash = {!ok ? NULL : reader->whole ? found : reply->element};
+        hash_t hash = {!ok ? NULL : reader->whole ? found : (const redisReply *const *) reply->element};
         /* an id whose hash is gone (no id field) is skipped */
         if (ok && hash_field (&hash, 0) && !reader->add_row (query, &hash)) {
             *code = MOT__V1__ERROR_CODE__INTERNAL;
             ok = false;
         }
-        if (reply)
-            freeReplyObject (reply);
         if (!ok)
             return false;
     }
@@ -659,25 +658,29 @@ read_rows (mot_redis_t *redis, const reader_t *reader, redisReply *ids, query_t 
 
 /* ---- the query ---------------------------------------------------------- */
 
+/* The columns, then the rows (written as CSV as they come when
+ * `stream_csv`). */
 static bool
-fill_table (mot_redis_t *redis, query_t *query, Mot__V1__ErrorCode *code)
+fill_table (mot_redis_t *redis, query_t *query, bool stream_csv, Mot__V1__ErrorCode *code)
 {
     bool obligations = query->spec->kind == MOT__V1__QUERY_KIND__OBLIGATIONS;
-    if (!(obligations ? add_obligation_columns (query) : add_item_columns (query))) {
+    if (!(obligations ? add_obligation_columns (query) : add_item_columns (query))
+        || (stream_csv && !register_table_stream_csv (query->table))) {
         *code = MOT__V1__ERROR_CODE__INTERNAL;
         return false;
     }
     redisReply *ids = read_ids (redis, query, code);
     if (!ids)
         return false;
+    register_table_expect_rows (query->table, ids->elements);
     bool ok = read_rows (redis, obligations ? &obligation_reader : &item_reader, ids, query, code);
     freeReplyObject (ids);
     return ok;
 }
 
-register_table_t *
-register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
-                    const register_filter_t *filter, int64_t now, Mot__V1__ErrorCode *code)
+static register_table_t *
+run_query (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind, const register_filter_t *filter,
+           int64_t now, bool stream_csv, Mot__V1__ErrorCode *code)
 {
     query_t query = {spec_of (kind), NULL, territories, now, filter ? filter : &open_items, false};
     if (!query.spec) {
@@ -690,9 +693,23 @@ register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__Que
         *code = MOT__V1__ERROR_CODE__INTERNAL;
         return NULL;
     }
-    if (!fill_table (redis, &query, code))
+    if (!fill_table (redis, &query, stream_csv, code))
         register_table_destroy (&query.table);
     return query.table;
+}
+
+register_table_t *
+register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
+                    const register_filter_t *filter, int64_t now, Mot__V1__ErrorCode *code)
+{
+    return run_query (redis, territories, kind, filter, now, false, code);
+}
+
+register_table_t *
+register_query_run_csv (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
+                        const register_filter_t *filter, int64_t now, Mot__V1__ErrorCode *code)
+{
+    return run_query (redis, territories, kind, filter, now, true, code);
 }
 
 register_table_t *
@@ -713,7 +730,7 @@ register_query_item (mot_redis_t *redis, mot_catalog_t *territories, const char 
     redisReply *reply = key ? mot_redis_commandv (redis, 2 + F_COUNT, argv, NULL) : NULL;
     free (key);
     bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == F_COUNT;
-    hash_t hash = {ok ? reply->element : NULL};
+    hash_t hash = {ok ? (const redisReply *const *) reply->element : NULL};
     if (!ok)
         *code = failure_of (reply);
     else

@@ -10,7 +10,8 @@
  *  a row needs scans it once per field) and the fields a row needs are
  *  found by name through a hash table; obligations with HMGETs of their
  *  fields. Both in batches, one batch ahead (Redis answers the next while
- *  the rows of one are built); an id whose hash is gone is skipped. The item
+ *  the rows of one are built), their replies lent (mot_redis_read_lent: no
+ *  allocation per reply); an id whose hash is gone is skipped. The item
  *  registers show the items their filter admits (register_filter.h): by
  *  default the open ones; closed items stay stored, with their trail and
  *  valuations, and are shown with closed or all.
@@ -81,6 +82,11 @@
  * pending obligations are overdue. */
 register_table_t *register_query_run (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
                                       const register_filter_t *filter, int64_t now, Mot__V1__ErrorCode *code);
+/* The same register as a streaming table (register_table_stream_csv): its
+ * rows are written as CSV while they are read, so memory holds the CSV, not
+ * the rows; take it with register_table_csv. */
+register_table_t *register_query_run_csv (mot_redis_t *redis, mot_catalog_t *territories, Mot__V1__QueryKind kind,
+                                          const register_filter_t *filter, int64_t now, Mot__V1__ErrorCode *code);
 
 /* The ITEMS register's row of one item (open or closed): a table with the
  * ITEMS columns and one row, or none when there is no such item; NULL with

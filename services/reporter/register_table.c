@@ -5,7 +5,8 @@
  *  array (row after row, a cell per column: its kind and where its text
  *  is), their texts in one growing text store (numbers as their decimal
  *  text), so a register of 100,000 rows costs a few allocations, not one
- *  per cell. Both renderings write straight into one growing buffer. The
+ *  per cell. Both renderings write straight into one growing buffer; a
+ *  streaming table keeps one row and writes each as CSV once complete. The
  *  JSON is what jansson writes with JSON_COMPACT | JSON_PRESERVE_ORDER
  *  (UTF-8 kept; '"', '\\' and control characters escaped, the latter as
  *  \b \f \n \r \t or \u00XX); the test compares the two.
@@ -42,6 +43,11 @@ struct _register_table_t {
     size_t row_count, row_capacity;
     text_buffer_t texts;         /* the cells' texts, each followed by a NUL */
     size_t next_column;     /* where the next setter's column is looked for first */
+    /* streaming (register_table_stream_csv): cells and texts hold the newest
+     * row only; the rows before it are in csv */
+    bool streaming, taken;
+    size_t rows_written, rows_expected;
+    text_buffer_t csv;
 };
 
 /* ---- the table ------------------------------------------------------------ */
@@ -70,6 +76,7 @@ register_table_destroy (register_table_t **self_p)
     free (self->columns);
     free (self->cells);
     text_buffer_free (&self->texts);
+    text_buffer_free (&self->csv);
     free (self->rows_key);
     free (self->name);
     free (self);
@@ -79,7 +86,7 @@ register_table_destroy (register_table_t **self_p)
 bool
 register_table_add_column (register_table_t *self, const char *name)
 {
-    if (self->row_count > 0)
+    if (self->row_count > 0 || self->streaming)
         return false;
     char **columns = realloc (self->columns, (self->column_count + 1) * sizeof *columns);
     if (!columns)
@@ -89,10 +96,48 @@ register_table_add_column (register_table_t *self, const char *name)
     return columns[self->column_count++] != NULL;
 }
 
+static bool add_csv_header (register_table_t *self, text_buffer_t *out);
+static bool add_csv_row (register_table_t *self, text_buffer_t *out, const cell_t *row);
+
+/* Streaming: room for the rows expected, a quarter more than the first
+ * row's size says they take. */
+static bool
+reserve_expected (register_table_t *self, size_t first_row)
+{
+    size_t rows = self->rows_expected;
+    if (rows < 2 || first_row > SIZE_MAX / 2 / rows)
+        return true;
+    return text_buffer_reserve (&self->csv, first_row * rows / 4 * 5);
+}
+
+/* Streaming: writes the newest row as CSV, then forgets its texts. */
+static bool
+write_pending_row (register_table_t *self)
+{
+    if (!self->streaming || self->rows_written == self->row_count)
+        return true;
+    size_t before = self->csv.size;
+    bool ok = add_csv_row (self, &self->csv, self->cells)
+           && (self->rows_written > 0 || reserve_expected (self, self->csv.size - before));
+    text_buffer_clear (&self->texts);
+    self->rows_written = self->row_count;
+    return ok;
+}
+
+/* The newest row's cells: the last kept, or in streaming the only one. */
+static cell_t *
+newest_row (register_table_t *self)
+{
+    return self->cells + (self->streaming ? 0 : self->row_count - 1) * self->column_count;
+}
+
 bool
 register_table_add_row (register_table_t *self)
 {
-    if (self->row_count == self->row_capacity) {
+    if (self->taken || !write_pending_row (self))
+        return false;
+    size_t kept = self->streaming ? 0 : self->row_count;
+    if (kept == self->row_capacity) {
         size_t capacity = self->row_capacity ? self->row_capacity * 2 : 256;
         size_t width = self->column_count ? self->column_count : 1;
         if (capacity > SIZE_MAX / sizeof (cell_t) / width)
@@ -103,12 +148,27 @@ register_table_add_row (register_table_t *self)
         self->cells = cells;
         self->row_capacity = capacity;
     }
-    cell_t *row = self->cells + self->row_count * self->column_count;
+    cell_t *row = self->cells + kept * self->column_count;
     for (size_t i = 0; i < self->column_count; i++)
         row[i] = (cell_t) {0, 0, CELL_EMPTY};
     self->row_count++;
     self->next_column = 0;
     return true;
+}
+
+void
+register_table_expect_rows (register_table_t *self, size_t count)
+{
+    self->rows_expected = count;
+}
+
+bool
+register_table_stream_csv (register_table_t *self)
+{
+    if (self->row_count > 0 || self->streaming)
+        return false;
+    self->streaming = true;
+    return add_csv_header (self, &self->csv);
 }
 
 /* The index of `column` (SIZE_MAX: none). The setters mostly come in column
@@ -131,10 +191,10 @@ column_index (register_table_t *self, const char *column)
 static cell_t *
 current_cell (register_table_t *self, const char *column)
 {
-    if (self->row_count == 0)
+    if (self->row_count == 0 || self->taken)
         return NULL;
     size_t index = column_index (self, column);
-    return index == SIZE_MAX ? NULL : self->cells + (self->row_count - 1) * self->column_count + index;
+    return index == SIZE_MAX ? NULL : newest_row (self) + index;
 }
 
 static bool
@@ -163,15 +223,26 @@ register_table_set_text (register_table_t *self, const char *column, const char 
     return store_text (self, cell, CELL_TEXT, value, length);
 }
 
+/* The decimal text of `value` (what printf's %lld writes) into text (room
+ * for a sign and MOT_TEXT_DIGITS_MAX digits); its length. */
+static size_t
+format_number (long long value, char *text)
+{
+    unsigned long long magnitude = value < 0 ? 0ULL - (unsigned long long) value : (unsigned long long) value;
+    size_t sign = value < 0 ? 1 : 0;
+    text[0] = '-';
+    return sign + mot_text_digits (magnitude, text + sign);
+}
+
 bool
 register_table_set_number (register_table_t *self, const char *column, long long value)
 {
     cell_t *cell = current_cell (self, column);
     if (!cell)
         return false;
-    char text[32];
-    int length = snprintf (text, sizeof text, "%lld", value);
-    return length > 0 && store_text (self, cell, CELL_NUMBER, text, (size_t) length);
+    char text[1 + MOT_TEXT_DIGITS_MAX];
+    size_t length = format_number (value, text);
+    return store_text (self, cell, CELL_NUMBER, text, length);
 }
 
 size_t
@@ -252,6 +323,10 @@ add_json_row (register_table_t *self, text_buffer_t *out, const cell_t *row)
 char *
 register_table_json (register_table_t *self, const char *generated_at, size_t *size)
 {
+    if (self->streaming) {
+        *size = 0;
+        return NULL;
+    }
     text_buffer_t out = TEXT_BUFFER_INIT;
     bool ok = text_buffer_reserve (&out, self->texts.size * 2 + 4096)
            && text_buffer_add_text (&out, "{\"register\":")
@@ -298,15 +373,37 @@ add_csv_row (register_table_t *self, text_buffer_t *out, const cell_t *row)
     return ok && text_buffer_add (out, "\r\n", 2);
 }
 
+static bool
+add_csv_header (register_table_t *self, text_buffer_t *out)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < self->column_count; i++)
+        ok = (i == 0 || text_buffer_add_char (out, ','))
+          && add_csv_field (out, self->columns[i], strlen (self->columns[i]));
+    return ok && text_buffer_add (out, "\r\n", 2);
+}
+
+/* Streaming: the CSV written, with its last row, handed over once. */
+static char *
+take_streamed_csv (register_table_t *self, size_t *size)
+{
+    bool ok = !self->taken && write_pending_row (self);
+    self->taken = true;
+    char *text = ok ? text_buffer_take (&self->csv, size) : NULL;
+    text_buffer_free (&self->csv);
+    if (!text)
+        *size = 0;
+    return text;
+}
+
 char *
 register_table_csv (register_table_t *self, size_t *size)
 {
+    if (self->streaming)
+        return take_streamed_csv (self, size);
     text_buffer_t out = TEXT_BUFFER_INIT;
-    bool ok = text_buffer_reserve (&out, self->texts.size + self->row_count * (self->column_count + 2) + 4096);
-    for (size_t i = 0; ok && i < self->column_count; i++)
-        ok = (i == 0 || text_buffer_add_char (&out, ','))
-          && add_csv_field (&out, self->columns[i], strlen (self->columns[i]));
-    ok = ok && text_buffer_add (&out, "\r\n", 2);
+    bool ok = text_buffer_reserve (&out, self->texts.size + self->row_count * (self->column_count + 2) + 4096)
+           && add_csv_header (self, &out);
     for (size_t r = 0; ok && r < self->row_count; r++)
         ok = add_csv_row (self, &out, self->cells + r * self->column_count);
     char *text = ok ? text_buffer_take (&out, size) : NULL;

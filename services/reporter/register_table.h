@@ -32,6 +32,18 @@ bool register_table_set_number (register_table_t *self, const char *column, long
 size_t register_table_rows (register_table_t *self);
 const char *register_table_name (register_table_t *self);
 
+/* Streaming: from now on each row is written as CSV once the next one
+ * starts (the last when the CSV is taken) and then forgotten, so memory
+ * holds the CSV and one row however many rows there are. Call after the
+ * columns, before the first row; register_table_csv then hands the CSV
+ * over once (NULL after that, and no more rows), register_table_json gives
+ * NULL. False when rows exist already or memory ran out. */
+bool register_table_stream_csv (register_table_t *self);
+/* Streaming: about how many rows will come (an upper bound is fine), so
+ * that the CSV's memory is taken at once, sized on the first row, rather
+ * than grown (each growth may copy what was written). */
+void register_table_expect_rows (register_table_t *self, size_t count);
+
 /* The rendering as a new NUL-terminated buffer (caller frees), its length
  * in *size; NULL on allocation failure. */
 char *register_table_json (register_table_t *self, const char *generated_at, size_t *size);

@@ -7,8 +7,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define FIRST_CAPACITY 4096
+/* From this size on a buffer asks for huge pages. */
+#define HUGE_PAGES_FROM (4u << 20)
+#define HUGE_PAGE (2u << 20)
+
+/* A large buffer is mostly written once, into fresh memory: each 4 KB page
+ * costs the kernel a fault (about 5 µs on a virtual machine), a 2 MB page
+ * one fault for 512 of them. A hint (Linux, transparent huge pages in
+ * madvise mode); where it is not taken, nothing changes. */
+static void
+ask_for_huge_pages (char *data, size_t capacity)
+{
+    if (capacity < HUGE_PAGES_FROM)
+        return;
+    uintptr_t start = ((uintptr_t) data + HUGE_PAGE - 1) & ~(uintptr_t) (HUGE_PAGE - 1);
+    uintptr_t end = ((uintptr_t) data + capacity) & ~(uintptr_t) (HUGE_PAGE - 1);
+    if (end > start)
+        madvise ((void *) start, end - start, MADV_HUGEPAGE);
+}
 
 bool
 text_buffer_reserve (text_buffer_t *self, size_t more)
@@ -32,6 +51,7 @@ text_buffer_reserve (text_buffer_t *self, size_t more)
     }
     self->data = data;
     self->capacity = capacity;
+    ask_for_huge_pages (data, capacity);
     return true;
 }
 
@@ -96,6 +116,12 @@ text_buffer_take (text_buffer_t *self, size_t *size)
         free (self->data);
     *self = (text_buffer_t) TEXT_BUFFER_INIT;
     return data;
+}
+
+void
+text_buffer_clear (text_buffer_t *self)
+{
+    self->size = 0;
 }
 
 void

@@ -35,6 +35,9 @@ bool text_buffer_vaddf (text_buffer_t *self, const char *format, va_list args) _
  * count in *size (may be NULL); NULL after a failure. The buffer is empty
  * and usable again afterwards. */
 char *text_buffer_take (text_buffer_t *self, size_t *size);
+/* Empties the buffer, keeping its memory for the next writes (a failure
+ * sticks). */
+void text_buffer_clear (text_buffer_t *self);
 /* Frees the bytes; the buffer is empty and usable again. */
 void text_buffer_free (text_buffer_t *self);
 

@@ -210,3 +210,17 @@ equals "reopened: identificación, no outcome, no closure; its last valuation an
   "identificacion||2026-11-05|2|I→III||" \
   "$(cells "$p" etapa resultado ultima_valoracion valoraciones mitigacion_cuadrante cerrado_el cerrado_por)"
 equals "--closed: none closed now" "" "$(ids mupoi --closed)"
+
+# --- How the body comes back: motctl asks for it as a frame of its own after
+# the reply (Query.body_frame); a client that does not ask gets it inside the
+# reply, the same bytes (MUPOI = 2, ITEMS = 1; CSV = 1, JSON = 0).
+"$MOTCTL" mupoi --all --csv >"$RUN/motctl.csv" || fail "motctl mupoi --all --csv failed"
+"$MOT_BIN/tests/mot_query" "$MOT_REPORTER_QUERY" 2 1 frame >"$RUN/frame.csv" || fail "no body as a frame"
+"$MOT_BIN/tests/mot_query" "$MOT_REPORTER_QUERY" 2 1 inside >"$RUN/inside.csv" || fail "no body inside the reply"
+check "the CSV as a frame is what motctl printed" cmp "$RUN/motctl.csv" "$RUN/frame.csv"
+check "… and inside the reply the same bytes" cmp "$RUN/motctl.csv" "$RUN/inside.csv"
+equals "… with both items" 3 "$(wc -l <"$RUN/inside.csv")"
+"$MOTCTL" items --all >"$RUN/motctl.json" || fail "motctl items --all failed"
+"$MOT_BIN/tests/mot_query" "$MOT_REPORTER_QUERY" 1 0 inside >"$RUN/inside.json" || fail "no JSON inside the reply"
+check "the JSON register inside the reply (its time aside) is what motctl printed" \
+  bash -c "diff <(sed 's/\"generated_at\":\"[^\"]*\"//' '$RUN/motctl.json') <(sed 's/\"generated_at\":\"[^\"]*\"//' '$RUN/inside.json')"

@@ -182,6 +182,26 @@ for name, data in logs.items():
     put("fuzz_notice_log", name + ".resp", data)
 
 
+# The lent replies' parser (mot_resp) against hiredis: what Redis answers a
+# register's reads, and the edges of the protocol.
+for name, data in {
+    "valid-hgetall": array([bulk("id"), bulk("it-1"), bulk("topic"), bulk("Baño \"A\", piso 2"),
+                            bulk("impact"), bulk("8")]),
+    "valid-hgetall-pipeline": array([bulk("id"), bulk("it-1")]) + array([bulk("id"), bulk("it-2")]) + b"*0\r\n",
+    "valid-every-kind": array([b":-42\r\n", b"+OK\r\n", b"-ERR wrong\r\n", b"$-1\r\n", b"*-1\r\n",
+                               array([bulk("a\r\nb"), bulk("x\0y")])]),
+    "valid-nested-7": b"*1\r\n" * 7 + b":5\r\n",
+    "edge-nested-8": b"*1\r\n" * 8 + b":5\r\n",
+    "edge-cut": array([bulk("id"), bulk("it-1")])[:-3],
+    "edge-bulk-not-crlf": b"$3\r\nabcd\r\n",
+    "edge-negative-length": b"$-2\r\n",
+    "edge-bad-integer": b":12a\r\n",
+    "edge-huge-count": b"*2000000000\r\n:1\r\n",
+    "edge-lone-cr": b"+a\rb\r\n",
+}.items():
+    put("fuzz_resp_parse", name + ".resp", data)
+
+
 def request(after=None, topics=(), max=None):
     r = mot_pb2.NoticesRequest(topics=list(topics))
     if after is not None:

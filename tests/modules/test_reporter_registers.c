@@ -105,20 +105,31 @@ rows_of (void **state, Mot__V1__Query *query)
     return rows;
 }
 
-/* The register's CSV (caller frees). */
+/* The register's CSV as the reporter answers it, written while the rows
+ * are read (register_query_run_csv; caller frees); fails the test unless it
+ * is byte for byte the CSV of the whole table (register_query_run). */
 static char *
 csv_of (void **state, Mot__V1__QueryKind kind)
 {
     world_t *world = *state;
+    mot_redis_t *redis = redis_fixture_redis (world->fixture);
     Mot__V1__ErrorCode code = MOT__V1__ERROR_CODE__ERROR_UNSPECIFIED;
-    register_table_t *table = register_query_run (redis_fixture_redis (world->fixture), world->territories, kind,
-                                                  NULL, NOW, &code);
+    register_table_t *table = register_query_run (redis, world->territories, kind, NULL, NOW, &code);
+    register_table_t *streamed = register_query_run_csv (redis, world->territories, kind, NULL, NOW, &code);
     assert_non_null (table);
-    size_t size = 0;
+    assert_non_null (streamed);
+    size_t size = 0, streamed_size = 0;
     char *text = register_table_csv (table, &size);
+    char *streamed_text = register_table_csv (streamed, &streamed_size);
+    assert_int_equal (register_table_rows (streamed), register_table_rows (table));
     register_table_destroy (&table);
+    register_table_destroy (&streamed);
     assert_non_null (text);
-    return text;
+    assert_non_null (streamed_text);
+    assert_int_equal (streamed_size, size);
+    assert_memory_equal (streamed_text, text, size);
+    free (text);
+    return streamed_text;
 }
 
 static Mot__V1__Query
@@ -251,20 +262,58 @@ test_registers_keep_their_columns_and_add_the_lifecycle_after_them (void **state
     }
 }
 
-/* A problemática in mejora continua: found by UEOD then UAD; three actions
- * (verified 100, 60 and 0 %: 160 / 3 = 53.3 → 53), one complete; valued
- * residual on 2026-11-03 from 8 / 7 (quadrant I) to 3 / 2 (III); two
- * agreements and a recommendation open. */
+/* it-1, a problemática in mejora continua: found by UEOD then UAD; three
+ * actions (verified 100, 60 and 0 %: 160 / 3 = 53.3 → 53), one complete;
+ * valued residual on 2026-11-03 from 8 / 7 (quadrant I) to 3 / 2 (III);
+ * two agreements and a recommendation open. */
 static void
-test_a_valued_item_shows_its_lifecycle (void **state)
+store_valued_problematica (redis_fixture_t *fixture)
 {
-    redis_fixture_t *fixture = fixture_of (state);
     store_item (fixture, 1, MOT_KIND_PROBLEMATICA, "UEOD", "OOAD-15", MOT_STAGE_MEJORA_CONTINUA, 3, 2, 3, false,
                 MOT_ITEM_UNITS, "UEOD,UAD", MOT_ITEM_ACTIONS, "3", MOT_ITEM_ACTIONS_DONE, "1",
                 MOT_ITEM_PROGRESS_SUM, "160", MOT_ITEM_OPEN_WORK, "5", MOT_ITEM_OPEN_AGREEMENTS, "2",
                 MOT_ITEM_OPEN_RECOMMENDATIONS, "1", MOT_ITEM_RESOLUTION, MOT_RESOLUTION_RESIDUAL,
                 MOT_ITEM_VALUED_ON, "2026-11-03", MOT_ITEM_VALUATIONS, "1", MOT_ITEM_BASELINE_IMPACT, "8",
                 MOT_ITEM_BASELINE_VERTICAL, "7", MOT_ITEM_BASELINE_QUADRANT, "1", NULL);
+}
+
+/* The CSV's rows, quoted as RFC 4180 wants (a comma or a quote in a
+ * cell), for the valued problemática (its topic given a comma and quotes)
+ * and an untouched one; the closed one is not listed. */
+static void
+test_the_csv_rows_as_written (void **state)
+{
+    redis_fixture_t *fixture = fixture_of (state);
+    store_valued_problematica (fixture);
+    redis_fixture_run (fixture, "HSET %s %s %s", (const char *) redis_fixture_keep (fixture, mot_key_item ("it-1")),
+                       MOT_ITEM_TOPIC, "Baño \"A\", piso 2");
+    store_item (fixture, 2, MOT_KIND_PROBLEMATICA, "UAD", "OOAD-15", MOT_STAGE_IDENTIFICACION, 8, 7, 1, false, NULL);
+    store_item (fixture, 3, MOT_KIND_PROBLEMATICA, "UAD", "OOAD-15", MOT_STAGE_CERRADO, 2, 1, 3, false,
+                MOT_ITEM_CLOSED_AT, "1793761200", MOT_ITEM_CLOSED_BY, "ana", NULL);
+    char *csv = csv_of (state, MOT__V1__QUERY_KIND__MUPOI);
+    const char *expected =
+        "id,territorio,nombre_territorio,tema,categoria,on,impacto,impacto_etiqueta,frecuencia,frecuencia_etiqueta,"
+        "cuadrante,color,lectura,etapa,eventos,primera,ultima,impacto_propuesto,frecuencia_propuesta,corregido_por,"
+        "unidades,acciones,acciones_completas,avance_promedio,resultado,ultima_valoracion,valoraciones,"
+        "mitigacion_cuadrante,mitigacion_impacto,mitigacion_frecuencia,acuerdos_abiertos,recomendaciones_abiertas,"
+        "cerrado_el,cerrado_por\r\n"
+        "it-1,OOAD-15,Jalisco,\"Baño \"\"A\"\", piso 2\",Administrativo,DPM,3,Bajo,2,Remota,III,verde,"
+        "vigilancia periódica,mejora_continua,1,2026-10-20,2026-10-20,3,2,,\"UEOD,UAD\",3,1,53,residual,2026-11-03,1,"
+        "I→III,-5,-5,2,1,,\r\n"
+        "it-2,OOAD-15,Jalisco,Tema-2,Administrativo,DPM,8,Grave,7,Muy probable,I,rojo,vigilancia permanente,"
+        "identificacion,1,2026-10-20,2026-10-20,8,7,,UAD,0,0,,,,0,,,,0,0,,\r\n";
+    if (strcmp (csv, expected) != 0)
+        fprintf (stderr, "csv:      %sexpected: %s", csv, expected);
+    bool same = strcmp (csv, expected) == 0;
+    free (csv);
+    assert_true (same);
+}
+
+/* The valued problemática's lifecycle cells (store_valued_problematica). */
+static void
+test_a_valued_item_shows_its_lifecycle (void **state)
+{
+    store_valued_problematica (fixture_of (state));
     Mot__V1__Query query = query_of (MOT__V1__QUERY_KIND__MUPOI);
     json_t *rows = rows_of (state, &query);
     assert_int_equal (json_array_size (rows), 1);
@@ -630,6 +679,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup (test_registers_keep_their_columns_and_add_the_lifecycle_after_them, flush),
         cmocka_unit_test_setup (test_a_valued_item_shows_its_lifecycle, flush),
+        cmocka_unit_test_setup (test_the_csv_rows_as_written, flush),
         cmocka_unit_test_setup (test_an_item_without_lifecycle_fields_shows_its_source_and_zeros, flush),
         cmocka_unit_test_setup (test_average_rounds_down_and_a_worse_riesgo_shows_positive_changes, flush),
         cmocka_unit_test_setup (test_closed_items_leave_the_registers_unless_asked_for, flush),

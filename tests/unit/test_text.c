@@ -1,6 +1,6 @@
 /*  test_text — unit tests for mot_text: strict UTF-8 validation (RFC 3629),
- *  code point counting and topic normalisation. The byte sequences are
- *  written out by hand from the UTF-8 tables (e.g. U+00F1 ñ = C3 B1,
+ *  code point counting, topic normalisation and decimal digits. The byte
+ *  sequences are written out by hand from the UTF-8 tables (e.g. U+00F1 ñ = C3 B1,
  *  U+20AC € = E2 82 AC, U+1F600 = F0 9F 98 80).
  */
 #include <stdarg.h>
@@ -164,6 +164,28 @@ test_normalise_non_ascii_punctuation (void **state)
     assert_normalises ("2\xc3\x97" "3 \xc3\xb7 camas", "2 3 camas");
 }
 
+static void
+assert_digits (unsigned long long n, const char *expected)
+{
+    char out[MOT_TEXT_DIGITS_MAX + 1];
+    memset (out, '#', sizeof out);
+    size_t count = mot_text_digits (n, out);
+    assert_int_equal (count, strlen (expected));
+    assert_memory_equal (out, expected, count);
+    assert_int_equal (out[count], '#');     /* nothing written after them */
+}
+
+static void
+test_digits_of_numbers (void **state)
+{
+    (void) state;
+    assert_digits (0, "0");
+    assert_digits (9, "9");
+    assert_digits (10, "10");
+    assert_digits (1234567890, "1234567890");
+    assert_digits (18446744073709551615ULL, "18446744073709551615");
+}
+
 int
 main (void)
 {
@@ -177,6 +199,7 @@ main (void)
         cmocka_unit_test (test_normalise_examples),
         cmocka_unit_test (test_normalise_accents_punctuation_and_space),
         cmocka_unit_test (test_normalise_non_ascii_punctuation),
+        cmocka_unit_test (test_digits_of_numbers),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

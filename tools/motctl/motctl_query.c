@@ -31,15 +31,61 @@
 
 /* ---- registers ---------------------------------------------------------- */
 
-/* Sends the query to the reporter; its reply, or NULL with *error. */
-static Mot__V1__QueryReply *
-send_query (const Mot__V1__Query *query, int timeout_ms, char **error)
+/* The reporter's answer: its reply and the body, inside the reply or in a
+ * frame of its own after it (every query asks for that: Query.body_frame,
+ * so that a large body is not copied out of the reply). */
+typedef struct {
+    Mot__V1__QueryReply *reply;
+    zmsg_t *frames;             /* as received: a body frame lives there */
+    const uint8_t *body;
+    size_t size;
+} answer_t;
+
+static void
+answer_free (answer_t *answer)
 {
-    zmsg_t *reply = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY), "reporter", &query->base,
-                                    timeout_ms, error);
-    ProtobufCMessage *answer = reply ? motctl_unpack (reply, &mot__v1__query_reply__descriptor, error) : NULL;
-    zmsg_destroy (&reply);
-    return (Mot__V1__QueryReply *) answer;
+    if (answer->reply)
+        protobuf_c_message_free_unpacked (&answer->reply->base, NULL);
+    zmsg_destroy (&answer->frames);
+    *answer = (answer_t) {0};
+}
+
+/* The reply in `answer->frames`: one frame, or two when it says its body
+ * follows. */
+static bool
+take_reply (answer_t *answer, char **error)
+{
+    size_t count = zmsg_size (answer->frames);
+    Mot__V1__ErrorCode code;
+    if (count == 1 || count == 2)
+        answer->reply = (Mot__V1__QueryReply *) mot_wire_unpack (zmsg_first (answer->frames),
+                                                                 &mot__v1__query_reply__descriptor, 0, &code);
+    bool follows = answer->reply && answer->reply->has_body_follows && answer->reply->body_follows;
+    if (!answer->reply || count != (follows ? 2u : 1u)) {
+        *error = answer->reply || count > 2 ? zsys_sprintf ("reply has %zu frames, expected %d", count, follows ? 2 : 1)
+                                            : zsys_sprintf ("reply is not a %s", mot__v1__query_reply__descriptor.name);
+        return false;
+    }
+    zframe_t *body = follows ? zmsg_next (answer->frames) : NULL;
+    answer->body = body ? zframe_data (body) : answer->reply->body.data;
+    answer->size = body ? zframe_size (body) : answer->reply->body.len;
+    return true;
+}
+
+/* Sends the query to the reporter; false with *error when no reply came or
+ * it was not one. */
+static bool
+send_query (const Mot__V1__Query *query, int timeout_ms, answer_t *answer, char **error)
+{
+    Mot__V1__Query asked = *query;
+    asked.has_body_frame = asked.body_frame = true;
+    *answer = (answer_t) {0};
+    answer->frames = motctl_request (motctl_env ("MOT_REPORTER_QUERY", MOT_DEFAULT_QUERY), "reporter", &asked.base,
+                                     timeout_ms, error);
+    if (answer->frames && take_reply (answer, error))
+        return true;
+    answer_free (answer);
+    return false;
 }
 
 static void
@@ -63,41 +109,40 @@ set_id (Mot__V1__Query *query, Mot__V1__QueryKind kind, const char *id)
 }
 
 /* The reporter's answer to the query when it is a body (caller frees it
- * with protobuf_c_message_free_unpacked); NULL, said on stderr, when the
- * reporter answered an error, nothing, or in time not at all. */
-static Mot__V1__QueryReply *
-ask_body (const Mot__V1__Query *query, int timeout_ms)
+ * with answer_free); false, said on stderr, when the reporter answered an
+ * error, nothing, or in time not at all. */
+static bool
+ask_body (const Mot__V1__Query *query, int timeout_ms, answer_t *answer)
 {
     char *error = NULL;
-    Mot__V1__QueryReply *answer = send_query (query, timeout_ms, &error);
-    if (!answer) {
+    if (!send_query (query, timeout_ms, answer, &error)) {
         fprintf (stderr, "motctl: %s\n", error ? error : "out of memory");
         free (error);
-        return NULL;
+        return false;
     }
-    if (answer->result_case == MOT__V1__QUERY_REPLY__RESULT_ERROR)
-        motctl_print_error (answer->error);
-    else if (answer->result_case != MOT__V1__QUERY_REPLY__RESULT_BODY)
+    if (answer->reply->result_case == MOT__V1__QUERY_REPLY__RESULT_ERROR)
+        motctl_print_error (answer->reply->error);
+    else if (answer->reply->result_case != MOT__V1__QUERY_REPLY__RESULT_BODY)
         fprintf (stderr, "motctl: the reporter answered with neither a body nor an error\n");
     else
-        return answer;
-    protobuf_c_message_free_unpacked (&answer->base, NULL);
-    return NULL;
+        return true;
+    answer_free (answer);
+    return false;
 }
 
 /* Prints the reporter's answer to the query; the exit code. */
 static int
 print_answer (const Mot__V1__Query *query, int timeout_ms)
 {
-    Mot__V1__QueryReply *answer = ask_body (query, timeout_ms);
-    if (!answer)
+    answer_t answer;
+    if (!ask_body (query, timeout_ms, &answer))
         return 1;
     int rc = 0;
-    if (fwrite (answer->body.data, 1, answer->body.len, stdout) != answer->body.len || fflush (stdout) != 0) {
+    if (fwrite (answer.body, 1, answer.size, stdout) != answer.size || fflush (stdout) != 0) {
         fprintf (stderr, "motctl: cannot write to stdout\n");
         rc = 1;
     }
-    protobuf_c_message_free_unpacked (&answer->base, NULL);
+    answer_free (&answer);
     return rc;
 }
 
@@ -114,18 +159,19 @@ motctl_event_status (const char *event_id, int timeout_ms, char **error)
 {
     Mot__V1__Query query = MOT__V1__QUERY__INIT;
     set_id (&query, MOT__V1__QUERY_KIND__STATUS, event_id);
-    Mot__V1__QueryReply *answer = send_query (&query, timeout_ms, error);
+    answer_t answer;
+    if (!send_query (&query, timeout_ms, &answer, error))
+        return NULL;
     json_t *status = NULL;
-    if (answer && answer->result_case == MOT__V1__QUERY_REPLY__RESULT_BODY) {
+    if (answer.reply->result_case == MOT__V1__QUERY_REPLY__RESULT_BODY) {
         json_error_t parse;
-        status = json_loadb ((const char *) answer->body.data, answer->body.len, 0, &parse);
+        status = json_loadb ((const char *) answer.body, answer.size, 0, &parse);
         if (!status)
             *error = zsys_sprintf ("the reporter's status is not JSON: %s", parse.text);
     }
-    else if (answer && answer->result_case == MOT__V1__QUERY_REPLY__RESULT_ERROR)
-        *error = zsys_sprintf ("%s: %s", mot_error_code_name (answer->error->code), answer->error->reason);
-    if (answer)
-        protobuf_c_message_free_unpacked (&answer->base, NULL);
+    else if (answer.reply->result_case == MOT__V1__QUERY_REPLY__RESULT_ERROR)
+        *error = zsys_sprintf ("%s: %s", mot_error_code_name (answer.reply->error->code), answer.reply->error->reason);
+    answer_free (&answer);
     return status;
 }
 
@@ -189,13 +235,14 @@ take_filter (int argc, char **argv, int *i, Mot__V1__Query *query)
 static json_t *
 register_json (const Mot__V1__Query *query, int timeout_ms)
 {
-    Mot__V1__QueryReply *answer = ask_body (query, timeout_ms);
+    answer_t answer;
+    if (!ask_body (query, timeout_ms, &answer))
+        return NULL;
     json_error_t parse;
-    json_t *reg = answer ? json_loadb ((const char *) answer->body.data, answer->body.len, 0, &parse) : NULL;
-    if (answer && !reg)
+    json_t *reg = json_loadb ((const char *) answer.body, answer.size, 0, &parse);
+    if (!reg)
         fprintf (stderr, "motctl: the reporter's register is not JSON: %s\n", parse.text);
-    if (answer)
-        protobuf_c_message_free_unpacked (&answer->base, NULL);
+    answer_free (&answer);
     return reg;
 }
 
@@ -226,14 +273,15 @@ static bool
 take_csv_header (motctl_xlsx_t *book, Mot__V1__Query *query, int timeout_ms)
 {
     query->format = MOT__V1__FORMAT__CSV;
-    Mot__V1__QueryReply *answer = ask_body (query, timeout_ms);
+    answer_t answer;
+    bool answered = ask_body (query, timeout_ms, &answer);
     query->format = MOT__V1__FORMAT__JSON;
-    if (!answer)
+    if (!answered)
         return false;
     size_t length = 0;
-    while (length < answer->body.len && answer->body.data[length] != '\r' && answer->body.data[length] != '\n')
+    while (length < answer.size && answer.body[length] != '\r' && answer.body[length] != '\n')
         length++;
-    char *line = strndup ((const char *) answer->body.data, length);
+    char *line = strndup ((const char *) answer.body, length);
     size_t room = 1;
     for (size_t i = 0; line && line[i]; i++)
         room += line[i] == ',';
@@ -244,7 +292,7 @@ take_csv_header (motctl_xlsx_t *book, Mot__V1__Query *query, int timeout_ms)
         fprintf (stderr, "motctl: %s\n", names && length == 0 ? "the reporter's CSV has no header" : "out of memory");
     free (names);
     free (line);
-    protobuf_c_message_free_unpacked (&answer->base, NULL);
+    answer_free (&answer);
     return ok;
 }
 
@@ -384,11 +432,11 @@ motctl_report (int argc, char **argv)
     query.stored = stored;
     if (!pdf)
         return print_answer (&query, timeout_ms);
-    Mot__V1__QueryReply *answer = ask_body (&query, timeout_ms);
-    if (!answer)
+    answer_t answer;
+    if (!ask_body (&query, timeout_ms, &answer))
         return 1;
-    int rc = motctl_pdf_write (answer->body.data, answer->body.len, pdf);
-    protobuf_c_message_free_unpacked (&answer->base, NULL);
+    int rc = motctl_pdf_write (answer.body, answer.size, pdf);
+    answer_free (&answer);
     return rc;
 }
 
