@@ -110,6 +110,10 @@ for verb in muro items obligations; do
 done
 check "the reporter logged it" grep -q 'WARN reporter forbidden peer=visor-mupoi role=viewer register=muro' "$RUN/log/reporter.log"
 equals "the viewer may not publish" FORBIDDEN "$(submit_as visor-mupoi "$(queja UAD AZ-6)" | code_of)"
+# Refused complaints that carry a person: their data reaches no log and no Redis file (checked at the end).
+with_person() { sed 's/}$/,"person":{"nss":"98765432109","curp":"ROSA750505MJCDNN02","full_name":"Rosa Nápoles"}}/'; }
+equals "a viewer's complaint with a person: FORBIDDEN" FORBIDDEN "$(submit_as visor-mupoi "$(queja UAD AZ-P1 | with_person)" | code_of)"
+equals "an upstream's, as UCS, with a person: FORBIDDEN" FORBIDDEN "$(submit_as siq-uad "$(queja UCS AZ-P2 | with_person)" | code_of)"
 
 # --- a subscriber: overdue/UEOD only --------------------------------------------------------------
 # Two notices logged as a watcher logs them: overdue/UEOD/… (notices.py makes UEOD overdue notices)
@@ -168,5 +172,10 @@ equals "catch-up on reminders: FORBIDDEN" FORBIDDEN "$(ask reminder/ | jq -r .er
 equals "catch-up on everything: FORBIDDEN" FORBIDDEN "$(ask | jq -r .error)"
 check "motctl subscribe with its topic works" bash -c \
   "MOT_CERT='$RUN/alertas-ueod' '$MOTCTL' subscribe --since 0 --topic overdue/UEOD --count 1 --timeout 5 | grep -q N-OVR"
+
+rcli BGREWRITEAOF >/dev/null
+sleep 1
+check "no NSS, CURP or name of the refused complaints in Redis's files or any log" bash -c \
+  "! grep -r -a -q -e 98765432109 -e ROSA750505MJCDNN02 -e 'Rosa Nápoles' '$RUN/redis' '$RUN/log'"
 
 echo "$E2E_CHECKS passed, 0 failed"
