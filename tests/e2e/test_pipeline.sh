@@ -25,9 +25,9 @@ echo $! >"$RUN/pids/subscriber.pid"
 
 # --- events in -------------------------------------------------------------
 cat >"$RUN/events.jsonl" <<'JSONL'
-{"type":"queja","source":"UAD","external_id":"T-Q1","territory":"OOAD-09","reason":"Abasto de medicamentos","received_on":"2026-10-01","person":{"nss":"12345678901","curp":"GOMA800101HDFRRN09","full_name":"Ana Gómez Martínez"}}
-{"type":"queja","source":"UAD","external_id":"T-Q2","territory":"OOAD-09","reason":"abasto de  medicamentos","received_on":"2026-10-02","person":{"nss":"12345678901"}}
-{"type":"queja","source":"UAD","external_id":"T-Q3","territory":"OOAD-09","reason":"ABASTO DE MEDICAMENTOS","received_on":"2026-10-03","person":{"nss":"10987654321"}}
+{"type":"queja","source":"UAD","external_id":"T-Q1","territory":"OOAD-09","reason":"Abasto de medicamentos","received_on":"2026-10-01","person":{"nss":"12345678903","curp":"GOMA800101HDFRRN05","full_name":"Ana Gómez Martínez"}}
+{"type":"queja","source":"UAD","external_id":"T-Q2","territory":"OOAD-09","reason":"abasto de  medicamentos","received_on":"2026-10-02","person":{"nss":"12345678903"}}
+{"type":"queja","source":"UAD","external_id":"T-Q3","territory":"OOAD-09","reason":"ABASTO DE MEDICAMENTOS","received_on":"2026-10-03","person":{"nss":"10987654323"}}
 {"type":"queja","source":"UAD","external_id":"T-Q4","territory":"OOAD-02","reason":"Trato","received_on":"2026-10-04"}
 {"type":"finding","source":"UEOD","external_id":"T-F1","territory":"OOAD-03","topic":"Tema a","found_on":"2026-10-05","impact":6,"frequency":6}
 {"type":"finding","source":"UEOD","external_id":"T-F2","territory":"OOAD-04","topic":"Tema b","found_on":"2026-10-05","impact":5,"frequency":6}
@@ -93,7 +93,7 @@ check "riesgos stay out of the MUPOI" bash -c "! grep -q OOAD-30 '$RUN/mupoi.csv
 rcli BGREWRITEAOF >/dev/null
 sleep 1
 check "no NSS, CURP or name in Redis's files" bash -c \
-  "! grep -r -a -q -e 12345678901 -e GOMA800101HDFRRN09 -e 'Ana Gómez' '$RUN/redis' '$RUN/log'"
+  "! grep -r -a -q -e 12345678903 -e GOMA800101HDFRRN05 -e 'Ana Gómez' '$RUN/redis' '$RUN/log'"
 
 # The keyed hash links complaints of one person without storing who it is.
 person_ref() {
