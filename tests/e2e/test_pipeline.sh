@@ -53,6 +53,13 @@ sed 's/"expect"/"_expect"/' "$MOT_SOURCE/tests/data/events-bad.jsonl" >"$RUN/bad
 expected_codes=$(grep -o '"_expect": *"[A-Z_]*"' "$RUN/bad.jsonl" | grep -o '[A-Z_]*"$' | tr -d '"')
 actual_codes=$(grep -o '"code":"[A-Z_]*"' "$RUN/bad-acks.jsonl" | cut -d'"' -f4)
 equals "every bad event gets its typed error ($(wc -l <"$RUN/bad.jsonl") cases)" "$expected_codes" "$actual_codes"
+# BAD-021..023: a CURP of 18 digits, one born in month 13, an NSS whose
+# check digit is wrong; each refusal names the field, never the value.
+equals "malformed identifiers refused naming their field" \
+  "queja.person.curp queja.person.curp queja.person.nss" \
+  "$(grep -o '"field":"queja\.person\.[a-z]*"' "$RUN/bad-acks.jsonl" | cut -d'"' -f4 | tr '\n' ' ' | sed 's/ $//')"
+check "no refusal quotes the identifier it refuses" bash -c \
+  "! grep -q -e 123456789012345678 -e HEGG561327MVZRRL03 -e 92919084432 '$RUN/bad-acks.jsonl'"
 
 for case in "garbage MALFORMED" "wrongtype MALFORMED" "empty MISSING_FIELD" "multiframe BAD_FRAMING" \
             "badutf8 INVALID_UTF8" "badsource INVALID_VALUE" "oversize:70000 TOO_LARGE"; do
@@ -93,7 +100,8 @@ check "riesgos stay out of the MUPOI" bash -c "! grep -q OOAD-30 '$RUN/mupoi.csv
 rcli BGREWRITEAOF >/dev/null
 sleep 1
 check "no NSS, CURP or name in Redis's files" bash -c \
-  "! grep -r -a -q -e 12345678903 -e GOMA800101HDFRRN05 -e 'Ana Gómez' '$RUN/redis' '$RUN/log'"
+  "! grep -r -a -q -e 12345678903 -e GOMA800101HDFRRN05 -e 'Ana Gómez' -e 123456789012345678 \
+     -e HEGG561327MVZRRL03 -e 92919084432 '$RUN/redis' '$RUN/log'"
 
 # The keyed hash links complaints of one person without storing who it is.
 person_ref() {
