@@ -1,7 +1,10 @@
 /*  mot_validate — field-level validation of what enters through intake.
  *
  *  Each check fills the result with a typed code, the field's name and a
- *  reason, and returns false; the first failing check wins.
+ *  reason, and returns false; the first failing check wins. A queja's NSS
+ *  (11 digits, the last a Luhn check digit) and CURP (RENAPO's structure:
+ *  letters, a birth date that exists, sex, state, consonants, check digit)
+ *  are checked before intake hashes them; a reason never quotes a value.
  */
 #include "mot_validate.h"
 #include "mot_score.h"
@@ -111,8 +114,140 @@ check_responsible (const char *value, mot_catalog_t *territories, mot_catalog_t 
     return true;
 }
 
+/* ---- personal identifiers: structure checked before intake hashes them ---- */
+
+#define DIGITS "0123456789"
+#define CAPITALS "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+#define CONSONANTS "BCDFGHJKLMNPQRSTVWXYZ"      /* X stands for a missing or special one */
+
 static bool
-check_person (const Mot__V1__PersonalData *person, mot_validation_t *result)
+is_in (char c, const char *set)
+{
+    return c && strchr (set, c);
+}
+
+/* The first `count` characters of `text` are all from `set`. */
+static bool
+starts_with_run_of (const char *text, size_t count, const char *set)
+{
+    return strspn (text, set) >= count;
+}
+
+/* The IMSS NSS's 11th digit is a Luhn check digit over the first ten:
+ * from the left the 2nd, 4th, … 10th digits are doubled (a product over 9
+ * loses 9) and the sum of all eleven is a multiple of 10. */
+static bool
+nss_check_digit_holds (const char *nss)
+{
+    int sum = 0;
+    for (int i = 0; i < 11; i++) {
+        int digit = nss[i] - '0';
+        if (i % 2 == 1)
+            digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+        sum += digit;
+    }
+    return sum % 10 == 0;
+}
+
+/* What is wrong with an NSS, NULL when nothing; never the value itself. */
+static const char *
+nss_fault (const char *nss)
+{
+    if (strlen (nss) != 11 || !starts_with_run_of (nss, 11, DIGITS))
+        return "an NSS has 11 digits";
+    if (!nss_check_digit_holds (nss))
+        return "the 11th digit is not the NSS's check digit";
+    return NULL;
+}
+
+/* RENAPO's two-letter codes of the 32 states, and NE for births abroad. */
+static bool
+is_curp_state (const char *code)
+{
+    static const char *const states[] = {"AS", "BC", "BS", "CC", "CL", "CM", "CS", "CH", "DF", "DG", "GT",
+                                         "GR", "HG", "JC", "MC", "MN", "MS", "NT", "NL", "OC", "PL", "QT",
+                                         "QR", "SP", "SL", "SR", "TC", "TS", "TL", "VZ", "YN", "ZS", "NE"};
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+        if (strncmp (code, states[i], 2) == 0)
+            return true;
+    return false;
+}
+
+static int
+two_digits (const char *text)
+{
+    return (text[0] - '0') * 10 + (text[1] - '0');
+}
+
+/* The birth date of characters 5-10 (YYMMDD), the century told by character
+ * 17: a digit for births up to 1999, a letter from 2000. False when no such
+ * day exists. */
+static bool
+curp_birth_date (const char *curp, mot_day_t *day)
+{
+    int year = (is_in (curp[16], DIGITS) ? 1900 : 2000) + two_digits (curp + 4);
+    int month = two_digits (curp + 6), dom = two_digits (curp + 8);
+    if (month < 1 || month > 12 || dom < 1 || dom > mot_days_in_month (year, month))
+        return false;
+    *day = mot_day_from_ymd (year, month, dom);
+    return true;
+}
+
+/* A character's value in RENAPO's 37-symbol alphabet
+ * "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ": Ñ (never written in a CURP,
+ * which has X instead) still takes 24, so O..Z are 25..36. */
+static int
+curp_symbol_value (char c)
+{
+    if (is_in (c, DIGITS))
+        return c - '0';
+    return c <= 'N' ? c - 'A' + 10 : c - 'A' + 11;
+}
+
+/* Character 18: the sum of the first 17 characters' values, weighted 18
+ * for the first down to 2 for the 17th; the check digit is what brings
+ * that sum up to a multiple of 10 (0 when it already is one). */
+static char
+curp_check_digit (const char *curp)
+{
+    int sum = 0;
+    for (int i = 0; i < 17; i++)
+        sum += curp_symbol_value (curp[i]) * (18 - i);
+    return (char) ('0' + (10 - sum % 10) % 10);
+}
+
+/* What is wrong with a CURP, NULL when nothing; never the value itself. */
+static const char *
+curp_fault (const char *curp, mot_day_t today)
+{
+    mot_day_t born;
+    if (strlen (curp) != 18)
+        return "a CURP has 18 characters";
+    if (!starts_with_run_of (curp, 4, CAPITALS))
+        return "a CURP starts with 4 capital letters";
+    if (!starts_with_run_of (curp + 4, 6, DIGITS))
+        return "characters 5-10 of a CURP are a birth date YYMMDD";
+    if (!is_in (curp[10], "HMX"))
+        return "character 11 of a CURP (sex) is H, M or X";
+    if (!is_curp_state (curp + 11))
+        return "characters 12-13 of a CURP are a RENAPO state code";
+    if (!starts_with_run_of (curp + 13, 3, CONSONANTS))
+        return "characters 14-16 of a CURP are consonants";
+    if (!is_in (curp[16], DIGITS CAPITALS))
+        return "character 17 of a CURP is a digit (born up to 1999) or a capital letter (from 2000)";
+    if (!is_in (curp[17], DIGITS))
+        return "character 18 of a CURP is its check digit";
+    if (!curp_birth_date (curp, &born))
+        return "the birth date in a CURP does not exist";
+    if (born > today)
+        return "the birth date in a CURP is in the future";
+    if (curp[17] != curp_check_digit (curp))
+        return "character 18 is not the CURP's check digit";
+    return NULL;
+}
+
+static bool
+check_person (const Mot__V1__PersonalData *person, mot_day_t today, mot_validation_t *result)
 {
     if (!person)
         return true;
@@ -120,11 +255,11 @@ check_person (const Mot__V1__PersonalData *person, mot_validation_t *result)
         || !check_id (person->curp, false, "queja.person.curp", result)
         || !check_text (person->full_name, false, MOT_MAX_TOPIC_LENGTH, "queja.person.full_name", result))
         return false;
-    if (person->nss && *person->nss
-        && (strlen (person->nss) != 11 || strspn (person->nss, "0123456789") != 11))
-        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "queja.person.nss", "an NSS has 11 digits");
-    if (person->curp && *person->curp && strlen (person->curp) != 18)
-        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "queja.person.curp", "a CURP has 18 characters");
+    const char *fault;
+    if (person->nss && *person->nss && (fault = nss_fault (person->nss)))
+        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "queja.person.nss", fault);
+    if (person->curp && *person->curp && (fault = curp_fault (person->curp, today)))
+        return fail (result, MOT__V1__ERROR_CODE__INVALID_VALUE, "queja.person.curp", fault);
     return true;
 }
 
@@ -136,7 +271,7 @@ check_queja (const Mot__V1__Queja *q, mot_catalog_t *territories, mot_day_t toda
            && check_date (q->received_on, today, "queja.received_on", r)
            && check_text (q->description, false, MOT_MAX_TEXT_LENGTH, "queja.description", r)
            && check_text (q->operating_unit, false, MOT_MAX_TOPIC_LENGTH, "queja.operating_unit", r)
-           && check_person (q->person, r);
+           && check_person (q->person, today, r);
 }
 
 static bool

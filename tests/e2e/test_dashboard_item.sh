@@ -27,7 +27,7 @@ mot_start_redis "$RUN"
 e2e_start_all
 
 submit() { echo "$1" | "$MOTCTL" submit --wait --timeout 5 >/dev/null || fail "submit $1"; }
-submit '{"type":"queja","source":"UAD","external_id":"Q-1","territory":"OOAD-09","reason":"Abasto de medicamentos","received_on":"2026-10-01","operating_unit":"HGZ 46","description":"La señora Ana Gómez Martínez no recibió su insulina","person":{"nss":"12345678901","curp":"GOMA800101HDFRRN09","full_name":"Ana Gómez Martínez"}}'
+submit '{"type":"queja","source":"UAD","external_id":"Q-1","territory":"OOAD-09","reason":"Abasto de medicamentos","received_on":"2026-10-01","operating_unit":"HGZ 46","description":"La señora Ana Gómez Martínez no recibió su insulina","person":{"nss":"12345678903","curp":"GOMA800101HDFRRN05","full_name":"Ana Gómez Martínez"}}'
 submit '{"type":"queja","source":"UAD","external_id":"Q-2","territory":"OOAD-09","reason":"Abasto de medicamentos","received_on":"2026-10-02"}'
 "$MOTCTL" items --csv >"$RUN/items.csv" || fail "items"
 item=$(csv_field "$RUN/items.csv" territorio OOAD-09 id)
@@ -68,7 +68,7 @@ equals "the complaint's evidence: folio, territory, reason, date, operating unit
   '{"external_id": "Q-1", "territory": "OOAD-09", "reason": "Abasto de medicamentos", "received_on": "2026-10-01", "operating_unit": "HGZ 46"}' \
   "$(summary_value event 's["fields"]["evidence"]')"
 equals "applied to the item, linked" "[\"/item?id=$item\"]" "$(summary_value event 's["table_links"]["outcome"]')"
-for secret in "Ana" "Gómez" "12345678901" "GOMA800101HDFRRN09" "insulina"; do
+for secret in "Ana" "Gómez" "12345678903" "GOMA800101HDFRRN05" "insulina"; do
   check "neither page shows '$secret'" bash -c "! grep -q '$secret' '$RUN/event.html' '$RUN/item.html'"
 done
 page action "/evento?id=$(rcli GET mot:dedup:UAD:A-1)"

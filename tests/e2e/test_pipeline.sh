@@ -25,9 +25,9 @@ echo $! >"$RUN/pids/subscriber.pid"
 
 # --- events in -------------------------------------------------------------
 cat >"$RUN/events.jsonl" <<'JSONL'
-{"type":"queja","source":"UAD","external_id":"T-Q1","territory":"OOAD-09","reason":"Abasto de medicamentos","received_on":"2026-10-01","person":{"nss":"12345678901","curp":"GOMA800101HDFRRN09","full_name":"Ana Gómez Martínez"}}
-{"type":"queja","source":"UAD","external_id":"T-Q2","territory":"OOAD-09","reason":"abasto de  medicamentos","received_on":"2026-10-02","person":{"nss":"12345678901"}}
-{"type":"queja","source":"UAD","external_id":"T-Q3","territory":"OOAD-09","reason":"ABASTO DE MEDICAMENTOS","received_on":"2026-10-03","person":{"nss":"10987654321"}}
+{"type":"queja","source":"UAD","external_id":"T-Q1","territory":"OOAD-09","reason":"Abasto de medicamentos","received_on":"2026-10-01","person":{"nss":"12345678903","curp":"GOMA800101HDFRRN05","full_name":"Ana Gómez Martínez"}}
+{"type":"queja","source":"UAD","external_id":"T-Q2","territory":"OOAD-09","reason":"abasto de  medicamentos","received_on":"2026-10-02","person":{"nss":"12345678903"}}
+{"type":"queja","source":"UAD","external_id":"T-Q3","territory":"OOAD-09","reason":"ABASTO DE MEDICAMENTOS","received_on":"2026-10-03","person":{"nss":"10987654323"}}
 {"type":"queja","source":"UAD","external_id":"T-Q4","territory":"OOAD-02","reason":"Trato","received_on":"2026-10-04"}
 {"type":"finding","source":"UEOD","external_id":"T-F1","territory":"OOAD-03","topic":"Tema a","found_on":"2026-10-05","impact":6,"frequency":6}
 {"type":"finding","source":"UEOD","external_id":"T-F2","territory":"OOAD-04","topic":"Tema b","found_on":"2026-10-05","impact":5,"frequency":6}
@@ -53,6 +53,13 @@ sed 's/"expect"/"_expect"/' "$MOT_SOURCE/tests/data/events-bad.jsonl" >"$RUN/bad
 expected_codes=$(grep -o '"_expect": *"[A-Z_]*"' "$RUN/bad.jsonl" | grep -o '[A-Z_]*"$' | tr -d '"')
 actual_codes=$(grep -o '"code":"[A-Z_]*"' "$RUN/bad-acks.jsonl" | cut -d'"' -f4)
 equals "every bad event gets its typed error ($(wc -l <"$RUN/bad.jsonl") cases)" "$expected_codes" "$actual_codes"
+# BAD-021..023: a CURP of 18 digits, one born in month 13, an NSS whose
+# check digit is wrong; each refusal names the field, never the value.
+equals "malformed identifiers refused naming their field" \
+  "queja.person.curp queja.person.curp queja.person.nss" \
+  "$(grep -o '"field":"queja\.person\.[a-z]*"' "$RUN/bad-acks.jsonl" | cut -d'"' -f4 | tr '\n' ' ' | sed 's/ $//')"
+check "no refusal quotes the identifier it refuses" bash -c \
+  "! grep -q -e 123456789012345678 -e HEGG561327MVZRRL03 -e 92919084432 '$RUN/bad-acks.jsonl'"
 
 for case in "garbage MALFORMED" "wrongtype MALFORMED" "empty MISSING_FIELD" "multiframe BAD_FRAMING" \
             "badutf8 INVALID_UTF8" "badsource INVALID_VALUE" "oversize:70000 TOO_LARGE"; do
@@ -93,7 +100,8 @@ check "riesgos stay out of the MUPOI" bash -c "! grep -q OOAD-30 '$RUN/mupoi.csv
 rcli BGREWRITEAOF >/dev/null
 sleep 1
 check "no NSS, CURP or name in Redis's files" bash -c \
-  "! grep -r -a -q -e 12345678901 -e GOMA800101HDFRRN09 -e 'Ana Gómez' '$RUN/redis' '$RUN/log'"
+  "! grep -r -a -q -e 12345678903 -e GOMA800101HDFRRN05 -e 'Ana Gómez' -e 123456789012345678 \
+     -e HEGG561327MVZRRL03 -e 92919084432 '$RUN/redis' '$RUN/log'"
 
 # The keyed hash links complaints of one person without storing who it is.
 person_ref() {

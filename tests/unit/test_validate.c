@@ -1,7 +1,8 @@
 /*  test_validate — unit tests for mot_validate_envelope: required fields,
  *  which unit may publish which body (MOT-SPEC §2), scores 1..10, strict
  *  dates between 2000-01-01 and today + 1, UTF-8, length limits, identifiers,
- *  personal data formats, territory codes from a catalogue, ON codes from
+ *  personal identifiers (an NSS's Luhn check digit, a CURP's RENAPO
+ *  structure and check digit), territory codes from a catalogue, ON codes from
  *  the ON catalogue (an override's ON, an action's responsible: an ON or an
  *  OOAD/UMAE code) and the Coordinación Administrativa (CA) delivering
  *  reports only.
@@ -51,8 +52,8 @@ fixture_init (fixture_t *f, Mot__V1__Envelope__BodyCase body)
 {
     memset (f, 0, sizeof *f);
     f->person = (Mot__V1__PersonalData) MOT__V1__PERSONAL_DATA__INIT;
-    f->person.nss = (char *) "12345678901";
-    f->person.curp = (char *) "GOMA800101HDFRRN09";
+    f->person.nss = (char *) "12345678903";             /* see test_nss_… for the check digits */
+    f->person.curp = (char *) "GOMA800101HDFRRN05";     /* and test_curp_… */
     f->person.full_name = (char *) "María Gómez Ñúñez";
 
     f->queja = (Mot__V1__Queja) MOT__V1__QUEJA__INIT;
@@ -202,19 +203,27 @@ expect_valid_with (fixture_t *f, mot_catalog_t *territories, mot_catalog_t *on_c
 
 #define expect_valid(f, what) expect_valid_with (f, catalog, ons, what)
 
-/* Refused with `code` naming `field` (not checked when NULL). */
+/* Refused with `code` naming `field` (not checked when NULL), the result
+ * left in `result`. */
+static void
+expect_refusal (fixture_t *f, Mot__V1__ErrorCode code, const char *field, const char *what,
+                mot_validation_t *result)
+{
+    memset (result, 0, sizeof *result);
+    if (mot_validate_envelope (&f->envelope, catalog, ons, today, result))
+        fail_msg ("%s: accepted, expected %s on %s", what, mot_error_code_name (code), field ? field : "-");
+    if (result->code != code || (field && (!result->field || strcmp (result->field, field) != 0)))
+        fail_msg ("%s: expected %s on %s, got %s on %s (%s)", what, mot_error_code_name (code),
+                  field ? field : "-", mot_error_code_name (result->code), result->field ? result->field : "(null)",
+                  result->reason);
+    assert_true (strlen (result->reason) > 0);
+}
+
 static void
 expect_error (fixture_t *f, Mot__V1__ErrorCode code, const char *field, const char *what)
 {
     mot_validation_t result;
-    memset (&result, 0, sizeof result);
-    if (mot_validate_envelope (&f->envelope, catalog, ons, today, &result))
-        fail_msg ("%s: accepted, expected %s on %s", what, mot_error_code_name (code), field ? field : "-");
-    if (result.code != code || (field && (!result.field || strcmp (result.field, field) != 0)))
-        fail_msg ("%s: expected %s on %s, got %s on %s (%s)", what, mot_error_code_name (code),
-                  field ? field : "-", mot_error_code_name (result.code), result.field ? result.field : "(null)",
-                  result.reason);
-    assert_true (strlen (result.reason) > 0);
+    expect_refusal (f, code, field, what, &result);
 }
 
 /* A fresh valid envelope for the body of `field` with the field set to `value`. */
@@ -524,15 +533,164 @@ test_ca_only_delivers_reports (void **state)
 }
 
 static void
-test_personal_data_formats (void **state)
+test_personal_data_is_optional (void **state)
 {
     (void) state;
-    expect_text_error ("queja.person.nss", "1234567890", MOT__V1__ERROR_CODE__INVALID_VALUE);
-    expect_text_error ("queja.person.nss", "123456789012", MOT__V1__ERROR_CODE__INVALID_VALUE);
-    expect_text_error ("queja.person.nss", "1234567890A", MOT__V1__ERROR_CODE__INVALID_VALUE);
-    expect_text_error ("queja.person.curp", "GOMA800101HDFRRN0", MOT__V1__ERROR_CODE__INVALID_VALUE);
-    expect_text_ok ("queja.person.nss", NULL);              /* personal data is optional */
+    expect_text_ok ("queja.person.nss", NULL);
+    expect_text_ok ("queja.person.nss", "");
     expect_text_ok ("queja.person.curp", NULL);
+    expect_text_ok ("queja.person.curp", "");
+}
+
+/* Refused as INVALID_VALUE on `field`, the reason saying `because` and
+ * never quoting the value. */
+static void
+expect_refused_because (const char *field, const char *value, const char *because)
+{
+    fixture_t f;
+    set_text (&f, field, value);
+    mot_validation_t result;
+    expect_refusal (&f, MOT__V1__ERROR_CODE__INVALID_VALUE, field, value, &result);
+    if (!strstr (result.reason, because))
+        fail_msg ("%s: reason \"%s\" does not say \"%s\"", value, result.reason, because);
+    if (strstr (result.reason, value))
+        fail_msg ("%s: the reason quotes the value", value);
+}
+
+static void
+expect_curp_refused (const char *curp, const char *because)
+{
+    expect_refused_because ("queja.person.curp", curp, because);
+}
+
+/* The NSS: 11 digits, the 11th a Luhn check digit over the first ten (from
+ * the left, the 2nd, 4th, 6th, 8th and 10th digits doubled, a product over
+ * 9 minus 9; the check digit brings the sum up to a multiple of 10). */
+static void
+test_nss_has_11_digits_the_last_its_luhn_check_digit (void **state)
+{
+    (void) state;
+    /* The worked example public descriptions of the NSS give, 92-91-90-8443-1:
+     * 9 4 9 2 9 0 8 8 4 6 = 59, 60 - 59 = 1. */
+    expect_text_ok ("queja.person.nss", "92919084431");
+    /* 1 4 3 8 5 (6*2=12, 12-9=)3 7 (8*2=16, 16-9=)7 9 0 = 47, 50 - 47 = 3. */
+    expect_text_ok ("queja.person.nss", "12345678903");
+    /* 0 2 0 2 0 2 0 2 0 2 = 10, already a multiple of 10: 0. */
+    expect_text_ok ("queja.person.nss", "01010101010");
+
+    expect_refused_because ("queja.person.nss", "1234567890", "11 digits");
+    expect_refused_because ("queja.person.nss", "123456789034", "11 digits");
+    expect_refused_because ("queja.person.nss", "1234567890A", "11 digits");
+    expect_refused_because ("queja.person.nss", "12345-67890", "11 digits");
+    expect_refused_because ("queja.person.nss", "12345678901", "check digit");   /* 1, not 3 */
+    expect_refused_because ("queja.person.nss", "92919084432", "check digit");   /* 2, not 1 */
+    /* Two digits swapped: 2 (9*2=18, 18-9=)9 9 2 9 0 8 8 4 6 = 57, check 3. */
+    expect_refused_because ("queja.person.nss", "29919084431", "check digit");
+}
+
+/* A CURP's check digit (character 18), as RENAPO computes it: each of the
+ * first 17 characters takes its index in "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ"
+ * (0-9 for digits, A=10 … N=23, Ñ=24, O=25 … Z=36), times 18 for the
+ * first down to 2 for the 17th; the check digit brings the sum up to a
+ * multiple of 10.
+ *
+ * HEGG560427MVZRRL04, the example public descriptions of the CURP give
+ * (Gloria Hernández García, a woman born on 27 April 1956 in Veracruz):
+ *   H 17*18=306  E 14*17=238  G 16*16=256  G 16*15=240  5*14=70  6*13=78
+ *   0*12=0  4*11=44  2*10=20  7*9=63  M 22*8=176  V 32*7=224  Z 36*6=216
+ *   R 28*5=140  R 28*4=112  L 21*3=63  0*2=0;  sum 2246, 2250 - 2246 = 4.
+ * BOXW310820HNERXN09, a man born abroad (NE) on 20 August 1931:
+ *   B 11*18=198  O 25*17=425  X 34*16=544  W 33*15=495  3*14=42  1*13=13
+ *   0*12=0  8*11=88  2*10=20  0*9=0  H 17*8=136  N 23*7=161  E 14*6=84
+ *   R 28*5=140  X 34*4=136  N 23*3=69  0*2=0;  sum 2551, 2560 - 2551 = 9.
+ * GOMA800101HDFRRN05 (the fixture's), born 1 January 1980 in the capital:
+ *   288 425 352 150 112 0 0 11 0 9 136 91 90 140 112 69 0 = 1985: 5.
+ * HEGG560427XVZRRL08, the example with sex X: M 176 becomes X 34*8=272,
+ *   sum 2246 + 96 = 2342: 8.
+ * GOMA000229MJCRRNA0, born 29 February 2000 (a leap year: divisible by
+ *   400), the letter A telling the century: 288 425 352 150 0 0 0 22 20 81
+ *   M 176  J 19*7=133  C 12*6=72  140 112 69  A 10*2=20 = 2060: 0.
+ * GOMA260315HDFRRNA3, born today (2026-03-15): 288 425 352 150 28 78 0 33
+ *   10 45 136 91 90 140 112 69 20 = 2067: 3.
+ * GOMA991231HDFRRN01, born 31 December 1999: 288 425 352 150 126 117 12 22
+ *   30 9 136 91 90 140 112 69 0 = 2169: 1.
+ *
+ * The malformed ones below carry the check digit their 17 characters call
+ * for (computed the same way, sums given), so that only the rule under
+ * test can refuse them. */
+static void
+test_curp_as_renapo_issues_them (void **state)
+{
+    (void) state;
+    expect_text_ok ("queja.person.curp", "HEGG560427MVZRRL04");
+    expect_text_ok ("queja.person.curp", "BOXW310820HNERXN09");
+    expect_text_ok ("queja.person.curp", "GOMA800101HDFRRN05");
+    expect_text_ok ("queja.person.curp", "HEGG560427XVZRRL08");   /* X: RENAPO issues it (first in 2023) */
+    expect_text_ok ("queja.person.curp", "GOMA000229MJCRRNA0");
+    expect_text_ok ("queja.person.curp", "GOMA260315HDFRRNA3");
+    expect_text_ok ("queja.person.curp", "GOMA991231HDFRRN01");
+}
+
+static void
+test_curp_structure (void **state)
+{
+    (void) state;
+    /* 18 characters. */
+    expect_curp_refused ("HEGG560427MVZRRL0", "18 characters");
+    expect_curp_refused ("HEGG560427MVZRRL041", "18 characters");
+    /* 4 capital letters (A-Z: RENAPO writes X for Ñ). */
+    expect_curp_refused ("123456789012345678", "4 capital letters");
+    expect_curp_refused ("hegg560427mvzrrl04", "4 capital letters");
+    expect_curp_refused ("HEG6560427MVZRRL04", "4 capital letters");
+    /* A birth date of 6 digits. */
+    expect_curp_refused ("HEGG56O427MVZRRL04", "birth date YYMMDD");
+    /* Sex H, M or X: F (an English "female") is none of them; sum 2190. */
+    expect_curp_refused ("HEGG560427FVZRRL00", "H, M or X");
+    /* A state of RENAPO's list: MX is the country's code, not a state's;
+     * sum 2164. */
+    expect_curp_refused ("HEGG560427MMXRRL06", "state code");
+    expect_curp_refused ("HEGG560427MvzRRL04", "state code");
+    /* Three internal consonants: A is a vowel (sum 2156), 1 no letter. */
+    expect_curp_refused ("HEGG560427MVZARL04", "consonants");
+    expect_curp_refused ("HEGG560427MVZR1L04", "consonants");
+    /* Character 17 a digit or a capital letter, 18 a digit. */
+    expect_curp_refused ("HEGG560427MVZRRL-4", "character 17");
+    expect_curp_refused ("HEGG560427MVZRRL0A", "character 18");
+}
+
+static void
+test_curp_birth_date_exists_and_is_past (void **state)
+{
+    (void) state;
+    /* The two failures the issue reports: 18 digits (above), month 13
+     * (sum 2247). */
+    expect_curp_refused ("HEGG561327MVZRRL03", "does not exist");
+    expect_curp_refused ("HEGG560027MVZRRL08", "does not exist");   /* month 00, 2202 */
+    expect_curp_refused ("HEGG560400MVZRRL07", "does not exist");   /* day 00, 2163 */
+    expect_curp_refused ("HEGG560431MVZRRL08", "does not exist");   /* 31 April, 2202 */
+    /* 29 February: 2000 was a leap year (accepted above); with a digit at
+     * 17 the year is 1900, which was not (divisible by 100, not by 400):
+     * 2060 - 20 (A*2 becomes 0*2) = 2040, check 0. 2001 was not either:
+     * 2060 + 13 (1*13) = 2073, check 7. */
+    expect_curp_refused ("GOMA000229MJCRRN00", "does not exist");
+    expect_curp_refused ("GOMA010229MJCRRNA7", "does not exist");
+    /* Born tomorrow (2026-03-16): 2067 + 9 (6*9 instead of 5*9) = 2076: 4.
+     * With a letter at 17, 99 is 2099 (2169 + 20 = 2189: 1). */
+    expect_curp_refused ("GOMA260316HDFRRNA4", "in the future");
+    expect_curp_refused ("GOMA991231HDFRRNA1", "in the future");
+}
+
+static void
+test_curp_check_digit (void **state)
+{
+    (void) state;
+    expect_curp_refused ("HEGG560427MVZRRL05", "check digit");   /* 4 is due */
+    expect_curp_refused ("GOMA800101HDFRRN09", "check digit");   /* 5 is due */
+    /* One digit of the date mistyped: 8*9 for 7*9, sum 2255, 5 is due. */
+    expect_curp_refused ("HEGG560428MVZRRL04", "check digit");
+    /* The first two letters swapped: E 14*18 + H 17*17 = 541 for 544,
+     * sum 2243, 7 is due. */
+    expect_curp_refused ("EHGG560427MVZRRL04", "check digit");
 }
 
 static void
@@ -613,7 +771,12 @@ main (void)
         cmocka_unit_test (test_unknown_territory),
         cmocka_unit_test (test_unknown_on),
         cmocka_unit_test (test_ca_only_delivers_reports),
-        cmocka_unit_test (test_personal_data_formats),
+        cmocka_unit_test (test_personal_data_is_optional),
+        cmocka_unit_test (test_nss_has_11_digits_the_last_its_luhn_check_digit),
+        cmocka_unit_test (test_curp_as_renapo_issues_them),
+        cmocka_unit_test (test_curp_structure),
+        cmocka_unit_test (test_curp_birth_date_exists_and_is_past),
+        cmocka_unit_test (test_curp_check_digit),
         cmocka_unit_test (test_no_body_is_unknown_type),
     };
     return cmocka_run_group_tests (tests, setup, teardown);
