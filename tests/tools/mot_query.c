@@ -9,6 +9,7 @@
  *  saying body_follows, the body the second). Exit 1, saying why on
  *  stderr, when the reply is not as expected or is an error.
  */
+#include "mot_curve.h"
 #include "mot_wire.h"
 
 #include <czmq.h>
@@ -20,7 +21,9 @@
 static zmsg_t *
 ask (const char *endpoint, const Mot__V1__Query *query)
 {
-    zsock_t *socket = zsock_new_req (endpoint);
+    zsock_t *socket = zsock_new (ZMQ_REQ);
+    if (socket && (!mot_curve_secure (socket, false, "reporter", "query") || zsock_connect (socket, "%s", endpoint) < 0))
+        zsock_destroy (&socket);
     zframe_t *frame = socket ? mot_wire_frame (&query->base) : NULL;
     zmsg_t *reply = NULL;
     if (frame && zframe_send (&frame, socket, 0) == 0) {
