@@ -15,6 +15,9 @@
 #define ANSWER_LIMIT (64 * 1024 * 1024)
 /* How long to wait before asking again after a catch-up failed. */
 #define RETRY_MS 1000
+/* The longest wait for a catch-up answer, after doubling (a notifier under
+ * load, or under valgrind, may take seconds to answer 1000 notices). */
+#define MAX_WAIT_MS 32000
 
 /* A notice ready to hand out, with its topic. */
 typedef struct {
@@ -30,6 +33,8 @@ struct _mot_subscriber_t {
     char **topics;
     size_t count;
     int timeout_ms;
+    int wait_ms;                        /* for the next answer: timeout_ms, doubled after each one
+                                           that did not come (a slow notifier is not asked to death) */
     bool started;                       /* the cursor is known */
     uint64_t cursor;
     bool want_fill;                     /* notices past the cursor exist that we lack */
@@ -73,7 +78,7 @@ mot_subscriber_new (const char *publish, const char *catchup, const char *const 
     mot_subscriber_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
-    self->timeout_ms = 2000;
+    self->timeout_ms = self->wait_ms = 2000;
     self->catchup = strdup (catchup);
     self->topics = calloc (count + 1, sizeof *self->topics);
     bool ok = self->catchup && self->topics;
@@ -119,7 +124,7 @@ mot_subscriber_since (mot_subscriber_t *self, uint64_t seq)
 void
 mot_subscriber_set_timeout (mot_subscriber_t *self, int timeout_ms)
 {
-    self->timeout_ms = timeout_ms;
+    self->timeout_ms = self->wait_ms = timeout_ms;
 }
 
 uint64_t
@@ -195,7 +200,7 @@ ask (mot_subscriber_t *self)
     zframe_t *frame = mot_wire_frame (&request.base);
     zmsg_t *reply = NULL;
     zmq_pollitem_t item = {zsock_resolve (self->req), 0, ZMQ_POLLIN, 0};
-    if (frame && zframe_send (&frame, self->req, 0) == 0 && zmq_poll (&item, 1, self->timeout_ms) == 1)
+    if (frame && zframe_send (&frame, self->req, 0) == 0 && zmq_poll (&item, 1, self->wait_ms) == 1)
         reply = zmsg_recv (self->req);
     zframe_destroy (&frame);
     Mot__V1__ErrorCode code;
@@ -204,9 +209,13 @@ ask (mot_subscriber_t *self)
                                                      ANSWER_LIMIT, &code) : NULL;
     zmsg_destroy (&reply);
     if (!answer) {
-        fprintf (stderr, "mot_subscriber: no answer from %s; asking again in %d ms\n", self->catchup, RETRY_MS);
+        self->wait_ms = self->wait_ms > MAX_WAIT_MS / 2 ? MAX_WAIT_MS : self->wait_ms * 2;
+        fprintf (stderr, "mot_subscriber: no answer from %s; asking again in %d ms, waiting up to %d ms\n",
+                 self->catchup, RETRY_MS, self->wait_ms);
         zsock_destroy (&self->req);     /* Lazy Pirate: a REQ that got no answer cannot send again */
     }
+    else
+        self->wait_ms = self->timeout_ms;
     return answer;
 }
 

@@ -49,10 +49,12 @@ subscriber keep --since 0 --count $TOTAL
 subscriber overdue --since 0 --topic overdue/ --count $OVERDUE
 subscriber frozen --count $TOTAL
 # The README's subscriber examples (tools/examples/subscriber.c and .py).
-"$MOT_BIN/subscriber" "$MOT_NOTIFIER_PUBLISH" "$MOT_NOTIFIER_CATCHUP" 0 $OVERDUE overdue/ >"$RUN/example-c.txt" 2>&1 &
+# (their notices on stdout; what they say about retries, on stderr, apart)
+"$MOT_BIN/subscriber" "$MOT_NOTIFIER_PUBLISH" "$MOT_NOTIFIER_CATCHUP" 0 $OVERDUE overdue/ >"$RUN/example-c.txt" \
+  2>"$RUN/log/example-c.err" &
 example_c=$!
 PYTHONPATH="$RUN" "$PY" "$MOT_SOURCE/tools/examples/subscriber.py" "$MOT_NOTIFIER_PUBLISH" "$MOT_NOTIFIER_CATCHUP" \
-  0 $TOTAL >"$RUN/example-py.txt" 2>&1 &
+  0 $TOTAL >"$RUN/example-py.txt" 2>"$RUN/log/example-py.err" &
 example_py=$!
 subscribers+=("$example_c" "$example_py")
 sleep 1   # the subscriptions reach the notifier

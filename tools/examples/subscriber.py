@@ -41,6 +41,7 @@ def use_curve(socket, server):
 
 HEARTBEAT = b"hugz"
 TIMEOUT_MS = 2000
+MAX_WAIT_MS = 32000
 
 
 class Subscriber:
@@ -54,6 +55,7 @@ class Subscriber:
             self.sub.setsockopt(zmq.SUBSCRIBE, HEARTBEAT)
         self.sub.connect(pub)
         self.req = None
+        self.wait_ms = TIMEOUT_MS
 
     def fill(self):
         """The notices after the cursor, asked until the notifier has no more."""
@@ -63,10 +65,12 @@ class Subscriber:
                 self.req.setsockopt(zmq.LINGER, 0)
                 self.req.connect(self.catchup)
             self.req.send(mot_pb2.NoticesRequest(after=self.cursor, topics=self.topics).SerializeToString())
-            if not self.req.poll(TIMEOUT_MS):
+            if not self.req.poll(self.wait_ms):
                 self.req.close()        # Lazy Pirate: a REQ without an answer cannot send again
                 self.req = None
+                self.wait_ms = min(self.wait_ms * 2, MAX_WAIT_MS)   # a slow notifier is not asked to death
                 return                  # asked again at the next heartbeat
+            self.wait_ms = TIMEOUT_MS
             answer = mot_pb2.NoticesReply.FromString(self.req.recv())
             if answer.HasField("error"):
                 print(f"catch-up refused: {mot_pb2.ErrorCode.Name(answer.error.code)}", file=sys.stderr)
