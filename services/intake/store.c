@@ -14,6 +14,16 @@
  *  pool; numbers still in the pool when intake stops are never used, so
  *  event ids can have gaps, and with several intakes they follow each
  *  intake's pool rather than the arrival order.
+ *
+ *  With --redis-wait, nothing this module stored leaves intake before
+ *  enough replicas have it (mot_redis_wait): a batch whose WAIT falls short
+ *  is answered UNAVAILABLE (it may be stored: the client's retry is then
+ *  answered DUPLICATE once replicated, or, after a failover that lost it,
+ *  stored anew) and not dispatched; re-driven hand-offs are sent only once
+ *  their claim is replicated. WAIT covers a connection's last write, and a
+ *  batch of duplicates writes nothing: the pool's INCRBY is then sent with 0,
+ *  a write that moves the connection's mark past every write before it
+ *  (another intake's storing of the original among them).
  */
 #include "store.h"
 #include "mot_call.h"
@@ -225,11 +235,12 @@ run_accept (store_t *self, mot_call_t *call, long long refill)
     char refill_text[24];
     snprintf (refill_text, sizeof refill_text, "%lld", refill);
     const char *incrby[] = {"INCRBY", MOT_KEY_SEQ_EVENT, refill_text};
+    bool increment = refill > 0 || mot_redis_waits (self->redis);
     bool sent = mot_redis_script_load (self->redis, self->accept) && mot_call_append (call, self->redis, self->accept)
-             && (refill == 0 || mot_redis_append (self->redis, 3, incrby, NULL));
+             && (!increment || mot_redis_append (self->redis, 3, incrby, NULL));
     redisReply *reply = sent ? mot_redis_read (self->redis) : NULL;
-    redisReply *refilled = sent && refill > 0 ? mot_redis_read (self->redis) : NULL;
-    if (!sent || (!reply || (refill > 0 && !refilled)))
+    redisReply *refilled = sent && increment ? mot_redis_read (self->redis) : NULL;
+    if (!sent || (!reply || (increment && !refilled)))
         mot_redis_disconnect (self->redis);     /* replies half read: start afresh */
     if (mot_reply_ok (refilled) && refilled->type == REDIS_REPLY_INTEGER)
         pool_add_range (self, refilled->integer, refill);
@@ -307,6 +318,20 @@ accept_fresh (store_t *self, store_request_t *requests, pass_t *passes, size_t c
         freeReplyObject (reply);
 }
 
+/* With --redis-wait: what the batch stored (or found stored) is answered
+ * only once replicated; else every request is UNAVAILABLE. */
+static void
+wait_for_replicas (store_t *self, store_request_t *requests, size_t count)
+{
+    bool answered = false;
+    for (size_t i = 0; i < count && !answered; i++)
+        answered = requests[i].result != STORE_UNAVAILABLE;
+    if (!answered || mot_redis_wait (self->redis))
+        return;
+    for (size_t i = 0; i < count; i++)
+        requests[i].result = STORE_UNAVAILABLE;
+}
+
 void
 store_accept_batch (store_t *self, store_request_t *requests, size_t count, int64_t received_at, int64_t sent_ms)
 {
@@ -322,6 +347,7 @@ store_accept_batch (store_t *self, store_request_t *requests, size_t count, int6
         snprintf (sent, sizeof sent, "%lld", (long long) sent_ms);
         accept_fresh (self, requests, passes, count, (size_t) fresh, received, sent);
         settle_repeats (requests, passes, count);
+        wait_for_replicas (self, requests, count);
     }
     for (size_t i = 0; i < count; i++)
         if (requests[i].result == STORE_UNAVAILABLE)
@@ -384,7 +410,10 @@ store_redrive (store_t *self, const char *pending_key, int64_t older_than_ms, in
     }
     redisReply *claimed = candidates->elements ? claim (self, pending_key, candidates, older, now) : NULL;
     int sent = candidates->elements ? -1 : 0;
-    if (mot_reply_ok (claimed) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements % 2 == 0) {
+    /* A claim not replicated in time is left as it is: re-driven again
+     * once it is stale (nothing unreplicated is sent). */
+    if (mot_reply_ok (claimed) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements % 2 == 0
+        && (claimed->elements == 0 || mot_redis_wait (self->redis))) {
         size_t i = 0;
         for (sent = 0; i + 1 < claimed->elements; i += 2, sent++)
             if (!fn (claimed->element[i]->str, (const uint8_t *) claimed->element[i + 1]->str,
