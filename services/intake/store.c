@@ -23,7 +23,10 @@
  *  their claim is replicated. WAIT covers a connection's last write, and a
  *  batch of duplicates writes nothing: the pool's INCRBY is then sent with 0,
  *  a write that moves the connection's mark past every write before it
- *  (another intake's storing of the original among them).
+ *  (another intake's storing of the original among them). Numbers join the
+ *  pool only once their INCRBY is replicated: a failover that lost it would
+ *  hand the same numbers out again from the new master's counter, and two
+ *  events would share one id.
  */
 #include "store.h"
 #include "mot_call.h"
@@ -127,7 +130,7 @@ static bool
 pool_fill (store_t *self, long long count)
 {
     redisReply *reply = mot_redis_command (self->redis, "INCRBY %s %lld", MOT_KEY_SEQ_EVENT, count);
-    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_INTEGER;
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_INTEGER && mot_redis_wait (self->redis);
     if (ok)
         pool_add_range (self, reply->integer, count);
     if (reply)
@@ -226,12 +229,14 @@ fill_accept (mot_call_t *call, store_request_t *requests, pass_t *passes, size_t
 }
 
 /* Runs the accept call with, pipelined behind it, an INCRBY of `refill`
- * numbers (0: none) whose range joins the pool. Returns accept.lua's reply
- * (NULL when the outcome is unknown: Redis went away). A script Redis
- * forgot (it restarted) is loaded and run again on its own. */
+ * numbers (0: none), the last of which goes to *refilled_last (0: none).
+ * Returns accept.lua's reply (NULL when the outcome is unknown: Redis went
+ * away). A script Redis forgot (it restarted) is loaded and run again on
+ * its own. */
 static redisReply *
-run_accept (store_t *self, mot_call_t *call, long long refill)
+run_accept (store_t *self, mot_call_t *call, long long refill, long long *refilled_last)
 {
+    *refilled_last = 0;
     char refill_text[24];
     snprintf (refill_text, sizeof refill_text, "%lld", refill);
     const char *incrby[] = {"INCRBY", MOT_KEY_SEQ_EVENT, refill_text};
@@ -243,7 +248,7 @@ run_accept (store_t *self, mot_call_t *call, long long refill)
     if (!sent || (!reply || (increment && !refilled)))
         mot_redis_disconnect (self->redis);     /* replies half read: start afresh */
     if (mot_reply_ok (refilled) && refilled->type == REDIS_REPLY_INTEGER)
-        pool_add_range (self, refilled->integer, refill);
+        *refilled_last = refilled->integer;
     if (refilled)
         freeReplyObject (refilled);
     if (mot_reply_is_noscript (reply)) {
@@ -308,28 +313,23 @@ accept_fresh (store_t *self, store_request_t *requests, pass_t *passes, size_t c
     mot_call_t call;
     mot_call_init (&call, ACCEPT_KEYS + fresh * ACCEPT_REQUEST_KEYS, ACCEPT_ARGS + fresh * ACCEPT_REQUEST_ARGS);
     fill_accept (&call, requests, passes, count, received, sent);
-    redisReply *reply = run_accept (self, &call, refill);
+    long long refilled_last;
+    redisReply *reply = run_accept (self, &call, refill, &refilled_last);
     mot_call_free (&call);
-    if (mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 * fresh)
+    /* With --redis-wait: what was stored, and the refill, count only once
+     * replicated (a reply that is no answer, a failure, needs no wait). */
+    bool wrote = mot_reply_ok (reply) || refilled_last > 0;
+    bool durable = !wrote || mot_redis_wait (self->redis);
+    if (durable && refilled_last > 0)
+        pool_add_range (self, refilled_last, refill);
+    if (!durable)
+        mot_log_warn ("accept_unreplicated", "requests=%zu answer=UNAVAILABLE", fresh);
+    if (durable && mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 * fresh)
         read_answers (self, requests, passes, count, fresh, reply);
     else if (reply && reply->type == REDIS_REPLY_ERROR)
         mot_log_warn ("accept_refused", "requests=%zu reason=\"%s\"", fresh, reply->str);
     if (reply)
         freeReplyObject (reply);
-}
-
-/* With --redis-wait: what the batch stored (or found stored) is answered
- * only once replicated; else every request is UNAVAILABLE. */
-static void
-wait_for_replicas (store_t *self, store_request_t *requests, size_t count)
-{
-    bool answered = false;
-    for (size_t i = 0; i < count && !answered; i++)
-        answered = requests[i].result != STORE_UNAVAILABLE;
-    if (!answered || mot_redis_wait (self->redis))
-        return;
-    for (size_t i = 0; i < count; i++)
-        requests[i].result = STORE_UNAVAILABLE;
 }
 
 void
@@ -347,7 +347,6 @@ store_accept_batch (store_t *self, store_request_t *requests, size_t count, int6
         snprintf (sent, sizeof sent, "%lld", (long long) sent_ms);
         accept_fresh (self, requests, passes, count, (size_t) fresh, received, sent);
         settle_repeats (requests, passes, count);
-        wait_for_replicas (self, requests, count);
     }
     for (size_t i = 0; i < count; i++)
         if (requests[i].result == STORE_UNAVAILABLE)

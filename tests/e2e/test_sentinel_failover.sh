@@ -188,6 +188,8 @@ done
 equals "every event acknowledged" $COUNT "$(cut -d' ' -f1 "$RUN/acks.txt" | sort -u | wc -l)"
 equals "each external id acknowledged with one event id only" "" \
   "$(sort -u "$RUN/acks.txt" | cut -d' ' -f1 | uniq -d | head -5)"
+equals "no event id given to two external ids (the pool of event numbers survives a failover)" "" \
+  "$(sort -u "$RUN/acks.txt" | cut -d' ' -f2 | sort | uniq -d | head -5)"
 sort -u "$RUN/acks.txt" | while read -r external event; do echo "HGET mot:event:$event item_id"; done \
   | rcli >"$RUN/items-of-events.txt"
 equals "every acknowledged event is on the new master, classified" "$COUNT 0" \
@@ -226,6 +228,25 @@ equals "... each seq with the notice the log holds under it" "" \
 for port in "$MASTER_PORT" "$REPLICA_PORT" "${SENTINEL_PORTS[@]}"; do
   equals "no ACL refusal on 127.0.0.1:$port" "" "$(ha_cli "$port" ACL LOG | head -20)"
 done
+# --- asking the sentinels: in turn, and never believing a replica ---------------
+closed_port=$((base + 16))
+MOT_REDIS="sentinel:127.0.0.1:$closed_port,127.0.0.1:${SENTINEL_PORTS[1]}/$MASTER_NAME" \
+  "$MOTCTL" clock show >"$RUN/clock.txt" 2>"$RUN/clock.err" || fail "motctl clock show past a dead sentinel: $(cat "$RUN/clock.err")"
+equals "a dead sentinel first in the list: the next one answers" "2026-11-03T02:00:00-06:00" "$(cut -d' ' -f3 "$RUN/clock.txt")"
+check "... and the dead one is logged" grep -q "sentinel_unusable sentinel=127.0.0.1:$closed_port master=$MASTER_NAME" "$RUN/clock.err"
+status=0
+MOT_REDIS="sentinel:127.0.0.1:${SENTINEL_PORTS[2]}/elsewhere" "$MOTCTL" clock show >/dev/null 2>"$RUN/unknown.err" || status=$?
+equals "a master no sentinel knows: no connection" 1 "$status"
+check "... logged as such" grep -q "sentinel_unusable sentinel=127.0.0.1:${SENTINEL_PORTS[2]} master=elsewhere reason=\"does not know the master\"" "$RUN/unknown.err"
+# A sentinel told that the old master (a replica now) is the master of
+# "stale": its answer is checked with ROLE and refused.
+ha_cli "${SENTINEL_PORTS[0]}" SENTINEL MONITOR stale 127.0.0.1 "$MASTER_PORT" 2 >/dev/null
+status=0
+MOT_REDIS="sentinel:127.0.0.1:${SENTINEL_PORTS[0]}/stale" "$MOTCTL" clock show >/dev/null 2>"$RUN/stale.err" || status=$?
+ha_cli "${SENTINEL_PORTS[0]}" SENTINEL REMOVE stale >/dev/null
+equals "a sentinel naming a replica as the master is not believed" 1 "$status"
+check "... ROLE said slave" grep -q "redis_not_master address=sentinel:127.0.0.1:${SENTINEL_PORTS[0]}/stale master=127.0.0.1:$MASTER_PORT role=slave" "$RUN/stale.err"
+
 check "no password in any log" bash -c "! cat '$MOT_REDIS_SECRETS'/*.password | grep -rqF -f - '$RUN/log'"
 
 echo "$E2E_CHECKS passed, 0 failed"
