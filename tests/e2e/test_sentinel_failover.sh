@@ -224,6 +224,24 @@ equals "... each seq once" "" "$(cut -d' ' -f1 "$RUN/live-ids.txt" | uniq -d | h
 equals "... each seq with the notice the log holds under it" "" \
   "$(diff "$RUN/replay-ids.txt" "$RUN/live-ids.txt" | head -5)"
 
+# --- a planned failover back (SENTINEL FAILOVER): the demoted master drops its
+# clients, which follow the sentinels to the old master again ----------------------
+ha_cli "${SENTINEL_PORTS[0]}" SENTINEL FAILOVER $MASTER_NAME >/dev/null
+back() { [ "$(master_port)" = "$MASTER_PORT" ] && [ "$(ha_cli "$REPLICA_PORT" ROLE | head -n 1)" = slave ] &&
+  ha_cli "$MASTER_PORT" INFO replication | grep -q '^connected_slaves:1'; }
+check "a planned failover makes the first master the master again" mot_wait 60 back
+"$MOT_BIN/mot-load" --count 100 --date 2026-11-02 --rate 100 --retry-ms 1000 --prefix back- \
+  --acks "$RUN/back-acks.txt" >"$RUN/back-load.txt" 2>&1 || fail "after the planned failover: $(cat "$RUN/back-load.txt")"
+settled() { [ "$(rcli ZCARD mot:pending:classify)" = 0 ]; }
+check "every event after it classified" mot_wait 120 settled
+equals "... into items (1,600 events counted)" 1600 \
+  "$("$MOTCTL" items --csv | awk -v cols=eventos -f "$MOT_SOURCE/deploy/local/csv.awk" | tail -n +2 | awk '{ s += $1 } END { print s }')"
+check "intake followed it back" grep -q "redis_master address=$MOT_REDIS master=127.0.0.1:$MASTER_PORT previous=127.0.0.1:$REPLICA_PORT" \
+  "$RUN/log/intake.log"
+for name in "${MOT_SERVICES[@]}"; do
+  equals "mot-$name is still the same process" "${pid_before[$name]}" "$(cat "$RUN/pids/$name.pid")"
+done
+
 # --- nothing refused anyone, on either Redis or any sentinel ----------------------
 for port in "$MASTER_PORT" "$REPLICA_PORT" "${SENTINEL_PORTS[@]}"; do
   equals "no ACL refusal on 127.0.0.1:$port" "" "$(ha_cli "$port" ACL LOG | head -20)"
@@ -238,14 +256,14 @@ status=0
 MOT_REDIS="sentinel:127.0.0.1:${SENTINEL_PORTS[2]}/elsewhere" "$MOTCTL" clock show >/dev/null 2>"$RUN/unknown.err" || status=$?
 equals "a master no sentinel knows: no connection" 1 "$status"
 check "... logged as such" grep -q "sentinel_unusable sentinel=127.0.0.1:${SENTINEL_PORTS[2]} master=elsewhere reason=\"does not know the master\"" "$RUN/unknown.err"
-# A sentinel told that the old master (a replica now) is the master of
-# "stale": its answer is checked with ROLE and refused.
-ha_cli "${SENTINEL_PORTS[0]}" SENTINEL MONITOR stale 127.0.0.1 "$MASTER_PORT" 2 >/dev/null
+# A sentinel told that the replica is the master of "stale": its answer is
+# checked with ROLE and refused.
+ha_cli "${SENTINEL_PORTS[0]}" SENTINEL MONITOR stale 127.0.0.1 "$REPLICA_PORT" 2 >/dev/null
 status=0
 MOT_REDIS="sentinel:127.0.0.1:${SENTINEL_PORTS[0]}/stale" "$MOTCTL" clock show >/dev/null 2>"$RUN/stale.err" || status=$?
 ha_cli "${SENTINEL_PORTS[0]}" SENTINEL REMOVE stale >/dev/null
 equals "a sentinel naming a replica as the master is not believed" 1 "$status"
-check "... ROLE said slave" grep -q "redis_not_master address=sentinel:127.0.0.1:${SENTINEL_PORTS[0]}/stale master=127.0.0.1:$MASTER_PORT role=slave" "$RUN/stale.err"
+check "... ROLE said slave" grep -q "redis_not_master address=sentinel:127.0.0.1:${SENTINEL_PORTS[0]}/stale master=127.0.0.1:$REPLICA_PORT role=slave" "$RUN/stale.err"
 
 check "no password in any log" bash -c "! cat '$MOT_REDIS_SECRETS'/*.password | grep -rqF -f - '$RUN/log'"
 
