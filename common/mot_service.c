@@ -2,6 +2,7 @@
  */
 #include "mot_service.h"
 #include "mot_curve.h"
+#include "mot_redis_address.h"
 
 #include <czmq.h>
 #include <signal.h>
@@ -32,6 +33,13 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
     if (!config)
         return NULL;
     *exit_code = 2;
+    int wait_replicas, wait_timeout_ms;
+    const char *wait_error = NULL;
+    if (!mot_redis_wait_parse (mot_config_get (config, "redis-wait"), &wait_replicas, &wait_timeout_ms, &wait_error)) {
+        fprintf (stderr, "%s: %s (got '%s')\n", program, wait_error, mot_config_get (config, "redis-wait"));
+        mot_config_destroy (&config);
+        return NULL;
+    }
     if (!test_clock_allowed (config, name) || mot_config_positional_count (config) > 0) {
         if (mot_config_positional_count (config) > 0)
             fprintf (stderr, "%s: unexpected argument '%s' (try --help)\n", program,
@@ -60,6 +68,8 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
     }
     self->redis = mot_redis_new (mot_config_get (config, "redis"));
     *exit_code = 1;
+    if (self->redis)
+        mot_redis_set_wait (self->redis, wait_replicas, wait_timeout_ms);
     const char *user = mot_config_get (config, "redis-user");
     if (self->redis && !mot_redis_authenticate_as (self->redis, *user ? user : name, mot_config_get (config, "redis-secrets")))
         mot_redis_destroy (&self->redis);
@@ -78,9 +88,9 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
         mot_service_destroy (&self);
         return NULL;
     }
-    mot_log_info ("started", "redis=%s redis_user=%s env=%s test_clock=%d", mot_redis_address (self->redis),
-                  mot_redis_user (self->redis) ? mot_redis_user (self->redis) : "-", mot_config_get (config, "env"),
-                  mot_clock_is_test (self->clock));
+    mot_log_info ("started", "redis=%s redis_user=%s redis_wait=%s env=%s test_clock=%d", mot_redis_address (self->redis),
+                  mot_redis_user (self->redis) ? mot_redis_user (self->redis) : "-", mot_config_get (config, "redis-wait"),
+                  mot_config_get (config, "env"), mot_clock_is_test (self->clock));
     *exit_code = 0;
     return self;
 }

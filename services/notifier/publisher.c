@@ -1,4 +1,12 @@
 /*  publisher — tailing the notice log and publishing it (see publisher.h).
+ *
+ *  With --redis-wait, a batch is published (and the catch-up socket and
+ *  the heartbeat speak of it) only once the mark's move past it has
+ *  reached enough replicas — and with it every log entry the batch holds,
+ *  written before. Otherwise the mark goes back and the batch is taken
+ *  again at the next look: a failover may lose log entries that were never
+ *  replicated, and their seqs are then given to other notices, so a notice
+ *  published from them would be contradicted by the log.
  */
 #include "publisher.h"
 #include "mot_schema.h"
@@ -137,7 +145,8 @@ publish_notice (publisher_t *self, const mot_logged_notice_t *logged)
 }
 
 /* Moves the mark to `mark` and trims what the log no longer needs to keep
- * (one round trip); false when Redis failed. */
+ * (one round trip); false when Redis failed. The caller then waits for
+ * replicas and takes the new mark as its own (take_mark). */
 static bool
 store_mark (publisher_t *self, uint64_t mark)
 {
@@ -157,9 +166,29 @@ store_mark (publisher_t *self, uint64_t mark)
         if (reply)
             freeReplyObject (reply);
     }
-    if (ok)
-        self->mark = mark;
     return ok;
+}
+
+/* The mark moved to `mark` is ours once replicated; false when it could
+ * not be (then it is put back, or, if Redis fails, read again from Redis
+ * at the next look). */
+static bool
+take_mark (publisher_t *self, uint64_t mark)
+{
+    if (mot_redis_wait (self->redis)) {
+        self->mark = mark;
+        return true;
+    }
+    char back[24];
+    snprintf (back, sizeof back, "%llu", (unsigned long long) self->mark);
+    redisReply *reply = mot_redis_command (self->redis, "SET %s %s", MOT_KEY_NOTICES_PUBLISHED, back);
+    if (!mot_reply_ok (reply))
+        self->marked = false;
+    if (reply)
+        freeReplyObject (reply);
+    mot_log_warn ("notices_held", "after_seq=%llu up_to_seq=%llu reason=unreplicated", (unsigned long long) self->mark,
+                  (unsigned long long) mark);
+    return false;
 }
 
 /* Reads the entries of `reply` into `entries`; returns the seq the mark
@@ -202,7 +231,7 @@ publisher_publish_next (publisher_t *self)
     long taken = (long) reply->elements;
     mot_log_entry_t *entries = calloc (reply->elements + 1, sizeof *entries);
     uint64_t mark = entries ? read_entries (self, reply, entries) : self->mark;
-    bool stored = entries && taken > 0 && store_mark (self, mark);
+    bool stored = entries && taken > 0 && store_mark (self, mark) && take_mark (self, mark);
     for (long i = 0; stored && i < taken; i++)
         for (size_t k = 0; k < entries[i].count; k++)
             publish_notice (self, &entries[i].notices[k]);
