@@ -280,6 +280,21 @@ on_beat (zloop_t *loop, int timer_id, void *arg)
 }
 
 bool
+mot_health_redis_count (mot_redis_t *redis, const char *command, const char *key, long long *count)
+{
+    redisReply *reply = mot_redis_command (redis, "%s %s", command, key);
+    bool ok = mot_reply_ok (reply)
+           && (reply->type == REDIS_REPLY_INTEGER || reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_NIL);
+    if (ok)
+        *count = reply->type == REDIS_REPLY_INTEGER ? reply->integer
+               : reply->type == REDIS_REPLY_STRING  ? strtoll (reply->str, NULL, 10)
+                                                    : 0;
+    if (reply)
+        freeReplyObject (reply);
+    return ok;
+}
+
+bool
 mot_health_attach (mot_health_t *self, zloop_t *loop, mot_redis_t *redis)
 {
     if (!self)

@@ -79,6 +79,11 @@ void mot_health_beat (mot_health_t *self, bool redis_answered);
 /* From the loop: the service can do its work (after attach). NULL-safe. */
 void mot_health_set_ready (mot_health_t *self, bool ready);
 
+/* For the gauges a service reads from Redis: `COMMAND KEY` answered with
+ * an integer (ZCARD, XLEN) or a number held as a string (GET; a missing
+ * key is 0) into *count; false when Redis failed. */
+bool mot_health_redis_count (mot_redis_t *redis, const char *command, const char *key, long long *count);
+
 /* Shared with the reporter's dashboard: an IPv4 "a.b.c.d:PORT" into *out
  * (PORT 1..65535, or 0 too with `any_port`); false when it is not one.
  * And libmicrohttpd's messages into the log (MHD_OPTION_EXTERNAL_LOGGER)
