@@ -73,7 +73,8 @@ prom_equals "nothing requested yet" 'sum(mot_intake_requests_total)' 0
   printf '{"type":"action","source":"UEOD","external_id":"MET-A%s","action_id":"MA%s","kind":"accion-correctiva","due_on":"2026-11-10"}\n' 1 1 2 2
 } >"$RUN/requests.jsonl"
 "$MOTCTL" submit <"$RUN/requests.jsonl" >"$RUN/acks.jsonl" || true
-equals "motctl: 8 accepted (2 of them duplicates)" 8 "$(grep -c '"status":"accepted"' "$RUN/acks.jsonl")"
+equals "motctl: 10 answered accepted" 10 "$(grep -c '"status":"accepted"' "$RUN/acks.jsonl")"
+equals "motctl: 2 of them flagged duplicate" 2 "$(grep -c '"duplicate":true' "$RUN/acks.jsonl")"
 classified() { [ "$(rcli ZCARD mot:pending:classify)" = 0 ] && [ "$(rcli ZCARD mot:pending:watch)" = 0 ]; }
 check "every hand-off is committed" mot_wait 60 classified
 # Past the deadline: each action's overdue notice fires; its reminder (due
