@@ -33,6 +33,7 @@ struct _mot_health_t {
     mot_gauge_t *redis_up;
     mot_gauge_t *ready_gauge;
     mot_redis_t *redis;                 /* the loop's; only the loop uses it */
+    unsigned port;
 };
 
 static const struct {
@@ -230,6 +231,7 @@ mot_health_new (const char *address, bool *failed)
         mot_health_destroy (&self);
         return NULL;
     }
+    self->port = info->port;
     char host[INET_ADDRSTRLEN] = "?";
     inet_ntop (AF_INET, &socket_address.sin_addr, host, sizeof host);
     mot_log_info ("metrics_listening", "address=%s:%u url=http://%s:%u/metrics", host, (unsigned) info->port, host,
@@ -248,6 +250,12 @@ mot_health_destroy (mot_health_t **self_p)
         MHD_stop_daemon (self->daemon);
     free (self);
     *self_p = NULL;
+}
+
+unsigned
+mot_health_port (mot_health_t *self)
+{
+    return self->port;
 }
 
 void

@@ -68,6 +68,8 @@ mot_option_t mot_health_option (const char *name, mot_health_option_storage_t *s
  * the address bound. Registers the metrics every service has. */
 mot_health_t *mot_health_new (const char *address, bool *failed);
 void mot_health_destroy (mot_health_t **self_p);
+/* The port it listens on (the one the kernel chose for PORT 0). */
+unsigned mot_health_port (mot_health_t *self);
 
 /* From the loop, once the service's readers and timers are attached: a
  * timer that PINGs Redis on the service's connection and beats every
