@@ -48,18 +48,21 @@ static const struct {
 mot_option_t
 mot_health_option (const char *name, mot_health_option_storage_t *storage)
 {
-    size_t at = (size_t) snprintf (storage->env, sizeof storage->env, "MOT_");
-    for (const char *c = name; *c && at + sizeof "_METRICS" < sizeof storage->env; c++)
-        storage->env[at++] = *c == '-' ? '_' : (char) toupper ((unsigned char) *c);
-    snprintf (storage->env + at, sizeof storage->env - at, "_METRICS");
-    const char *fallback = getenv ("MOT_METRICS");
+    char variable[64];
+    size_t at = (size_t) snprintf (variable, sizeof variable, "MOT_");
+    for (const char *c = name; *c && at + sizeof "_METRICS" < sizeof variable; c++)
+        variable[at++] = *c == '-' ? '_' : (char) toupper ((unsigned char) *c);
+    snprintf (variable + at, sizeof variable - at, "_METRICS");
+    const char *fallback = getenv (variable);
     for (size_t i = 0; !fallback && i < sizeof default_addresses / sizeof *default_addresses; i++)
         if (strcmp (default_addresses[i].service, name) == 0)
             fallback = default_addresses[i].address;
     snprintf (storage->fallback, sizeof storage->fallback, "%s", fallback ? fallback : "off");
-    return (mot_option_t){"metrics", storage->env, storage->fallback,
-                          "metrics and health over HTTP (/metrics, /healthz, /readyz): IPv4 HOST:PORT (0: any "
-                          "free port), or off; else MOT_METRICS, else the service's port"};
+    snprintf (storage->help, sizeof storage->help,
+              "metrics and health over HTTP (/metrics, /healthz, /readyz): IPv4 HOST:PORT (0: any free port) or off; "
+              "MOT_METRICS (this process), else %s (this service on this host), else its port",
+              variable);
+    return (mot_option_t){"metrics", "MOT_METRICS", storage->fallback, storage->help};
 }
 
 static long long

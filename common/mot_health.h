@@ -7,9 +7,15 @@
  *    GET /healthz  200 while the loop beats (its last beat less than
  *                  MOT_HEALTH_STALE_MS ago) and its last Redis PING was
  *                  answered; else 503, the body saying which
- *    GET /readyz   200 once the service can do its work (its sockets bound,
- *                  its readers and timers attached, Redis connected) and
- *                  while /healthz holds; else 503
+ *    GET /readyz   200 once the service can do its work (its data files
+ *                  loaded, its sockets bound, its readers and timers
+ *                  attached: mot_service marks it after attach) and while
+ *                  /healthz holds; 503 before, after SIGTERM and whenever
+ *                  /healthz does not hold
+ *  The listener starts once the service has connected to Redis and opened
+ *  (mot_service_run), so that a process that cannot run never holds the
+ *  port: before that a probe's connection is refused, which a supervisor
+ *  reads as "not healthy" too.
  *  Anything else is 404; a method other than GET or HEAD 405.
  *
  *  The loop side: mot_service beats every MOT_HEALTH_BEAT_MS from the
@@ -22,10 +28,10 @@
  *  per service (MOT_HEALTH_DEFAULT_*: 5570 intake, 5571 classifier, 5572
  *  deadline-watcher, 5573 notifier, 5574 reporter), PORT 0 for any free
  *  port (logged), `off` for none. Read from, in order: the flag
- *  --metrics, the service's variable MOT_<SERVICE>_METRICS (e.g.
- *  MOT_DEADLINE_WATCHER_METRICS: one environment for a whole host), the
- *  variable MOT_METRICS (one per process: a systemd instance's own port),
- *  the default. A port already taken stops the service (exit 1, logged
+ *  --metrics, the variable MOT_METRICS (this process's: a systemd
+ *  instance's own port), the service's variable MOT_<SERVICE>_METRICS
+ *  (e.g. MOT_DEADLINE_WATCHER_METRICS: one environment for every service
+ *  of a host), the default. A port already taken stops the service (exit 1, logged
  *  metrics_failed): a health endpoint must never be answered by another
  *  process, so a second instance on one host needs a port of its own.
  *  Plain HTTP without authentication: the metrics hold no personal data;
@@ -57,8 +63,8 @@ typedef struct _mot_health_t mot_health_t;
  * filled in; the strings live in `storage`, which the option must not
  * outlive). */
 typedef struct {
-    char env[64];
     char fallback[64];
+    char help[256];
 } mot_health_option_storage_t;
 mot_option_t mot_health_option (const char *name, mot_health_option_storage_t *storage);
 

@@ -88,8 +88,7 @@ mot_start_service() {
   # any other (an instance, a renamed binary) a free one of its own, which
   # its log's metrics_listening line names.
   local metrics=()
-  [[ " intake classifier deadline-watcher notifier reporter " == *" $label "* ]] || metrics=(env -u MOT_INTAKE_METRICS -u MOT_CLASSIFIER_METRICS
-    -u MOT_DEADLINE_WATCHER_METRICS -u MOT_NOTIFIER_METRICS -u MOT_REPORTER_METRICS MOT_METRICS=127.0.0.1:0)
+  [[ " intake classifier deadline-watcher notifier reporter " == *" $label "* ]] || metrics=(env MOT_METRICS=127.0.0.1:0)
   setsid "${metrics[@]}" ${MOT_WRAP:-} "$bin/mot-$name" "$@" </dev/null >>"$run/log/$label.log" 2>&1 &
   echo $! >"$run/pids/$label.pid"
 }

@@ -162,22 +162,26 @@ test_option_names_and_defaults (void **state)
 {
     (void) state;
     mot_health_option_storage_t storage;
-    unsetenv ("MOT_METRICS");
+    unsetenv ("MOT_DEADLINE_WATCHER_METRICS");
+    unsetenv ("MOT_CLASSIFIER_METRICS");
     mot_option_t option = mot_health_option ("deadline-watcher", &storage);
     assert_string_equal (option.name, "metrics");
-    assert_string_equal (option.env, "MOT_DEADLINE_WATCHER_METRICS");
+    assert_string_equal (option.env, "MOT_METRICS");
     assert_string_equal (option.fallback, "127.0.0.1:5572");
+    assert_non_null (strstr (option.help, "MOT_DEADLINE_WATCHER_METRICS"));
     assert_string_equal (mot_health_option ("intake", &storage).fallback, "127.0.0.1:5570");
     assert_string_equal (mot_health_option ("classifier", &storage).fallback, "127.0.0.1:5571");
     assert_string_equal (mot_health_option ("notifier", &storage).fallback, "127.0.0.1:5573");
     assert_string_equal (mot_health_option ("reporter", &storage).fallback, "127.0.0.1:5574");
     assert_string_equal (mot_health_option ("something-else", &storage).fallback, "off");
-    /* one process's own port (a systemd instance's environment) */
-    setenv ("MOT_METRICS", "127.0.0.1:5581", 1);
+    /* the service's variable, for a host's whole environment, becomes the
+     * default under MOT_METRICS (mot_config reads that one first) */
+    setenv ("MOT_CLASSIFIER_METRICS", "127.0.0.1:5581", 1);
     option = mot_health_option ("classifier", &storage);
-    assert_string_equal (option.env, "MOT_CLASSIFIER_METRICS");
+    assert_string_equal (option.env, "MOT_METRICS");
     assert_string_equal (option.fallback, "127.0.0.1:5581");
-    unsetenv ("MOT_METRICS");
+    assert_string_equal (mot_health_option ("intake", &storage).fallback, "127.0.0.1:5570");
+    unsetenv ("MOT_CLASSIFIER_METRICS");
 }
 
 int
