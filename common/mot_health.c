@@ -13,6 +13,8 @@
 #include <ctype.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -222,11 +224,19 @@ mot_health_new (const char *address, bool *failed)
     atomic_init (&self->redis_answered, false);
     atomic_init (&self->ready, false);
     register_common_metrics (self);
+    /* The listener's thread blocks every signal (it inherits this mask):
+     * SIGTERM and SIGINT reach the loop's thread, and a signal a service
+     * takes from a signalfd (the watcher's SIGHUP) is never delivered to a
+     * thread that would run its default action and end the process. */
+    sigset_t all, previous;
+    sigfillset (&all);
+    pthread_sigmask (SIG_SETMASK, &all, &previous);
     self->daemon = MHD_start_daemon (
-        MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, on_access, self, MHD_OPTION_SOCK_ADDR,
+        MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL, on_access, self, MHD_OPTION_SOCK_ADDR,
         (const struct sockaddr *) &socket_address, MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONNECTION_LIMIT,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) CONNECTION_TIMEOUT_S, MHD_OPTION_EXTERNAL_LOGGER,
         mot_health_log_library, (void *) "metrics_library", MHD_OPTION_END);
+    pthread_sigmask (SIG_SETMASK, &previous, NULL);
     const union MHD_DaemonInfo *info = self->daemon ? MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info) {
         mot_log_error ("metrics_failed", "address=%s reason=\"cannot listen there (in use? another instance needs "

@@ -164,3 +164,23 @@ for name in "${MOT_SERVICES[@]}"; do
 done
 prom_equals "Prometheus counts connection errors while Redis was down" \
   'count(mot_redis_errors_total{kind="connection"} > 0)' 5
+
+# --- two instances on one host ----------------------------------------------
+# Another intake asking for the first one's metrics port stops (exit 1,
+# metrics_failed) rather than leave its health to the other process.
+set +e
+MOT_METRICS=$intake timeout 60 "$MOT_BIN/mot-intake" --ingress "tcp://127.0.0.1:$((base + 17))" \
+  --classify "tcp://127.0.0.1:$((base + 18))" --watch "tcp://127.0.0.1:$((base + 19))" >"$RUN/clash.log" 2>&1
+status=$?
+set -e
+equals "a second intake on the first one's metrics port exits 1" 1 "$status"
+check "it says the port is taken" grep -q "metrics_failed address=$intake reason=\"cannot listen there" "$RUN/clash.log"
+check "the first intake still answers /healthz" answers intake /healthz 200
+# A second classifier started as an instance takes a free port of its own.
+mot_start_service "$RUN" "$MOT_BIN" classifier:2
+second_url() { grep -o 'metrics_listening address=[^ ]*' "$RUN/log/classifier-2.log" | cut -d= -f2; }
+check "the second classifier logs the port it took" mot_wait 60 second_url
+second=$(second_url)
+check "it is not the first classifier's" test "$second" != "$(metrics_of classifier)"
+second_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$second/readyz")" = 200 ]; }
+check "its /readyz answers 200" mot_wait 60 second_ready
