@@ -56,7 +56,8 @@ prom_equals "nothing requested yet" 'sum(mot_intake_requests_total)' 0
 
 # --- what the test does -----------------------------------------------------
 # Six new complaints, two sent again, two for a territory that does not
-# exist, one without its reason; two corrective actions due 2026-11-10.
+# exist, one without its reason; two corrective actions due 2026-11-10
+# (then a closure: 9 accepted in all).
 {
   for n in 1 2 3 4 5 6; do
     printf '{"type":"queja","source":"UAD","external_id":"MET-%s","territory":"OOAD-%02d","reason":"Trato","received_on":"2026-10-2%s"}\n' \
@@ -77,6 +78,11 @@ equals "motctl: 10 answered accepted" 10 "$(grep -c '"status":"accepted"' "$RUN/
 equals "motctl: 2 of them flagged duplicate" 2 "$(grep -c '"duplicate":true' "$RUN/acks.jsonl")"
 classified() { [ "$(rcli ZCARD mot:pending:classify)" = 0 ] && [ "$(rcli ZCARD mot:pending:watch)" = 0 ]; }
 check "every hand-off is committed" mot_wait 60 classified
+# A closure of an item still in identificación: the state machine refuses it.
+item=$(rcli ZRANGE mot:items:problematica 0 0)
+printf '{"type":"closure","source":"UAD","external_id":"MET-C1","item_id":"%s","analyst":"tdoe","reason":"prueba"}\n' \
+  "$item" | "$MOTCTL" submit >"$RUN/closure.jsonl"
+check "the closure is committed (not with --wait: its status queries would count)" mot_wait 60 classified
 # Past the deadline: each action's overdue notice fires; its reminder (due
 # 2026-11-06) is past the deadline, so it is dropped unfired.
 "$MOTCTL" clock set 2026-11-11T09:00 >/dev/null
@@ -88,16 +94,18 @@ for n in 1 2 3; do "$MOTCTL" items >/dev/null; done
 "$MOTCTL" items --territory OOAD-99 >/dev/null 2>&1 || true
 published=$(wc -l <"$RUN/notices.jsonl")
 
-prom_equals "accepted = the new requests sent" 'sum(mot_intake_requests_total{outcome="accepted"})' 8
+prom_equals "accepted = the new requests sent" 'sum(mot_intake_requests_total{outcome="accepted"})' 9
 prom_equals "duplicate = the copies sent" 'sum(mot_intake_requests_total{outcome="duplicate"})' 2
 prom_equals "refused UNKNOWN_TERRITORY = the two for OOAD-99" \
   'sum(mot_intake_requests_total{outcome="refused",code="UNKNOWN_TERRITORY"})' 2
 prom_equals "refused MISSING_FIELD = the one without its reason" \
   'sum(mot_intake_requests_total{outcome="refused",code="MISSING_FIELD"})' 1
 prom_equals "refused in all = 3" 'sum(mot_intake_requests_total{outcome="refused"})' 3
-prom_equals "an ack latency per stored request" 'sum(mot_intake_ack_seconds_count)' 10
+prom_equals "an ack latency per stored request" 'sum(mot_intake_ack_seconds_count)' 11
 prom_equals "classified = the six new complaints" 'sum(mot_classifier_events_total{outcome="classified"})' 6
 prom_equals "no event classified twice" 'sum(mot_classifier_events_total{outcome="duplicate"})' 0
+prom_equals "transitions refused: the closure" 'sum(mot_classifier_transitions_total{outcome="refused"})' 1
+prom_equals "no transition applied" 'sum(mot_classifier_transitions_total{outcome="applied"})' 0
 prom_equals "timers created: a reminder and an overdue per action" 'sum(mot_watcher_timers_total{outcome="created"})' 4
 prom_equals "timers fired: the two overdue" 'sum(mot_watcher_timers_total{outcome="fired"})' 2
 prom_equals "timers dropped: the two reminders past their deadline" 'sum(mot_watcher_timers_total{outcome="dropped"})' 2
@@ -125,14 +133,14 @@ check "Content-Type is Prometheus text 0.0.4" grep -qi '^Content-Type: text/plai
 has_line() { grep -qxF -- "$1" "$RUN/intake.prom"; }
 for line in \
   '# TYPE mot_intake_requests_total counter' \
-  'mot_intake_requests_total{outcome="accepted",code="OK"} 8' \
+  'mot_intake_requests_total{outcome="accepted",code="OK"} 9' \
   'mot_intake_requests_total{outcome="duplicate",code="OK"} 2' \
   'mot_intake_requests_total{outcome="refused",code="UNKNOWN_TERRITORY"} 2' \
   'mot_intake_requests_total{outcome="refused",code="MISSING_FIELD"} 1' \
   '# TYPE mot_intake_ack_seconds histogram' \
-  'mot_intake_ack_seconds_bucket{le="10"} 10' \
-  'mot_intake_ack_seconds_bucket{le="+Inf"} 10' \
-  'mot_intake_ack_seconds_count 10' \
+  'mot_intake_ack_seconds_bucket{le="10"} 11' \
+  'mot_intake_ack_seconds_bucket{le="+Inf"} 11' \
+  'mot_intake_ack_seconds_count 11' \
   '# TYPE mot_handoffs_pending gauge' \
   'mot_handoffs_pending{stage="classify"} 0' \
   'mot_redis_errors_total{kind="connection"} 0' \
