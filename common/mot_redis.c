@@ -12,6 +12,7 @@
  */
 #include "mot_redis.h"
 #include "mot_log.h"
+#include "mot_metrics.h"
 #include "mot_redis_address.h"
 #include "mot_resp.h"
 #include "mot_sentinel.h"
@@ -49,6 +50,7 @@ struct _mot_redis_t {
     char *password;             /* the user's; never logged, wiped when freed */
     redisContext *context;
     lent_buffer_t lent;
+    bool connected_before;      /* a later connection counts as a reconnect */
 };
 
 struct _mot_script_t {
@@ -72,6 +74,35 @@ mot_redis_new (const char *address)
         return NULL;
     }
     return self;
+}
+
+/* Redis errors by kind and reconnections (mot_metrics.h; mot_health
+ * registers the series at 0). */
+static void
+count_redis (const char *kind)
+{
+    if (kind)
+        mot_counter_add (mot_metrics_counter (MOT_METRIC_REDIS_ERRORS, MOT_METRIC_REDIS_ERRORS_HELP, "kind", kind, NULL), 1);
+    else
+        mot_counter_add (mot_metrics_counter (MOT_METRIC_REDIS_RECONNECTS, MOT_METRIC_REDIS_RECONNECTS_HELP, NULL), 1);
+}
+
+/* Counts a failed connection, and a successful one after the first. */
+static bool
+note_connect (mot_redis_t *self, bool ok)
+{
+    if (!ok || self->connected_before)
+        count_redis (ok ? NULL : "connection");
+    self->connected_before |= ok;
+    return ok;
+}
+
+/* A connection that failed under a command or a read. */
+static void
+log_failed (mot_redis_t *self, const char *reason)
+{
+    count_redis ("connection");
+    mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, reason);
 }
 
 static void
@@ -320,7 +351,7 @@ bool
 mot_redis_connect (mot_redis_t *self, int attempts, int delay_ms)
 {
     for (int attempt = 1; attempts <= 0 || attempt <= attempts; attempt++) {
-        if (try_connect (self)) {
+        if (note_connect (self, try_connect (self))) {
             if (attempt > 1)
                 mot_log_info ("redis_connected", "address=%s attempt=%d", self->address, attempt);
             return true;
@@ -338,14 +369,16 @@ ensure_connected (mot_redis_t *self)
 {
     if (self->demoted && self->pending == 0)
         drop_context (self);
-    return (self->context && !self->context->err) || try_connect (self);
+    return (self->context && !self->context->err) || note_connect (self, try_connect (self));
 }
 
 static void
 warn_if_error (const redisReply *reply)
 {
-    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) != 0)
+    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) != 0) {
+        count_redis ("reply");
         mot_log_warn ("redis_error", "reason=\"%s\"", reply->str);
+    }
 }
 
 static redisReply *
@@ -408,7 +441,7 @@ mot_redis_commandv (mot_redis_t *self, int argc, const char **argv, const size_t
         }
         if (reply)
             return log_if_error (reply);
-        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        log_failed (self, self->context->errstr);
         drop_context (self);
     }
     return NULL;
@@ -432,7 +465,7 @@ mot_redis_command (mot_redis_t *self, const char *format, ...)
         }
         if (reply)
             return log_if_error (reply);
-        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        log_failed (self, self->context->errstr);
         drop_context (self);
     }
     return NULL;
@@ -496,7 +529,7 @@ mot_redis_read (mot_redis_t *self)
         return NULL;
     void *reply = NULL;
     if (redisGetReply (self->context, &reply) != REDIS_OK) {
-        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        log_failed (self, self->context->errstr);
         drop_context (self);
         return NULL;
     }
@@ -628,7 +661,7 @@ mot_redis_read_lent (mot_redis_t *self)
             reason = "not the Redis protocol";
         ok = status == MOT_RESP_MORE && receive_more (self, &reason);
     }
-    mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, reason);
+    log_failed (self, reason);
     drop_context (self);
     return NULL;
 }
@@ -844,7 +877,7 @@ mot_redis_flush (mot_redis_t *self)
     int done = 0;
     while (self->context && !done)
         if (redisBufferWrite (self->context, &done) != REDIS_OK) {
-            mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+            log_failed (self, self->context->errstr);
             drop_context (self);
         }
     return done != 0;

@@ -23,15 +23,39 @@ test_clock_allowed (mot_config_t *config, const char *name)
     return true;
 }
 
+/* The service's options followed by --metrics (mot_health). */
+typedef struct {
+    mot_health_option_storage_t storage;
+    mot_option_t options[];
+} all_options_t;
+
+static all_options_t *
+all_options_new (const char *name, const mot_option_t *options)
+{
+    size_t count = 0;
+    while (options && options[count].name)
+        count++;
+    all_options_t *all = calloc (1, sizeof *all + (count + 2) * sizeof *all->options);
+    if (all) {
+        memcpy (all->options, options, count * sizeof *options);
+        all->options[count] = mot_health_option (name, &all->storage);
+    }
+    return all;
+}
+
 mot_service_t *
 mot_service_new (const char *name, const char *summary, const mot_option_t *options, int argc,
                  char **argv, int *exit_code)
 {
     char program[64];
     snprintf (program, sizeof program, "mot-%s", name);
-    mot_config_t *config = mot_config_new (program, summary, options, argc, argv, exit_code);
-    if (!config)
+    *exit_code = 1;
+    all_options_t *all = all_options_new (name, options);
+    mot_config_t *config = all ? mot_config_new (program, summary, all->options, argc, argv, exit_code) : NULL;
+    if (!config) {
+        free (all);
         return NULL;
+    }
     *exit_code = 2;
     int wait_replicas, wait_timeout_ms;
     const char *wait_error = NULL;
@@ -45,15 +69,18 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
             fprintf (stderr, "%s: unexpected argument '%s' (try --help)\n", program,
                      mot_config_positional (config, 0));
         mot_config_destroy (&config);
+        free (all);
         return NULL;
     }
     mot_service_t *self = calloc (1, sizeof *self);
     if (!self) {
         mot_config_destroy (&config);
+        free (all);
         return NULL;
     }
     self->name = name;
     self->config = config;
+    self->all_options = all;
     mot_log_init (name, mot_config_get (config, "log-level"));
     zsys_init ();
     /* A write to a Redis or peer socket that closed must come back as an
@@ -121,12 +148,25 @@ mot_service_destroy (mot_service_t **self_p)
     if (!self_p || !*self_p)
         return;
     mot_service_t *self = *self_p;
+    mot_health_destroy (&self->health);
     mot_clock_destroy (&self->clock);
     mot_redis_destroy (&self->redis);
     mot_curve_stop ();
     mot_config_destroy (&self->config);
+    free (self->all_options);
     free (self);
     *self_p = NULL;
+}
+
+/* /metrics, /healthz and /readyz once the service has opened (so that a
+ * process that cannot run never holds the port); false when the address
+ * is unusable or taken. */
+static bool
+start_health (mot_service_t *service)
+{
+    bool failed;
+    service->health = mot_health_new (mot_config_get (service->config, "metrics"), &failed);
+    return !failed;
 }
 
 int
@@ -137,11 +177,12 @@ mot_service_run (const mot_service_class_t *class, void *self, int argc, char **
     if (!service)
         return rc;
     rc = 1;
-    if (class->open (self, service)) {
+    if (class->open (self, service) && start_health (service)) {
         zloop_t *loop = mot_service_loop_new ();
-        if (loop && class->attach (self, loop)) {
+        if (loop && class->attach (self, loop) && mot_health_attach (service->health, loop, service->redis)) {
             mot_log_info ("ready", "service=%s", class->name);
             zloop_start (loop);
+            mot_health_set_ready (service->health, false);
             mot_log_info ("stopping", "reason=signal");
             rc = 0;
         }

@@ -18,6 +18,7 @@ packages=(
   libmicrohttpd-dev libcrypt-dev                  # the reporter's web dashboard (Debian builds libmicrohttpd with GnuTLS: its HTTPS)
   chromium chromium-driver fonts-dejavu-core      # the dashboard's browser tests (and readable screenshots)
   curl openssl                                    # raw HTTP(S) in the dashboard tests; the accounts' hashes (up.sh, the tests); the TLS test's throwaway CA
+  prometheus                                      # scrapes the services' /metrics; promtool checks deploy/prometheus/ (tests)
 )
 
 as_root=()

@@ -9,6 +9,7 @@
  *  published from them would be contradicted by the log.
  */
 #include "publisher.h"
+#include "mot_metrics.h"
 #include "mot_schema.h"
 #include "mot_log.h"
 #include "mot_notice_log.h"
@@ -26,14 +27,37 @@ struct _publisher_t {
     long entries;
     bool marked;                /* `mark` is known */
     uint64_t mark;              /* the last seq taken */
+    mot_clock_t *clock;         /* not owned */
+    mot_counter_t *published, *dropped, *skipped, *unsent;
+    mot_histogram_t *lag;
 };
 
+#define NOTICES_METRIC "mot_notifier_notices_total"
+#define NOTICES_HELP                                                                                          \
+    "Notices taken from the log, by outcome: published (sent on PUB), unsent (PUB refused: in the log for the " \
+    "catch-up), dropped (not publishable), skipped (left the log before being published)."
+
+static void
+register_metrics (publisher_t *self)
+{
+    static const double lag[] = {MOT_METRICS_LAG_BUCKETS};
+    self->published = mot_metrics_counter (NOTICES_METRIC, NOTICES_HELP, "outcome", "published", NULL);
+    self->unsent = mot_metrics_counter (NOTICES_METRIC, NOTICES_HELP, "outcome", "unsent", NULL);
+    self->dropped = mot_metrics_counter (NOTICES_METRIC, NOTICES_HELP, "outcome", "dropped", NULL);
+    self->skipped = mot_metrics_counter (NOTICES_METRIC, NOTICES_HELP, "outcome", "skipped", NULL);
+    self->lag = mot_metrics_histogram (
+        "mot_notifier_lag_seconds", "From a notice's firing (fired_at, whole seconds) to its publication on PUB.", lag,
+        sizeof lag / sizeof *lag, NULL);
+}
+
 publisher_t *
-publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size, long entries)
+publisher_new (mot_redis_t *redis, mot_clock_t *clock, zsock_t *pub, long log_size, long entries)
 {
     publisher_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
+    self->clock = clock;
+    register_metrics (self);
     self->redis = redis;
     self->pub = pub;
     self->log_size = log_size;
@@ -127,13 +151,17 @@ publish_notice (publisher_t *self, const mot_logged_notice_t *logged)
     char *topic = notice ? mot_notice_topic (notice) : NULL;
     size_t size = 0;
     uint8_t *bytes = topic ? mot_logged_notice_with_seq (logged, &size) : NULL;
+    bool sent = bytes && send_frames (self, topic, bytes, size);
+    mot_counter_add (!notice ? self->dropped : sent ? self->published : self->unsent, 1);
+    if (sent && notice->has_fired_at)
+        mot_histogram_observe (self->lag, mot_metrics_lag_seconds (mot_clock_now (self->clock), notice->fired_at));
     if (!notice)
         mot_log_warn ("notice_dropped", "seq=%llu reason=%s", seq, reason);
     else
     if (!bytes)
         mot_log_error ("notice_not_published", "notice_id=%s seq=%llu in_log=1", notice->notice_id, seq);
     else
-    if (send_frames (self, topic, bytes, size))
+    if (sent)
         mot_log_info ("notice_published", "notice_id=%s seq=%llu topic=%s catch_up=%d", notice->notice_id, seq,
                       topic, mot_notice_text_is_catch_up (notice) ? 1 : 0);
     else
@@ -199,8 +227,12 @@ read_entries (publisher_t *self, const redisReply *reply, mot_log_entry_t *entri
     uint64_t mark = self->mark;
     for (size_t i = 0; i < reply->elements; i++) {
         const char *reason = NULL;
-        if (!mot_log_entry_read (reply->element[i], &entries[i], &reason))
+        if (!mot_log_entry_read (reply->element[i], &entries[i], &reason)) {
+            mot_counter_add (self->dropped, entries[i].last >= entries[i].first ? entries[i].last - entries[i].first + 1 : 1);
             mot_log_warn ("notice_dropped", "seq=%llu reason=%s", (unsigned long long) entries[i].first, reason);
+        }
+        if (entries[i].first > mark + 1)
+            mot_counter_add (self->skipped, entries[i].first - mark - 1);
         if (entries[i].first > mark + 1)
             mot_log_warn ("notices_skipped", "count=%llu before_seq=%llu reason=left_the_log_unpublished",
                           (unsigned long long) (entries[i].first - mark - 1), (unsigned long long) entries[i].first);

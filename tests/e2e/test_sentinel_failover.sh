@@ -19,8 +19,8 @@ source "$(dirname "$0")/lib.sh"
 N=300          # obligations falling due together: the notices' burst
 COUNT=1500     # quejas streamed
 MASTER_NAME=mot
-MASTER_PORT=$((base + 11)) REPLICA_PORT=$((base + 12))
-SENTINEL_PORTS=($((base + 13)) $((base + 14)) $((base + 15)))
+MASTER_PORT=$((base + 20)) REPLICA_PORT=$((base + 21))
+SENTINEL_PORTS=($((base + 22)) $((base + 23)) $((base + 24)))
 HA=$RUN/ha
 mkdir -p "$HA" "$RUN/log" "$RUN/pids"
 
@@ -247,7 +247,7 @@ for port in "$MASTER_PORT" "$REPLICA_PORT" "${SENTINEL_PORTS[@]}"; do
   equals "no ACL refusal on 127.0.0.1:$port" "" "$(ha_cli "$port" ACL LOG | head -20)"
 done
 # --- asking the sentinels: in turn, and never believing a replica ---------------
-closed_port=$((base + 16))
+closed_port=$((base + 25))
 MOT_REDIS="sentinel:127.0.0.1:$closed_port,127.0.0.1:${SENTINEL_PORTS[1]}/$MASTER_NAME" \
   "$MOTCTL" clock show >"$RUN/clock.txt" 2>"$RUN/clock.err" || fail "motctl clock show past a dead sentinel: $(cat "$RUN/clock.err")"
 equals "a dead sentinel first in the list: the next one answers" "2026-11-03T02:00:00-06:00" "$(cut -d' ' -f3 "$RUN/clock.txt")"
