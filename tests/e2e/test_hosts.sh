@@ -40,10 +40,14 @@ CREATED=()
 
 # --- the hosts ------------------------------------------------------------------------------
 ns() { echo "$NS_PREFIX-$1"; }
+on_host() {   # on_host HOST: ON_HOST, the command that runs what follows it on HOST with HOST's files
+  ON_HOST=(ip netns exec "$(ns "$1")" env MOT_CERTS="$RUN/hosts/$1/certs" MOT_CERT="$RUN/hosts/$1/local.cert"
+           MOT_REDIS_SECRETS="$RUN/hosts/$1/redis-secrets")
+}
 on() {   # on HOST CMD...: runs CMD on that host
-  local host=$1
+  on_host "$1"
   shift
-  ip netns exec "$(ns "$host")" "$@"
+  "${ON_HOST[@]}" "$@"
 }
 make_switch() {
   ip netns add "$SWITCH" && CREATED+=("$SWITCH") &&
@@ -81,6 +85,40 @@ can_listen() {   # can_listen HOST ADDRESS: a TCP socket can be bound there
 no_loopback() { ! on "$1" ip addr show dev lo | grep -q inet && ! can_listen "$1" 127.0.0.1 && can_listen "$1" "${ADDRESS[$1]}"; }
 for host in a b c d; do check "host $host has no loopback" no_loopback "$host"; done
 
+# --- what each host holds --------------------------------------------------------------------
+# The run's certificates and passwords (lib.sh) stand for the ops team's; each host gets a
+# copy of only what it needs, so no host holds another's secret: its services' keypairs and
+# Redis passwords, the public certificates of the servers its processes connect to
+# (servers/NAME.cert) and of the clients its services let in (clients/NAME.cert).
+hold() {   # hold HOST [keypair:NAME | server:NAME | client:NAME | password:USER | operator]...
+  local host=$1 item folder
+  folder=$RUN/hosts/$host
+  shift
+  mkdir -p "$folder/certs/servers" "$folder/certs/clients" "$folder/redis-secrets"
+  chmod 700 "$folder/redis-secrets"
+  for item in "$@"; do
+    case $item in
+      keypair:*) cp -p "$MOT_CERTS/servers/${item#*:}".cert{,_secret} "$folder/certs/servers/" ;;
+      server:*) cp -p "$MOT_CERTS/servers/${item#*:}.cert" "$folder/certs/servers/" ;;
+      client:*) cp -p "$MOT_CERTS/clients/${item#*:}.cert" "$folder/certs/clients/" ;;
+      password:*) cp -p "$MOT_REDIS_SECRETS/${item#*:}.password" "$folder/redis-secrets/" ;;
+      operator) cp -p "$MOT_CERT"{,_secret} "$folder/" ;;
+    esac || return 1
+  done
+}
+# A: intake serves the operator (and would serve the upstreams), pushes to classifiers and
+# watchers (the servers of those links); the reporter serves the operator.
+hold a keypair:intake keypair:reporter server:classifier server:deadline-watcher client:local \
+  password:intake password:reporter || fail "the files of host a"
+# B (and E, below): a classifier lets intake in.
+hold b keypair:classifier client:intake password:classifier || fail "the files of host b"
+# C: the watcher lets intake in and wakes the notifier; the notifier lets the watcher and the
+# subscribers in.
+hold c keypair:deadline-watcher keypair:notifier client:intake client:deadline-watcher client:local \
+  password:deadline-watcher password:notifier || fail "the files of host c"
+# D: the operator's keypair, the servers it talks to, motctl's Redis password (the clock).
+hold d operator server:intake server:reporter server:notifier password:motctl || fail "the files of host d"
+
 # --- one environment for the whole deployment -----------------------------------------------
 A=${ADDRESS[a]} C=${ADDRESS[c]}
 export MOT_INTAKE_INGRESS=tcp://$A:5550 MOT_REPORTER_QUERY=tcp://$A:5555
@@ -107,10 +145,11 @@ export MOT_REDIS=$A:6379   # every process, on every host: Redis over TCP
 for host in b c d; do check "host $host reaches Redis on host a" mot_wait 10 tcp_open "$host" "$A" 6379; done
 check "Redis keeps protected mode on" bash -c "rcli CONFIG GET protected-mode | grep -qx yes"
 on d "$MOTCTL" clock set 2026-11-03T09:00 >/dev/null || fail "set the clock from host d"
-start() {   # start HOST NAME[:INSTANCE] [ARGS...]
+start() {   # start HOST NAME[:INSTANCE] [ARGS...]: a service on HOST, with HOST's files
   local host=$1
   shift
-  MOT_NETNS=$(ns "$host") mot_start_service "$RUN" "$MOT_BIN" "$@"
+  MOT_NETNS=$(ns "$host") MOT_CERTS=$RUN/hosts/$host/certs MOT_REDIS_SECRETS=$RUN/hosts/$host/redis-secrets \
+    mot_start_service "$RUN" "$MOT_BIN" "$@"
 }
 start a intake
 start a reporter
@@ -121,6 +160,10 @@ start c notifier
 intake_ready() { [ "$(on d "$MOT_BIN/tests/mot_raw" "$MOT_INTAKE_INGRESS" empty)" = MISSING_FIELD ]; }
 check "intake answers host d" mot_wait 120 intake_ready
 check "the reporter answers host d" mot_wait 120 on d "$MOTCTL" items --timeout 2
+uses_files_of() { grep -q "curve_on certs=$RUN/hosts/$2/certs " "$RUN/log/$1.log"; }   # uses_files_of LABEL HOST
+for service in intake:a reporter:a classifier-1:b classifier-2:b deadline-watcher:c notifier:c; do
+  check "${service%:*} runs with CURVE on and the files of host ${service#*:}" uses_files_of "${service%:*}" "${service#*:}"
+done
 # established TCP peers of HOST's port PORT whose address is PEER's
 peers() { on "$1" ss -Htn state established "( sport = :$2 )" | grep -c " ${ADDRESS[$3]}:" || true; }
 peers_are() { [ "$(peers "$1" "$2" "$3")" -ge "$4" ]; }
@@ -179,7 +222,8 @@ echo '{"type":"action","source":"UEOD","external_id":"H-A1","action_id":"AC-H-1"
 created() { on d "$MOTCTL" obligations --csv | grep -q 'AC-H-1'; }
 check "the watcher on c made the action an obligation" mot_wait 120 created
 check "the watcher committed it" mot_wait 120 quiet
-setsid ip netns exec "$(ns d)" "$MOTCTL" subscribe --topic overdue/ --count 1 --timeout 300 \
+on_host d
+setsid "${ON_HOST[@]}" "$MOTCTL" subscribe --topic overdue/ --count 1 --timeout 300 \
   >"$RUN/live.jsonl" 2>"$RUN/log/subscriber-live.log" &
 echo $! >"$RUN/pids/subscriber-live.pid"
 check "the subscriber on d is connected to the notifier's publisher on c" mot_wait 120 peers_are c 5554 d 1
@@ -211,9 +255,11 @@ check "host d without a password is refused by Redis" grep -q NOAUTH <<<"$no_pas
 # --- a new host E: a third classifier, nothing else restarted or reconfigured ------------------
 pids_before=$(cat "$RUN"/pids/{intake,reporter,classifier-1,classifier-2,deadline-watcher,notifier}.pid)
 add_host e || fail "create host e"
+hold e keypair:classifier client:intake password:classifier || fail "the files of host e"
 check "host e reaches Redis on host a" mot_wait 10 tcp_open e "$A" 6379
 start e classifier:3
 check "the classifier on e is connected to intake's dispatch on a" mot_wait 120 peers_are a 5551 e 1
+check "it runs with the files of host e" uses_files_of classifier-3 e
 check "the classifier on host e gets work" submit_until_working classifier-3
 equals "each event was applied once, by one of the three classifiers" "$SUBMITTED" "$(total_applied)"
 equals "no other process was restarted" "$pids_before" \
