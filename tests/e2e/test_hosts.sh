@@ -36,7 +36,7 @@ NET=10.213.0
 declare -A ADDRESS=([a]=$NET.1 [b]=$NET.2 [c]=$NET.3 [d]=$NET.4 [e]=$NET.5)
 NS_PREFIX=mot$$
 SWITCH=$NS_PREFIX-switch
-CREATED=()
+CREATED=() PORTS=0
 
 # --- the hosts ------------------------------------------------------------------------------
 ns() { echo "$NS_PREFIX-$1"; }
@@ -53,12 +53,14 @@ make_switch() {
   ip netns add "$SWITCH" && CREATED+=("$SWITCH") &&
     ip -n "$SWITCH" link add br0 type bridge && ip -n "$SWITCH" link set br0 up
 }
-add_host() {   # add_host HOST: a namespace, its veth to the switch, its address; lo stays down
+add_host() {   # add_host HOST [MAC]: a namespace, its veth to the switch (with that MAC), its address
   local host=$1 name
   name=$(ns "$host")
+  PORTS=$((PORTS + 1))   # a new switch port each time: a host's old one may linger (below)
   ip netns add "$name" && CREATED+=("$name") &&
-    ip -n "$SWITCH" link add "port-$host" type veth peer name eth0 netns "$name" &&
-    ip -n "$SWITCH" link set "port-$host" master br0 up &&
+    ip -n "$SWITCH" link add "port-$host$PORTS" type veth peer name eth0 netns "$name" &&
+    ip -n "$SWITCH" link set "port-$host$PORTS" master br0 up &&
+    { [ -z "${2:-}" ] || ip -n "$name" link set eth0 address "$2"; } &&
     ip -n "$name" addr add "${ADDRESS[$host]}/24" dev eth0 && ip -n "$name" link set eth0 up &&
     without_loopback_addresses "$name"
 }
@@ -78,7 +80,7 @@ trap 'e2e_cleanup; delete_hosts; trap - EXIT; exit $((E2E_FAILED ? 1 : 0))' EXIT
 
 make_switch || fail "create the switch namespace"
 for host in a b c d; do add_host "$host" || fail "create host $host"; done
-tcp_open() { on "$1" bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null; }   # tcp_open HOST ADDRESS PORT
+tcp_open() { on "$1" timeout 3 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null; }   # tcp_open HOST ADDRESS PORT (within 3 s)
 can_listen() {   # can_listen HOST ADDRESS: a TCP socket can be bound there
   on "$1" /usr/bin/python3 -c 'import socket, sys; socket.socket().bind((sys.argv[1], 0))' "$2" 2>/dev/null
 }
@@ -253,7 +255,8 @@ no_password=$(on d redis-cli -h "$A" -p 6379 PING 2>&1 || true)
 check "host d without a password is refused by Redis" grep -q NOAUTH <<<"$no_password"
 
 # --- a new host E: a third classifier, nothing else restarted or reconfigured ------------------
-pids_before=$(cat "$RUN"/pids/{intake,reporter,classifier-1,classifier-2,deadline-watcher,notifier}.pid)
+pids_of() { local label; for label in "$@"; do cat "$RUN/pids/$label.pid"; done | paste -sd' '; }
+pids_before=$(pids_of intake reporter classifier-1 classifier-2 deadline-watcher notifier)
 add_host e || fail "create host e"
 hold e keypair:classifier client:intake password:classifier || fail "the files of host e"
 check "host e reaches Redis on host a" mot_wait 10 tcp_open e "$A" 6379
@@ -263,10 +266,42 @@ check "it runs with the files of host e" uses_files_of classifier-3 e
 check "the classifier on host e gets work" submit_until_working classifier-3
 equals "each event was applied once, by one of the three classifiers" "$SUBMITTED" "$(total_applied)"
 equals "no other process was restarted" "$pids_before" \
-  "$(cat "$RUN"/pids/{intake,reporter,classifier-1,classifier-2,deadline-watcher,notifier}.pid)"
+  "$(pids_of intake reporter classifier-1 classifier-2 deadline-watcher notifier)"
 alive() { local f; for f in intake reporter classifier-1 classifier-2 deadline-watcher notifier; do mot_pid_alive "$RUN/pids/$f.pid" || return 1; done; }
 check "and every one still runs" alive
 rcli CLIENT LIST >"$RUN/clients.txt" || fail "CLIENT LIST"
 check "the classifier on e reaches Redis from e" from classifier e
+
+# --- host A loses power and comes back --------------------------------------------------------
+# Its processes die and no FIN or RST reaches anyone (its link is cut first, then its namespace
+# goes, connections and all); it comes back at the same address with Redis's data. The
+# classifiers and the watcher were connected to it and are not told: a connection whose peer
+# vanished is noticed only by the TCP keepalive every socket sets (mot_socket: an idle
+# connection is probed after 10 s, and dropped when the new host resets it or nothing answers;
+# the connecting side connects again). Without it they would wait on dead connections for
+# ever and nothing would be classified.
+mac_a=$(ip -n "$(ns a)" -br link show eth0 | awk '{ print $3 }')   # the same network card after the restart
+ip -n "$SWITCH" link set port-a1 down || fail "cut host a's link"
+for name in intake reporter redis; do mot_kill_service "$RUN" "$name" KILL; done
+a_unreachable() { ! tcp_open d "$A" 6379; }
+check "host a is unreachable" a_unreachable
+# (the old namespace lingers, unnamed, while its dead connections time out, its link down)
+ip netns delete "$(ns a)" || fail "delete host a"
+add_host a "$mac_a" || fail "create host a again"
+MOT_NETNS=$(ns a) mot_start_redis "$RUN" --port 6379 --bind "$A" || fail "start Redis on host a again"
+start a intake
+start a reporter
+check "intake answers host d again" mot_wait 120 intake_ready
+reconnected() { peers_are a 5551 b 2 && peers_are a 5551 e 1 && peers_are a 5552 c 1; }
+check "the classifiers on b and e and the watcher on c connect to the new intake" mot_wait 120 reconnected
+before=$(total_applied)
+submit_round 10
+equals "each of them was applied once" $((before + 10)) "$(total_applied)"
+echo '{"type":"action","source":"UEOD","external_id":"H-A2","action_id":"AC-H-2","kind":"accion-correctiva","due_on":"2026-11-30","responsible":"DA"}' |
+  on d "$MOTCTL" submit >/dev/null || fail "submit the second action from host d"
+created2() { on d "$MOTCTL" obligations --csv | grep -q 'AC-H-2'; }
+check "the watcher on c gets work from the new intake" mot_wait 120 created2
+equals "no classifier, watcher or notifier was restarted" "$(cut -d' ' -f3- <<<"$pids_before")" \
+  "$(pids_of classifier-1 classifier-2 deadline-watcher notifier)"
 
 echo "$E2E_CHECKS passed, 0 failed"
