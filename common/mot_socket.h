@@ -27,6 +27,9 @@
 #define MOT_SOCKET_KEEPALIVE_INTERVAL_S 5
 #define MOT_SOCKET_KEEPALIVE_PROBES 3
 
+/* Sets that keepalive on a socket made elsewhere (before it connects). */
+void mot_socket_keep_alive (zsock_t *socket);
+
 /* Options set before attaching (libzmq applies them to the connections
  * made afterwards, so they must come first); 0 leaves libzmq's default,
  * except linger, which is always set. */

@@ -37,6 +37,7 @@ declare -A ADDRESS=([a]=$NET.1 [b]=$NET.2 [c]=$NET.3 [d]=$NET.4 [e]=$NET.5)
 NS_PREFIX=mot$$
 SWITCH=$NS_PREFIX-switch
 CREATED=() PORTS=0
+declare -A PORT_OF
 
 # --- the hosts ------------------------------------------------------------------------------
 ns() { echo "$NS_PREFIX-$1"; }
@@ -56,7 +57,7 @@ make_switch() {
 add_host() {   # add_host HOST [MAC]: a namespace, its veth to the switch (with that MAC), its address
   local host=$1 name
   name=$(ns "$host")
-  PORTS=$((PORTS + 1))   # a new switch port each time: a host's old one may linger (below)
+  PORTS=$((PORTS + 1)) PORT_OF[$host]=$PORTS   # a new switch port each time: a host's old one may linger (below)
   ip netns add "$name" && CREATED+=("$name") &&
     ip -n "$SWITCH" link add "port-$host$PORTS" type veth peer name eth0 netns "$name" &&
     ip -n "$SWITCH" link set "port-$host$PORTS" master br0 up &&
@@ -272,22 +273,31 @@ check "and every one still runs" alive
 rcli CLIENT LIST >"$RUN/clients.txt" || fail "CLIENT LIST"
 check "the classifier on e reaches Redis from e" from classifier e
 
-# --- host A loses power and comes back --------------------------------------------------------
-# Its processes die and no FIN or RST reaches anyone (its link is cut first, then its namespace
-# goes, connections and all); it comes back at the same address with Redis's data. The
-# classifiers and the watcher were connected to it and are not told: a connection whose peer
-# vanished is noticed only by the TCP keepalive every socket sets (mot_socket: an idle
-# connection is probed after 10 s, and dropped when the new host resets it or nothing answers;
-# the connecting side connects again). Without it they would wait on dead connections for
-# ever and nothing would be classified.
-mac_a=$(ip -n "$(ns a)" -br link show eth0 | awk '{ print $3 }')   # the same network card after the restart
-ip -n "$SWITCH" link set port-a1 down || fail "cut host a's link"
-for name in intake reporter redis; do mot_kill_service "$RUN" "$name" KILL; done
+# --- hosts that lose power and come back -----------------------------------------------------
+# A host's processes die and no FIN or RST reaches anyone (its link is cut first, then its
+# namespace goes, connections and all); it comes back at the same address with the same
+# network card. Those connected to it are not told: a connection whose peer vanished is
+# noticed only by the TCP keepalive every socket sets (mot_socket: an idle connection is
+# probed after 10 s, and dropped when the new host resets it or nothing answers; the
+# connecting side connects again). Without it they would wait on dead connections for ever.
+declare -A MAC
+power_off() {   # power_off HOST LABEL...: cuts HOST's link, kills those processes, removes it
+  local host=$1 label
+  shift
+  MAC[$host]=$(ip -n "$(ns "$host")" -br link show eth0 | awk '{ print $3 }')
+  ip -n "$SWITCH" link set "port-$host${PORT_OF[$host]}" down || return 1
+  for label in "$@"; do mot_kill_service "$RUN" "$label" KILL; done
+  # (the old namespace lingers, unnamed, while its dead connections time out, its link down)
+  ip netns delete "$(ns "$host")"
+}
+power_on() { add_host "$1" "${MAC[$1]}"; }
+
+# Host A (Redis, intake, the reporter): the classifiers on B and E and the watcher on C,
+# connected to intake, must find the new one by themselves.
+power_off a intake reporter redis || fail "power host a off"
 a_unreachable() { ! tcp_open d "$A" 6379; }
 check "host a is unreachable" a_unreachable
-# (the old namespace lingers, unnamed, while its dead connections time out, its link down)
-ip netns delete "$(ns a)" || fail "delete host a"
-add_host a "$mac_a" || fail "create host a again"
+power_on a || fail "power host a on"
 MOT_NETNS=$(ns a) mot_start_redis "$RUN" --port 6379 --bind "$A" || fail "start Redis on host a again"
 start a intake
 start a reporter
@@ -301,7 +311,25 @@ echo '{"type":"action","source":"UEOD","external_id":"H-A2","action_id":"AC-H-2"
   on d "$MOTCTL" submit >/dev/null || fail "submit the second action from host d"
 created2() { on d "$MOTCTL" obligations --csv | grep -q 'AC-H-2'; }
 check "the watcher on c gets work from the new intake" mot_wait 120 created2
+check "the watcher committed it" mot_wait 120 quiet
 equals "no classifier, watcher or notifier was restarted" "$(cut -d' ' -f3- <<<"$pids_before")" \
   "$(pids_of classifier-1 classifier-2 deadline-watcher notifier)"
+
+# Host C (the watcher, the notifier): a subscriber on D that runs through it must get the
+# notices of the new notifier.
+on_host d
+setsid "${ON_HOST[@]}" "$MOTCTL" subscribe --topic overdue/ --count 1 --timeout 600 \
+  >"$RUN/through.jsonl" 2>"$RUN/log/subscriber-through.log" &
+echo $! >"$RUN/pids/subscriber-through.pid"
+check "a subscriber on d is connected to the notifier on c" mot_wait 120 peers_are c 5554 d 1
+power_off c deadline-watcher notifier || fail "power host c off"
+power_on c || fail "power host c on"
+start c deadline-watcher
+start c notifier
+check "the subscriber on d connects to the new notifier" mot_wait 120 peers_are c 5554 d 1
+check "the subscriber still runs" mot_pid_alive "$RUN/pids/subscriber-through.pid"
+on d "$MOTCTL" clock set 2026-12-01T09:00 >/dev/null || fail "move the clock from host d"
+got_through() { grep -q '"notice_id":"UEOD:accion-correctiva:AC-H-2|overdue' "$RUN/through.jsonl"; }
+check "the overdue notice of the new notifier reaches it" mot_wait 120 got_through
 
 echo "$E2E_CHECKS passed, 0 failed"
