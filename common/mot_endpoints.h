@@ -23,6 +23,9 @@
 /* the reporter's ROUTER for queries */
 #define MOT_DEFAULT_QUERY "tcp://127.0.0.1:5555"
 
+/* the reporter's web dashboard (IPv4 host:port; plain HTTP only on loopback) */
+#define MOT_DEFAULT_DASHBOARD "127.0.0.1:5556"
+
 /* mot-proxy's inner side: where intakes connect behind the ingress, and
  * where they push their dispatches */
 #define MOT_DEFAULT_INGRESS_WORKERS "tcp://127.0.0.1:5560"

@@ -4,10 +4,20 @@
 #include "mot_curve.h"
 #include "mot_log.h"
 
+void
+mot_socket_keep_alive (zsock_t *socket)
+{
+    zsock_set_tcp_keepalive (socket, 1);
+    zsock_set_tcp_keepalive_idle (socket, MOT_SOCKET_KEEPALIVE_IDLE_S);
+    zsock_set_tcp_keepalive_intvl (socket, MOT_SOCKET_KEEPALIVE_INTERVAL_S);
+    zsock_set_tcp_keepalive_cnt (socket, MOT_SOCKET_KEEPALIVE_PROBES);
+}
+
 static void
 set_options (zsock_t *socket, const mot_socket_options_t *options)
 {
     zsock_set_linger (socket, options ? (int) options->linger : 0);
+    mot_socket_keep_alive (socket);
     if (!options)
         return;
     if (options->max_size > 0)

@@ -13,6 +13,23 @@
 #include <czmq.h>
 #include <stdbool.h>
 
+/* Every TCP connection has the kernel's keepalive: after this long idle
+ * it probes the peer, and drops the connection when the peer's host answers
+ * with a reset (it restarted) or does not answer at all; the connecting
+ * side then connects again. On one machine a dead process's connections
+ * are reset at once, but a host that loses power or its network sends no
+ * FIN and no RST: without this, a classifier or a watcher would wait for
+ * ever on its connection to an intake whose host came back (test_hosts.sh).
+ * TCP keepalive rather than ZMTP heartbeats: the kernel answers probes even
+ * while a busy or stopped process reads nothing, and libzmq 4.3.4's
+ * heartbeats abort on a reader whose queue is full (zeromq/libzmq#3937). */
+#define MOT_SOCKET_KEEPALIVE_IDLE_S 10
+#define MOT_SOCKET_KEEPALIVE_INTERVAL_S 5
+#define MOT_SOCKET_KEEPALIVE_PROBES 3
+
+/* Sets that keepalive on a socket made elsewhere (before it connects). */
+void mot_socket_keep_alive (zsock_t *socket);
+
 /* Options set before attaching (libzmq applies them to the connections
  * made afterwards, so they must come first); 0 leaves libzmq's default,
  * except linger, which is always set. */

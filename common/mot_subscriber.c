@@ -3,6 +3,7 @@
  */
 #include "mot_subscriber.h"
 #include "mot_curve.h"
+#include "mot_socket.h"
 #include "mot_wire.h"
 
 #include <czmq.h>
@@ -57,6 +58,7 @@ subscribe (const char *publish, const char *const *topics, size_t count)
     if (!sub)
         return NULL;
     zsock_set_linger (sub, 0);
+    mot_socket_keep_alive (sub);        /* a notifier's host that vanished is noticed, and connected again */
     for (size_t i = 0; i < count; i++)
         zsock_set_subscribe (sub, topics[i]);
     zsock_set_subscribe (sub, count ? MOT_HEARTBEAT_TOPIC : "");

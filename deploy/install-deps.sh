@@ -17,6 +17,7 @@ packages=(
   jq                                              # tests read JSON answers
   libmicrohttpd-dev libcrypt-dev                  # the reporter's web dashboard (Debian builds libmicrohttpd with GnuTLS: its HTTPS)
   chromium chromium-driver fonts-dejavu-core      # the dashboard's browser tests (and readable screenshots)
+  iproute2                                        # test_hosts.sh: the hosts as network namespaces (ip netns, veth, bridge; ss)
   curl openssl                                    # raw HTTP(S) in the dashboard tests; the accounts' hashes (up.sh, the tests); the TLS test's throwaway CA
   prometheus                                      # scrapes the services' /metrics; promtool checks deploy/prometheus/ (tests)
 )

@@ -34,18 +34,22 @@ mot_redis_cli() {
   REDISCLI_AUTH=$password redis-cli --user admin -s "$run/redis.sock" "$@"
 }
 
-# mot_start_redis RUN: a private redis-server on a unix socket, data in
-# RUN/redis, with the ACL users (mot_redis_secrets). Exports MOT_REDIS and
-# MOT_REDIS_SECRETS. Idempotent: an already running one is reused.
+# mot_start_redis RUN [REDIS-SERVER OPTIONS...]: a private redis-server on
+# a unix socket, data in RUN/redis, with the ACL users (mot_redis_secrets);
+# the options are added (e.g. `--port 6379 --bind 10.0.0.1` to serve other
+# hosts too). Exports MOT_REDIS and MOT_REDIS_SECRETS. Idempotent: an
+# already running one is reused. MOT_NETNS: as for mot_start_service.
 mot_start_redis() {
   local run=$1
+  shift
   mkdir -p "$run/redis" "$run/log" "$run/pids"
   export MOT_REDIS="unix:$run/redis.sock"
   mot_redis_secrets "$run"
   if ! mot_pid_alive "$run/pids/redis.pid"; then
-    redis-server "$MOT_SOURCE/deploy/redis/redis.conf" --unixsocket "$run/redis.sock" \
+    ${MOT_NETNS:+ip netns exec $MOT_NETNS} redis-server "$MOT_SOURCE/deploy/redis/redis.conf" \
+      --unixsocket "$run/redis.sock" \
       --dir "$run/redis" --pidfile "$run/pids/redis.pid" --logfile "$run/log/redis.log" \
-      --aclfile "$run/redis/users.acl" --daemonize yes >/dev/null
+      --aclfile "$run/redis/users.acl" --daemonize yes "$@" >/dev/null
   else
     mot_redis_cli "$run" ACL LOAD >/dev/null 2>&1 || true   # the users as the template has them now
   fi
@@ -78,7 +82,9 @@ mot_make_certs() {
 # mot_start_service RUN BIN_DIR NAME[:INSTANCE] [ARGS...]: starts mot-NAME in
 # the background with its log in RUN/log/NAME[-INSTANCE].log (an instance
 # name lets several of one service run side by side). Idempotent. MOT_WRAP,
-# when set, is a command put in front (the tests use it to run under valgrind).
+# when set, is a command put in front (the tests use it to run under valgrind);
+# MOT_NETNS, when set, the network namespace it runs in (`ip netns exec`,
+# which keeps the pid: tests/e2e/test_hosts.sh places services on hosts).
 mot_start_service() {
   local run=$1 bin=$2 name=${3%%:*} label=${3/:/-}
   shift 3
@@ -86,10 +92,12 @@ mot_start_service() {
   mot_pid_alive "$run/pids/$label.pid" && return 0
   # Only the first process of a service takes its metrics port (mot_health);
   # any other (an instance, a renamed binary) a free one of its own, which
-  # its log's metrics_listening line names.
+  # its log's metrics_listening line names, unless MOT_METRICS says where.
   local metrics=()
-  [[ " intake classifier deadline-watcher notifier reporter " == *" $label "* ]] || metrics=(env MOT_METRICS=127.0.0.1:0)
-  setsid "${metrics[@]}" ${MOT_WRAP:-} "$bin/mot-$name" "$@" </dev/null >>"$run/log/$label.log" 2>&1 &
+  [[ -n "${MOT_METRICS:-}" || " intake classifier deadline-watcher notifier reporter " == *" $label "* ]] ||
+    metrics=(env MOT_METRICS=127.0.0.1:0)
+  setsid ${MOT_NETNS:+ip netns exec $MOT_NETNS} "${metrics[@]}" ${MOT_WRAP:-} "$bin/mot-$name" "$@" </dev/null \
+    >>"$run/log/$label.log" 2>&1 &
   echo $! >"$run/pids/$label.pid"
 }
 

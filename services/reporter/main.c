@@ -66,7 +66,7 @@ static const mot_option_t options[] = {
      "endpoint of the ROUTER socket for queries (REQ clients; bind, '>' to connect)"},
     {"territories", "MOT_TERRITORIES", MOT_CATALOG_DEFAULT_FILE,
      "territory catalogue (CODE<TAB>KIND<TAB>Name per line)"},
-    {"http", "MOT_REPORTER_HTTP", "127.0.0.1:5556",
+    {"http", "MOT_REPORTER_HTTP", MOT_DEFAULT_DASHBOARD,
      "address of the web dashboard (IPv4 host:port), or off"},
     {"accounts", "MOT_REPORTER_ACCOUNTS", "",
      "dashboard accounts (name<TAB>crypt(3) hash<TAB>role[<TAB>units<TAB>registers] per line;"
