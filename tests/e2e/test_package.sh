@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# test_package.sh — the Debian package (issue #13, "Packaged and supervised"):
+# builds the .deb from this tree (deploy/debian/build.sh, a Release build of
+# its own in $MOT_BIN/package), checks it with lintian, installs it with apt
+# into a clean Debian 12 (debootstrap --variant=minbase, cached as a tarball
+# in $MOT_BIN/package-test across runs) so that its Depends are pulled from
+# the mirror, and checks there: what postinst made (users, secrets,
+# certificates, Redis's ACL file) with owners and modes, the conffiles, each
+# binary's --help naming the installed data files, `systemd-analyze verify`
+# and `security` on every unit, and finally Redis and the five services
+# started as their units say (user, group, environment files, directories,
+# ExecStartPre/ExecStart: there is no systemd running in a chroot) taking an
+# event from motctl through to the register. Runs no binary of the build
+# under valgrind: skipped (77) when MOT_WRAP is set, and when not root.
+set -euo pipefail
+if [ -n "${MOT_WRAP:-}" ]; then
+  echo "SKIP: the package test runs the packaged binaries, not the build's under valgrind"
+  exit 77
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "SKIP: the package test needs root (debootstrap, chroot)"
+  exit 77
+fi
+source "$MOT_SOURCE/tests/e2e/lib.sh"
+
+WORK=$MOT_BIN/package-test
+ROOT=$WORK/root
+CACHE=$WORK/debian12-minbase.tar
+MIRROR=${MOT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+mkdir -p "$WORK"
+
+in_root() { chroot "$ROOT" "$@"; }
+
+# Processes started in the chroot, stopped by pid before /proc goes.
+package_cleanup() {
+  local file
+  for file in "$WORK"/*.pid; do
+    [ -e "$file" ] || continue
+    kill "$(cat "$file")" 2>/dev/null || true
+  done
+  sleep 0.5
+  for file in "$WORK"/*.pid; do
+    [ -e "$file" ] || continue
+    kill -KILL "$(cat "$file")" 2>/dev/null || true
+    rm -f "$file"
+  done
+  if mountpoint -q "$ROOT/proc"; then umount "$ROOT/proc"; fi
+}
+trap 'status=$?; [ "$status" -eq 0 ] || E2E_FAILED=1; package_cleanup; e2e_cleanup
+      trap - EXIT; exit $((E2E_FAILED ? 1 : 0))' EXIT
+
+# A clean Debian 12 at $ROOT: the cached minbase tree, unpacked afresh
+# (made once with debootstrap, in the background while the package builds).
+make_cache() {
+  local tmp=$WORK/debootstrap
+  if mountpoint -q "$tmp/proc"; then umount "$tmp/proc"; fi
+  rm -rf "$tmp"
+  debootstrap --variant=minbase bookworm "$tmp" "$MIRROR" >"$WORK/debootstrap.log" 2>&1 &&
+    tar -C "$tmp" -cf "$CACHE.tmp" . && mv "$CACHE.tmp" "$CACHE" && rm -rf "$tmp"
+}
+fresh_root() {
+  package_cleanup
+  rm -rf "$ROOT"
+  mkdir -p "$ROOT"
+  tar -C "$ROOT" -xf "$CACHE"
+  mount -t proc proc "$ROOT/proc"
+  cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+  # No daemon may start while packages are installed (redis-server's own).
+  printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+  chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+}
+
+cache_pid=""
+if [ ! -s "$CACHE" ]; then
+  make_cache &
+  cache_pid=$!
+fi
+DEB=$(bash "$MOT_SOURCE/deploy/debian/build.sh" "$MOT_BIN/package" 2>"$WORK/build.log" | tail -n 1) ||
+  fail "the package did not build: $(tail -n 20 "$WORK/build.log")"
+if [ -n "$cache_pid" ]; then
+  wait "$cache_pid" || fail "debootstrap failed: $(tail -n 5 "$WORK/debootstrap.log")"
+fi
+echo "package: $DEB"
+
+# --- the package itself
+control() { dpkg-deb -f "$DEB" "$1"; }
+equals "the package's version is the project's" "0.13.0-1" "$(control Version)"
+check "its maintainer is set" test -n "$(control Maintainer)"
+depends=$(control Depends)
+for dep in redis-server libczmq4 libzmq5 libhiredis0.14 libprotobuf-c1 libjansson4 libsodium23 \
+           libmicrohttpd12 libxlsxwriter4 libc6 adduser; do
+  check "it depends on $dep" grep -qE "(^|, )$dep( |,|$)" <<<"$depends"
+done
+check "lintian finds nothing it does not explain (deploy/debian/lintian-overrides)" \
+  lintian --fail-on error,warning,info,pedantic --pedantic --display-info "$DEB"
+
+# --- installed with apt into a clean Debian 12
+fresh_root
+cp "$DEB" "$ROOT/tmp/mot.deb"
+export DEBIAN_FRONTEND=noninteractive
+in_root apt-get update -qq >"$WORK/apt.log" 2>&1 || fail "apt-get update in the chroot: $(tail -n 5 "$WORK/apt.log")"
+in_root apt-get install -y -qq --no-install-recommends /tmp/mot.deb systemd >>"$WORK/apt.log" 2>&1 ||
+  fail "apt-get install of the package: $(tail -n 20 "$WORK/apt.log")"
+equals "apt installed it and its dependencies" "install ok installed" \
+  "$(in_root dpkg-query -W -f='${Status}' mot)"
+
+# Each binary runs and names the installed data files as its defaults.
+for binary in /usr/sbin/mot-intake /usr/sbin/mot-classifier /usr/sbin/mot-deadline-watcher \
+              /usr/sbin/mot-notifier /usr/sbin/mot-reporter /usr/sbin/mot-proxy; do
+  in_root "$binary" --help >"$WORK/help.txt" 2>&1 || fail "$binary --help"
+  equals "$binary --help runs" "usage: ${binary##*/} [OPTIONS]" "$(head -n 1 "$WORK/help.txt")"
+done
+in_root motctl --help >"$WORK/help.txt" 2>&1 || fail "motctl --help"
+equals "motctl --help runs" "usage: motctl VERB [ARGS]" "$(head -n 1 "$WORK/help.txt")"
+check "the classifier's rules default to /etc/mot/rules" \
+  grep -q 'default "/etc/mot/rules/classification.tsv"' <(in_root mot-classifier --help 2>&1)
+check "the watcher's calendar defaults to /etc/mot/calendar" \
+  grep -q 'default "/etc/mot/calendar/dias-inhabiles.tsv"' <(in_root mot-deadline-watcher --help 2>&1)
+check "the man page of mot-intake is installed" test -s "$ROOT/usr/share/man/man8/mot-intake.8.gz"
+
+# The editable files are conffiles.
+conffiles=$(in_root dpkg-query -W -f='${Conffiles}\n' mot | awk '{print $1}')
+for file in /etc/mot/mot.env /etc/mot/intake.env /etc/mot/classifier.env /etc/mot/obligations.tsv \
+            /etc/mot/escalation.tsv /etc/mot/calendar/dias-inhabiles.tsv /etc/mot/catalog/territories.tsv \
+            /etc/mot/catalog/on.tsv /etc/mot/rules/classification.tsv /etc/mot/rules/frequency.tsv \
+            /etc/mot/rules/impact.tsv /etc/mot/redis/redis.conf /etc/mot/redis/users.acl \
+            /etc/mot/accounts.example.tsv; do
+  check "$file is a conffile" grep -qx "$file" <<<"$conffiles"
+done
+
+# What postinst made: owner, group and mode of each.
+stat_of() { in_root stat -c '%U:%G %a' "$1"; }
+check "the system user mot exists" test -n "$(in_root getent passwd mot)"
+check "the system user mot-redis exists, in the group mot" \
+  test "$(in_root id -gn mot-redis)" = mot
+equals "the secrets folder" "mot:mot 700" "$(stat_of /etc/mot/secrets)"
+equals "the PII key: mot's only" "mot:mot 600" "$(stat_of /etc/mot/secrets/pii.key)"
+equals "the PII key is 32 bytes" 32 "$(in_root stat -c %s /etc/mot/secrets/pii.key)"
+equals "the certificates folder" "root:mot 750" "$(stat_of /etc/mot/certs)"
+for name in intake classifier deadline-watcher notifier reporter; do
+  equals "$name's secret key: mot's only" "mot:mot 600" "$(stat_of "/etc/mot/certs/servers/$name.cert_secret")"
+  check "$name's public certificate is trusted" test -s "$ROOT/etc/mot/certs/clients/$name.cert"
+done
+for user in intake classifier deadline-watcher notifier reporter motctl admin; do
+  equals "the Redis password of $user" "mot:mot 600" "$(stat_of "/etc/mot/secrets/redis/$user.password")"
+done
+equals "Redis's ACL file: mot-redis's only" "mot-redis:mot 600" "$(stat_of /var/lib/mot-redis/users.acl)"
+intake_password=$(head -n 1 "$ROOT/etc/mot/secrets/redis/intake.password")
+check "the ACL file holds the SHA-256 of intake's password, not the password" \
+  grep -q "^user intake .*#$(printf %s "$intake_password" | sha256sum | cut -d' ' -f1)" "$ROOT/var/lib/mot-redis/users.acl"
+check "... and never a password" bash -c "! grep -qF '$intake_password' '$ROOT/var/lib/mot-redis/users.acl'"
+
+# Configuring again (an upgrade) replaces nothing it made.
+key_before=$(sha256sum <"$ROOT/etc/mot/secrets/pii.key")
+cert_before=$(sha256sum <"$ROOT/etc/mot/certs/servers/intake.cert_secret")
+in_root dpkg-reconfigure mot >>"$WORK/apt.log" 2>&1 || fail "postinst a second time"
+equals "a second postinst keeps the PII key" "$key_before" "$(sha256sum <"$ROOT/etc/mot/secrets/pii.key")"
+equals "... and the keypairs" "$cert_before" "$(sha256sum <"$ROOT/etc/mot/certs/servers/intake.cert_secret")"
+
+# Reinstalling (as an upgrade does) keeps an edited conffile and the secrets.
+echo "MOT_LOG_LEVEL=debug   # edited by the operator" >>"$ROOT/etc/mot/intake.env"
+in_root apt-get install -y -qq --reinstall -o Dpkg::Options::=--force-confold /tmp/mot.deb >>"$WORK/apt.log" 2>&1 ||
+  fail "reinstalling the package: $(tail -n 20 "$WORK/apt.log")"
+check "a reinstall keeps the operator's edit of a conffile" grep -q '^MOT_LOG_LEVEL=debug' "$ROOT/etc/mot/intake.env"
+equals "... and the PII key" "$key_before" "$(sha256sum <"$ROOT/etc/mot/secrets/pii.key")"
+sed -i '/edited by the operator/d' "$ROOT/etc/mot/intake.env"
+
+# --- the units
+units=(mot.target mot-redis.service mot-intake.service mot-intake@1.service mot-classifier@1.service
+       mot-classifier@2.service mot-deadline-watcher@1.service mot-notifier.service mot-reporter.service
+       mot-proxy.service)
+in_root systemd-analyze verify --man=no "${units[@]}" >"$WORK/verify.log" 2>&1 || true
+equals "systemd-analyze verify finds nothing in the units" "" "$(cat "$WORK/verify.log")"
+for unit in "$ROOT"/lib/systemd/system/mot-*.service; do
+  in_root systemd-analyze security --offline=yes --threshold=20 "${unit#"$ROOT"}" >"$WORK/security.log" 2>&1 ||
+    fail "${unit##*/}: $(tail -n 1 "$WORK/security.log")"
+  equals "${unit##*/}: systemd-analyze security rates it OK (exposure at most 2.0)" "OK" \
+    "$(sed -n 's/.*Overall exposure level for .*: [0-9.]* \([A-Z]*\).*/\1/p' "$WORK/security.log")"
+done
+
+# --- the pipeline, started as its units say
+# unit_setting UNIT KEY [INSTANCE]: every value of KEY in the installed
+# unit file (continued lines joined, %i replaced), one a line.
+unit_setting() {
+  local file=$ROOT/lib/systemd/system/$1
+  sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$file" | sed -n "s/^$2=//p" | sed "s/%i/${3:-}/g"
+}
+# unit_environment UNIT [INSTANCE]: VARIABLE=value lines, as systemd
+# builds the environment: Environment= first, then each EnvironmentFile=
+# in order (a leading '-': optional), later ones winning.
+unit_environment() {
+  local file
+  unit_setting "$1" Environment "${2:-}"
+  while read -r file; do
+    [ -e "$ROOT${file#-}" ] || { [ "${file:0:1}" = - ] && continue; fail "$1: no $file"; }
+    grep -E '^[A-Z_][A-Z0-9_]*=' "$ROOT${file#-}" || true
+  done < <(unit_setting "$1" EnvironmentFile "${2:-}")
+}
+# start_unit UNIT [INSTANCE]: its RuntimeDirectory/StateDirectory made as
+# systemd makes them, its ExecStartPre run ('+': as root), its ExecStart
+# started in the background as User:Group with only the unit's environment.
+start_unit() {
+  local unit=$1 instance=${2:-} user group dir command label=${1%.service}${2:-}
+  user=$(unit_setting "$unit" User) group=$(unit_setting "$unit" Group)
+  for dir in $(unit_setting "$unit" RuntimeDirectory); do
+    in_root install -d -o "$user" -g "$group" -m "$(unit_setting "$unit" RuntimeDirectoryMode)" "/run/$dir"
+  done
+  for dir in $(unit_setting "$unit" StateDirectory); do
+    in_root install -d -o "$user" -g "$group" -m "$(unit_setting "$unit" StateDirectoryMode)" "/var/lib/$dir"
+  done
+  mapfile -t environment < <(unit_environment "$unit" "$instance")
+  while read -r command; do
+    [ "${command:0:1}" = + ] || fail "$unit: ExecStartPre not as root is not handled here"
+    in_root env -i "${environment[@]}" ${command#+} || fail "$unit: ExecStartPre $command"
+  done < <(unit_setting "$unit" ExecStartPre "$instance")
+  command=$(unit_setting "$unit" ExecStart "$instance")
+  setsid chroot --userspec="$user:$group" "$ROOT" env -i "${environment[@]}" $command \
+    </dev/null >"$WORK/$label.log" 2>&1 &
+  echo $! >"$WORK/$label.pid"
+}
+
+# This host's ports for the test (lib.sh's block), set once for every
+# service in mot.env, as an operator sets them for several hosts.
+for variable in MOT_INTAKE_INGRESS MOT_INTAKE_CLASSIFY MOT_CLASSIFIER_INTAKE MOT_INTAKE_WATCH \
+                MOT_WATCHER_INTAKE MOT_NOTIFIER_COLLECT MOT_WATCHER_NOTIFIER MOT_NOTIFIER_PUBLISH \
+                MOT_NOTIFIER_CATCHUP MOT_REPORTER_QUERY MOT_REPORTER_HTTP; do
+  echo "$variable=${!variable}" >>"$ROOT/etc/mot/mot.env"
+done
+
+start_unit mot-redis.service
+redis_up() { [ -S "$ROOT/run/mot-redis/redis.sock" ]; }
+mot_wait 30 redis_up || fail "mot-redis did not start: $(tail -n 5 "$WORK/mot-redis.log")"
+equals "Redis's socket is open to the group mot only" "mot-redis:mot 770" "$(stat_of /run/mot-redis/redis.sock)"
+start_unit mot-intake.service
+start_unit mot-classifier@.service 1
+start_unit mot-deadline-watcher@.service 1
+start_unit mot-notifier.service
+start_unit mot-reporter.service
+
+# The operator's own keypair (README, "Operations"), then one event.
+in_root env MOT_CERTS=/etc/mot/certs motctl cert create operator --role service --units '*' \
+  --topics '*' --registers '*' --out /root/operator.cert >/dev/null || fail "motctl cert create"
+operator() { in_root env -i MOT_CERTS=/etc/mot/certs MOT_CERT=/root/operator.cert \
+  MOT_INTAKE_INGRESS="$MOT_INTAKE_INGRESS" MOT_REPORTER_QUERY="$MOT_REPORTER_QUERY" motctl "$@"; }
+mot_wait 60 operator items --timeout 1 || fail "the reporter did not answer: $(tail -n 5 "$WORK"/*.log)"
+head -n 1 "$MOT_SOURCE/deploy/demo/events.jsonl" | operator submit --wait --timeout 20 >"$WORK/ack.json" ||
+  fail "the event: $(cat "$WORK/ack.json")"
+equals "intake in the chroot accepted the event" "accepted" "$(jq -r .status "$WORK/ack.json")"
+equals "the classifier applied it" "applied" "$(jq -r .outcome "$WORK/ack.json")"
+check "the reporter lists its problemática in the MUPOI (OOAD-15)" grep -q 'OOAD-15' <(operator mupoi --csv)
+check "Redis keeps its data in /var/lib/mot-redis" test -d "$ROOT/var/lib/mot-redis/appendonlydir"
+for log in "$WORK"/mot-*.log; do
+  check "${log##*/}: no error" bash -c "! grep -E '^[^ ]+ ERROR ' '$log'"
+done
+check "the personal data never reached Redis's files" \
+  bash -c "! grep -rqa -e 13957812343 -e GAVM780412MJCRLR07 '$ROOT/var/lib/mot-redis'"
+echo "$E2E_CHECKS checks"
