@@ -48,39 +48,42 @@ file(GLOB MOT_PKG_ENV ${MOT_PKG_SRC}/systemd/env/*.env)
 mot_conffiles("" ${MOT_PKG_ENV})
 
 # --- systemd units: one per service from deploy/systemd/service.in
-# mot_unit(UNIT BINARY IDENTIFIER DESCRIPTION ENV_FILES EXTRA): ENV_FILES are
-# read in order after /etc/mot/mot.env (optional ones start with '-').
-function(mot_unit unit binary identifier description env_files extra)
+# mot_unit(UNIT BINARY IDENTIFIER DESCRIPTION ENVIRONMENT EXTRA): ENVIRONMENT
+# lists the unit's lines after EnvironmentFile=/etc/mot/mot.env: files read
+# in order (EnvironmentFile=, optional ones with '-') and defaults
+# (Environment=, which every file overrides, whatever the order).
+function(mot_unit unit binary identifier description environment extra)
   set(UNIT ${unit})
   set(BINARY ${binary})
   set(IDENTIFIER ${identifier})
   set(DESCRIPTION ${description})
   set(UNIT_EXTRA ${extra})
   set(ENVIRONMENT "EnvironmentFile=/etc/mot/mot.env")
-  foreach(file ${env_files})
-    string(APPEND ENVIRONMENT "\nEnvironmentFile=${file}")
+  foreach(line ${environment})
+    string(APPEND ENVIRONMENT "\n${line}")
   endforeach()
   configure_file(${MOT_PKG_SRC}/systemd/service.in ${MOT_PKG_OUT}/units/${unit} @ONLY)
   install(FILES ${MOT_PKG_OUT}/units/${unit} DESTINATION ${MOT_UNIT_DIR})
 endfunction()
 
 mot_unit(mot-intake.service mot-intake mot-intake "intake (validates, stores, acknowledges)"
-         "-/etc/mot/intake.env" "")
+         "EnvironmentFile=-/etc/mot/intake.env" "")
 # The intakes behind mot-proxy (README "Several intakes behind one
-# address"): they connect to the proxy, which binds the usual ports.
+# address"): they connect to the proxy's default ports, which bind the
+# usual addresses in their stead (/etc/mot/intake@N.env may move them).
 mot_unit(mot-intake@.service mot-intake mot-intake@%i "intake %i behind mot-proxy"
-         "-/etc/mot/intake@%i.env"
+         "Environment=MOT_INTAKE_INGRESS=>tcp://127.0.0.1:5560;Environment=MOT_INTAKE_CLASSIFY=>tcp://127.0.0.1:5561;Environment=MOT_INTAKE_WATCH=>tcp://127.0.0.1:5562;EnvironmentFile=-/etc/mot/intake@%i.env"
          "Wants=mot-proxy.service\nAfter=mot-proxy.service\n")
 mot_unit(mot-classifier@.service mot-classifier mot-classifier@%i "classifier %i"
-         "-/etc/mot/classifier.env;-/etc/mot/classifier@%i.env" "")
+         "EnvironmentFile=-/etc/mot/classifier.env;EnvironmentFile=-/etc/mot/classifier@%i.env" "")
 mot_unit(mot-deadline-watcher@.service mot-deadline-watcher mot-deadline-watcher@%i "deadline-watcher %i"
-         "-/etc/mot/deadline-watcher.env;-/etc/mot/deadline-watcher@%i.env" "")
+         "EnvironmentFile=-/etc/mot/deadline-watcher.env;EnvironmentFile=-/etc/mot/deadline-watcher@%i.env" "")
 mot_unit(mot-notifier.service mot-notifier mot-notifier "notifier (publishes the notices)"
-         "-/etc/mot/notifier.env" "")
+         "EnvironmentFile=-/etc/mot/notifier.env" "")
 mot_unit(mot-reporter.service mot-reporter mot-reporter "reporter (registers, dashboard, reports)"
-         "-/etc/mot/reporter.env" "")
+         "EnvironmentFile=-/etc/mot/reporter.env" "")
 mot_unit(mot-proxy.service mot-proxy mot-proxy "proxy (one address in front of several intakes)"
-         "-/etc/mot/proxy.env" "Conflicts=mot-intake.service\n")
+         "EnvironmentFile=-/etc/mot/proxy.env" "Conflicts=mot-intake.service\n")
 install(FILES ${MOT_PKG_SRC}/systemd/mot-redis.service ${MOT_PKG_SRC}/systemd/mot.target
         DESTINATION ${MOT_UNIT_DIR})
 

@@ -221,10 +221,13 @@ start_unit() {
 
 # This host's ports for the test (lib.sh's block), set once for every
 # service in mot.env, as an operator sets them for several hosts.
-for variable in MOT_INTAKE_INGRESS MOT_INTAKE_CLASSIFY MOT_CLASSIFIER_INTAKE MOT_INTAKE_WATCH \
-                MOT_WATCHER_INTAKE MOT_NOTIFIER_COLLECT MOT_WATCHER_NOTIFIER MOT_NOTIFIER_PUBLISH \
-                MOT_NOTIFIER_CATCHUP MOT_REPORTER_QUERY MOT_REPORTER_HTTP; do
+# intake's own in intake.env (mot-intake@N reads its own file instead).
+for variable in MOT_CLASSIFIER_INTAKE MOT_WATCHER_INTAKE MOT_NOTIFIER_COLLECT MOT_WATCHER_NOTIFIER \
+                MOT_NOTIFIER_PUBLISH MOT_NOTIFIER_CATCHUP MOT_REPORTER_QUERY MOT_REPORTER_HTTP; do
   echo "$variable=${!variable}" >>"$ROOT/etc/mot/mot.env"
+done
+for variable in MOT_INTAKE_INGRESS MOT_INTAKE_CLASSIFY MOT_INTAKE_WATCH; do
+  echo "$variable=${!variable}" >>"$ROOT/etc/mot/intake.env"
 done
 
 start_unit mot-redis.service
@@ -248,7 +251,42 @@ head -n 1 "$MOT_SOURCE/deploy/demo/events.jsonl" | operator submit --wait --time
 equals "intake in the chroot accepted the event" "accepted" "$(jq -r .status "$WORK/ack.json")"
 equals "the classifier applied it" "applied" "$(jq -r .outcome "$WORK/ack.json")"
 check "the reporter lists its problemática in the MUPOI (OOAD-15)" grep -q 'OOAD-15' <(operator mupoi --csv)
+# Several intakes behind mot-proxy: mot-intake.service gives way to
+# mot-proxy.service (same addresses) and two mot-intake@N.service, whose
+# unit connects them to the proxy's default ports — moved here to this
+# test's block by each instance's file, as /etc/mot/intake@N.env can.
+check "mot-intake@N connects to the proxy's ports by default" \
+  grep -qx 'MOT_INTAKE_INGRESS=>tcp://127.0.0.1:5560' <(unit_environment mot-intake@.service 9)
+kill "$(cat "$WORK/mot-intake.pid")"
+intake_gone() { ! kill -0 "$(cat "$WORK/mot-intake.pid")" 2>/dev/null; }
+mot_wait 20 intake_gone || fail "mot-intake did not stop"
+rm -f "$WORK/mot-intake.pid"
+port=${MOT_INTAKE_INGRESS##*:}
+cat >"$ROOT/etc/mot/proxy.env" <<PROXY
+MOT_PROXY_INGRESS=$MOT_INTAKE_INGRESS
+MOT_PROXY_CLASSIFY_OUT=$MOT_INTAKE_CLASSIFY
+MOT_PROXY_WATCH_OUT=$MOT_INTAKE_WATCH
+MOT_PROXY_INGRESS_WORKERS=tcp://127.0.0.1:$((port + 11))
+MOT_PROXY_CLASSIFY_IN=tcp://127.0.0.1:$((port + 12))
+MOT_PROXY_WATCH_IN=tcp://127.0.0.1:$((port + 13))
+PROXY
+for instance in 1 2; do
+  printf 'MOT_INTAKE_INGRESS=>tcp://127.0.0.1:%s\nMOT_INTAKE_CLASSIFY=>tcp://127.0.0.1:%s\nMOT_INTAKE_WATCH=>tcp://127.0.0.1:%s\n' \
+    $((port + 11)) $((port + 12)) $((port + 13)) >"$ROOT/etc/mot/intake@$instance.env"
+done
+start_unit mot-proxy.service
+start_unit mot-intake@.service 1
+start_unit mot-intake@.service 2
+sed -n 2p "$MOT_SOURCE/deploy/demo/events.jsonl" | operator submit --wait --timeout 30 >"$WORK/ack2.json" ||
+  fail "the event through the proxy: $(cat "$WORK/ack2.json")"
+equals "an intake behind mot-proxy accepted an event" "accepted" "$(jq -r .status "$WORK/ack2.json")"
+equals "... and the classifier applied it" "applied" "$(jq -r .outcome "$WORK/ack2.json")"
+
 check "Redis keeps its data in /var/lib/mot-redis" test -d "$ROOT/var/lib/mot-redis/appendonlydir"
+for label in mot-intake mot-classifier@1 mot-deadline-watcher@1 mot-notifier mot-reporter mot-intake@1 mot-intake@2; do
+  service=${label#mot-}
+  check "$label ran as its unit says (logged ready)" grep -q " INFO ${service%@*} ready " "$WORK/$label.log"
+done
 for log in "$WORK"/mot-*.log; do
   check "${log##*/}: no error" bash -c "! grep -E '^[^ ]+ ERROR ' '$log'"
 done
