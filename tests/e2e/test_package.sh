@@ -96,10 +96,10 @@ check "lintian finds nothing it does not explain (deploy/debian/lintian-override
 
 # --- installed with apt into a clean Debian 12
 fresh_root
-cp "$DEB" "$ROOT/tmp/mot.deb"
+cp "$DEB" "$ROOT/root/mot.deb"
 export DEBIAN_FRONTEND=noninteractive
 in_root apt-get update -qq >"$WORK/apt.log" 2>&1 || fail "apt-get update in the chroot: $(tail -n 5 "$WORK/apt.log")"
-in_root apt-get install -y -qq --no-install-recommends /tmp/mot.deb systemd >>"$WORK/apt.log" 2>&1 ||
+in_root apt-get install -y -qq --no-install-recommends /root/mot.deb systemd >>"$WORK/apt.log" 2>&1 ||
   fail "apt-get install of the package: $(tail -n 20 "$WORK/apt.log")"
 equals "apt installed it and its dependencies" "install ok installed" \
   "$(in_root dpkg-query -W -f='${Status}' mot)"
@@ -159,7 +159,7 @@ equals "... and the keypairs" "$cert_before" "$(sha256sum <"$ROOT/etc/mot/certs/
 
 # Reinstalling (as an upgrade does) keeps an edited conffile and the secrets.
 echo "MOT_LOG_LEVEL=debug   # edited by the operator" >>"$ROOT/etc/mot/intake.env"
-in_root apt-get install -y -qq --reinstall -o Dpkg::Options::=--force-confold /tmp/mot.deb >>"$WORK/apt.log" 2>&1 ||
+in_root apt-get install -y -qq --reinstall -o Dpkg::Options::=--force-confold /root/mot.deb >>"$WORK/apt.log" 2>&1 ||
   fail "reinstalling the package: $(tail -n 20 "$WORK/apt.log")"
 check "a reinstall keeps the operator's edit of a conffile" grep -q '^MOT_LOG_LEVEL=debug' "$ROOT/etc/mot/intake.env"
 equals "... and the PII key" "$key_before" "$(sha256sum <"$ROOT/etc/mot/secrets/pii.key")"
@@ -184,8 +184,9 @@ in_root env MOT_CERTS=/etc/mot/certs motctl cert create operator --role service 
 
 # --- booted: systemd runs mot.target as shipped (default ports, in a
 # network namespace of its own), sandboxing and all. Inside, a one-shot
-# unit scales the classifier, kills one (Restart=on-failure), sends an
-# event and powers off; its findings come back in /root/boot/.
+# unit (not named mot-*: removing the package stops those) scales the
+# classifier, kills one (Restart=on-failure), sends an event, upgrades and
+# removes the package and powers off; its findings come back in /root/boot/.
 # systemd-nspawn needs a kernel and a container manager that let it boot a
 # systemd; where it cannot, this part is reported skipped and the units are
 # only started by hand below.
@@ -211,19 +212,32 @@ done
 [ "$(main_pid mot-classifier@1.service)" != "$first" ] && echo restarted >$out/classifier-restart
 stat -c %U "/proc/$(main_pid mot-intake.service)" >$out/intake-user
 motctl_ submit --wait --timeout 30 </root/event.json >$out/ack.json 2>&1
+# An upgrade (the same package again) restarts what runs, on the new files.
+before=$(main_pid mot-intake.service)
+DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold /root/mot.deb >$out/upgrade.log 2>&1
+[ "$(main_pid mot-intake.service)" != "$before" ] && [ "$(systemctl is-active mot-intake.service)" = active ] &&
+  echo restarted >$out/upgrade
+sleep 1
 journalctl --no-pager -u 'mot-*' >$out/journal 2>&1
+# Removing the package stops the pipeline and leaves its data.
+DEBIAN_FRONTEND=noninteractive apt-get remove -y mot >$out/remove.log 2>&1
+echo "$(systemctl is-active mot-intake.service mot-redis.service | paste -sd' ')" >$out/removed
 systemctl poweroff
 CHECK
   chmod 755 "$ROOT/root/boot-check.sh"
   printf '[Unit]\nAfter=mot.target\n[Service]\nType=oneshot\nExecStart=/root/boot-check.sh\n[Install]\nWantedBy=multi-user.target\n' \
-    >"$ROOT/etc/systemd/system/mot-boot-check.service"
+    >"$ROOT/etc/systemd/system/package-check.service"
   sed -n 3p "$MOT_SOURCE/deploy/demo/events.jsonl" >"$ROOT/root/event.json"
-  in_root systemctl enable mot.target mot-boot-check.service >/dev/null 2>&1 || fail "systemctl enable mot.target"
+  in_root systemctl enable mot.target package-check.service >/dev/null 2>&1 || fail "systemctl enable mot.target"
+  rm "$ROOT/usr/sbin/policy-rc.d"   # a booted system lets packages restart services
   umount "$ROOT/proc"
   timeout 240 systemd-nspawn -D "$ROOT" --quiet --register=no --keep-unit --private-network \
     --machine="mot-package-$$" -b >"$WORK/boot.log" 2>&1 || true
   mount -t proc proc "$ROOT/proc"
-  in_root systemctl disable mot.target mot-boot-check.service >/dev/null 2>&1
+  printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+  chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+  in_root dpkg -i /root/mot.deb >>"$WORK/apt.log" 2>&1 || fail "installing the package again after its removal"
+  in_root systemctl disable mot.target package-check.service >/dev/null 2>&1
   local boot=$ROOT/root/boot
   for unit in mot-redis mot-intake mot-classifier@1 mot-classifier@2 mot-deadline-watcher@1 mot-notifier mot-reporter; do
     equals "booted: $unit.service is active" "$unit active" "$(grep "^$unit " "$boot/active" 2>/dev/null)"
@@ -232,6 +246,9 @@ CHECK
   equals "booted: intake runs as the user mot" mot "$(tr -d ' ' <"$boot/intake-user" 2>/dev/null)"
   equals "booted: the event is accepted" accepted "$(jq -r .status "$boot/ack.json" 2>/dev/null)"
   equals "booted: ... and applied by a classifier" applied "$(jq -r .outcome "$boot/ack.json" 2>/dev/null)"
+  check "booted: an upgrade restarts the running services (postinst)" test -s "$boot/upgrade"
+  equals "booted: removing the package stops them (prerm)" "inactive inactive" "$(cat "$boot/removed" 2>/dev/null)"
+  check "booted: ... and leaves Redis's data" test -d "$ROOT/var/lib/mot-redis/appendonlydir"
   check "booted: no service logged an error" bash -c "! grep -E ' ERROR ' '$boot/journal'"
   rm -rf "$boot"
 }
