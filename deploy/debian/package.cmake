@@ -71,13 +71,17 @@ mot_unit(mot-intake.service mot-intake mot-intake "intake (validates, stores, ac
 # The intakes behind mot-proxy (README "Several intakes behind one
 # address"): they connect to the proxy's default ports, which bind the
 # usual addresses in their stead (/etc/mot/intake@N.env may move them).
+# Each instance of a templated unit gets a metrics port of its own, the
+# instance number after a prefix (a second instance on the default port
+# would not start): intake@N 560N, classifier@N 558N, deadline-watcher@N
+# 559N (N = 1..99; 12 gives 55812); /etc/mot/<service>@N.env may set another.
 mot_unit(mot-intake@.service mot-intake mot-intake@%i "intake %i behind mot-proxy"
-         "Environment=MOT_INTAKE_INGRESS=>tcp://127.0.0.1:5560;Environment=MOT_INTAKE_CLASSIFY=>tcp://127.0.0.1:5561;Environment=MOT_INTAKE_WATCH=>tcp://127.0.0.1:5562;EnvironmentFile=-/etc/mot/intake@%i.env"
+         "Environment=MOT_INTAKE_INGRESS=>tcp://127.0.0.1:5560;Environment=MOT_INTAKE_CLASSIFY=>tcp://127.0.0.1:5561;Environment=MOT_INTAKE_WATCH=>tcp://127.0.0.1:5562;Environment=MOT_METRICS=127.0.0.1:560%i;EnvironmentFile=-/etc/mot/intake@%i.env"
          "Wants=mot-proxy.service\nAfter=mot-proxy.service\n")
 mot_unit(mot-classifier@.service mot-classifier mot-classifier@%i "classifier %i"
-         "EnvironmentFile=-/etc/mot/classifier.env;EnvironmentFile=-/etc/mot/classifier@%i.env" "")
+         "Environment=MOT_METRICS=127.0.0.1:558%i;EnvironmentFile=-/etc/mot/classifier.env;EnvironmentFile=-/etc/mot/classifier@%i.env" "")
 mot_unit(mot-deadline-watcher@.service mot-deadline-watcher mot-deadline-watcher@%i "deadline-watcher %i"
-         "EnvironmentFile=-/etc/mot/deadline-watcher.env;EnvironmentFile=-/etc/mot/deadline-watcher@%i.env" "")
+         "Environment=MOT_METRICS=127.0.0.1:559%i;EnvironmentFile=-/etc/mot/deadline-watcher.env;EnvironmentFile=-/etc/mot/deadline-watcher@%i.env" "")
 mot_unit(mot-notifier.service mot-notifier mot-notifier "notifier (publishes the notices)"
          "EnvironmentFile=-/etc/mot/notifier.env" "")
 mot_unit(mot-reporter.service mot-reporter mot-reporter "reporter (registers, dashboard, reports)"

@@ -312,6 +312,10 @@ done
 for variable in MOT_INTAKE_INGRESS MOT_INTAKE_CLASSIFY MOT_INTAKE_WATCH; do
   echo "$variable=${!variable}" >>"$ROOT/etc/mot/intake.env"
 done
+# Metrics endpoints on any free port: this host's 5570… may be taken.
+for file in intake notifier reporter classifier@1 deadline-watcher@1; do
+  echo "MOT_METRICS=127.0.0.1:0" >>"$ROOT/etc/mot/$file.env"
+done
 
 start_unit mot-redis.service
 redis_up() { [ -S "$ROOT/run/mot-redis/redis.sock" ]; }
@@ -338,6 +342,10 @@ check "the reporter lists its problemática in the MUPOI (OOAD-15)" grep -q 'OOA
 # test's block by each instance's file, as /etc/mot/intake@N.env can.
 check "mot-intake@N connects to the proxy's ports by default" \
   grep -qx 'MOT_INTAKE_INGRESS=>tcp://127.0.0.1:5560' <(unit_environment mot-intake@.service 9)
+metrics_port() { unit_environment "$1" "$2" | sed -n 's/^MOT_METRICS=//p' | tail -n 1; }
+equals "mot-classifier@2's metrics port is its own" 127.0.0.1:5582 "$(metrics_port mot-classifier@.service 2)"
+equals "mot-deadline-watcher@12's" 127.0.0.1:55912 "$(metrics_port mot-deadline-watcher@.service 12)"
+equals "mot-intake@3's" 127.0.0.1:5603 "$(metrics_port mot-intake@.service 3)"
 kill "$(cat "$WORK/mot-intake.pid")"
 intake_gone() { ! kill -0 "$(cat "$WORK/mot-intake.pid")" 2>/dev/null; }
 mot_wait 20 intake_gone || fail "mot-intake did not stop"
@@ -352,7 +360,7 @@ MOT_PROXY_CLASSIFY_IN=tcp://127.0.0.1:$((port + 12))
 MOT_PROXY_WATCH_IN=tcp://127.0.0.1:$((port + 13))
 PROXY
 for instance in 1 2; do
-  printf 'MOT_INTAKE_INGRESS=>tcp://127.0.0.1:%s\nMOT_INTAKE_CLASSIFY=>tcp://127.0.0.1:%s\nMOT_INTAKE_WATCH=>tcp://127.0.0.1:%s\n' \
+  printf 'MOT_INTAKE_INGRESS=>tcp://127.0.0.1:%s\nMOT_INTAKE_CLASSIFY=>tcp://127.0.0.1:%s\nMOT_INTAKE_WATCH=>tcp://127.0.0.1:%s\nMOT_METRICS=127.0.0.1:0\n' \
     $((port + 11)) $((port + 12)) $((port + 13)) >"$ROOT/etc/mot/intake@$instance.env"
 done
 start_unit mot-proxy.service
