@@ -32,18 +32,21 @@ mkdir -p "$WORK"
 in_root() { chroot "$ROOT" "$@"; }
 
 # Processes started in the chroot, stopped by pid before /proc goes.
-package_cleanup() {
-  local file
+stop_units() {   # SIGTERM, then SIGKILL what still runs 10 s later
+  local file i
   for file in "$WORK"/*.pid; do
     [ -e "$file" ] || continue
     kill "$(cat "$file")" 2>/dev/null || true
   done
-  sleep 0.5
   for file in "$WORK"/*.pid; do
     [ -e "$file" ] || continue
+    for i in $(seq 50); do kill -0 "$(cat "$file")" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$(cat "$file")" 2>/dev/null || true
     rm -f "$file"
   done
+}
+package_cleanup() {
+  stop_units
   if mountpoint -q "$ROOT/proc"; then umount "$ROOT/proc"; fi
 }
 trap 'status=$?; [ "$status" -eq 0 ] || E2E_FAILED=1; package_cleanup; e2e_cleanup
@@ -212,11 +215,14 @@ done
 [ "$(main_pid mot-classifier@1.service)" != "$first" ] && echo restarted >$out/classifier-restart
 stat -c %U "/proc/$(main_pid mot-intake.service)" >$out/intake-user
 motctl_ submit --wait --timeout 30 </root/event.json >$out/ack.json 2>&1
-# An upgrade (the same package again) restarts what runs, on the new files.
+# An upgrade (the same package again) restarts the services that run, on
+# the new files, and leaves Redis running.
 before=$(main_pid mot-intake.service)
+redis_before=$(main_pid mot-redis.service)
 DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold /root/mot.deb >$out/upgrade.log 2>&1
 [ "$(main_pid mot-intake.service)" != "$before" ] && [ "$(systemctl is-active mot-intake.service)" = active ] &&
   echo restarted >$out/upgrade
+[ "$(main_pid mot-redis.service)" = "$redis_before" ] && echo kept >$out/upgrade-redis
 sleep 1
 journalctl --no-pager -u 'mot-*' >$out/journal 2>&1
 # Removing the package stops the pipeline and leaves its data.
@@ -247,6 +253,9 @@ CHECK
   equals "booted: the event is accepted" accepted "$(jq -r .status "$boot/ack.json" 2>/dev/null)"
   equals "booted: ... and applied by a classifier" applied "$(jq -r .outcome "$boot/ack.json" 2>/dev/null)"
   check "booted: an upgrade restarts the running services (postinst)" test -s "$boot/upgrade"
+  check "booted: ... and not Redis" test -s "$boot/upgrade-redis"
+  check "booted: ... which loaded the ACL file again" \
+    bash -c "grep -q 'Setting up mot' '$boot/upgrade.log' && ! grep -q 'did not load the new ACL' '$boot/upgrade.log'"
   equals "booted: removing the package stops them (prerm)" "inactive inactive" "$(cat "$boot/removed" 2>/dev/null)"
   check "booted: ... and leaves Redis's data" test -d "$ROOT/var/lib/mot-redis/appendonlydir"
   check "booted: no service logged an error" bash -c "! grep -E ' ERROR ' '$boot/journal'"
@@ -379,6 +388,28 @@ done
 for log in "$WORK"/mot-*.log; do
   check "${log##*/}: no error" bash -c "! grep -E '^[^ ]+ ERROR ' '$log'"
 done
+# Backup and restore as the README's "Operations" says: the AOF folder,
+# copied while Redis makes no rewrite, put back while the pipeline is stopped.
+admin() {
+  in_root env REDISCLI_AUTH="$(head -n 1 "$ROOT/etc/mot/secrets/redis/admin.password")" \
+    redis-cli --user admin -s /run/mot-redis/redis.sock "$@"
+}
+no_rewrite() { admin INFO persistence | grep -q '^aof_rewrite_in_progress:0'; }
+equals "backup: automatic rewrites paused" OK "$(admin CONFIG SET auto-aof-rewrite-percentage 0)"
+mot_wait 30 no_rewrite || fail "an AOF rewrite did not end"
+in_root tar -C /var/lib/mot-redis -czf /root/mot-redis-backup.tar.gz appendonlydir || fail "backup: tar"
+equals "backup: automatic rewrites again" OK "$(admin CONFIG SET auto-aof-rewrite-percentage 100)"
+keys_before=$(admin DBSIZE)
+check "there is something to back up" test "$keys_before" -gt 10
+stop_units
+rm -rf "$ROOT/var/lib/mot-redis/appendonlydir"
+in_root tar -C /var/lib/mot-redis -xzf /root/mot-redis-backup.tar.gz || fail "restore: tar"
+in_root chown -R mot-redis:mot /var/lib/mot-redis/appendonlydir
+start_unit mot-redis.service
+redis_answers() { [ "$(admin PING)" = PONG ]; }
+mot_wait 30 redis_answers || fail "mot-redis did not start on the restored data: $(tail -n 5 "$WORK/mot-redis.log")"
+equals "restore: Redis holds every key it held" "$keys_before" "$(admin DBSIZE)"
+
 check "the personal data never reached Redis's files" \
   bash -c "! grep -rqa -e 13957812343 -e GAVM780412MJCRLR07 '$ROOT/var/lib/mot-redis'"
 echo "$E2E_CHECKS checks"
