@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # test_package.sh — the Debian package (issue #13, "Packaged and supervised"):
 # builds the .deb from this tree (deploy/debian/build.sh, a Release build of
-# its own in $MOT_BIN/package), checks it with lintian, installs it with apt
-# into a clean Debian 12 (debootstrap --variant=minbase, cached as a tarball
-# in $MOT_BIN/package-test across runs) so that its Depends are pulled from
-# the mirror, and checks there: what postinst made (users, secrets,
-# certificates, Redis's ACL file) with owners and modes, the conffiles, each
-# binary's --help naming the installed data files, `systemd-analyze verify`
-# and `security` on every unit, and finally Redis and the five services
-# started as their units say (user, group, environment files, directories,
-# ExecStartPre/ExecStart: there is no systemd running in a chroot) taking an
-# event from motctl through to the register. Runs no binary of the build
-# under valgrind: skipped (77) when MOT_WRAP is set, and when not root.
+# its own in $MOT_BIN/package), checks its control fields and lintian,
+# installs it with apt into a clean Debian 12 (debootstrap --variant=minbase,
+# cached as a tarball in $MOT_BIN/package-test across runs) so that its
+# Depends come from the mirror, and checks there: each binary's --help and
+# the installed data files as defaults, the conffiles, what postinst made
+# (users, secrets, certificates, Redis's ACL file) with owners and modes, a
+# second postinst and a reinstall changing none of it, `systemd-analyze
+# verify` and `security` on every unit. Then it boots that Debian with
+# systemd-nspawn (real systemd, the units' sandboxing, the shipped
+# configuration): mot.target up, a second classifier, a classifier killed
+# and restarted, an event applied, an upgrade restarting the services, a
+# removal stopping them. Last, without systemd, it starts Redis, the five
+# services, mot-proxy and two intakes behind it as their unit files say
+# (user, group, environment files, directories, ExecStartPre/ExecStart),
+# takes events through both set-ups, and backs up and restores Redis's AOF.
+# Runs no binary of the build under valgrind: skipped (77) when MOT_WRAP is
+# set, and when not root.
 set -euo pipefail
 if [ -n "${MOT_WRAP:-}" ]; then
   echo "SKIP: the package test runs the packaged binaries, not the build's under valgrind"
@@ -31,17 +37,22 @@ mkdir -p "$WORK"
 
 in_root() { chroot "$ROOT" "$@"; }
 
-# Processes started in the chroot, stopped by pid before /proc goes.
+# Processes started in the chroot, stopped by pid before /proc goes (only
+# a process whose root is $ROOT: a pid file an interrupted run left behind
+# may name another process by now).
+in_chroot() { [ "$(readlink "/proc/$1/root" 2>/dev/null)" = "$ROOT" ]; }
 stop_units() {   # SIGTERM, then SIGKILL what still runs 10 s later
-  local file i
+  local file pid i
   for file in "$WORK"/*.pid; do
     [ -e "$file" ] || continue
-    kill "$(cat "$file")" 2>/dev/null || true
+    pid=$(cat "$file")
+    in_chroot "$pid" && kill "$pid" 2>/dev/null || true
   done
   for file in "$WORK"/*.pid; do
     [ -e "$file" ] || continue
-    for i in $(seq 50); do kill -0 "$(cat "$file")" 2>/dev/null || break; sleep 0.2; done
-    kill -KILL "$(cat "$file")" 2>/dev/null || true
+    pid=$(cat "$file")
+    for i in $(seq 50); do in_chroot "$pid" || break; sleep 0.2; done
+    in_chroot "$pid" && kill -KILL "$pid" 2>/dev/null || true
     rm -f "$file"
   done
 }
@@ -68,7 +79,11 @@ fresh_root() {
   tar -C "$ROOT" -xf "$CACHE"
   mount -t proc proc "$ROOT/proc"
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
-  # No daemon may start while packages are installed (redis-server's own).
+  forbid_daemons
+}
+# No daemon may start while packages are installed in the chroot
+# (redis-server's own): Debian's policy-rc.d answering "forbidden".
+forbid_daemons() {
   printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
   chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 }
@@ -87,7 +102,8 @@ echo "package: $DEB"
 
 # --- the package itself
 control() { dpkg-deb -f "$DEB" "$1"; }
-equals "the package's version is the project's" "0.13.0-1" "$(control Version)"
+version=$(sed -n 's/^project(mot VERSION \([0-9.]*\) .*/\1/p' "$MOT_SOURCE/CMakeLists.txt")
+equals "the package's version is the project's (CMakeLists.txt)" "$version-1" "$(control Version)"
 check "its maintainer is set" test -n "$(control Maintainer)"
 depends=$(control Depends)
 for dep in redis-server libczmq4 libzmq5 libhiredis0.14 libprotobuf-c1 libjansson4 libsodium23 \
@@ -240,8 +256,7 @@ CHECK
   timeout 240 systemd-nspawn -D "$ROOT" --quiet --register=no --keep-unit --private-network \
     --machine="mot-package-$$" -b >"$WORK/boot.log" 2>&1 || true
   mount -t proc proc "$ROOT/proc"
-  printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
-  chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+  forbid_daemons
   in_root dpkg -i /root/mot.deb >>"$WORK/apt.log" 2>&1 || fail "installing the package again after its removal"
   in_root systemctl disable mot.target package-check.service >/dev/null 2>&1
   local boot=$ROOT/root/boot
