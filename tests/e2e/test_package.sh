@@ -427,4 +427,11 @@ equals "restore: Redis holds every key it held" "$keys_before" "$(admin DBSIZE)"
 
 check "the personal data never reached Redis's files" \
   bash -c "! grep -rqa -e 13957812343 -e GAVM780412MJCRLR07 '$ROOT/var/lib/mot-redis'"
+# Purging removes the conffiles and keeps what belongs with the data.
+stop_units
+in_root apt-get purge -y -qq mot >>"$WORK/apt.log" 2>&1 || fail "apt-get purge mot: $(tail -n 5 "$WORK/apt.log")"
+check "purge removes the conffiles" test ! -e "$ROOT/etc/mot/mot.env"
+check "... and keeps the PII key, the certificates and Redis's data" \
+  test -s "$ROOT/etc/mot/secrets/pii.key" -a -s "$ROOT/etc/mot/certs/servers/intake.cert_secret" \
+       -a -d "$ROOT/var/lib/mot-redis/appendonlydir"
 echo "$E2E_CHECKS checks"
