@@ -2,11 +2,10 @@
 # installed where (binaries, the editable data files as conffiles under
 # /etc/mot, the Redis configuration, the systemd units made from
 # deploy/systemd/service.in) and CPack's DEB settings. Included by the top
-# CMakeLists.txt. Build it (tests/e2e/test_package.sh does):
-#   cmake -S . -B build/package -DCMAKE_BUILD_TYPE=Release -DMOT_TESTS=OFF -DMOT_DEPLOY_DIR=/etc/mot
-#   cmake --build build/package -j2 && (cd build/package && cpack -G DEB)
-# MOT_DEPLOY_DIR=/etc/mot makes the binaries' data-file defaults the
-# installed files; a build for this tree keeps deploy/.
+# CMakeLists.txt with -DMOT_PACKAGE=ON, which also makes the binaries'
+# data-file defaults the installed files (/etc/mot/…) and leaves the tests
+# out; deploy/debian/build.sh runs that build with Debian's hardening flags,
+# then cpack (tests/e2e/test_package.sh does).
 
 set(MOT_PKG_SRC ${CMAKE_SOURCE_DIR}/deploy)
 set(MOT_PKG_OUT ${CMAKE_BINARY_DIR}/debian)
