@@ -21,4 +21,5 @@ bench_setup() {
   export MOT_INTAKE_WATCH=tcp://127.0.0.1:$((base + 2)) MOT_WATCHER_INTAKE=tcp://127.0.0.1:$((base + 2))
   export MOT_NOTIFIER_COLLECT=tcp://127.0.0.1:$((base + 3)) MOT_WATCHER_NOTIFIER=tcp://127.0.0.1:$((base + 3))
   export MOT_NOTIFIER_PUBLISH=tcp://127.0.0.1:$((base + 4))
+  export MOT_METRICS=127.0.0.1:0      # each process's /metrics on a free port: none collides with a demo's
 }

@@ -10,9 +10,10 @@
 #include <strings.h>
 
 static const mot_option_t common_options[] = {
-    {"redis", "MOT_REDIS", MOT_DEFAULT_REDIS, "Redis address: host:port or unix:/path/to/socket"},
+    {"redis", "MOT_REDIS", MOT_DEFAULT_REDIS, "Redis address: host:port, unix:/path/to/socket or sentinel:HOST:PORT[,HOST:PORT...]/MASTER"},
     {"redis-user", "MOT_REDIS_USER", "", "Redis ACL user to authenticate as (empty: the service's name)"},
     {"redis-secrets", "MOT_REDIS_SECRETS", "", "folder of the Redis users' passwords, USER.password (empty: no AUTH)"},
+    {"redis-wait", "MOT_REDIS_WAIT", "off", "REPLICAS[:TIMEOUT_MS]: a write's result leaves the process only once that many replicas have it (WAIT); off"},
     {"env", "MOT_ENV", "production", "production | development | test"},
     {"test-clock", "MOT_TEST_CLOCK", "0", "1: read time from Redis key mot:clock (refused in production)"},
     {"log-level", "MOT_LOG_LEVEL", "info", "debug | info | warn | error"},

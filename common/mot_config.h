@@ -5,9 +5,10 @@
  *  the flag wins over the environment, the environment over the default.
  *  Every binary also gets the common options below, so they are named and
  *  documented once:
- *    --redis       MOT_REDIS       host:port or unix:/path  (127.0.0.1:6379)
+ *    --redis       MOT_REDIS       host:port, unix:/path or sentinel:H:P[,H:P…]/MASTER (127.0.0.1:6379)
  *    --redis-user  MOT_REDIS_USER  the Redis ACL user (the service's name)
  *    --redis-secrets MOT_REDIS_SECRETS  folder of USER.password (none: no AUTH)
+ *    --redis-wait  MOT_REDIS_WAIT  REPLICAS[:TIMEOUT_MS] or off (off), see mot_redis_wait
  *    --env         MOT_ENV         production | development | test (production)
  *    --test-clock  MOT_TEST_CLOCK  1: read time from Redis (refused in production)
  *    --log-level   MOT_LOG_LEVEL   debug | info | warn | error (info)

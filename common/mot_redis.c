@@ -12,7 +12,10 @@
  */
 #include "mot_redis.h"
 #include "mot_log.h"
+#include "mot_metrics.h"
+#include "mot_redis_address.h"
 #include "mot_resp.h"
+#include "mot_sentinel.h"
 #include "mot_text.h"
 
 #include <errno.h>
@@ -37,11 +40,17 @@ typedef struct {
 } lent_buffer_t;
 
 struct _mot_redis_t {
-    char *address;
+    char *address;              /* as given: never holds a password */
+    mot_redis_address_t *parsed;
+    char *master;               /* sentinel: the master last connected to, HOST:PORT */
+    bool demoted;               /* a READONLY reply: reconnect once no reply is pending */
+    size_t pending;             /* replies appended and not read yet */
+    int wait_replicas, wait_timeout_ms;     /* mot_redis_wait; 0 replicas: off */
     char *user;                 /* NULL: no AUTH */
     char *password;             /* the user's; never logged, wiped when freed */
     redisContext *context;
     lent_buffer_t lent;
+    bool connected_before;      /* a later connection counts as a reconnect */
 };
 
 struct _mot_script_t {
@@ -55,12 +64,45 @@ mot_redis_new (const char *address)
     mot_redis_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
+    const char *error = "out of memory";
     self->address = strdup (address);
-    if (!self->address) {
+    self->parsed = self->address ? mot_redis_address_parse (address, &error) : NULL;
+    if (!self->parsed) {
+        mot_log_error ("redis_address_invalid", "address=\"%s\" reason=\"%s\"", address, error);
+        free (self->address);
         free (self);
         return NULL;
     }
     return self;
+}
+
+/* Redis errors by kind and reconnections (mot_metrics.h; mot_health
+ * registers the series at 0). */
+static void
+count_redis (const char *kind)
+{
+    if (kind)
+        mot_counter_add (mot_metrics_counter (MOT_METRIC_REDIS_ERRORS, MOT_METRIC_REDIS_ERRORS_HELP, "kind", kind, NULL), 1);
+    else
+        mot_counter_add (mot_metrics_counter (MOT_METRIC_REDIS_RECONNECTS, MOT_METRIC_REDIS_RECONNECTS_HELP, NULL), 1);
+}
+
+/* Counts a failed connection, and a successful one after the first. */
+static bool
+note_connect (mot_redis_t *self, bool ok)
+{
+    if (!ok || self->connected_before)
+        count_redis (ok ? NULL : "connection");
+    self->connected_before |= ok;
+    return ok;
+}
+
+/* A connection that failed under a command or a read. */
+static void
+log_failed (mot_redis_t *self, const char *reason)
+{
+    count_redis ("connection");
+    mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, reason);
 }
 
 static void
@@ -71,6 +113,8 @@ drop_context (mot_redis_t *self)
         self->context = NULL;
     }
     self->lent.start = self->lent.end = 0;     /* what it held was that connection's */
+    self->pending = 0;
+    self->demoted = false;
 }
 
 static void
@@ -95,6 +139,8 @@ mot_redis_destroy (mot_redis_t **self_p)
     free (self->lent.data);
     mot_resp_destroy (&self->lent.parser);
     free (self->address);
+    mot_redis_address_destroy (&self->parsed);
+    free (self->master);
     free (self);
     *self_p = NULL;
 }
@@ -176,6 +222,8 @@ mot_redis_t *
 mot_redis_dup (mot_redis_t *self)
 {
     mot_redis_t *copy = mot_redis_new (self->address);
+    if (copy)
+        mot_redis_set_wait (copy, self->wait_replicas, self->wait_timeout_ms);
     if (copy && self->user) {
         copy->user = strdup (self->user);
         copy->password = strdup (self->password);
@@ -202,33 +250,86 @@ authenticate (mot_redis_t *self, redisContext *context)
     return ok;
 }
 
-/* "unix:/path" or "host:port" (the last colon separates the port). */
 static redisContext *
-open_context (const char *address)
+connect_tcp (const char *host, int port)
 {
     struct timeval timeout = {MOT_REDIS_TIMEOUT_MS / 1000, (MOT_REDIS_TIMEOUT_MS % 1000) * 1000};
-    if (strncmp (address, "unix:", 5) == 0)
-        return redisConnectUnixWithTimeout (address + 5, timeout);
-    const char *colon = strrchr (address, ':');
-    if (!colon || colon == address)
+    return redisConnectWithTimeout (host, port, timeout);
+}
+
+/* The master the sentinels name now (remembered in self->master, logged
+ * when it changes). */
+static redisContext *
+connect_master (mot_redis_t *self)
+{
+    char *host = NULL;
+    int port = 0;
+    if (!mot_sentinel_ask_master (self->parsed, self->user, self->password, &host, &port))
         return NULL;
-    char *host = strndup (address, (size_t) (colon - address));
-    if (!host)
-        return NULL;
-    int port = atoi (colon + 1);
-    redisContext *context = port > 0 && port < 65536 ? redisConnectWithTimeout (host, port, timeout) : NULL;
+    size_t size = strlen (host) + sizeof ":65535";
+    char *master = malloc (size);
+    if (master)
+        snprintf (master, size, "%s:%d", host, port);
+    if (master && (!self->master || strcmp (master, self->master) != 0))
+        mot_log_info ("redis_master", "address=%s master=%s previous=%s", self->address, master,
+                      self->master ? self->master : "-");
+    if (master) {
+        free (self->master);
+        self->master = master;
+    }
+    redisContext *context = master ? connect_tcp (host, port) : NULL;
     free (host);
     return context;
+}
+
+static redisContext *
+open_context (mot_redis_t *self)
+{
+    struct timeval timeout = {MOT_REDIS_TIMEOUT_MS / 1000, (MOT_REDIS_TIMEOUT_MS % 1000) * 1000};
+    switch (self->parsed->kind) {
+    case MOT_REDIS_UNIX:
+        return redisConnectUnixWithTimeout (self->parsed->path, timeout);
+    case MOT_REDIS_TCP:
+        return connect_tcp (self->parsed->server.host, self->parsed->server.port);
+    case MOT_REDIS_SENTINEL:
+        return connect_master (self);
+    }
+    return NULL;
+}
+
+/* Redis's guidelines for Sentinel clients: the address a sentinel gave
+ * must say it is a master (ROLE) before it is used; one that does not (a
+ * demoted master not yet told, a replica) is dropped and the sentinels
+ * asked again at the next try. True when not behind Sentinel. */
+static bool
+verify_master (mot_redis_t *self, redisContext *context)
+{
+    if (self->parsed->kind != MOT_REDIS_SENTINEL)
+        return true;
+    redisReply *reply = redisCommand (context, "ROLE");
+    bool ok = reply && reply->type == REDIS_REPLY_ARRAY && reply->elements > 0
+           && reply->element[0]->type == REDIS_REPLY_STRING && strcmp (reply->element[0]->str, "master") == 0;
+    if (!ok)
+        mot_log_warn ("redis_not_master", "address=%s master=%s role=%s", self->address, self->master,
+                      !reply ? context->errstr
+                      : reply->type == REDIS_REPLY_ERROR ? reply->str
+                      : reply->type == REDIS_REPLY_ARRAY && reply->elements > 0
+                              && reply->element[0]->type == REDIS_REPLY_STRING
+                          ? reply->element[0]->str
+                          : "unknown");
+    if (reply)
+        freeReplyObject (reply);
+    return ok;
 }
 
 static bool
 try_connect (mot_redis_t *self)
 {
     drop_context (self);
-    redisContext *context = open_context (self->address);
+    redisContext *context = open_context (self);
     if (!context) {
-        mot_log_error ("redis_unreachable", "address=%s reason=\"bad address or out of memory\"",
-                       self->address);
+        mot_log_error ("redis_unreachable", "address=%s reason=\"%s\"", self->address,
+                       self->parsed->kind == MOT_REDIS_SENTINEL ? "no sentinel named a master" : "out of memory");
         return false;
     }
     if (context->err) {
@@ -237,7 +338,8 @@ try_connect (mot_redis_t *self)
         return false;
     }
     struct timeval timeout = {MOT_REDIS_TIMEOUT_MS / 1000, (MOT_REDIS_TIMEOUT_MS % 1000) * 1000};
-    if (redisSetTimeout (context, timeout) != REDIS_OK || !authenticate (self, context)) {
+    if (redisSetTimeout (context, timeout) != REDIS_OK || !authenticate (self, context)
+        || !verify_master (self, context)) {
         redisFree (context);
         return false;
     }
@@ -249,7 +351,7 @@ bool
 mot_redis_connect (mot_redis_t *self, int attempts, int delay_ms)
 {
     for (int attempt = 1; attempts <= 0 || attempt <= attempts; attempt++) {
-        if (try_connect (self)) {
+        if (note_connect (self, try_connect (self))) {
             if (attempt > 1)
                 mot_log_info ("redis_connected", "address=%s attempt=%d", self->address, attempt);
             return true;
@@ -265,14 +367,18 @@ mot_redis_connect (mot_redis_t *self, int attempts, int delay_ms)
 static bool
 ensure_connected (mot_redis_t *self)
 {
-    return (self->context && !self->context->err) || try_connect (self);
+    if (self->demoted && self->pending == 0)
+        drop_context (self);
+    return (self->context && !self->context->err) || note_connect (self, try_connect (self));
 }
 
 static void
 warn_if_error (const redisReply *reply)
 {
-    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) != 0)
+    if (reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "NOSCRIPT", 8) != 0) {
+        count_redis ("reply");
         mot_log_warn ("redis_error", "reason=\"%s\"", reply->str);
+    }
 }
 
 static redisReply *
@@ -280,6 +386,28 @@ log_if_error (redisReply *reply)
 {
     warn_if_error (reply);
     return reply;
+}
+
+/* A READONLY error: the server is a replica now (a failover demoted it, or
+ * a sentinel named it before it was promoted). Remembered: the connection
+ * is dropped, and the sentinels asked again, once no reply is pending. */
+static bool
+says_demoted (mot_redis_t *self, const redisReply *reply)
+{
+    bool demoted = reply && reply->type == REDIS_REPLY_ERROR && strncmp (reply->str, "READONLY", 8) == 0;
+    if (demoted && !self->demoted)
+        mot_log_warn ("redis_demoted", "address=%s master=%s", self->address, self->master ? self->master : "-");
+    self->demoted = self->demoted || demoted;
+    return demoted;
+}
+
+/* A reply of the pipeline was read. */
+static void
+took_reply (mot_redis_t *self, const redisReply *reply)
+{
+    if (self->pending > 0)
+        self->pending--;
+    says_demoted (self, reply);
 }
 
 /* Hands hiredis the bytes read ahead for lent replies, before it reads:
@@ -306,9 +434,14 @@ mot_redis_commandv (mot_redis_t *self, int argc, const char **argv, const size_t
         if (!ensure_connected (self))
             return NULL;
         redisReply *reply = redisCommandArgv (self->context, argc, argv, argvlen);
+        if (says_demoted (self, reply) && attempt == 0) {
+            freeReplyObject (reply);        /* refused, not run: ask the master */
+            drop_context (self);
+            continue;
+        }
         if (reply)
             return log_if_error (reply);
-        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        log_failed (self, self->context->errstr);
         drop_context (self);
     }
     return NULL;
@@ -325,9 +458,14 @@ mot_redis_command (mot_redis_t *self, const char *format, ...)
         va_start (args, format);
         redisReply *reply = redisvCommand (self->context, format, args);
         va_end (args);
+        if (says_demoted (self, reply) && attempt == 0) {
+            freeReplyObject (reply);        /* refused, not run: ask the master */
+            drop_context (self);
+            continue;
+        }
         if (reply)
             return log_if_error (reply);
-        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        log_failed (self, self->context->errstr);
         drop_context (self);
     }
     return NULL;
@@ -378,6 +516,8 @@ mot_redis_append (mot_redis_t *self, int argc, const char **argv, const size_t *
     char *command = format_command (argc, argv, argvlen, &size);
     bool ok = command && redisAppendFormattedCommand (self->context, command, size) == REDIS_OK;
     free (command);
+    if (ok)
+        self->pending++;
     return ok;
 }
 
@@ -389,10 +529,11 @@ mot_redis_read (mot_redis_t *self)
         return NULL;
     void *reply = NULL;
     if (redisGetReply (self->context, &reply) != REDIS_OK) {
-        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        log_failed (self, self->context->errstr);
         drop_context (self);
         return NULL;
     }
+    took_reply (self, reply);
     return log_if_error (reply);
 }
 
@@ -512,6 +653,7 @@ mot_redis_read_lent (mot_redis_t *self)
                                                    &used, &reply);
         if (status == MOT_RESP_DONE) {
             lent->start += used;
+            took_reply (self, reply);
             warn_if_error (reply);
             return reply;
         }
@@ -519,9 +661,56 @@ mot_redis_read_lent (mot_redis_t *self)
             reason = "not the Redis protocol";
         ok = status == MOT_RESP_MORE && receive_more (self, &reason);
     }
-    mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, reason);
+    log_failed (self, reason);
     drop_context (self);
     return NULL;
+}
+
+void
+mot_redis_set_wait (mot_redis_t *self, int replicas, int timeout_ms)
+{
+    self->wait_replicas = replicas > 0 ? replicas : 0;
+    self->wait_timeout_ms = timeout_ms > 0 ? timeout_ms : 1;
+}
+
+bool
+mot_redis_waits (mot_redis_t *self)
+{
+    return self->wait_replicas > 0;
+}
+
+bool
+mot_redis_wait (mot_redis_t *self)
+{
+    if (self->wait_replicas == 0)
+        return true;
+    if (!self->context || self->context->err || self->pending > 0) {
+        mot_log_warn ("redis_wait_short", "address=%s replicas=0 wanted=%d reason=\"connection lost\"", self->address,
+                      self->wait_replicas);
+        return false;
+    }
+    long long patience = (long long) self->wait_timeout_ms + MOT_REDIS_TIMEOUT_MS;
+    struct timeval longer = {(time_t) (patience / 1000), (suseconds_t) (patience % 1000) * 1000};
+    struct timeval usual = {MOT_REDIS_TIMEOUT_MS / 1000, (MOT_REDIS_TIMEOUT_MS % 1000) * 1000};
+    redisReply *reply = redisSetTimeout (self->context, longer) == REDIS_OK
+                            ? redisCommand (self->context, "WAIT %d %d", self->wait_replicas, self->wait_timeout_ms)
+                            : NULL;
+    long long acknowledged = reply && reply->type == REDIS_REPLY_INTEGER ? reply->integer : -1;
+    if (!reply || redisSetTimeout (self->context, usual) != REDIS_OK) {
+        mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+        drop_context (self);
+    }
+    else
+        says_demoted (self, reply);
+    if (acknowledged < self->wait_replicas)
+        mot_log_warn ("redis_wait_short", "address=%s replicas=%lld wanted=%d timeout_ms=%d%s%s%s", self->address,
+                      acknowledged < 0 ? 0 : acknowledged, self->wait_replicas, self->wait_timeout_ms,
+                      reply && reply->type == REDIS_REPLY_ERROR ? " reason=\"" : "",
+                      reply && reply->type == REDIS_REPLY_ERROR ? reply->str : "",
+                      reply && reply->type == REDIS_REPLY_ERROR ? "\"" : "");
+    if (reply)
+        freeReplyObject (reply);
+    return acknowledged >= self->wait_replicas;
 }
 
 bool
@@ -688,7 +877,7 @@ mot_redis_flush (mot_redis_t *self)
     int done = 0;
     while (self->context && !done)
         if (redisBufferWrite (self->context, &done) != REDIS_OK) {
-            mot_log_warn ("redis_failed", "address=%s reason=\"%s\"", self->address, self->context->errstr);
+            log_failed (self, self->context->errstr);
             drop_context (self);
         }
     return done != 0;

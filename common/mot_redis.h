@@ -1,6 +1,10 @@
 /*  mot_redis — the one way every module talks to Redis.
  *
- *  Owns: connecting (host:port or unix:/path) with retries and clear errors,
+ *  Owns: connecting (host:port, unix:/path, or through Redis Sentinel:
+ *  sentinel:HOST:PORT[,HOST:PORT…]/MASTER, mot_redis_address) with retries
+ *  and clear errors, following the master after a failover (a connection
+ *  error, a READONLY reply or a master that ROLE shows demoted makes the
+ *  next command ask the sentinels again, mot_sentinel),
  *  authenticating each connection as the process's Redis ACL user (the
  *  password read from a file, never logged), reconnecting after a failure,
  *  and running Lua scripts by SHA with a reload on NOSCRIPT (Redis forgets
@@ -98,6 +102,21 @@ typedef size_t (mot_redis_ask_fn) (void *arg, size_t from, size_t to);
 typedef bool (mot_redis_take_fn) (void *arg, size_t from, size_t asked);
 bool mot_redis_batches (mot_redis_t *self, size_t count, size_t batch, mot_redis_ask_fn *ask, mot_redis_take_fn *take,
                         void *arg, bool *unasked);
+
+/* Durability beyond one Redis (--redis-wait): after a write, wait until
+ * `replicas` replicas acknowledge everything this connection has written,
+ * for at most `timeout_ms` (WAIT). 0 replicas: off (the default). */
+void mot_redis_set_wait (mot_redis_t *self, int replicas, int timeout_ms);
+bool mot_redis_waits (mot_redis_t *self);
+/* Call right after the write whose result is about to leave the process
+ * (an acknowledgement, a dispatch, a published notice): true when waiting
+ * is off or enough replicas have it; false, logged redis_wait_short, when
+ * fewer acknowledged in time or the connection is gone — the caller must
+ * then not let that result out (Redis may lose it in a failover). Never
+ * reconnects: a WAIT on a new connection would not cover the old one's
+ * writes. Only a write that changed something counts (WAIT waits for the
+ * connection's last propagated write). */
+bool mot_redis_wait (mot_redis_t *self);
 
 /* Redis's own wall-clock time in unix seconds (false when unavailable). For
  * transport bookkeeping shared by several processes, never business time. */

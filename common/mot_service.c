@@ -2,6 +2,7 @@
  */
 #include "mot_service.h"
 #include "mot_curve.h"
+#include "mot_redis_address.h"
 
 #include <czmq.h>
 #include <signal.h>
@@ -22,30 +23,64 @@ test_clock_allowed (mot_config_t *config, const char *name)
     return true;
 }
 
+/* The service's options followed by --metrics (mot_health). */
+typedef struct {
+    mot_health_option_storage_t storage;
+    mot_option_t options[];
+} all_options_t;
+
+static all_options_t *
+all_options_new (const char *name, const mot_option_t *options)
+{
+    size_t count = 0;
+    while (options && options[count].name)
+        count++;
+    all_options_t *all = calloc (1, sizeof *all + (count + 2) * sizeof *all->options);
+    if (all) {
+        memcpy (all->options, options, count * sizeof *options);
+        all->options[count] = mot_health_option (name, &all->storage);
+    }
+    return all;
+}
+
 mot_service_t *
 mot_service_new (const char *name, const char *summary, const mot_option_t *options, int argc,
                  char **argv, int *exit_code)
 {
     char program[64];
     snprintf (program, sizeof program, "mot-%s", name);
-    mot_config_t *config = mot_config_new (program, summary, options, argc, argv, exit_code);
-    if (!config)
+    *exit_code = 1;
+    all_options_t *all = all_options_new (name, options);
+    mot_config_t *config = all ? mot_config_new (program, summary, all->options, argc, argv, exit_code) : NULL;
+    if (!config) {
+        free (all);
         return NULL;
+    }
     *exit_code = 2;
+    int wait_replicas, wait_timeout_ms;
+    const char *wait_error = NULL;
+    if (!mot_redis_wait_parse (mot_config_get (config, "redis-wait"), &wait_replicas, &wait_timeout_ms, &wait_error)) {
+        fprintf (stderr, "%s: %s (got '%s')\n", program, wait_error, mot_config_get (config, "redis-wait"));
+        mot_config_destroy (&config);
+        return NULL;
+    }
     if (!test_clock_allowed (config, name) || mot_config_positional_count (config) > 0) {
         if (mot_config_positional_count (config) > 0)
             fprintf (stderr, "%s: unexpected argument '%s' (try --help)\n", program,
                      mot_config_positional (config, 0));
         mot_config_destroy (&config);
+        free (all);
         return NULL;
     }
     mot_service_t *self = calloc (1, sizeof *self);
     if (!self) {
         mot_config_destroy (&config);
+        free (all);
         return NULL;
     }
     self->name = name;
     self->config = config;
+    self->all_options = all;
     mot_log_init (name, mot_config_get (config, "log-level"));
     zsys_init ();
     /* A write to a Redis or peer socket that closed must come back as an
@@ -60,6 +95,8 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
     }
     self->redis = mot_redis_new (mot_config_get (config, "redis"));
     *exit_code = 1;
+    if (self->redis)
+        mot_redis_set_wait (self->redis, wait_replicas, wait_timeout_ms);
     const char *user = mot_config_get (config, "redis-user");
     if (self->redis && !mot_redis_authenticate_as (self->redis, *user ? user : name, mot_config_get (config, "redis-secrets")))
         mot_redis_destroy (&self->redis);
@@ -78,9 +115,9 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
         mot_service_destroy (&self);
         return NULL;
     }
-    mot_log_info ("started", "redis=%s redis_user=%s env=%s test_clock=%d", mot_redis_address (self->redis),
-                  mot_redis_user (self->redis) ? mot_redis_user (self->redis) : "-", mot_config_get (config, "env"),
-                  mot_clock_is_test (self->clock));
+    mot_log_info ("started", "redis=%s redis_user=%s redis_wait=%s env=%s test_clock=%d", mot_redis_address (self->redis),
+                  mot_redis_user (self->redis) ? mot_redis_user (self->redis) : "-", mot_config_get (config, "redis-wait"),
+                  mot_config_get (config, "env"), mot_clock_is_test (self->clock));
     *exit_code = 0;
     return self;
 }
@@ -111,12 +148,25 @@ mot_service_destroy (mot_service_t **self_p)
     if (!self_p || !*self_p)
         return;
     mot_service_t *self = *self_p;
+    mot_health_destroy (&self->health);
     mot_clock_destroy (&self->clock);
     mot_redis_destroy (&self->redis);
     mot_curve_stop ();
     mot_config_destroy (&self->config);
+    free (self->all_options);
     free (self);
     *self_p = NULL;
+}
+
+/* /metrics, /healthz and /readyz once the service has opened (so that a
+ * process that cannot run never holds the port); false when the address
+ * is unusable or taken. */
+static bool
+start_health (mot_service_t *service)
+{
+    bool failed;
+    service->health = mot_health_new (mot_config_get (service->config, "metrics"), &failed);
+    return !failed;
 }
 
 int
@@ -127,11 +177,12 @@ mot_service_run (const mot_service_class_t *class, void *self, int argc, char **
     if (!service)
         return rc;
     rc = 1;
-    if (class->open (self, service)) {
+    if (class->open (self, service) && start_health (service)) {
         zloop_t *loop = mot_service_loop_new ();
-        if (loop && class->attach (self, loop)) {
+        if (loop && class->attach (self, loop) && mot_health_attach (service->health, loop, service->redis)) {
             mot_log_info ("ready", "service=%s", class->name);
             zloop_start (loop);
+            mot_health_set_ready (service->health, false);
             mot_log_info ("stopping", "reason=signal");
             rc = 0;
         }

@@ -13,6 +13,7 @@
 #include "mot_clock.h"
 #include <czmq.h>
 #include "mot_config.h"
+#include "mot_health.h"
 #include "mot_log.h"
 #include "mot_redis.h"
 
@@ -21,6 +22,8 @@ typedef struct {
     mot_config_t *config;
     mot_redis_t *redis;
     mot_clock_t *clock;
+    mot_health_t *health;       /* /metrics, /healthz, /readyz; NULL with --metrics off */
+    void *all_options;          /* the service's options and --metrics */
 } mot_service_t;
 
 /* How often a waiting loop looks at zsys_interrupted: a SIGTERM that lands

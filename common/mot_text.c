@@ -142,3 +142,15 @@ mot_text_digits (unsigned long long n, char *out)
         out[i] = reversed[count - 1 - i];
     return count;
 }
+
+bool
+mot_text_listed (const char *list, const char *word, size_t length)
+{
+    for (const char *part = list; part; part = strchr (part, ',')) {
+        if (*part == ',')
+            part++;
+        if (strncmp (part, word, length) == 0 && (part[length] == ',' || part[length] == '\0'))
+            return true;
+    }
+    return false;
+}

@@ -19,6 +19,7 @@ packages=(
   chromium chromium-driver fonts-dejavu-core      # the dashboard's browser tests (and readable screenshots)
   help2man lintian debootstrap systemd systemd-container  # the Debian package: man pages from --help, lintian, the clean Debian 12 it is installed into, systemd-analyze verify, systemd-nspawn to boot it (tests/e2e/test_package.sh)
   curl openssl                                    # raw HTTP(S) in the dashboard tests; the accounts' hashes (up.sh, the tests); the TLS test's throwaway CA
+  prometheus                                      # scrapes the services' /metrics; promtool checks deploy/prometheus/ (tests)
 )
 
 as_root=()

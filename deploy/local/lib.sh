@@ -84,7 +84,12 @@ mot_start_service() {
   shift 3
   mkdir -p "$run/log" "$run/pids"
   mot_pid_alive "$run/pids/$label.pid" && return 0
-  setsid ${MOT_WRAP:-} "$bin/mot-$name" "$@" </dev/null >>"$run/log/$label.log" 2>&1 &
+  # Only the first process of a service takes its metrics port (mot_health);
+  # any other (an instance, a renamed binary) a free one of its own, which
+  # its log's metrics_listening line names.
+  local metrics=()
+  [[ " intake classifier deadline-watcher notifier reporter " == *" $label "* ]] || metrics=(env MOT_METRICS=127.0.0.1:0)
+  setsid "${metrics[@]}" ${MOT_WRAP:-} "$bin/mot-$name" "$@" </dev/null >>"$run/log/$label.log" 2>&1 &
   echo $! >"$run/pids/$label.pid"
 }
 

@@ -64,6 +64,13 @@ if ! mot_wait 30 "$motctl" obligations --timeout 1 || ! services_alive; then
   exit 1
 fi
 echo "running: ${MOT_SERVICES[*]} (logs in $RUN/log/)"
+# Each service's /metrics (and /healthz, /readyz), as its log says it listens.
+metrics_url() { grep -o 'metrics_listening address=[^ ]* url=[^ ]*' "$RUN/log/$1.log" | tail -1 | sed 's/.*url=//'; }
+service_ready() { grep -q 'ready service=' "$RUN/log/$1.log"; }
+for name in "${MOT_SERVICES[@]}"; do
+  mot_wait 10 service_ready "$name" || true
+  printf '  %-17s metrics: %s\n' "$name" "$(metrics_url "$name" | grep . || echo off)"
+done
 
 step "Feeding the demo events (deploy/demo/*.jsonl) through intake"
 "$motctl" submit <deploy/demo/events.jsonl >"$RUN/demo-acks.jsonl" || true
@@ -120,5 +127,7 @@ cat <<MSG
   dashboard: http://$MOT_REPORTER_HTTP/ (usuario demo / contraseña $(cat "$RUN/dashboard.password" 2>/dev/null || echo "de $MOT_REPORTER_ACCOUNTS"))
   logs: $RUN/log/   Redis: $MOT_REDIS$redis_by_hand
   CURVE: every socket; motctl needs MOT_CERTS=$MOT_CERTS MOT_CERT=$MOT_CERT
+  metrics: each service's URL above (also /healthz, /readyz); Prometheus with its alert rules:
+    prometheus --config.file=deploy/prometheus/prometheus.yml --storage.tsdb.path=$RUN/prometheus
   stop everything: bash deploy/local/down.sh
 MSG

@@ -18,6 +18,7 @@
 #include "mot_schema.h"
 #include "mot_date.h"
 #include "mot_endpoints.h"
+#include "mot_metrics.h"
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "mot_text.h"
@@ -48,6 +49,9 @@ typedef struct {
     long announce_ms;
     long batch;
     size_t applied, already, rejected, refused;   /* of the batch being reported */
+    zhashx_t *commands;          /* the batch's lifecycle commands, by event id */
+    mot_counter_t *classified, *duplicates, *rejections, *uncommitted, *transitions_applied, *transitions_refused;
+    mot_histogram_t *classify_seconds;
 } classifier_t;
 
 /* The parts of an event that classification reads, whatever its body. */
@@ -156,6 +160,8 @@ add_dispatch (classifier_t *self, zmsg_t *msg)
     else if (lifecycle_is_command (dispatch->envelope)) {
         if (!commit_add_command (self->commit, dispatch->event_id, dispatch->envelope))
             mot_log_error ("out_of_memory", "event_id=%s reason=\"stays pending\"", dispatch->event_id);
+        else
+            zhashx_insert (self->commands, dispatch->event_id, self);
     }
     else
         add_evidence (self, dispatch->event_id, dispatch->envelope);
@@ -166,6 +172,12 @@ static void
 on_committed (void *arg, const char *event_id, commit_outcome_t outcome, const char *item_id)
 {
     classifier_t *self = (classifier_t *) arg;
+    bool command = zhashx_lookup (self->commands, event_id) != NULL;
+    mot_counter_add (outcome == COMMIT_APPLIED   ? (command ? self->transitions_applied : self->classified)
+                     : outcome == COMMIT_ALREADY ? self->duplicates
+                     : outcome == COMMIT_REJECTED ? self->rejections
+                                                  : self->transitions_refused,
+                     1);
     switch (outcome) {
     case COMMIT_APPLIED:
         self->applied++;
@@ -193,6 +205,7 @@ on_dispatch (zloop_t *loop, zsock_t *reader, void *arg)
 {
     (void) loop;
     classifier_t *self = (classifier_t *) arg;
+    int64_t started_us = zclock_usecs ();
     long received = 0;
     do {
         zmsg_t *msg = zmsg_recv (reader);
@@ -207,12 +220,42 @@ on_dispatch (zloop_t *loop, zsock_t *reader, void *arg)
         return 0;
     self->applied = self->already = self->rejected = self->refused = 0;
     size_t committed = commit_run (self->commit, mot_clock_now (self->service->clock), on_committed, self);
+    zhashx_purge (self->commands);
+    double seconds = (double) (zclock_usecs () - started_us) / 1e6;
+    for (size_t i = 0; i < committed; i++)
+        mot_histogram_observe (self->classify_seconds, seconds);
+    mot_counter_add (self->uncommitted, size - committed);
     if (committed < size)
         mot_log_warn ("commit_failed", "events=%zu committed=%zu reason=\"redis unavailable or refused; the rest stay pending\"",
                       size, committed);
     mot_log_info ("committed", "events=%zu applied=%zu already=%zu rejected=%zu refused=%zu", committed,
                   self->applied, self->already, self->rejected, self->refused);
     return 0;
+}
+
+#define EVENTS_METRIC "mot_classifier_events_total"
+#define EVENTS_HELP                                                                                                  \
+    "Events and overrides committed, by outcome: classified (applied to an item), duplicate (already done: a "   \
+    "re-drive), rejected (an override of an unknown item), uncommitted (Redis failed: left for the re-drive)."
+#define TRANSITIONS_METRIC "mot_classifier_transitions_total"
+#define TRANSITIONS_HELP "Lifecycle commands committed, by outcome: applied, or refused by the item's state machine."
+
+static bool
+register_metrics (classifier_t *self)
+{
+    static const double latency[] = {MOT_METRICS_LATENCY_BUCKETS};
+    self->classified = mot_metrics_counter (EVENTS_METRIC, EVENTS_HELP, "outcome", "classified", NULL);
+    self->duplicates = mot_metrics_counter (EVENTS_METRIC, EVENTS_HELP, "outcome", "duplicate", NULL);
+    self->rejections = mot_metrics_counter (EVENTS_METRIC, EVENTS_HELP, "outcome", "rejected", NULL);
+    self->uncommitted = mot_metrics_counter (EVENTS_METRIC, EVENTS_HELP, "outcome", "uncommitted", NULL);
+    self->transitions_applied = mot_metrics_counter (TRANSITIONS_METRIC, TRANSITIONS_HELP, "outcome", "applied", NULL);
+    self->transitions_refused = mot_metrics_counter (TRANSITIONS_METRIC, TRANSITIONS_HELP, "outcome", "refused", NULL);
+    self->classify_seconds = mot_metrics_histogram (
+        "mot_classifier_classify_seconds",
+        "From taking a dispatch off the socket to its commit in Redis (one observation per committed event).", latency,
+        sizeof latency / sizeof *latency, NULL);
+    self->commands = zhashx_new ();
+    return self->commands != NULL;
 }
 
 static bool
@@ -236,6 +279,8 @@ classifier_open (void *arg, mot_service_t *service)
         free (error);
         return false;
     }
+    if (!register_metrics (self))
+        return false;
     self->commit = commit_new (self->service->redis, rules_frequency_lookup (self->rules), (int) window);
     self->announce = announce_new (self->service->redis);
     /* The receive queue is sized so that a burst waits here instead of being
@@ -275,6 +320,7 @@ classifier_close (void *arg)
 {
     classifier_t *self = arg;
     zsock_destroy (&self->intake);
+    zhashx_destroy (&self->commands);
     commit_destroy (&self->commit);
     announce_destroy (&self->announce);
     rules_destroy (&self->rules);

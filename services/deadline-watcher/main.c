@@ -17,9 +17,11 @@
 #include "dispatch.h"
 #include "escalation.h"
 #include "followup.h"
+#include "gauges.h"
 #include "monthly.h"
 #include "periods.h"
 #include "mot_endpoints.h"
+#include "mot_metrics.h"
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "notice_log.h"
@@ -70,6 +72,7 @@ typedef struct {
     monthly_t *monthly;
     periods_t *periods;
     dispatch_t *dispatch;
+    gauges_t *gauges;
     int sighup_fd;                      /* the signalfd of SIGHUP, when has_sighup */
     zmq_pollitem_t sighup_item;
     bool has_sighup;
@@ -81,6 +84,7 @@ watcher_close (void *arg)
     watcher_t *self = arg;
     if (self->has_sighup)
         close (self->sighup_fd);
+    gauges_destroy (&self->gauges);
     dispatch_destroy (&self->dispatch);
     followup_destroy (&self->followup);
     monthly_destroy (&self->monthly);
@@ -176,7 +180,9 @@ build_modules (watcher_t *self)
     }
     if (self->followup)
         self->dispatch = dispatch_new (redis, self->catalogue, self->store, self->followup);
-    return self->timers && self->monthly && self->periods && self->dispatch;
+    mot_metrics_counter (MOT_WATCHER_TIMERS_METRIC, MOT_WATCHER_TIMERS_HELP, "outcome", "created", NULL);
+    self->gauges = gauges_new (redis);
+    return self->timers && self->monthly && self->periods && self->dispatch && self->gauges;
 }
 
 static bool
@@ -224,6 +230,16 @@ on_tick (zloop_t *loop, int timer_id, void *arg)
     return 0;
 }
 
+static int
+on_gauges (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    watcher_t *self = (watcher_t *) arg;
+    gauges_refresh (self->gauges, mot_clock_now (self->service->clock));
+    return 0;
+}
+
 /* SIGHUP arrives on a signalfd the loop polls: a handler would interrupt
  * zmq_poll, which ends zloop. Returns the fd, or -1 (logged). */
 static int
@@ -268,7 +284,8 @@ watcher_attach (void *arg, zloop_t *loop)
 {
     watcher_t *self = arg;
     if (zloop_reader (loop, self->intake, on_intake, self) != 0 || !attach_sighup (self, loop)
-        || zloop_timer (loop, (size_t) self->tick_ms, 0, on_tick, self) < 0)
+        || zloop_timer (loop, (size_t) self->tick_ms, 0, on_tick, self) < 0
+        || zloop_timer (loop, MOT_METRICS_REFRESH_MS, 0, on_gauges, self) < 0)
         return false;
     zloop_reader_set_tolerant (loop, self->intake);
     mot_log_info ("serving", "tick_ms=%ld remind_bd=%ld escalate_every_bd=%ld escalate_max=%ld "

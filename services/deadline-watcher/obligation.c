@@ -2,6 +2,7 @@
  *  one Lua script (see obligation.h).
  */
 #include "obligation.h"
+#include "mot_metrics.h"
 #include "mot_call.h"
 #include "mot_schema.h"
 #include "mot_scripts.h"
@@ -208,6 +209,9 @@ run_create_script (obligation_store_t *self, const obligation_spec_t *specs, con
 static void
 log_creation (const creation_t *c, obligation_result_t result)
 {
+    if (result == OBLIGATION_CHANGED)
+        mot_counter_add (mot_metrics_counter (MOT_WATCHER_TIMERS_METRIC, MOT_WATCHER_TIMERS_HELP, "outcome", "created", NULL),
+                         c->reminder_at[0] ? 2 : 1);
     if (result == OBLIGATION_CHANGED)
         mot_log_info ("obligation_created", "obligation_id=%s deadline=%s reminder_at=%s", c->id,
                       c->deadline.deadline, c->reminder_at[0] ? c->reminder_at : "none");

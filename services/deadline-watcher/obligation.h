@@ -24,6 +24,14 @@
 #ifndef OBLIGATION_H_INCLUDED
 #define OBLIGATION_H_INCLUDED
 
+/* The watcher's timers counter, by outcome (obligation.c counts the
+ * created ones, timers.c the fired and dropped ones). */
+#define MOT_WATCHER_TIMERS_METRIC "mot_watcher_timers_total"
+#define MOT_WATCHER_TIMERS_HELP                                                                                   \
+    "Timers by outcome: created (a new obligation's reminder and overdue), fired (its notice entered the log), " \
+    "dropped (removed unfired: no longer needed, e.g. a reminder past its deadline, its obligation gone or unreadable, " \
+    "a level beyond the last)."
+
 #include "calendar_file.h"
 #include "mot_obligations.h"
 #include "mot_redis.h"

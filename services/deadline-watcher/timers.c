@@ -6,6 +6,7 @@
 #include "mot_schema.h"
 #include "mot_scripts.h"
 #include "mot_log.h"
+#include "mot_metrics.h"
 #include "mot_wire.h"
 #include "mot_notice_log.h"
 
@@ -34,6 +35,8 @@ struct _timers_t {
     escalation_t *escalation;
     int64_t grace;
     mot_script_t *fire;
+    mot_counter_t *fired, *dropped;
+    mot_histogram_t *lag;
 };
 
 /* The fields of an obligation a notice needs, as read from its hash; the
@@ -73,6 +76,12 @@ timers_new (mot_redis_t *redis, calendar_file_t *calendars, notice_log_t *log, o
     self->store = store;
     self->escalation = escalation;
     self->grace = grace;
+    static const double lag[] = {MOT_METRICS_LAG_BUCKETS};
+    self->fired = mot_metrics_counter (MOT_WATCHER_TIMERS_METRIC, MOT_WATCHER_TIMERS_HELP, "outcome", "fired", NULL);
+    self->dropped = mot_metrics_counter (MOT_WATCHER_TIMERS_METRIC, MOT_WATCHER_TIMERS_HELP, "outcome", "dropped", NULL);
+    self->lag = mot_metrics_histogram ("mot_watcher_firing_lag_seconds",
+                                       "From a timer's time to its notice entering the log (catch-ups included).", lag,
+                                       sizeof lag / sizeof *lag, NULL);
     self->fire = mot_script_new (fire_lua);
     if (!self->fire)
         timers_destroy (&self);
@@ -407,6 +416,8 @@ count_fired (timers_t *self, batch_t *batch, redisReply *results, int64_t now)
         if (result->type != REDIS_REPLY_INTEGER || result->integer <= 0)
             continue;
         fired++;
+        mot_counter_add (self->fired, 1);
+        mot_histogram_observe (self->lag, mot_metrics_lag_seconds (now, f->due));
         mot_log_info ("timer_fired", "notice_id=%s seq=%lld due_at=%lld catch_up=%d", f->member,
                       (long long) result->integer, (long long) f->due, now - f->due > self->grace ? 1 : 0);
     }
@@ -421,9 +432,12 @@ batch_finish (timers_t *self, batch_t *batch, int64_t now, int *fired)
 {
     long settled = 0;
     redisReply *removed = batch->zrem_sent ? mot_redis_read (self->redis) : NULL;
+    long obsolete = 0;
     if (mot_reply_ok (removed))
         for (size_t i = 0; i < batch->count; i++)
-            settled += batch->timers[i].obsolete;
+            obsolete += batch->timers[i].obsolete;
+    mot_counter_add (self->dropped, (uint64_t) obsolete);
+    settled += obsolete;
     redisReply *results = batch->fire_sent ? mot_redis_read (self->redis) : NULL;
     if (results)
         mot_redis_script_check (self->fire, results);

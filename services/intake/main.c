@@ -15,6 +15,7 @@
  */
 #include "mot_catalog.h"
 #include "mot_endpoints.h"
+#include "mot_metrics.h"
 #include "mot_request.h"
 #include "mot_schema.h"
 #include "mot_service.h"
@@ -57,13 +58,20 @@ typedef struct {
     long batch;
     long redrive_ms;
     long dispatch_hwm;
+    mot_counter_t *accepted, *duplicates, *redriven_classify, *redriven_watch;
+    mot_histogram_t *ack_seconds;
+    mot_gauge_t *pending_classify, *pending_watch;
 } intake_t;
+
+#define REQUESTS_METRIC "mot_intake_requests_total"
+#define REQUESTS_HELP "Requests answered, by outcome (accepted, duplicate, refused) and code (OK, or the Error code)."
 
 /* A request that passed validation, waiting for the batch's Redis step. */
 typedef struct {
     mot_request_t *request;     /* to answer through */
     Mot__V1__Envelope *envelope;
     zframe_t *packed;           /* the sanitised envelope, as stored */
+    int64_t received_us;        /* when it was read (monotonic) */
 } pending_t;
 
 /* Deliveries, triggers and due dates without an item go to the watcher;
@@ -111,6 +119,9 @@ reply_error (mot_request_t *request, const char *external_id, Mot__V1__ErrorCode
     ack.result_case = MOT__V1__ACK__RESULT_ERROR;
     ack.error = &error;
     mot_log_info ("rejected", "code=%s field=%s", mot_error_code_name (code), field ? field : "-");
+    mot_counter_add (mot_metrics_counter (REQUESTS_METRIC, REQUESTS_HELP, "outcome", "refused", "code",
+                                          mot_error_code_name (code), NULL),
+                     1);
     reply (request, &ack);
 }
 
@@ -203,7 +214,7 @@ take_request (intake_t *self, pending_t *batch, size_t *count, mot_day_t today)
     if (envelope && !packed)
         reply_error (request, envelope->external_id, MOT__V1__ERROR_CODE__INTERNAL, NULL, "out of memory");
     if (packed) {
-        batch[*count] = (pending_t){request, envelope, packed};
+        batch[*count] = (pending_t){request, envelope, packed, zclock_usecs ()};
         (*count)++;
         request = NULL;
         envelope = NULL;
@@ -224,6 +235,8 @@ answer_stored (intake_t *self, pending_t *entry, const store_request_t *stored)
     }
     bool duplicate = stored->result == STORE_DUPLICATE;
     reply_accepted (entry->request, envelope->external_id, stored->event_id, duplicate);
+    mot_counter_add (duplicate ? self->duplicates : self->accepted, 1);
+    mot_histogram_observe (self->ack_seconds, (double) (zclock_usecs () - entry->received_us) / 1e6);
     mot_log_info (duplicate ? "duplicate" : "accepted", "event_id=%s source=%s type=%s", stored->event_id,
                   stored->source, stored->type);
     if (!duplicate)
@@ -339,9 +352,44 @@ on_redrive (zloop_t *loop, int timer_id, void *arg)
     intake_t *self = (intake_t *) arg;
     int classify = redrive_set (self, MOT_KEY_PENDING_CLASSIFY, self->classify);
     int watch = redrive_set (self, MOT_KEY_PENDING_WATCH, self->watch);
+    mot_counter_add (self->redriven_classify, (uint64_t) classify);
+    mot_counter_add (self->redriven_watch, (uint64_t) watch);
     if (classify > 0 || watch > 0)
         mot_log_info ("redriven", "classify=%d watch=%d", classify, watch);
     return 0;
+}
+
+/* The gauges read from Redis, on the service's connection, from its loop. */
+static int
+on_gauges (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    intake_t *self = (intake_t *) arg;
+    long long classify, watch;
+    if (mot_health_redis_count (self->service->redis, "ZCARD", MOT_KEY_PENDING_CLASSIFY, &classify)
+        && mot_health_redis_count (self->service->redis, "ZCARD", MOT_KEY_PENDING_WATCH, &watch)) {
+        mot_gauge_set (self->pending_classify, (double) classify);
+        mot_gauge_set (self->pending_watch, (double) watch);
+    }
+    return 0;
+}
+
+static void
+register_metrics (intake_t *self)
+{
+    static const double latency[] = {MOT_METRICS_LATENCY_BUCKETS};
+    self->accepted = mot_metrics_counter (REQUESTS_METRIC, REQUESTS_HELP, "outcome", "accepted", "code", "OK", NULL);
+    self->duplicates = mot_metrics_counter (REQUESTS_METRIC, REQUESTS_HELP, "outcome", "duplicate", "code", "OK", NULL);
+    self->ack_seconds = mot_metrics_histogram (
+        "mot_intake_ack_seconds", "From reading a request to sending its Ack, for those stored (accepted or duplicate).",
+        latency, sizeof latency / sizeof *latency, NULL);
+    const char *redrives = "Hand-offs sent again because the next stage had not committed them, by stage.";
+    self->redriven_classify = mot_metrics_counter ("mot_intake_redrives_total", redrives, "stage", "classify", NULL);
+    self->redriven_watch = mot_metrics_counter ("mot_intake_redrives_total", redrives, "stage", "watch", NULL);
+    const char *pending = "Hand-offs recorded and not committed yet by the next stage (Redis, read every second).";
+    self->pending_classify = mot_metrics_gauge ("mot_handoffs_pending", pending, "stage", "classify", NULL);
+    self->pending_watch = mot_metrics_gauge ("mot_handoffs_pending", pending, "stage", "watch", NULL);
 }
 
 static bool
@@ -364,6 +412,7 @@ intake_open (void *arg, mot_service_t *service)
         free (error);
         return false;
     }
+    register_metrics (self);
     self->pii = pii_new (mot_config_get (config, "pii-key-file"));
     self->store = store_new (self->service->redis, (size_t) self->batch);
     /* The ingress limit is far above the accepted size so that an oversized
@@ -388,7 +437,8 @@ intake_attach (void *arg, zloop_t *loop)
     intake_t *self = arg;
     if (zloop_reader (loop, self->ingress, on_ingress, self) != 0
         || zloop_timer (loop, (size_t) (self->redrive_ms < 2 * HANDOFF_POLL_MS ? self->redrive_ms / 2 : HANDOFF_POLL_MS),
-                        0, on_redrive, self) < 0)
+                        0, on_redrive, self) < 0
+        || zloop_timer (loop, MOT_METRICS_REFRESH_MS, 0, on_gauges, self) < 0)
         return false;
     zloop_reader_set_tolerant (loop, self->ingress);
     mot_log_info ("serving", "ingress=%s", mot_config_get (self->service->config, "ingress"));

@@ -14,6 +14,19 @@
  *  pool; numbers still in the pool when intake stops are never used, so
  *  event ids can have gaps, and with several intakes they follow each
  *  intake's pool rather than the arrival order.
+ *
+ *  With --redis-wait, nothing this module stored leaves intake before
+ *  enough replicas have it (mot_redis_wait): a batch whose WAIT falls short
+ *  is answered UNAVAILABLE (it may be stored: the client's retry is then
+ *  answered DUPLICATE once replicated, or, after a failover that lost it,
+ *  stored anew) and not dispatched; re-driven hand-offs are sent only once
+ *  their claim is replicated. WAIT covers a connection's last write, and a
+ *  batch of duplicates writes nothing: the pool's INCRBY is then sent with 0,
+ *  a write that moves the connection's mark past every write before it
+ *  (another intake's storing of the original among them). Numbers join the
+ *  pool only once their INCRBY is replicated: a failover that lost it would
+ *  hand the same numbers out again from the new master's counter, and two
+ *  events would share one id.
  */
 #include "store.h"
 #include "mot_call.h"
@@ -117,7 +130,7 @@ static bool
 pool_fill (store_t *self, long long count)
 {
     redisReply *reply = mot_redis_command (self->redis, "INCRBY %s %lld", MOT_KEY_SEQ_EVENT, count);
-    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_INTEGER;
+    bool ok = mot_reply_ok (reply) && reply->type == REDIS_REPLY_INTEGER && mot_redis_wait (self->redis);
     if (ok)
         pool_add_range (self, reply->integer, count);
     if (reply)
@@ -216,23 +229,26 @@ fill_accept (mot_call_t *call, store_request_t *requests, pass_t *passes, size_t
 }
 
 /* Runs the accept call with, pipelined behind it, an INCRBY of `refill`
- * numbers (0: none) whose range joins the pool. Returns accept.lua's reply
- * (NULL when the outcome is unknown: Redis went away). A script Redis
- * forgot (it restarted) is loaded and run again on its own. */
+ * numbers (0: none), the last of which goes to *refilled_last (0: none).
+ * Returns accept.lua's reply (NULL when the outcome is unknown: Redis went
+ * away). A script Redis forgot (it restarted) is loaded and run again on
+ * its own. */
 static redisReply *
-run_accept (store_t *self, mot_call_t *call, long long refill)
+run_accept (store_t *self, mot_call_t *call, long long refill, long long *refilled_last)
 {
+    *refilled_last = 0;
     char refill_text[24];
     snprintf (refill_text, sizeof refill_text, "%lld", refill);
     const char *incrby[] = {"INCRBY", MOT_KEY_SEQ_EVENT, refill_text};
+    bool increment = refill > 0 || mot_redis_waits (self->redis);
     bool sent = mot_redis_script_load (self->redis, self->accept) && mot_call_append (call, self->redis, self->accept)
-             && (refill == 0 || mot_redis_append (self->redis, 3, incrby, NULL));
+             && (!increment || mot_redis_append (self->redis, 3, incrby, NULL));
     redisReply *reply = sent ? mot_redis_read (self->redis) : NULL;
-    redisReply *refilled = sent && refill > 0 ? mot_redis_read (self->redis) : NULL;
-    if (!sent || (!reply || (refill > 0 && !refilled)))
+    redisReply *refilled = sent && increment ? mot_redis_read (self->redis) : NULL;
+    if (!sent || (!reply || (increment && !refilled)))
         mot_redis_disconnect (self->redis);     /* replies half read: start afresh */
     if (mot_reply_ok (refilled) && refilled->type == REDIS_REPLY_INTEGER)
-        pool_add_range (self, refilled->integer, refill);
+        *refilled_last = refilled->integer;
     if (refilled)
         freeReplyObject (refilled);
     if (mot_reply_is_noscript (reply)) {
@@ -297,9 +313,18 @@ accept_fresh (store_t *self, store_request_t *requests, pass_t *passes, size_t c
     mot_call_t call;
     mot_call_init (&call, ACCEPT_KEYS + fresh * ACCEPT_REQUEST_KEYS, ACCEPT_ARGS + fresh * ACCEPT_REQUEST_ARGS);
     fill_accept (&call, requests, passes, count, received, sent);
-    redisReply *reply = run_accept (self, &call, refill);
+    long long refilled_last;
+    redisReply *reply = run_accept (self, &call, refill, &refilled_last);
     mot_call_free (&call);
-    if (mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 * fresh)
+    /* With --redis-wait: what was stored, and the refill, count only once
+     * replicated (a reply that is no answer, a failure, needs no wait). */
+    bool wrote = mot_reply_ok (reply) || refilled_last > 0;
+    bool durable = !wrote || mot_redis_wait (self->redis);
+    if (durable && refilled_last > 0)
+        pool_add_range (self, refilled_last, refill);
+    if (!durable)
+        mot_log_warn ("accept_unreplicated", "requests=%zu answer=UNAVAILABLE", fresh);
+    if (durable && mot_reply_ok (reply) && reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 * fresh)
         read_answers (self, requests, passes, count, fresh, reply);
     else if (reply && reply->type == REDIS_REPLY_ERROR)
         mot_log_warn ("accept_refused", "requests=%zu reason=\"%s\"", fresh, reply->str);
@@ -384,7 +409,10 @@ store_redrive (store_t *self, const char *pending_key, int64_t older_than_ms, in
     }
     redisReply *claimed = candidates->elements ? claim (self, pending_key, candidates, older, now) : NULL;
     int sent = candidates->elements ? -1 : 0;
-    if (mot_reply_ok (claimed) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements % 2 == 0) {
+    /* A claim not replicated in time is left as it is: re-driven again
+     * once it is stale (nothing unreplicated is sent). */
+    if (mot_reply_ok (claimed) && claimed->type == REDIS_REPLY_ARRAY && claimed->elements % 2 == 0
+        && (claimed->elements == 0 || mot_redis_wait (self->redis))) {
         size_t i = 0;
         for (sent = 0; i + 1 < claimed->elements; i += 2, sent++)
             if (!fn (claimed->element[i]->str, (const uint8_t *) claimed->element[i + 1]->str,

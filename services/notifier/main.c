@@ -27,8 +27,10 @@
  */
 #include "catchup.h"
 #include "mot_endpoints.h"
+#include "mot_metrics.h"
 #include "mot_notice_log.h"
 #include "mot_peer.h"
+#include "mot_schema.h"
 #include "mot_service.h"
 #include "mot_socket.h"
 #include "mot_wire.h"
@@ -67,6 +69,7 @@ typedef struct {
     publisher_t *publisher;
     catchup_t *catchup;
     long batch, poll_ms, heartbeat_ms;
+    mot_gauge_t *log_entries, *unpublished;
 } notifier_t;
 
 static void
@@ -109,10 +112,32 @@ notifier_open (void *arg, mot_service_t *service)
         && mot_config_get_long (config, "poll-ms", 10, 60000, &self->poll_ms)
         && mot_config_get_long (config, "heartbeat-ms", 10, 60000, &self->heartbeat_ms)
         && open_sockets (self, sndhwm)) {
-        self->publisher = publisher_new (service->redis, self->publish, log_size, self->batch);
+        self->publisher = publisher_new (service->redis, service->clock, self->publish, log_size, self->batch);
         self->catchup = catchup_new (service->redis);
     }
+    self->log_entries = mot_metrics_gauge (
+        "mot_notice_log_entries", "Entries in the notice log mot:notices (a watcher step each, up to 500 notices).", NULL);
+    self->unpublished = mot_metrics_gauge (
+        "mot_notices_unpublished", "Notices logged and not yet taken by the notifier (mot:seq:notice minus its mark).",
+        NULL);
     return self->publisher && self->catchup;
+}
+
+/* The log's gauges, read from Redis on the service's connection. */
+static int
+on_gauges (zloop_t *loop, int timer_id, void *arg)
+{
+    (void) loop;
+    (void) timer_id;
+    notifier_t *self = arg;
+    mot_redis_t *redis = self->service->redis;
+    long long entries, logged, published;
+    if (mot_health_redis_count (redis, "XLEN", MOT_KEY_NOTICES, &entries) && mot_health_redis_count (redis, "GET", MOT_KEY_SEQ_NOTICE, &logged)
+        && mot_health_redis_count (redis, "GET", MOT_KEY_NOTICES_PUBLISHED, &published)) {
+        mot_gauge_set (self->log_entries, (double) entries);
+        mot_gauge_set (self->unpublished, logged > published ? (double) (logged - published) : 0);
+    }
+    return 0;
 }
 
 /* Publishes what the log has after the mark, a batch at a time, until it is
@@ -226,7 +251,8 @@ notifier_attach (void *arg, zloop_t *loop)
         || zloop_reader (loop, self->catchup_socket, on_catchup, self) != 0
         || zloop_reader (loop, self->publish, on_subscription, self) != 0
         || zloop_timer (loop, (size_t) self->poll_ms, 0, on_poll, self) < 0
-        || zloop_timer (loop, (size_t) self->heartbeat_ms, 0, on_heartbeat, self) < 0)
+        || zloop_timer (loop, (size_t) self->heartbeat_ms, 0, on_heartbeat, self) < 0
+        || zloop_timer (loop, MOT_METRICS_REFRESH_MS, 0, on_gauges, self) < 0)
         return false;
     zloop_reader_set_tolerant (loop, self->collect);
     zloop_reader_set_tolerant (loop, self->catchup_socket);

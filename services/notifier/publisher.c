@@ -1,6 +1,15 @@
 /*  publisher — tailing the notice log and publishing it (see publisher.h).
+ *
+ *  With --redis-wait, a batch is published (and the catch-up socket and
+ *  the heartbeat speak of it) only once the mark's move past it has
+ *  reached enough replicas — and with it every log entry the batch holds,
+ *  written before. Otherwise the mark goes back and the batch is taken
+ *  again at the next look: a failover may lose log entries that were never
+ *  replicated, and their seqs are then given to other notices, so a notice
+ *  published from them would be contradicted by the log.
  */
 #include "publisher.h"
+#include "mot_metrics.h"
 #include "mot_schema.h"
 #include "mot_log.h"
 #include "mot_notice_log.h"
@@ -18,14 +27,37 @@ struct _publisher_t {
     long entries;
     bool marked;                /* `mark` is known */
     uint64_t mark;              /* the last seq taken */
+    mot_clock_t *clock;         /* not owned */
+    mot_counter_t *published, *dropped, *skipped, *unsent;
+    mot_histogram_t *lag;
 };
 
+#define NOTICES_METRIC "mot_notifier_notices_total"
+#define NOTICES_HELP                                                                                          \
+    "Notices taken from the log, by outcome: published (sent on PUB), unsent (PUB refused: in the log for the " \
+    "catch-up), dropped (not publishable), skipped (left the log before being published)."
+
+static void
+register_metrics (publisher_t *self)
+{
+    static const double lag[] = {MOT_METRICS_LAG_BUCKETS};
+    self->published = mot_metrics_counter (NOTICES_METRIC, NOTICES_HELP, "outcome", "published", NULL);
+    self->unsent = mot_metrics_counter (NOTICES_METRIC, NOTICES_HELP, "outcome", "unsent", NULL);
+    self->dropped = mot_metrics_counter (NOTICES_METRIC, NOTICES_HELP, "outcome", "dropped", NULL);
+    self->skipped = mot_metrics_counter (NOTICES_METRIC, NOTICES_HELP, "outcome", "skipped", NULL);
+    self->lag = mot_metrics_histogram (
+        "mot_notifier_lag_seconds", "From a notice's firing (fired_at, whole seconds) to its publication on PUB.", lag,
+        sizeof lag / sizeof *lag, NULL);
+}
+
 publisher_t *
-publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size, long entries)
+publisher_new (mot_redis_t *redis, mot_clock_t *clock, zsock_t *pub, long log_size, long entries)
 {
     publisher_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
+    self->clock = clock;
+    register_metrics (self);
     self->redis = redis;
     self->pub = pub;
     self->log_size = log_size;
@@ -119,13 +151,17 @@ publish_notice (publisher_t *self, const mot_logged_notice_t *logged)
     char *topic = notice ? mot_notice_topic (notice) : NULL;
     size_t size = 0;
     uint8_t *bytes = topic ? mot_logged_notice_with_seq (logged, &size) : NULL;
+    bool sent = bytes && send_frames (self, topic, bytes, size);
+    mot_counter_add (!notice ? self->dropped : sent ? self->published : self->unsent, 1);
+    if (sent && notice->has_fired_at)
+        mot_histogram_observe (self->lag, mot_metrics_lag_seconds (mot_clock_now (self->clock), notice->fired_at));
     if (!notice)
         mot_log_warn ("notice_dropped", "seq=%llu reason=%s", seq, reason);
     else
     if (!bytes)
         mot_log_error ("notice_not_published", "notice_id=%s seq=%llu in_log=1", notice->notice_id, seq);
     else
-    if (send_frames (self, topic, bytes, size))
+    if (sent)
         mot_log_info ("notice_published", "notice_id=%s seq=%llu topic=%s catch_up=%d", notice->notice_id, seq,
                       topic, mot_notice_text_is_catch_up (notice) ? 1 : 0);
     else
@@ -137,7 +173,8 @@ publish_notice (publisher_t *self, const mot_logged_notice_t *logged)
 }
 
 /* Moves the mark to `mark` and trims what the log no longer needs to keep
- * (one round trip); false when Redis failed. */
+ * (one round trip); false when Redis failed. The caller then waits for
+ * replicas and takes the new mark as its own (take_mark). */
 static bool
 store_mark (publisher_t *self, uint64_t mark)
 {
@@ -157,9 +194,29 @@ store_mark (publisher_t *self, uint64_t mark)
         if (reply)
             freeReplyObject (reply);
     }
-    if (ok)
-        self->mark = mark;
     return ok;
+}
+
+/* The mark moved to `mark` is ours once replicated; false when it could
+ * not be (then it is put back, or, if Redis fails, read again from Redis
+ * at the next look). */
+static bool
+take_mark (publisher_t *self, uint64_t mark)
+{
+    if (mot_redis_wait (self->redis)) {
+        self->mark = mark;
+        return true;
+    }
+    char back[24];
+    snprintf (back, sizeof back, "%llu", (unsigned long long) self->mark);
+    redisReply *reply = mot_redis_command (self->redis, "SET %s %s", MOT_KEY_NOTICES_PUBLISHED, back);
+    if (!mot_reply_ok (reply))
+        self->marked = false;
+    if (reply)
+        freeReplyObject (reply);
+    mot_log_warn ("notices_held", "after_seq=%llu up_to_seq=%llu reason=unreplicated", (unsigned long long) self->mark,
+                  (unsigned long long) mark);
+    return false;
 }
 
 /* Reads the entries of `reply` into `entries`; returns the seq the mark
@@ -170,8 +227,12 @@ read_entries (publisher_t *self, const redisReply *reply, mot_log_entry_t *entri
     uint64_t mark = self->mark;
     for (size_t i = 0; i < reply->elements; i++) {
         const char *reason = NULL;
-        if (!mot_log_entry_read (reply->element[i], &entries[i], &reason))
+        if (!mot_log_entry_read (reply->element[i], &entries[i], &reason)) {
+            mot_counter_add (self->dropped, entries[i].last >= entries[i].first ? entries[i].last - entries[i].first + 1 : 1);
             mot_log_warn ("notice_dropped", "seq=%llu reason=%s", (unsigned long long) entries[i].first, reason);
+        }
+        if (entries[i].first > mark + 1)
+            mot_counter_add (self->skipped, entries[i].first - mark - 1);
         if (entries[i].first > mark + 1)
             mot_log_warn ("notices_skipped", "count=%llu before_seq=%llu reason=left_the_log_unpublished",
                           (unsigned long long) (entries[i].first - mark - 1), (unsigned long long) entries[i].first);
@@ -202,7 +263,7 @@ publisher_publish_next (publisher_t *self)
     long taken = (long) reply->elements;
     mot_log_entry_t *entries = calloc (reply->elements + 1, sizeof *entries);
     uint64_t mark = entries ? read_entries (self, reply, entries) : self->mark;
-    bool stored = entries && taken > 0 && store_mark (self, mark);
+    bool stored = entries && taken > 0 && store_mark (self, mark) && take_mark (self, mark);
     for (long i = 0; stored && i < taken; i++)
         for (size_t k = 0; k < entries[i].count; k++)
             publish_notice (self, &entries[i].notices[k]);

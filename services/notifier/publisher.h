@@ -30,14 +30,16 @@
 #ifndef PUBLISHER_H_INCLUDED
 #define PUBLISHER_H_INCLUDED
 
+#include "mot_clock.h"
 #include "mot_redis.h"
 #include <czmq.h>
 
 typedef struct _publisher_t publisher_t;
 
-/* `pub` is the PUB socket (not owned); log_size bounds mot:notices once
+/* `pub` is the PUB socket (not owned), `clock` the service's (for the
+ * lag metric); log_size bounds mot:notices once
  * published; entries is the most log entries read at a time. */
-publisher_t *publisher_new (mot_redis_t *redis, zsock_t *pub, long log_size, long entries);
+publisher_t *publisher_new (mot_redis_t *redis, mot_clock_t *clock, zsock_t *pub, long log_size, long entries);
 void publisher_destroy (publisher_t **self_p);
 
 /* Publishes the next entries of the log; returns how many entries it took

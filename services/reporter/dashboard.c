@@ -41,8 +41,8 @@ dashboard_send_error (const dashboard_context_t *context, http_response_t *respo
         response->status = 500;
         return;
     }
-    html_page_begin (html, status == 404 ? "No encontrado" : status == 403 ? "Acceso no permitido" : "Petición no válida",
-                     context->account);
+    dashboard_page_begin (context, html,
+                          status == 404 ? "No encontrado" : status == 403 ? "Acceso no permitido" : "Petición no válida");
     html_raw (html, "<p class=\"error\" id=\"error\">");
     html_text (html, message);
     html_raw (html, "</p>\n");
@@ -162,7 +162,7 @@ send_login_form (http_response_t *response, int status, bool refused)
         response->status = 500;
         return;
     }
-    html_page_begin (html, "Acceso", NULL);
+    html_page_begin (html, "Acceso", NULL, NULL, 0);
     html_raw (html, "<form class=\"login\" method=\"post\" action=\"/login\">");
     if (refused)
         html_raw (html, "<p class=\"error\" id=\"login-error\">Usuario o contraseña incorrectos.</p>");
@@ -221,6 +221,46 @@ may_read_report (const dashboard_context_t *context)
     return dashboard_may_read (context, MOT_REGISTER_REPORTS) && context->units == MOT_GRANT_ALL;
 }
 
+/* A page the header and the entry page link to. */
+typedef struct {
+    html_link_t link;
+    const char *name;   /* the entry page's card: its name */
+    const char *card;   /* and its line under the name */
+} page_link_t;
+
+/* The pages the account may open, in the header's order, into `pages`
+ * (room for five); how many. The maps open on the MUPOI's unless the
+ * account reads only the MURO. */
+static size_t
+pages_open_to (const dashboard_context_t *context, page_link_t *pages)
+{
+    bool mupoi = dashboard_may_read (context, MOT_REGISTER_MUPOI), muro = dashboard_may_read (context, MOT_REGISTER_MURO);
+    size_t count = 0;
+    if (mupoi)
+        pages[count++] = (page_link_t) {{"/mupoi", "MUPOI"}, "MUPOI", "Matriz única de problemáticas"};
+    if (muro)
+        pages[count++] = (page_link_t) {{"/muro", "MURO"}, "MURO", "Matriz única de riesgos"};
+    if (dashboard_may_read (context, MOT_REGISTER_MAPS) && (mupoi || muro))
+        pages[count++] = (page_link_t) {{mupoi ? "/mapa?tipo=mupoi" : "/mapa?tipo=muro", "Mapas"}, "Mapas",
+                                        mupoi && muro ? "Problemáticas y riesgos" : mupoi ? "Problemáticas" : "Riesgos"};
+    if (dashboard_may_read (context, MOT_REGISTER_OBLIGATIONS))
+        pages[count++] = (page_link_t) {{"/obligaciones", "Obligaciones"}, "Obligaciones", "Informes por entregar"};
+    if (may_read_report (context))
+        pages[count++] = (page_link_t) {{"/informe", "Informe"}, "Informe mensual", "CAPSOI a la TDOE"};
+    return count;
+}
+
+void
+dashboard_page_begin (const dashboard_context_t *context, html_t *html, const char *title)
+{
+    page_link_t pages[5];
+    html_link_t links[5];
+    size_t count = pages_open_to (context, pages);
+    for (size_t i = 0; i < count; i++)
+        links[i] = pages[i].link;
+    html_page_begin (html, title, context->account, links, count);
+}
+
 /* The entry page: a card for each page the account may open. */
 static void
 send_home (const dashboard_context_t *context, http_response_t *response)
@@ -230,22 +270,15 @@ send_home (const dashboard_context_t *context, http_response_t *response)
         response->status = 500;
         return;
     }
-    bool mupoi = dashboard_may_read (context, MOT_REGISTER_MUPOI), muro = dashboard_may_read (context, MOT_REGISTER_MURO);
-    html_page_begin (html, "Tablero", context->account);
+    page_link_t pages[5];
+    size_t count = pages_open_to (context, pages);
+    dashboard_page_begin (context, html, "Tablero");
     html_raw (html, "<div class=\"cards\">");
-    if (mupoi)
-        html_raw (html, "<a class=\"card\" href=\"/mupoi\"><b>MUPOI</b>Matriz única de problemáticas</a>");
-    if (muro)
-        html_raw (html, "<a class=\"card\" href=\"/muro\"><b>MURO</b>Matriz única de riesgos</a>");
-    if (dashboard_may_read (context, MOT_REGISTER_MAPS) && (mupoi || muro))
-        html_printf (html, "<a class=\"card\" href=\"/mapa?tipo=%s\"><b>Mapas</b>%s</a>", mupoi ? "mupoi" : "muro",
-                     mupoi && muro ? "Problemáticas y riesgos" : mupoi ? "Problemáticas" : "Riesgos");
-    if (dashboard_may_read (context, MOT_REGISTER_OBLIGATIONS))
-        html_raw (html, "<a class=\"card\" href=\"/obligaciones\"><b>Obligaciones</b>Informes por entregar</a>");
-    if (may_read_report (context))
-        html_raw (html, "<a class=\"card\" href=\"/informe\"><b>Informe mensual</b>CAPSOI a la TDOE</a>");
+    for (size_t i = 0; i < count; i++)
+        html_printf (html, "<a class=\"card\" href=\"%s\"><b>%s</b>%s</a>", pages[i].link.href, pages[i].name,
+                     pages[i].card);
     html_raw (html, "</div>\n");
-    if (!mupoi && !muro && !dashboard_may_read (context, MOT_REGISTER_OBLIGATIONS) && !may_read_report (context))
+    if (count == 0)
         html_raw (html, "<p id=\"nothing\">Su cuenta no tiene registros asignados.</p>\n");
     html_page_end (html);
     dashboard_send_page (response, html, 200);

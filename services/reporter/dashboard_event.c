@@ -171,7 +171,7 @@ dashboard_event_page (const dashboard_context_t *context, const http_request_t *
     if (!html)
         response->status = 500;
     else {
-        html_page_begin (html, "Evento", context->account);
+        dashboard_page_begin (context, html, "Evento");
         html_raw (html, "<p id=\"event-id\">");
         html_text (html, id);
         html_raw (html, "</p>");

@@ -141,7 +141,7 @@ html_take (html_t *self, size_t *size)
 }
 
 void
-html_page_begin (html_t *self, const char *title, const char *account)
+html_page_begin (html_t *self, const char *title, const char *account, const html_link_t *links, size_t count)
 {
     html_raw (self, "<!DOCTYPE html>\n<html lang=\"es\"><head><meta charset=\"utf-8\">"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
@@ -150,10 +150,9 @@ html_page_begin (html_t *self, const char *title, const char *account)
     html_raw (self, STYLE);
     html_raw (self, "</style></head><body>\n<header><a href=\"/\">MOT</a>");
     if (account) {
-        html_raw (self, "<a href=\"/mupoi\">MUPOI</a><a href=\"/muro\">MURO</a>"
-                        "<a href=\"/mapa?tipo=mupoi\">Mapas</a><a href=\"/obligaciones\">Obligaciones</a>"
-                        "<a href=\"/informe\">Informe</a>"
-                        "<span class=\"who\">");
+        for (size_t i = 0; i < count; i++)
+            html_printf (self, "<a href=\"%s\">%s</a>", links[i].href, links[i].label);
+        html_raw (self, "<span class=\"who\">");
         html_text (self, account);
         html_raw (self, " <form method=\"post\" action=\"/logout\"><button type=\"submit\">Salir</button></form>"
                         "</span>");

@@ -36,9 +36,16 @@ void html_link (html_t *self, const char *page, const char *value, const char *c
  * allocation failure. The builder is emptied. */
 char *html_take (html_t *self, size_t *size);
 
+/* A link of the header: where it goes and its text (both trusted). */
+typedef struct {
+    const char *href;
+    const char *label;
+} html_link_t;
+
 /* The document up to the page's own content: title (escaped), the signed
- * in account (NULL on the login page: no navigation). */
-void html_page_begin (html_t *self, const char *title, const char *account);
+ * in account (NULL on the login page: no navigation) with the header's
+ * `links` (`count` of them: the pages the account may open). */
+void html_page_begin (html_t *self, const char *title, const char *account, const html_link_t *links, size_t count);
 void html_page_end (html_t *self);
 
 #endif

@@ -293,7 +293,7 @@ write_item (const dashboard_context_t *context, html_t *html, const char *id, js
     size_t positions_size = 0, trail_size = 0;
     char *positions = positions_allowed ? item_positions_json (context->redis, id, &positions_size, &code) : NULL;
     char *trail = trail_allowed ? register_query_audit (context->redis, id, &trail_size, &code) : NULL;
-    html_page_begin (html, "Elemento", context->account);
+    dashboard_page_begin (context, html, "Elemento");
     html_raw (html, "<p id=\"item-id\">");
     html_text (html, id);
     html_raw (html, "</p>");

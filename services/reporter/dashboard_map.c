@@ -123,8 +123,7 @@ dashboard_map_page (const dashboard_context_t *context, const http_request_t *re
     redisReply *months = mot_redis_command (context->redis, "HKEYS %s", MOT_KEY_PERIODS);
     html_t *html = html_new ();
     if (html) {
-        html_page_begin (html, muro ? "Mapa de Riesgos Operativos" : "Mapa de Problemáticas Operativas",
-                         context->account);
+        dashboard_page_begin (context, html, muro ? "Mapa de Riesgos Operativos" : "Mapa de Problemáticas Operativas");
         write_selector (html, months, muro, period, compare);
         html_raw (html, "<div class=\"map\">");
         write_svg (html, svg);

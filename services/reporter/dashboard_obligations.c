@@ -121,7 +121,7 @@ dashboard_obligations_page (const dashboard_context_t *context, const http_reque
         char today[16], horizon[16];
         local_date (now, 0, today, sizeof today);
         local_date (now, DUE_SOON_DAYS, horizon, sizeof horizon);
-        html_page_begin (html, "Obligaciones", context->account);
+        dashboard_page_begin (context, html, "Obligaciones");
         html_raw (html, "<p>Hoy: <span id=\"today\">");
         html_text (html, today);
         html_printf (html, "</span>. Por vencer: fecha límite en los próximos %d días.</p>\n", DUE_SOON_DAYS);

@@ -56,6 +56,9 @@ typedef struct {
 /* Answers the page in `html` (taken) with `status`; 500 when it could not
  * be built. */
 void dashboard_send_page (http_response_t *response, html_t *html, int status);
+/* Begins a page for the signed-in account: its header links only to the
+ * pages the account may open (the entry page's cards are the same). */
+void dashboard_page_begin (const dashboard_context_t *context, html_t *html, const char *title);
 /* Answers a page saying `message` (Spanish, escaped) with `status`. */
 void dashboard_send_error (const dashboard_context_t *context, http_response_t *response, int status,
                            const char *message);

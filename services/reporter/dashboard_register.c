@@ -397,7 +397,7 @@ render_page (const dashboard_context_t *context, const register_page_t *page, co
         dashboard_send_error (context, response, 400, "Esa página no existe.");
         return;
     }
-    html_page_begin (html, page->title, context->account);
+    dashboard_page_begin (context, html, page->title);
     write_filters (context, html, page, request);
     write_register (html, page, request, &query->order, snapshot, rows, count, query->page_number);
     html_page_end (html);

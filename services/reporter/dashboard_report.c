@@ -166,7 +166,7 @@ dashboard_report_page (const dashboard_context_t *context, const http_request_t 
     if (!html)
         response->status = 500;
     else {
-        html_page_begin (html, "Informe mensual de problemáticas y riesgos operativos", context->account);
+        dashboard_page_begin (context, html, "Informe mensual de problemáticas y riesgos operativos");
         write_month_links (html, months, count, chosen);
         if (!chosen)
             html_raw (html, "<p>Todavía no hay meses cerrados.</p>\n");

@@ -2,6 +2,7 @@
  *  dashboard_snapshot.h).
  */
 #include "dashboard_snapshot.h"
+#include "mot_text.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -557,20 +558,6 @@ is_column (const dashboard_snapshot_t *self, int column)
     return column >= 0 && (size_t) column < self->column_count;
 }
 
-/* Whether the `length` bytes of `wanted` are one of the comma-separated
- * parts of `list`. */
-static bool
-is_listed (const char *list, const char *wanted, size_t length)
-{
-    for (const char *part = list; part; part = strchr (part, ',')) {
-        if (*part == ',')
-            part++;
-        if (strncmp (part, wanted, length) == 0 && (part[length] == ',' || part[length] == '\0'))
-            return true;
-    }
-    return false;
-}
-
 /* Whether one of the comma-separated parts of `wanted` is one of `list`'s
  * (a value without a comma: whether it is one of them). */
 static bool
@@ -579,7 +566,7 @@ shares_part (const char *list, const char *wanted)
     for (const char *part = wanted; part && *part;) {
         const char *comma = strchr (part, ',');
         size_t length = comma ? (size_t) (comma - part) : strlen (part);
-        if (length > 0 && is_listed (list, part, length))
+        if (length > 0 && mot_text_listed (list, part, length))
             return true;
         part = comma ? comma + 1 : NULL;
     }

@@ -6,6 +6,7 @@
  */
 #include "http_server.h"
 #include "http_target.h"
+#include "mot_health.h"
 #include "mot_log.h"
 
 #include <arpa/inet.h>
@@ -180,39 +181,7 @@ on_access (void *cls, struct MHD_Connection *connection, const char *url, const 
     return answer_request (cls, request);
 }
 
-static void
-on_library_error (void *cls, const char *format, va_list args)
-{
-    (void) cls;
-    char text[256];
-    vsnprintf (text, sizeof text, format, args);
-    text[strcspn (text, "\r\n")] = '\0';
-    mot_log_warn ("http_library", "message=\"%s\"", text);
-}
-
 /* ---- lifetime ----------------------------------------------------------- */
-
-static bool
-parse_address (const char *address, struct sockaddr_in *out)
-{
-    const char *colon = address ? strrchr (address, ':') : NULL;
-    if (!colon || colon == address)
-        return false;
-    char host[64];
-    size_t host_length = (size_t) (colon - address);
-    if (host_length >= sizeof host)
-        return false;
-    memcpy (host, address, host_length);
-    host[host_length] = '\0';
-    char *end = NULL;
-    long port = strtol (colon + 1, &end, 10);
-    if (!end || *end || end == colon + 1 || port < 1 || port > 65535)
-        return false;
-    memset (out, 0, sizeof *out);
-    out->sin_family = AF_INET;
-    out->sin_port = htons ((uint16_t) port);
-    return inet_pton (AF_INET, host, &out->sin_addr) == 1;
-}
 
 static bool
 is_loopback (const struct sockaddr_in *address)
@@ -307,7 +276,7 @@ start_daemon (http_server_t *self, const struct sockaddr_in *address)
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) CONNECTION_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned) CONNECTION_LIMIT,
-        MHD_OPTION_EXTERNAL_LOGGER, on_library_error, NULL,
+        MHD_OPTION_EXTERNAL_LOGGER, mot_health_log_library, (void *) "http_library",
         MHD_OPTION_ARRAY, self->tls ? tls : plain,
         MHD_OPTION_END);
 }
@@ -316,7 +285,7 @@ http_server_t *
 http_server_new (const http_listen_t *listen, http_handler_fn *handler, void *arg)
 {
     struct sockaddr_in socket_address;
-    if (!parse_address (listen->address, &socket_address)) {
+    if (!mot_health_read_address (listen->address, false, &socket_address)) {
         mot_log_error ("http_failed", "address=%s reason=\"not an IPv4 host:port\"",
                        listen->address ? listen->address : "");
         return NULL;

@@ -30,6 +30,7 @@
 #include "mot_catalog.h"
 #include "mot_date.h"
 #include "mot_endpoints.h"
+#include "mot_metrics.h"
 #include "mot_request.h"
 #include "mot_service.h"
 #include "mot_grant.h"
@@ -95,6 +96,9 @@ typedef struct {
 
 /* ---- replies ------------------------------------------------------------ */
 
+#define QUERIES_METRIC "mot_reporter_queries_total"
+#define QUERIES_HELP "Queries answered, by outcome (answered, refused) and code (OK, or the Error code)."
+
 static void
 send_reply (mot_request_t *request, Mot__V1__QueryReply *reply)
 {
@@ -115,6 +119,9 @@ send_error (mot_request_t *request, Mot__V1__ErrorCode code, const char *reason,
     reply.result_case = MOT__V1__QUERY_REPLY__RESULT_ERROR;
     reply.error = &error;
     mot_log_warn ("query_refused", "code=%s reason=\"%s\"", mot_error_code_name (code), reason);
+    mot_counter_add (mot_metrics_counter (QUERIES_METRIC, QUERIES_HELP, "outcome", "refused", "code",
+                                          mot_error_code_name (code), NULL),
+                     1);
     send_reply (request, &reply);
 }
 
@@ -124,6 +131,7 @@ send_error (mot_request_t *request, Mot__V1__ErrorCode code, const char *reason,
 static void
 send_body (mot_request_t *request, const Mot__V1__Query *query, char **body_p, size_t size, const char *content_type)
 {
+    mot_counter_add (mot_metrics_counter (QUERIES_METRIC, QUERIES_HELP, "outcome", "answered", "code", "OK", NULL), 1);
     Mot__V1__QueryReply reply;
     mot__v1__query_reply__init (&reply);
     reply.result_case = MOT__V1__QUERY_REPLY__RESULT_BODY;
@@ -402,6 +410,7 @@ open_socket (reporter_t *self)
 {
     const char *endpoint = mot_config_get (self->service->config, "query");
     mot_socket_options_t query = {.linger = 0};     /* a stop drops the replies still queued */
+    mot_metrics_counter (QUERIES_METRIC, QUERIES_HELP, "outcome", "answered", "code", "OK", NULL);
     self->socket = mot_socket_new (ZMQ_ROUTER, endpoint, true, "reporter", &query, "query");
     return self->socket != NULL;
 }

@@ -140,20 +140,6 @@ same (const char *wanted, const char *value)
     return !wanted || (value && strcmp (wanted, value) == 0);
 }
 
-/* Whether `unit` is one of the comma-separated `units`. */
-static bool
-listed (const char *units, const char *unit)
-{
-    size_t length = strlen (unit);
-    for (const char *part = units; part; part = strchr (part, ',')) {
-        if (*part == ',')
-            part++;
-        if (strncmp (part, unit, length) == 0 && (part[length] == ',' || part[length] == '\0'))
-            return true;
-    }
-    return false;
-}
-
 /* The units that detected the item (its source for an item stored before
  * units were kept), NULL when none. */
 static const char *
@@ -167,7 +153,7 @@ static bool
 detected_by (redisReply *hash, const char *unit)
 {
     const char *units = units_of (hash);
-    return !unit || (units && listed (units, unit));
+    return !unit || mot_text_listed (units, unit, strlen (unit));
 }
 
 static bool

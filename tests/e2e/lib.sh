@@ -12,20 +12,22 @@ MOTCTL="$MOT_BIN/motctl"
 E2E_FAILED=0
 E2E_CHECKS=0
 
-# Ports of this run: a block of twenty, derived from the pid and moved on
+# Ports of this run: a block of thirty, derived from the pid and moved on
 # while any port of the block is taken, so a running demo (5550-5557) or
 # another test run does not collide. +0..+5 and +10 the services' sockets,
-# +6..+8 a test's own endpoints, +9 the dashboard, +11..+19 free.
+# +6..+8 a test's own endpoints, +9 the dashboard, +11..+15 the services'
+# metrics, +16..+29 a test's own (servers it starts: Prometheus, Redis
+# replicas, sentinels).
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 block_taken() {
   local p
-  for p in $(seq "$1" $(($1 + 19))); do port_taken "$p" && return 0; done
+  for p in $(seq "$1" $(($1 + 29))); do port_taken "$p" && return 0; done
   return 1
 }
 # Below Linux's ephemeral range (32768-60999): a port the kernel lent to an
 # outgoing connection cannot be bound, and a listen probe does not see it.
-base=$((20000 + ($$ % 600) * 20))
-while block_taken "$base"; do base=$((20000 + (base - 20000 + 20) % 12000)); done
+base=$((20000 + ($$ % 400) * 30))
+while block_taken "$base"; do base=$((20000 + (base - 20000 + 30) % 12000)); done
 export MOT_INTAKE_INGRESS=tcp://127.0.0.1:$base
 export MOT_INTAKE_CLASSIFY=tcp://127.0.0.1:$((base + 1)) MOT_CLASSIFIER_INTAKE=tcp://127.0.0.1:$((base + 1))
 export MOT_INTAKE_WATCH=tcp://127.0.0.1:$((base + 2)) MOT_WATCHER_INTAKE=tcp://127.0.0.1:$((base + 2))
@@ -34,6 +36,10 @@ export MOT_NOTIFIER_PUBLISH=tcp://127.0.0.1:$((base + 4)) MOT_NOTIFIER_CATCHUP=t
 export MOT_REPORTER_QUERY=tcp://127.0.0.1:$((base + 5))
 # the dashboard (tests take +6..+8 for endpoints of their own)
 export MOT_REPORTER_HTTP=127.0.0.1:$((base + 9))
+# each service's /metrics, /healthz, /readyz (mot_health): +11..+15
+export MOT_INTAKE_METRICS=127.0.0.1:$((base + 11)) MOT_CLASSIFIER_METRICS=127.0.0.1:$((base + 12))
+export MOT_DEADLINE_WATCHER_METRICS=127.0.0.1:$((base + 13)) MOT_NOTIFIER_METRICS=127.0.0.1:$((base + 14))
+export MOT_REPORTER_METRICS=127.0.0.1:$((base + 15))
 export MOT_ENV=test MOT_TEST_CLOCK=1
 export MOT_PII_KEY_FILE=$RUN/pii.key
 head -c 32 /dev/urandom >"$MOT_PII_KEY_FILE"

@@ -18,9 +18,10 @@ export MOT_CLASSIFIER_BATCH=8
 mot_start_redis "$RUN"
 check "test clock set to 2026-11-03 09:00 local" "$MOTCTL" clock set 2026-11-03T09:00
 for name in intake reporter; do mot_start_service "$RUN" "$MOT_BIN" "$name"; done
-# Two classifier instances; the second one's pid file makes mot_stop_all stop it too.
+# Two classifier instances; the second one's pid file makes mot_stop_all stop
+# it too, and its metrics take any free port (the first has the run's).
 mot_start_service "$RUN" "$MOT_BIN" classifier
-setsid ${MOT_WRAP:-} "$MOT_BIN/mot-classifier" </dev/null >>"$RUN/log/classifier2.log" 2>&1 &
+MOT_CLASSIFIER_METRICS=127.0.0.1:0 setsid ${MOT_WRAP:-} "$MOT_BIN/mot-classifier" </dev/null >>"$RUN/log/classifier2.log" 2>&1 &
 echo $! >"$RUN/pids/classifier2.pid"
 MOT_SERVICES+=(classifier2)
 e2e_wait_ready

@@ -93,6 +93,9 @@ equals "todo: the MURO" 200 "$(page todo muro todo-muro)"
 equals "todo sees the riesgo" "$r" "$(ids todo-muro)"
 equals "todo: b's page" 200 "$(page todo "item?id=$b" todo-b)"
 equals "todo: the monthly report" 200 "$(page todo informe todo-informe)"
+equals "todo: an unknown item's page" 404 "$(page todo "item?id=nope" todo-404)"
+equals "whose header links every page" '["/", "/mupoi", "/muro", "/mapa?tipo=mupoi", "/obligaciones", "/informe"]' \
+  "$(summary_value todo-404 's["links"]')"
 
 # --- ueod: its unit's items only ------------------------------------------------------
 equals "ueod: the MUPOI" 200 "$(page ueod mupoi ueod-mupoi)"
@@ -140,6 +143,8 @@ equals "saying so" "El informe mensual abarca todas las unidades y su cuenta est
 page ueod "" ueod-home >/dev/null
 equals "ueod's home: the cards it may open" '["/mupoi", "/mapa?tipo=mupoi", "/obligaciones"]' \
   "$(summary_value ueod-home 's["class_links"]["card"]')"
+equals "ueod's header (on its 403 page) links only the pages it may open" \
+  '["/", "/mupoi", "/mapa?tipo=mupoi", "/obligaciones"]' "$(summary_value ueod-muro 's["links"]')"
 
 # --- soloreg: every unit, the MUPOI only -------------------------------------------------
 equals "soloreg: the MUPOI" 200 "$(page soloreg mupoi soloreg-mupoi)"
@@ -152,6 +157,7 @@ for refused in "muro:muro" "mapa?tipo=mupoi:maps" "obligaciones:obligations" "in
   equals "soloreg: /$path needs $register: 403" 403 "$(page soloreg "$path" soloreg-refused)"
   check "its page names «$register»" summary_holds soloreg-refused "'«$register»' in s['ids']['error']"
 done
+equals "soloreg's header links the MUPOI only" '["/", "/mupoi"]' "$(summary_value soloreg-refused 's["links"]')"
 equals "soloreg: a problemática's page" 200 "$(page soloreg "item?id=$a" soloreg-a)"
 equals "without audit its trail is left out, saying so" "Su cuenta no incluye el registro «audit»." \
   "$(summary_value soloreg-a 's["ids"]["trail-left-out"]')"

@@ -197,7 +197,7 @@ check "... the reporter reads" mot_wait 30 reporter_reads
 
 # --- no password anywhere it could leak ---------------------------------------------
 cat "$MOT_REDIS_SECRETS"/*.password | sort -u >"$RUN/passwords.txt"
-equals "seven users have a password of their own" 7 "$(wc -l <"$RUN/passwords.txt")"
+equals "nine users have a password of their own" 9 "$(wc -l <"$RUN/passwords.txt")"
 check "no password in any log (Redis's too)" bash -c "! grep -rqF -f '$RUN/passwords.txt' '$RUN/log'"
 check "no password in ps" bash -c "! ps -eo args | grep -qF -f '$RUN/passwords.txt'"
 check "no password in a service's environment" bash -c "

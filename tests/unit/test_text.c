@@ -186,6 +186,21 @@ test_digits_of_numbers (void **state)
     assert_digits (18446744073709551615ULL, "18446744073709551615");
 }
 
+static void
+test_listed_words_are_whole_parts (void **state)
+{
+    (void) state;
+    assert_true (mot_text_listed ("UEOD,CV", "UEOD", 4));
+    assert_true (mot_text_listed ("UEOD,CV", "CV", 2));
+    assert_true (mot_text_listed ("CV", "CV", 2));
+    assert_false (mot_text_listed ("UEOD,CV", "UE", 2));   /* a prefix is not a part */
+    assert_false (mot_text_listed ("UEOD,CV", "C", 1));
+    assert_false (mot_text_listed ("UEOD,CVX", "CV", 2));
+    assert_false (mot_text_listed ("", "CV", 2));
+    assert_false (mot_text_listed (NULL, "CV", 2));
+    assert_true (mot_text_listed ("UAD,CAPSOI", "CAPSOIX", 6));   /* the first 6 bytes of the word */
+}
+
 int
 main (void)
 {
@@ -200,6 +215,7 @@ main (void)
         cmocka_unit_test (test_normalise_accents_punctuation_and_space),
         cmocka_unit_test (test_normalise_non_ascii_punctuation),
         cmocka_unit_test (test_digits_of_numbers),
+        cmocka_unit_test (test_listed_words_are_whole_parts),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
