@@ -23,7 +23,8 @@ install(CODE "
     execute_process(COMMAND ${CMAKE_STRIP} --remove-section=.comment --remove-section=.note
                             \$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/\${binary} COMMAND_ERROR_IS_FATAL ANY)
   endforeach()")
-install(PROGRAMS ${MOT_PKG_SRC}/redis/make-acl.sh ${MOT_PKG_SRC}/debian/mot-setup DESTINATION lib/mot)
+install(PROGRAMS ${MOT_PKG_SRC}/redis/make-acl.sh ${MOT_PKG_SRC}/redis/backup.sh ${MOT_PKG_SRC}/redis/restore.sh
+                 ${MOT_PKG_SRC}/debian/mot-setup DESTINATION lib/mot)
 
 # --- /etc/mot: every file here is a conffile (dpkg keeps the operator's edits)
 set(MOT_CONFFILES "")

@@ -230,6 +230,8 @@ for unit in mot-redis mot-intake mot-classifier@1 mot-classifier@2 mot-deadline-
 done
 [ "$(main_pid mot-classifier@1.service)" != "$first" ] && echo restarted >$out/classifier-restart
 stat -c %U "/proc/$(main_pid mot-intake.service)" >$out/intake-user
+# classifier@2's health endpoint on its own port (the unit's 558%i)
+bash -c 'exec 3<>/dev/tcp/127.0.0.1/5582 && printf "GET /healthz HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' >$out/healthz 2>&1
 motctl_ submit --wait --timeout 30 </root/event.json >$out/ack.json 2>&1
 # An upgrade (the same package again) restarts the services that run, on
 # the new files, and leaves Redis running.
@@ -264,6 +266,7 @@ CHECK
     equals "booted: $unit.service is active" "$unit active" "$(grep "^$unit " "$boot/active" 2>/dev/null)"
   done
   check "booted: a classifier killed with SIGKILL is restarted (Restart=on-failure)" test -s "$boot/classifier-restart"
+  check "booted: mot-classifier@2 answers /healthz on its own port, 5582" grep -q '^HTTP/1.[01] 200' "$boot/healthz"
   equals "booted: intake runs as the user mot" mot "$(tr -d ' ' <"$boot/intake-user" 2>/dev/null)"
   equals "booted: the event is accepted" accepted "$(jq -r .status "$boot/ack.json" 2>/dev/null)"
   equals "booted: ... and applied by a classifier" applied "$(jq -r .outcome "$boot/ack.json" 2>/dev/null)"
@@ -336,8 +339,13 @@ done
 for variable in MOT_INTAKE_INGRESS MOT_INTAKE_CLASSIFY MOT_INTAKE_WATCH; do
   echo "$variable=${!variable}" >>"$ROOT/etc/mot/intake.env"
 done
-# Metrics endpoints on any free port: this host's 5570… may be taken.
-for file in intake notifier reporter classifier@1 deadline-watcher@1; do
+# Metrics: each service's port of lib.sh's block, host-wide in mot.env
+# (MOT_<SERVICE>_METRICS); an instance's own (MOT_METRICS, which its unit
+# sets to 558N/559N) moved to any free port: this host's may be taken.
+for variable in MOT_INTAKE_METRICS MOT_NOTIFIER_METRICS MOT_REPORTER_METRICS; do
+  echo "$variable=${!variable}" >>"$ROOT/etc/mot/mot.env"
+done
+for file in classifier@1 deadline-watcher@1; do
   echo "MOT_METRICS=127.0.0.1:0" >>"$ROOT/etc/mot/$file.env"
 done
 
@@ -360,6 +368,8 @@ head -n 1 "$MOT_SOURCE/deploy/demo/events.jsonl" | operator submit --wait --time
 equals "intake in the chroot accepted the event" "accepted" "$(jq -r .status "$WORK/ack.json")"
 equals "the classifier applied it" "applied" "$(jq -r .outcome "$WORK/ack.json")"
 check "the reporter lists its problemática in the MUPOI (OOAD-15)" grep -q 'OOAD-15' <(operator mupoi --csv)
+equals "intake's metrics count it (MOT_INTAKE_METRICS from mot.env)" 1 \
+  "$(curl -s "http://$MOT_INTAKE_METRICS/metrics" | sed -n 's/^mot_intake_requests_total{outcome="accepted",code="OK"} //p')"
 # Several intakes behind mot-proxy: mot-intake.service gives way to
 # mot-proxy.service (same addresses) and two mot-intake@N.service, whose
 # unit connects them to the proxy's default ports — moved here to this
@@ -379,13 +389,13 @@ cat >"$ROOT/etc/mot/proxy.env" <<PROXY
 MOT_PROXY_INGRESS=$MOT_INTAKE_INGRESS
 MOT_PROXY_CLASSIFY_OUT=$MOT_INTAKE_CLASSIFY
 MOT_PROXY_WATCH_OUT=$MOT_INTAKE_WATCH
-MOT_PROXY_INGRESS_WORKERS=tcp://127.0.0.1:$((port + 11))
-MOT_PROXY_CLASSIFY_IN=tcp://127.0.0.1:$((port + 12))
-MOT_PROXY_WATCH_IN=tcp://127.0.0.1:$((port + 13))
+MOT_PROXY_INGRESS_WORKERS=tcp://127.0.0.1:$((port + 16))
+MOT_PROXY_CLASSIFY_IN=tcp://127.0.0.1:$((port + 17))
+MOT_PROXY_WATCH_IN=tcp://127.0.0.1:$((port + 18))
 PROXY
 for instance in 1 2; do
   printf 'MOT_INTAKE_INGRESS=>tcp://127.0.0.1:%s\nMOT_INTAKE_CLASSIFY=>tcp://127.0.0.1:%s\nMOT_INTAKE_WATCH=>tcp://127.0.0.1:%s\nMOT_METRICS=127.0.0.1:0\n' \
-    $((port + 11)) $((port + 12)) $((port + 13)) >"$ROOT/etc/mot/intake@$instance.env"
+    $((port + 16)) $((port + 17)) $((port + 18)) >"$ROOT/etc/mot/intake@$instance.env"
 done
 start_unit mot-proxy.service
 start_unit mot-intake@.service 1
@@ -403,23 +413,22 @@ done
 for log in "$WORK"/mot-*.log; do
   check "${log##*/}: no error" bash -c "! grep -E '^[^ ]+ ERROR ' '$log'"
 done
-# Backup and restore as the README's "Operations" says: the AOF folder,
-# copied while Redis makes no rewrite, put back while the pipeline is stopped.
+# Backup and restore with the shipped scripts, as the README's
+# "Operations" says for the package.
 admin() {
   in_root env REDISCLI_AUTH="$(head -n 1 "$ROOT/etc/mot/secrets/redis/admin.password")" \
     redis-cli --user admin -s /run/mot-redis/redis.sock "$@"
 }
-no_rewrite() { admin INFO persistence | grep -q '^aof_rewrite_in_progress:0'; }
-equals "backup: automatic rewrites paused" OK "$(admin CONFIG SET auto-aof-rewrite-percentage 0)"
-mot_wait 30 no_rewrite || fail "an AOF rewrite did not end"
-in_root tar -C /var/lib/mot-redis -czf /root/mot-redis-backup.tar.gz appendonlydir || fail "backup: tar"
-equals "backup: automatic rewrites again" OK "$(admin CONFIG SET auto-aof-rewrite-percentage 100)"
 keys_before=$(admin DBSIZE)
 check "there is something to back up" test "$keys_before" -gt 10
+in_root env MOT_REDIS=unix:/run/mot-redis/redis.sock MOT_REDIS_SECRETS=/etc/mot/secrets/redis \
+  /usr/lib/mot/backup.sh /root/mot-backup.rdb >"$WORK/backup.log" 2>&1 || fail "backup.sh: $(cat "$WORK/backup.log")"
 stop_units
-rm -rf "$ROOT/var/lib/mot-redis/appendonlydir"
-in_root tar -C /var/lib/mot-redis -xzf /root/mot-redis-backup.tar.gz || fail "restore: tar"
-in_root chown -R mot-redis:mot /var/lib/mot-redis/appendonlydir
+rm -rf "$ROOT/var/lib/mot-redis/appendonlydir"   # the data lost
+in_root /usr/lib/mot/restore.sh /root/mot-backup.rdb /var/lib/mot-redis >"$WORK/restore.log" 2>&1 ||
+  fail "restore.sh: $(cat "$WORK/restore.log")"
+equals "restore: the data takes the folder's owner (Redis runs as mot-redis)" "mot-redis:mot" \
+  "$(in_root stat -c %U:%G /var/lib/mot-redis/appendonlydir)"
 start_unit mot-redis.service
 redis_answers() { [ "$(admin PING)" = PONG ]; }
 mot_wait 30 redis_answers || fail "mot-redis did not start on the restored data: $(tail -n 5 "$WORK/mot-redis.log")"
