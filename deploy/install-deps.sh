@@ -18,6 +18,7 @@ packages=(
   libmicrohttpd-dev libcrypt-dev                  # the reporter's web dashboard (Debian builds libmicrohttpd with GnuTLS: its HTTPS)
   chromium chromium-driver fonts-dejavu-core      # the dashboard's browser tests (and readable screenshots)
   iproute2                                        # test_hosts.sh: the hosts as network namespaces (ip netns, veth, bridge; ss)
+  help2man lintian debootstrap systemd systemd-container  # the Debian package: man pages from --help, lintian, the clean Debian 12 it is installed into, systemd-analyze verify, systemd-nspawn to boot it (tests/e2e/test_package.sh)
   curl openssl                                    # raw HTTP(S) in the dashboard tests; the accounts' hashes (up.sh, the tests); the TLS test's throwaway CA
   prometheus                                      # scrapes the services' /metrics; promtool checks deploy/prometheus/ (tests)
 )

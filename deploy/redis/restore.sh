@@ -5,7 +5,7 @@
 #   bash deploy/redis/restore.sh BACKUP.rdb DIR
 #
 # DIR is the Redis data folder (redis.conf's `dir`: run/redis for up.sh,
-# the package's /var/lib/mot/redis). Redis and the services must be
+# the package's /var/lib/mot-redis). Redis and the services must be
 # stopped: a process working in DIR (Redis works in its `dir`) makes it
 # refuse, changing nothing. Steps: the backup is checked (redis-check-rdb);
 # what DIR held (appendonlydir, dump.rdb) is moved aside to
@@ -86,4 +86,7 @@ cli SHUTDOWN NOSAVE >/dev/null 2>&1 || true
 wait "$server" 2>/dev/null || true
 trap - EXIT
 rm -f "$dir/dump.rdb" "$socket"
+# The AOF takes DIR's owner: the package's Redis runs as mot-redis, not as
+# whoever restores.
+chown -R --reference="$dir" "$dir/appendonlydir"
 echo "restore: $dir holds the backup ($keys keys) as its AOF; what it held before is in $aside"
