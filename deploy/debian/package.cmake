@@ -24,7 +24,7 @@ install(CODE "
                             \$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/\${binary} COMMAND_ERROR_IS_FATAL ANY)
   endforeach()")
 install(PROGRAMS ${MOT_PKG_SRC}/redis/make-acl.sh ${MOT_PKG_SRC}/redis/backup.sh ${MOT_PKG_SRC}/redis/restore.sh
-                 ${MOT_PKG_SRC}/debian/mot-setup DESTINATION lib/mot)
+                 ${MOT_PKG_SRC}/redis/ha-conf.sh ${MOT_PKG_SRC}/debian/mot-setup DESTINATION lib/mot)
 
 # --- /etc/mot: every file here is a conffile (dpkg keeps the operator's edits)
 set(MOT_CONFFILES "")
@@ -43,7 +43,7 @@ mot_conffiles(calendar ${MOT_PKG_SRC}/calendar/dias-inhabiles.tsv)
 mot_conffiles(catalog ${MOT_PKG_SRC}/catalog/territories.tsv ${MOT_PKG_SRC}/catalog/on.tsv)
 file(GLOB MOT_PKG_RULES ${MOT_PKG_SRC}/rules/*.tsv)
 mot_conffiles(rules ${MOT_PKG_RULES})
-mot_conffiles(redis ${MOT_PKG_SRC}/redis/redis.conf ${MOT_PKG_SRC}/redis/users.acl)
+mot_conffiles(redis ${MOT_PKG_SRC}/redis/redis.conf ${MOT_PKG_SRC}/redis/users.acl ${MOT_PKG_SRC}/redis/sentinel.acl)
 file(GLOB MOT_PKG_ENV ${MOT_PKG_SRC}/systemd/env/*.env)
 mot_conffiles("" ${MOT_PKG_ENV})
 

@@ -136,6 +136,7 @@ check "the classifier's rules default to /etc/mot/rules" \
 check "the watcher's calendar defaults to /etc/mot/calendar" \
   grep -q 'default "/etc/mot/calendar/dias-inhabiles.tsv"' <(in_root mot-deadline-watcher --help 2>&1)
 check "the man page of mot-intake is installed" test -s "$ROOT/usr/share/man/man8/mot-intake.8.gz"
+check "the Redis helpers are installed" test -x "$ROOT/usr/lib/mot/ha-conf.sh" -a -x "$ROOT/usr/lib/mot/backup.sh"
 
 # The editable files are conffiles.
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}\n' mot | awk '{print $1}')
@@ -143,7 +144,7 @@ for file in /etc/mot/mot.env /etc/mot/intake.env /etc/mot/classifier.env /etc/mo
             /etc/mot/escalation.tsv /etc/mot/calendar/dias-inhabiles.tsv /etc/mot/catalog/territories.tsv \
             /etc/mot/catalog/on.tsv /etc/mot/rules/classification.tsv /etc/mot/rules/frequency.tsv \
             /etc/mot/rules/impact.tsv /etc/mot/redis/redis.conf /etc/mot/redis/users.acl \
-            /etc/mot/accounts.example.tsv; do
+            /etc/mot/redis/sentinel.acl /etc/mot/accounts.example.tsv; do
   check "$file is a conffile" grep -qx "$file" <<<"$conffiles"
 done
 
@@ -168,6 +169,13 @@ intake_password=$(head -n 1 "$ROOT/etc/mot/secrets/redis/intake.password")
 check "the ACL file holds the SHA-256 of intake's password, not the password" \
   grep -q "^user intake .*#$(printf %s "$intake_password" | sha256sum | cut -d' ' -f1)" "$ROOT/var/lib/mot-redis/users.acl"
 check "... and never a password" bash -c "! grep -qF '$intake_password' '$ROOT/var/lib/mot-redis/users.acl'"
+# The Sentinel set's files, as an operator makes them on an installed host.
+in_root /usr/lib/mot/ha-conf.sh redis /root/ha-redis.conf --port 6380 --bind 10.0.0.1 --dir /var/lib/mot-redis \
+  --aclfile /var/lib/mot-redis/users.acl --secrets /etc/mot/secrets/redis --replica-of 10.0.0.2 6380 ||
+  fail "ha-conf.sh redis on the installed system"
+check "ha-conf.sh includes the installed redis.conf" grep -qx 'include /etc/mot/redis/redis.conf' "$ROOT/root/ha-redis.conf"
+check "and is a replica of the one named" grep -qx 'replicaof 10.0.0.2 6380' "$ROOT/root/ha-redis.conf"
+equals "a file with a password in it is the owner's alone" "root:root 600" "$(stat_of /root/ha-redis.conf)"
 
 # Configuring again (an upgrade) replaces nothing it made.
 key_before=$(sha256sum <"$ROOT/etc/mot/secrets/pii.key")

@@ -42,27 +42,18 @@ master_port() { ha_cli "${SENTINEL_PORTS[0]}" SENTINEL get-master-addr-by-name $
 rcli() { ha_cli "$(master_port)" "$@"; }
 
 # ha_redis NAME PORT [MASTER_PORT]: a redis-server as shipped, on TCP, its
-# own config file (Sentinel rewrites it on a failover), every instance
-# able to be a replica (masteruser/masterauth: in the file, mode 600,
-# never on a command line).
+# configuration written by deploy/redis/ha-conf.sh (every instance able to
+# be a replica: masteruser/masterauth in the file, mode 600, never on a
+# command line; Sentinel rewrites the file on a failover).
 ha_redis() {
   local name=$1 port=$2 of=${3:-}
   mkdir -p "$HA/$name"
   if [ ! -f "$HA/$name/redis.conf" ]; then
-    {
-      echo "include $MOT_SOURCE/deploy/redis/redis.conf"
-      echo "port $port"
-      echo "bind 127.0.0.1"
-      echo "dir $HA/$name"
-      echo "aclfile $RUN/redis/users.acl"
-      echo "masteruser replica"
-      echo "masterauth $(password_of replica)"
-      echo "pidfile $RUN/pids/redis-$name.pid"
-      echo "logfile $RUN/log/redis-$name.log"
-      echo "daemonize yes"
-      [ -z "$of" ] || echo "replicaof 127.0.0.1 $of"
-    } >"$HA/$name/redis.conf"
-    chmod 600 "$HA/$name/redis.conf"
+    bash "$MOT_SOURCE/deploy/redis/ha-conf.sh" redis "$HA/$name/redis.conf" --port "$port" --bind 127.0.0.1 \
+      --dir "$HA/$name" --aclfile "$RUN/redis/users.acl" --secrets "$MOT_REDIS_SECRETS" \
+      ${of:+--replica-of 127.0.0.1 "$of"} || fail "ha-conf.sh redis $name"
+    printf '%s\n' "pidfile $RUN/pids/redis-$name.pid" "logfile $RUN/log/redis-$name.log" "daemonize yes" \
+      >>"$HA/$name/redis.conf"
   fi
   redis-server "$HA/$name/redis.conf" >/dev/null
   mot_wait 20 ha_cli "$port" PING || fail "redis $name did not start: $(tail -3 "$RUN/log/redis-$name.log")"
@@ -73,23 +64,12 @@ ha_redis() {
 ha_sentinel() {
   local i=$1 port=$2
   mkdir -p "$HA/sentinel-$i"
-  {
-    echo "port $port"
-    echo "bind 127.0.0.1"
-    echo "dir $HA/sentinel-$i"
-    echo "aclfile $HA/sentinel.acl"
-    echo "pidfile $RUN/pids/sentinel-$i.pid"
-    echo "logfile $RUN/log/sentinel-$i.log"
-    echo "daemonize yes"
-    echo "sentinel monitor $MASTER_NAME 127.0.0.1 $MASTER_PORT 2"
-    echo "sentinel down-after-milliseconds $MASTER_NAME 1000"
-    echo "sentinel failover-timeout $MASTER_NAME 5000"
-    echo "sentinel auth-user $MASTER_NAME sentinel"
-    echo "sentinel auth-pass $MASTER_NAME $(password_of sentinel)"
-    echo "sentinel sentinel-user sentinel"
-    echo "sentinel sentinel-pass $(password_of sentinel)"
-  } >"$HA/sentinel-$i/sentinel.conf"
-  chmod 600 "$HA/sentinel-$i/sentinel.conf"
+  bash "$MOT_SOURCE/deploy/redis/ha-conf.sh" sentinel "$HA/sentinel-$i/sentinel.conf" --port "$port" \
+    --bind 127.0.0.1 --dir "$HA/sentinel-$i" --aclfile "$HA/sentinel.acl" --secrets "$MOT_REDIS_SECRETS" \
+    --monitor $MASTER_NAME 127.0.0.1 "$MASTER_PORT" --quorum 2 --down-after-ms 3000 --failover-timeout-ms 5000 ||
+    fail "ha-conf.sh sentinel $i"
+  printf '%s\n' "pidfile $RUN/pids/sentinel-$i.pid" "logfile $RUN/log/sentinel-$i.log" "daemonize yes" \
+    >>"$HA/sentinel-$i/sentinel.conf"
   redis-server "$HA/sentinel-$i/sentinel.conf" --sentinel >/dev/null
   mot_wait 20 ha_cli "$port" PING || fail "sentinel $i did not start: $(tail -3 "$RUN/log/sentinel-$i.log")"
 }
@@ -97,7 +77,9 @@ ha_sentinel() {
 ha_redis master "$MASTER_PORT"
 ha_redis replica "$REPLICA_PORT" "$MASTER_PORT"
 for i in 0 1 2; do ha_sentinel "$i" "${SENTINEL_PORTS[$i]}"; done
-replica_linked() { ha_cli "$MASTER_PORT" INFO replication | grep -q '^connected_slaves:1'; }
+# Online, not just connected: the first full sync waits for Redis's
+# repl-diskless-sync-delay (5 s), and until it is done WAIT counts no replica.
+replica_linked() { ha_cli "$MASTER_PORT" INFO replication | grep -q '^slave0:.*state=online'; }
 check "the replica links to the master as user replica" mot_wait 30 replica_linked
 sentinels_know_all() {
   local port
