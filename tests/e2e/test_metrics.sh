@@ -110,6 +110,10 @@ prom_equals "timers created: a reminder and an overdue per action" 'sum(mot_watc
 prom_equals "timers fired: the two overdue" 'sum(mot_watcher_timers_total{outcome="fired"})' 2
 prom_equals "timers dropped: the two reminders past their deadline" 'sum(mot_watcher_timers_total{outcome="dropped"})' 2
 prom_equals "a firing lag per fired timer" 'sum(mot_watcher_firing_lag_seconds_count)' 2
+# Each overdue timer was due at 00:00 local on Nov 11 and fired when the
+# test clock jumped to 09:00: 9 h = 32,400 s late each, above the 1 h bucket.
+prom_equals "firing lag: 9 h each" 'sum(mot_watcher_firing_lag_seconds_sum)' 64800
+prom_equals "none within the 1 h bucket" 'sum(mot_watcher_firing_lag_seconds_bucket{le="3600"})' 0
 prom_equals "pending timers: each action's next escalation" 'max(mot_timers_pending)' 2
 prom_equals "overdue obligations: the two actions" 'max(mot_obligations_overdue)' 2
 prom_equals "notices published = notices the subscriber got" \
