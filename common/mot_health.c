@@ -91,6 +91,16 @@ unhealthy_reason (mot_health_t *self)
     return NULL;
 }
 
+/* NULL when ready, else why not. */
+static const char *
+unready_reason (mot_health_t *self)
+{
+    const char *reason = unhealthy_reason (self);
+    if (!reason && !atomic_load (&self->ready))
+        reason = "not serving (starting or stopping)";
+    return reason;
+}
+
 static enum MHD_Result
 queue_text (struct MHD_Connection *connection, unsigned status, const char *type, char *text, bool owned)
 {
@@ -128,7 +138,7 @@ static enum MHD_Result
 queue_metrics (mot_health_t *self, struct MHD_Connection *connection)
 {
     mot_gauge_set (self->redis_up, atomic_load (&self->redis_answered) ? 1 : 0);
-    mot_gauge_set (self->ready_gauge, atomic_load (&self->ready) && !unhealthy_reason (self) ? 1 : 0);
+    mot_gauge_set (self->ready_gauge, unready_reason (self) ? 0 : 1);
     char *text = mot_metrics_render ();
     return text ? queue_text (connection, MHD_HTTP_OK, PROMETHEUS_TEXT, text, true) : MHD_NO;
 }
@@ -155,11 +165,8 @@ on_access (void *cls, struct MHD_Connection *connection, const char *url, const 
         return queue_metrics (self, connection);
     if (strcmp (url, "/healthz") == 0)
         return queue_state (connection, unhealthy_reason (self), "");
-    if (strcmp (url, "/readyz") == 0) {
-        const char *reason = unhealthy_reason (self);
-        return queue_state (connection, reason ? reason : atomic_load (&self->ready) ? NULL : "not attached yet",
-                            "not ready: ");
-    }
+    if (strcmp (url, "/readyz") == 0)
+        return queue_state (connection, unready_reason (self), "not ready: ");
     return queue_text (connection, MHD_HTTP_NOT_FOUND, TEXT_PLAIN, (char *) "not found: /metrics, /healthz, /readyz\n",
                        false);
 }
@@ -237,7 +244,8 @@ mot_health_new (const char *address, bool *failed)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) CONNECTION_TIMEOUT_S, MHD_OPTION_EXTERNAL_LOGGER,
         mot_health_log_library, (void *) "metrics_library", MHD_OPTION_END);
     pthread_sigmask (SIG_SETMASK, &previous, NULL);
-    const union MHD_DaemonInfo *info = self->daemon ? MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    const union MHD_DaemonInfo *info
+        = self->daemon ? MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info) {
         mot_log_error ("metrics_failed", "address=%s reason=\"cannot listen there (in use? another instance needs "
                                          "its own --metrics port)\"", address);
@@ -305,7 +313,8 @@ mot_health_redis_count (mot_redis_t *redis, const char *command, const char *key
 {
     redisReply *reply = mot_redis_command (redis, "%s %s", command, key);
     bool ok = mot_reply_ok (reply)
-           && (reply->type == REDIS_REPLY_INTEGER || reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_NIL);
+           && (reply->type == REDIS_REPLY_INTEGER || reply->type == REDIS_REPLY_STRING
+               || reply->type == REDIS_REPLY_NIL);
     if (ok)
         *count = reply->type == REDIS_REPLY_INTEGER ? reply->integer
                : reply->type == REDIS_REPLY_STRING  ? strtoll (reply->str, NULL, 10)

@@ -66,7 +66,7 @@ test_health_and_readiness_follow_the_loop (void **state)
     assert_answer (port, "/readyz", 503, "not ready: the loop has not run yet\n");
     mot_health_beat (health, true);
     assert_answer (port, "/healthz", 200, "ok\n");
-    assert_answer (port, "/readyz", 503, "not ready: not attached yet\n");
+    assert_answer (port, "/readyz", 503, "not ready: not serving (starting or stopping)\n");
     mot_health_set_ready (health, true);
     assert_answer (port, "/readyz", 200, "ok\n");
     mot_health_beat (health, false);
