@@ -196,3 +196,17 @@ second=$(second_url)
 check "it is not the first classifier's" test "$second" != "$(metrics_of classifier)"
 second_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$second/readyz")" = 200 ]; }
 check "its /readyz answers 200" mot_wait 60 second_ready
+
+# --- mot-proxy: health without Redis ----------------------------------------
+any='tcp://127.0.0.1:*'
+mot_start_service "$RUN" "$MOT_BIN" proxy --ingress "$any" --ingress-workers "$any" --classify-in "$any" \
+  --classify-out "$any" --watch-in "$any" --watch-out "$any"
+proxy_url() { grep -o 'metrics_listening address=[^ ]*' "$RUN/log/proxy.log" | cut -d= -f2; }
+check "mot-proxy logs its metrics address (a free port: it is not a first service)" mot_wait 60 proxy_url
+proxy=$(proxy_url)
+proxy_ready() { [ "$(curl -s "http://$proxy/readyz")" = ok ]; }
+check "mot-proxy: /readyz ok once its devices run" mot_wait 30 proxy_ready
+equals "mot-proxy: /healthz ok" ok "$(curl -s "http://$proxy/healthz")"
+equals "mot-proxy: /metrics holds mot_ready only (no Redis)" \
+  "$(printf '# HELP mot_ready 1 while /readyz answers 200.\n# TYPE mot_ready gauge\nmot_ready 1')" \
+  "$(curl -s "http://$proxy/metrics")"
