@@ -32,7 +32,7 @@ struct _mot_health_t {
     atomic_llong last_beat_ms;          /* monotonic; 0: never */
     atomic_bool redis_answered;
     atomic_bool ready;
-    mot_gauge_t *redis_up;
+    _Atomic (mot_gauge_t *) redis_up;   /* set by attach, read by the handler */
     mot_gauge_t *ready_gauge;
     mot_redis_t *redis;                 /* the loop's; only the loop uses it */
     unsigned port;
@@ -44,7 +44,7 @@ static const struct {
 } default_addresses[] = {
     {"intake", MOT_HEALTH_DEFAULT_INTAKE},       {"classifier", MOT_HEALTH_DEFAULT_CLASSIFIER},
     {"deadline-watcher", MOT_HEALTH_DEFAULT_WATCHER}, {"notifier", MOT_HEALTH_DEFAULT_NOTIFIER},
-    {"reporter", MOT_HEALTH_DEFAULT_REPORTER},
+    {"reporter", MOT_HEALTH_DEFAULT_REPORTER},   {"proxy", MOT_HEALTH_DEFAULT_PROXY},
 };
 
 mot_option_t
@@ -65,6 +65,20 @@ mot_health_option (const char *name, mot_health_option_storage_t *storage)
               "MOT_METRICS (this process), else %s (this service on this host), else its port",
               variable);
     return (mot_option_t){"metrics", "MOT_METRICS", storage->fallback, storage->help};
+}
+
+mot_health_options_t *
+mot_health_options_new (const char *name, const mot_option_t *options)
+{
+    size_t count = 0;
+    while (options && options[count].name)
+        count++;
+    mot_health_options_t *all = calloc (1, sizeof *all + (count + 2) * sizeof *all->options);
+    if (all) {
+        memcpy (all->options, options, count * sizeof *options);
+        all->options[count] = mot_health_option (name, &all->storage);
+    }
+    return all;
 }
 
 static long long
@@ -89,6 +103,16 @@ unhealthy_reason (mot_health_t *self)
     if (!atomic_load (&self->redis_answered))
         return "Redis does not answer";
     return NULL;
+}
+
+/* NULL when ready, else why not. */
+static const char *
+unready_reason (mot_health_t *self)
+{
+    const char *reason = unhealthy_reason (self);
+    if (!reason && !atomic_load (&self->ready))
+        reason = "not serving (starting or stopping)";
+    return reason;
 }
 
 static enum MHD_Result
@@ -127,8 +151,8 @@ queue_state (struct MHD_Connection *connection, const char *reason, const char *
 static enum MHD_Result
 queue_metrics (mot_health_t *self, struct MHD_Connection *connection)
 {
-    mot_gauge_set (self->redis_up, atomic_load (&self->redis_answered) ? 1 : 0);
-    mot_gauge_set (self->ready_gauge, atomic_load (&self->ready) && !unhealthy_reason (self) ? 1 : 0);
+    mot_gauge_set (atomic_load (&self->redis_up), atomic_load (&self->redis_answered) ? 1 : 0);
+    mot_gauge_set (self->ready_gauge, unready_reason (self) ? 0 : 1);
     char *text = mot_metrics_render ();
     return text ? queue_text (connection, MHD_HTTP_OK, PROMETHEUS_TEXT, text, true) : MHD_NO;
 }
@@ -155,11 +179,8 @@ on_access (void *cls, struct MHD_Connection *connection, const char *url, const 
         return queue_metrics (self, connection);
     if (strcmp (url, "/healthz") == 0)
         return queue_state (connection, unhealthy_reason (self), "");
-    if (strcmp (url, "/readyz") == 0) {
-        const char *reason = unhealthy_reason (self);
-        return queue_state (connection, reason ? reason : atomic_load (&self->ready) ? NULL : "not attached yet",
-                            "not ready: ");
-    }
+    if (strcmp (url, "/readyz") == 0)
+        return queue_state (connection, unready_reason (self), "not ready: ");
     return queue_text (connection, MHD_HTTP_NOT_FOUND, TEXT_PLAIN, (char *) "not found: /metrics, /healthz, /readyz\n",
                        false);
 }
@@ -196,13 +217,15 @@ mot_health_read_address (const char *address, bool any_port, struct sockaddr_in 
 }
 
 static void
-register_common_metrics (mot_health_t *self)
+register_redis_metrics (mot_health_t *self)
 {
     mot_metrics_counter (MOT_METRIC_REDIS_ERRORS, MOT_METRIC_REDIS_ERRORS_HELP, "kind", "connection", NULL);
     mot_metrics_counter (MOT_METRIC_REDIS_ERRORS, MOT_METRIC_REDIS_ERRORS_HELP, "kind", "reply", NULL);
     mot_metrics_counter (MOT_METRIC_REDIS_RECONNECTS, MOT_METRIC_REDIS_RECONNECTS_HELP, NULL);
-    self->redis_up = mot_metrics_gauge ("mot_redis_up", "1 when the service's last PING to Redis was answered.", NULL);
-    self->ready_gauge = mot_metrics_gauge ("mot_ready", "1 while /readyz answers 200.", NULL);
+    mot_gauge_t *redis_up = mot_metrics_gauge ("mot_redis_up", "1 when the service's last PING to Redis was answered.",
+                                               NULL);
+    mot_gauge_set (redis_up, atomic_load (&self->redis_answered) ? 1 : 0);
+    atomic_store (&self->redis_up, redis_up);
 }
 
 mot_health_t *
@@ -223,7 +246,8 @@ mot_health_new (const char *address, bool *failed)
     atomic_init (&self->last_beat_ms, 0);
     atomic_init (&self->redis_answered, false);
     atomic_init (&self->ready, false);
-    register_common_metrics (self);
+    atomic_init (&self->redis_up, NULL);
+    self->ready_gauge = mot_metrics_gauge ("mot_ready", "1 while /readyz answers 200.", NULL);
     /* The listener's thread blocks every signal (it inherits this mask):
      * SIGTERM and SIGINT reach the loop's thread, and a signal a service
      * takes from a signalfd (the watcher's SIGHUP) is never delivered to a
@@ -237,7 +261,8 @@ mot_health_new (const char *address, bool *failed)
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) CONNECTION_TIMEOUT_S, MHD_OPTION_EXTERNAL_LOGGER,
         mot_health_log_library, (void *) "metrics_library", MHD_OPTION_END);
     pthread_sigmask (SIG_SETMASK, &previous, NULL);
-    const union MHD_DaemonInfo *info = self->daemon ? MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
+    const union MHD_DaemonInfo *info
+        = self->daemon ? MHD_get_daemon_info (self->daemon, MHD_DAEMON_INFO_BIND_PORT) : NULL;
     if (!info) {
         mot_log_error ("metrics_failed", "address=%s reason=\"cannot listen there (in use? another instance needs "
                                          "its own --metrics port)\"", address);
@@ -305,7 +330,8 @@ mot_health_redis_count (mot_redis_t *redis, const char *command, const char *key
 {
     redisReply *reply = mot_redis_command (redis, "%s %s", command, key);
     bool ok = mot_reply_ok (reply)
-           && (reply->type == REDIS_REPLY_INTEGER || reply->type == REDIS_REPLY_STRING || reply->type == REDIS_REPLY_NIL);
+           && (reply->type == REDIS_REPLY_INTEGER || reply->type == REDIS_REPLY_STRING
+               || reply->type == REDIS_REPLY_NIL);
     if (ok)
         *count = reply->type == REDIS_REPLY_INTEGER ? reply->integer
                : reply->type == REDIS_REPLY_STRING  ? strtoll (reply->str, NULL, 10)
@@ -323,6 +349,7 @@ mot_health_attach (mot_health_t *self, zloop_t *loop, mot_redis_t *redis)
     self->redis = redis;
     if (zloop_timer (loop, MOT_HEALTH_BEAT_MS, 0, on_beat, self) < 0)
         return false;
+    register_redis_metrics (self);
     mot_health_beat (self, redis_answers (redis));
     mot_health_set_ready (self, true);
     return true;

@@ -26,7 +26,8 @@
  *
  *  The address: HOST:PORT (IPv4), loopback by default, one default port
  *  per service (MOT_HEALTH_DEFAULT_*: 5570 intake, 5571 classifier, 5572
- *  deadline-watcher, 5573 notifier, 5574 reporter), PORT 0 for any free
+ *  deadline-watcher, 5573 notifier, 5574 reporter, 5575 mot-proxy: no
+ *  Redis, so its /healthz is its main thread's beat), PORT 0 for any free
  *  port (logged), `off` for none. Read from, in order: the flag
  *  --metrics, the variable MOT_METRICS (this process's: a systemd
  *  instance's own port), the service's variable MOT_<SERVICE>_METRICS
@@ -52,6 +53,7 @@
 #define MOT_HEALTH_DEFAULT_WATCHER "127.0.0.1:5572"
 #define MOT_HEALTH_DEFAULT_NOTIFIER "127.0.0.1:5573"
 #define MOT_HEALTH_DEFAULT_REPORTER "127.0.0.1:5574"
+#define MOT_HEALTH_DEFAULT_PROXY "127.0.0.1:5575"
 
 /* How often the loop beats, and how old a beat may be for /healthz. */
 #define MOT_HEALTH_BEAT_MS 1000
@@ -67,11 +69,18 @@ typedef struct {
     char help[256];
 } mot_health_option_storage_t;
 mot_option_t mot_health_option (const char *name, mot_health_option_storage_t *storage);
+/* A program's options followed by --metrics (malloc'd, free() it after the
+ * configuration that points into it); NULL when out of memory. */
+typedef struct {
+    mot_health_option_storage_t storage;
+    mot_option_t options[];
+} mot_health_options_t;
+mot_health_options_t *mot_health_options_new (const char *name, const mot_option_t *options);
 
 /* Starts the listener on `address` (`off`: returns NULL with *failed
  * false). NULL with *failed true when the address is not IPv4 HOST:PORT
  * or cannot be bound (logged metrics_failed). Logs metrics_listening with
- * the address bound. Registers the metrics every service has. */
+ * the address bound. Registers mot_ready. */
 mot_health_t *mot_health_new (const char *address, bool *failed);
 void mot_health_destroy (mot_health_t **self_p);
 /* The port it listens on (the one the kernel chose for PORT 0). */
@@ -79,7 +88,9 @@ unsigned mot_health_port (mot_health_t *self);
 
 /* From the loop, once the service's readers and timers are attached: a
  * timer that PINGs Redis on the service's connection and beats every
- * MOT_HEALTH_BEAT_MS, a first beat now, and ready. NULL-safe (true). */
+ * MOT_HEALTH_BEAT_MS, a first beat now, and ready; registers the Redis
+ * metrics (mot_redis_up, errors, reconnects). NULL-safe (true). A program
+ * without Redis (mot-proxy) beats by itself instead, answered = true. */
 bool mot_health_attach (mot_health_t *self, zloop_t *loop, mot_redis_t *redis);
 
 /* From the loop: it runs, and whether Redis answered. NULL-safe. */

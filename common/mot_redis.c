@@ -81,10 +81,9 @@ mot_redis_new (const char *address)
 static void
 count_redis (const char *kind)
 {
-    if (kind)
-        mot_counter_add (mot_metrics_counter (MOT_METRIC_REDIS_ERRORS, MOT_METRIC_REDIS_ERRORS_HELP, "kind", kind, NULL), 1);
-    else
-        mot_counter_add (mot_metrics_counter (MOT_METRIC_REDIS_RECONNECTS, MOT_METRIC_REDIS_RECONNECTS_HELP, NULL), 1);
+    mot_counter_add (kind ? mot_metrics_counter (MOT_METRIC_REDIS_ERRORS, MOT_METRIC_REDIS_ERRORS_HELP, "kind", kind, NULL)
+                          : mot_metrics_counter (MOT_METRIC_REDIS_RECONNECTS, MOT_METRIC_REDIS_RECONNECTS_HELP, NULL),
+                     1);
 }
 
 /* Counts a failed connection, and a successful one after the first. */

@@ -23,26 +23,6 @@ test_clock_allowed (mot_config_t *config, const char *name)
     return true;
 }
 
-/* The service's options followed by --metrics (mot_health). */
-typedef struct {
-    mot_health_option_storage_t storage;
-    mot_option_t options[];
-} all_options_t;
-
-static all_options_t *
-all_options_new (const char *name, const mot_option_t *options)
-{
-    size_t count = 0;
-    while (options && options[count].name)
-        count++;
-    all_options_t *all = calloc (1, sizeof *all + (count + 2) * sizeof *all->options);
-    if (all) {
-        memcpy (all->options, options, count * sizeof *options);
-        all->options[count] = mot_health_option (name, &all->storage);
-    }
-    return all;
-}
-
 mot_service_t *
 mot_service_new (const char *name, const char *summary, const mot_option_t *options, int argc,
                  char **argv, int *exit_code)
@@ -50,7 +30,7 @@ mot_service_new (const char *name, const char *summary, const mot_option_t *opti
     char program[64];
     snprintf (program, sizeof program, "mot-%s", name);
     *exit_code = 1;
-    all_options_t *all = all_options_new (name, options);
+    mot_health_options_t *all = mot_health_options_new (name, options);
     mot_config_t *config = all ? mot_config_new (program, summary, all->options, argc, argv, exit_code) : NULL;
     if (!config) {
         free (all);

@@ -5,7 +5,9 @@
  *  production, connecting to Redis with retries (a clear error per failed
  *  try, never a crash), the clock, and the service's one event loop (a
  *  zloop, mot_service_loop_new), which SIGINT/SIGTERM end through CZMQ's
- *  interrupt handling (zsys_interrupted).
+ *  interrupt handling (zsys_interrupted). And every service's --metrics
+ *  option and listener (mot_health: /metrics, /healthz, /readyz), started
+ *  after open, beaten from the loop, ready after attach.
  */
 #ifndef MOT_SERVICE_H_INCLUDED
 #define MOT_SERVICE_H_INCLUDED

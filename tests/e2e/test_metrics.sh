@@ -110,6 +110,10 @@ prom_equals "timers created: a reminder and an overdue per action" 'sum(mot_watc
 prom_equals "timers fired: the two overdue" 'sum(mot_watcher_timers_total{outcome="fired"})' 2
 prom_equals "timers dropped: the two reminders past their deadline" 'sum(mot_watcher_timers_total{outcome="dropped"})' 2
 prom_equals "a firing lag per fired timer" 'sum(mot_watcher_firing_lag_seconds_count)' 2
+# Each overdue timer was due at 00:00 local on Nov 11 and fired when the
+# test clock jumped to 09:00: 9 h = 32,400 s late each, above the 1 h bucket.
+prom_equals "firing lag: 9 h each" 'sum(mot_watcher_firing_lag_seconds_sum)' 64800
+prom_equals "none within the 1 h bucket" 'sum(mot_watcher_firing_lag_seconds_bucket{le="3600"})' 0
 prom_equals "pending timers: each action's next escalation" 'max(mot_timers_pending)' 2
 prom_equals "overdue obligations: the two actions" 'max(mot_obligations_overdue)' 2
 prom_equals "notices published = notices the subscriber got" \
@@ -192,3 +196,17 @@ second=$(second_url)
 check "it is not the first classifier's" test "$second" != "$(metrics_of classifier)"
 second_ready() { [ "$(curl -s -o /dev/null -w '%{http_code}' "http://$second/readyz")" = 200 ]; }
 check "its /readyz answers 200" mot_wait 60 second_ready
+
+# --- mot-proxy: health without Redis ----------------------------------------
+any='tcp://127.0.0.1:*'
+mot_start_service "$RUN" "$MOT_BIN" proxy --ingress "$any" --ingress-workers "$any" --classify-in "$any" \
+  --classify-out "$any" --watch-in "$any" --watch-out "$any"
+proxy_url() { grep -o 'metrics_listening address=[^ ]*' "$RUN/log/proxy.log" | cut -d= -f2; }
+check "mot-proxy logs its metrics address (a free port: it is not a first service)" mot_wait 60 proxy_url
+proxy=$(proxy_url)
+proxy_ready() { [ "$(curl -s "http://$proxy/readyz")" = ok ]; }
+check "mot-proxy: /readyz ok once its devices run" mot_wait 30 proxy_ready
+equals "mot-proxy: /healthz ok" ok "$(curl -s "http://$proxy/healthz")"
+equals "mot-proxy: /metrics holds mot_ready only (no Redis)" \
+  "$(printf '# HELP mot_ready 1 while /readyz answers 200.\n# TYPE mot_ready gauge\nmot_ready 1')" \
+  "$(curl -s "http://$proxy/metrics")"

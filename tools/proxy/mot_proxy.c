@@ -33,12 +33,14 @@
 #include "mot_config.h"
 #include "mot_curve.h"
 #include "mot_endpoints.h"
+#include "mot_health.h"
 #include "mot_log.h"
 #include "mot_peer.h"
 #include "mot_socket.h"
 
 #include <czmq.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Whose keypair the proxy presents, and expects when it connects. */
@@ -186,15 +188,22 @@ device_stop (device_t *self)
 int
 main (int argc, char **argv)
 {
-    int rc;
-    mot_config_t *config = mot_config_new ("mot-proxy", "ZeroMQ devices in front of several intakes.", options,
-                                           argc, argv, &rc);
-    if (!config)
+    int rc = 1;
+    /* --metrics: /healthz and /readyz answer while this thread waits
+     * (it beats every 500 ms), /metrics only mot_ready (no Redis here). */
+    mot_health_options_t *all = mot_health_options_new ("proxy", options);
+    mot_config_t *config = all ? mot_config_new ("mot-proxy", "ZeroMQ devices in front of several intakes.",
+                                                 all->options, argc, argv, &rc)
+                               : NULL;
+    if (!config) {
+        free (all);
         return rc;
+    }
     mot_log_init ("proxy", mot_config_get (config, "log-level"));
     zsys_init ();
     if (!mot_curve_start (config, PROXY_IDENTITY)) {
         mot_config_destroy (&config);
+        free (all);
         return 1;
     }
     device_t devices[] = {
@@ -204,21 +213,29 @@ main (int argc, char **argv)
     };
     bool started = device_start (&devices[0], config) && device_start (&devices[1], config)
                    && device_start (&devices[2], config);
+    bool metrics_failed = false;
+    mot_health_t *health = started ? mot_health_new (mot_config_get (config, "metrics"), &metrics_failed) : NULL;
+    started = started && !metrics_failed;
     rc = started ? 0 : 1;
     zpoller_t *poller = started ? zpoller_new (devices[0].actor, devices[1].actor, devices[2].actor, NULL) : NULL;
     if (poller) {
         /* The devices run in their own threads; this waits for a signal
-         * (or a device that fails). */
-        while (!zsys_interrupted && !zpoller_wait (poller, 500) && !zpoller_terminated (poller))
-            ;
+         * (or a device that fails), beating for /healthz. */
+        mot_health_set_ready (health, true);
+        do
+            mot_health_beat (health, true);
+        while (!zsys_interrupted && !zpoller_wait (poller, 500) && !zpoller_terminated (poller));
+        mot_health_set_ready (health, false);
         zpoller_destroy (&poller);
     }
     else if (started)
         rc = 1;
     for (int i = 2; i >= 0; i--)
         device_stop (&devices[i]);
+    mot_health_destroy (&health);
     mot_log_info ("stopped", "rc=%d", rc);
     mot_curve_stop ();
     mot_config_destroy (&config);
+    free (all);
     return rc;
 }
