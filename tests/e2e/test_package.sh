@@ -231,8 +231,9 @@ main_pid() { systemctl show -p MainPID --value "$1"; }
 first=$(main_pid mot-classifier@1.service)
 systemctl kill -s KILL mot-classifier@1.service
 i=0
-until [ "$(main_pid mot-classifier@1.service)" != "$first" ] && [ "$(main_pid mot-classifier@1.service)" != 0 ] ||
-      [ $i -ge 30 ]; do sleep 1; i=$((i + 1)); done
+until [ "$(main_pid mot-classifier@1.service)" != "$first" ] && [ "$(main_pid mot-classifier@1.service)" != 0 ] &&
+      [ "$(systemctl is-active mot-classifier@1.service)" = active ] || [ $i -ge 30 ]; do sleep 1; i=$((i + 1)); done
+# (a new pid is "activating" until its exec is done: on a loaded machine, for a moment)
 for unit in mot-redis mot-intake mot-classifier@1 mot-classifier@2 mot-deadline-watcher@1 mot-notifier mot-reporter; do
   echo "$unit $(systemctl is-active $unit.service)" >>$out/active
 done
